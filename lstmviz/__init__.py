@@ -1,0 +1,48 @@
+"""lstmviz: one declarative description of a recurrent cell, its diagrams and its numbers.
+
+    import lstmviz
+    cell = lstmviz.load("lstm")
+    result = lstmviz.run(cell, x)            # x shaped (T, B, input size)
+    result.outputs, result.state["c"]
+"""
+
+from .api import load
+from .cells import BUILTINS
+from .errors import DataError, LstmvizError, SpecError
+from .execute.params import LayerParams, init_params, load_params, save_params
+from .execute.plan import Plan, compile
+from .execute.run import Result, Trace, run
+from .spec.builder import CellBuilder
+from .spec.equations import from_equations
+from .spec.graph import CellGraph, Edge, Node
+from .spec.tomlfile import dump_spec, parse_spec, read_spec, save_spec
+from .torch_interop import from_torch
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BUILTINS",
+    "CellBuilder",
+    "CellGraph",
+    "DataError",
+    "Edge",
+    "LayerParams",
+    "LstmvizError",
+    "Node",
+    "Plan",
+    "Result",
+    "SpecError",
+    "Trace",
+    "compile",
+    "dump_spec",
+    "from_equations",
+    "from_torch",
+    "init_params",
+    "load",
+    "load_params",
+    "parse_spec",
+    "read_spec",
+    "run",
+    "save_params",
+    "save_spec",
+]

@@ -1,0 +1,51 @@
+"""The arithmetic of each op and activation, on NumPy arrays of any shape, writing into ``out``.
+
+Every kernel is called as ``kernel(*args, out=out)``; ``out`` may be one of the arguments, so a
+value can be computed in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+Kernel = Callable[..., object]
+
+
+def sigmoid(a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-a)), computed as 0.5 * tanh(a / 2) + 0.5: no overflow for large |a|."""
+    np.multiply(a, 0.5, out=out)
+    np.tanh(out, out=out)
+    np.multiply(out, 0.5, out=out)
+    return np.add(out, 0.5, out=out)
+
+
+def one_minus(a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """1 - a."""
+    return np.subtract(1.0, a, out=out)
+
+
+def relu(a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """max(a, 0), keeping NaN as NaN."""
+    return np.maximum(a, 0.0, out=out)
+
+
+def identity(a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """a itself (a copy unless ``out`` is ``a``)."""
+    if out is not a:
+        np.copyto(out, a)
+    return out
+
+
+#: Activations of layers and the unary pointwise ops share their kernels.
+UNARY: dict[str, Kernel] = {
+    "sigmoid": sigmoid,
+    "tanh": np.tanh,
+    "relu": relu,
+    "identity": identity,
+    "one-minus": one_minus,
+}
+#: Binary pointwise ops.
+BINARY: dict[str, Kernel] = {"mul": np.multiply, "add": np.add, "sub": np.subtract}
+KERNELS: dict[str, Kernel] = {**UNARY, **BINARY}

@@ -1,0 +1,150 @@
+"""A cell's learned parameters, by layer name: shapes, seeded initialisation, checks, npz files.
+
+Layer ``f`` reading a vector of size n, with size m, has ``weight`` (m, n), ``bias`` (m,) and, for
+each diagonal (peephole) input ``c``, a vector ``diagonal[c]`` (m,). In an ``.npz`` file the keys
+are ``f.weight``, ``f.bias`` and ``f.diagonal.c``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import DataError
+from ..spec import sizes
+from ..spec.graph import CellGraph
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LayerParams:
+    """The weights of one layer."""
+
+    weight: np.ndarray
+    bias: np.ndarray
+    diagonal: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict)
+
+    def astype(self, dtype: np.dtype) -> LayerParams:
+        """The same parameters as ``dtype`` arrays."""
+        return LayerParams(
+            np.asarray(self.weight, dtype=dtype),
+            np.asarray(self.bias, dtype=dtype),
+            {k: np.asarray(v, dtype=dtype) for k, v in self.diagonal.items()},
+        )
+
+
+Params = Mapping[str, LayerParams]
+
+
+def shapes(graph: CellGraph, dims: Mapping[str, int]) -> dict[str, dict[str, tuple[int, ...]]]:
+    """Each layer's parameter shapes under ``dims``, keyed like the npz file."""
+    out = {}
+    for layer in graph.of_kind("layer"):
+        m = sizes.resolve(layer.size, dims)
+        n = sizes.resolve(graph.node(layer.inputs[0]).size, dims)
+        out[layer.id] = {"weight": (m, n), "bias": (m,), **{f"diagonal.{d}": (m,) for d in layer.diagonal}}
+    return out
+
+
+def init_params(graph: CellGraph, dims: Mapping[str, int] | None = None, *, seed: int = 0,
+                dtype: Any = np.float32) -> dict[str, LayerParams]:
+    """Seeded parameters drawn as PyTorch draws them: uniform on ±1/sqrt(layer size)."""
+    rng = np.random.default_rng(seed)
+    dims = graph.default_dims if dims is None else dims
+    out = {}
+    for name, layer_shapes in shapes(graph, dims).items():
+        bound = 1.0 / np.sqrt(layer_shapes["bias"][0])
+        drawn = {k: rng.uniform(-bound, bound, size=s).astype(dtype) for k, s in layer_shapes.items()}
+        out[name] = LayerParams(
+            drawn.pop("weight"), drawn.pop("bias"), {k.removeprefix("diagonal."): v for k, v in drawn.items()}
+        )
+    return out
+
+
+def as_params(given: Mapping[str, Any], graph: CellGraph, dims: Mapping[str, int], dtype: Any) -> dict[str, LayerParams]:
+    """Check parameters against the cell and return them as ``dtype`` arrays.
+
+    ``given`` maps layer names to :class:`LayerParams` or to dicts with ``weight``, ``bias`` and
+    optionally ``diagonal``; a flat mapping with ``f.weight``-style keys (an npz file) works too.
+    """
+    nested = _nest(given)
+    expected = shapes(graph, dims)
+    for name in nested:
+        if name not in expected:
+            raise DataError(f"parameters for {name!r}, which is not a layer of {graph.name!r}",
+                            name=name, fix=f"layers: {', '.join(expected)}")
+    out = {}
+    for name, layer_shapes in expected.items():
+        if name not in nested:
+            raise DataError("layer has no parameters", name=name, fix="give weight and bias for every layer")
+        layer = nested[name]
+        flat = {"weight": layer.weight, "bias": layer.bias, **{f"diagonal.{k}": v for k, v in layer.diagonal.items()}}
+        for key in flat.keys() | layer_shapes.keys():
+            if key not in layer_shapes:
+                raise DataError(f"unexpected parameter {key!r}", name=name, fix=f"expected {', '.join(layer_shapes)}")
+            if key not in flat:
+                raise DataError(f"parameter {key!r} is missing", name=name)
+            got = np.shape(flat[key])
+            if got != layer_shapes[key]:
+                raise DataError(f"{key} has shape {got}, expected {layer_shapes[key]}", name=name,
+                                fix="check the cell's dims against the parameters")
+        out[name] = layer.astype(np.dtype(dtype))
+    return out
+
+
+def save_params(params: Params, path: str | Path) -> None:
+    """Write parameters to an ``.npz`` file with ``layer.weight``-style keys."""
+    from ..files import write_atomic
+
+    arrays = {}
+    for name, layer in params.items():
+        arrays[f"{name}.weight"] = layer.weight
+        arrays[f"{name}.bias"] = layer.bias
+        arrays.update({f"{name}.diagonal.{k}": v for k, v in layer.diagonal.items()})
+    write_atomic(path, lambda fh: np.savez(fh, **arrays))
+
+
+def load_params(path: str | Path) -> dict[str, LayerParams]:
+    """Read parameters from an ``.npz`` file written by :func:`save_params` (or by hand)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            flat = {k: data[k] for k in data.files}
+    except FileNotFoundError:
+        raise DataError("no such file", name=str(path), fix="check the path") from None
+    except (OSError, ValueError, zipfile.BadZipFile) as err:
+        raise DataError(f"is not a readable .npz file ({err})", name=str(path)) from None
+    return _nest(flat)
+
+
+def _nest(given: Mapping[str, Any]) -> dict[str, LayerParams]:
+    nested: dict[str, dict[str, Any]] = {}
+    for key, value in given.items():
+        if isinstance(value, LayerParams):
+            nested[key] = {"weight": value.weight, "bias": value.bias, "diagonal": dict(value.diagonal)}
+        elif isinstance(value, Mapping):
+            nested.setdefault(key, {}).update(value)
+        else:
+            name, _, rest = key.partition(".")
+            entry = nested.setdefault(name, {})
+            if rest.startswith("diagonal."):
+                entry.setdefault("diagonal", {})[rest.removeprefix("diagonal.")] = value
+            elif rest in ("weight", "bias"):
+                entry[rest] = value
+            else:
+                raise DataError(f"parameter key {key!r} is not of the form layer.weight, layer.bias or "
+                                "layer.diagonal.input", name=key)
+    out = {}
+    for name, entry in nested.items():
+        unknown = set(entry) - {"weight", "bias", "diagonal"}
+        if unknown:
+            raise DataError(f"unexpected parameter {sorted(unknown)[0]!r}", name=name,
+                            fix="give weight, bias and, for peepholes, diagonal")
+        if "weight" not in entry or "bias" not in entry:
+            raise DataError(f"parameter {'weight' if 'weight' not in entry else 'bias'!r} is missing", name=name)
+        out[name] = LayerParams(np.asarray(entry["weight"]), np.asarray(entry["bias"]), dict(entry.get("diagonal", {})))
+    return out
+

@@ -1,0 +1,210 @@
+"""Building a cell from Python: the builder API, which the equation parser also drives.
+
+    b = CellBuilder("lstm")
+    x = b.input("x")
+    h, c = b.state("h"), b.state("c")
+    hx = b.concat(h.prev, x)
+    f = b.layer(hx, "sigmoid", id="f")
+    ...
+    b.write(c, f * c.prev + i * g)
+    cell = b.build()
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+
+from ..errors import SpecError
+from .graph import CellGraph, Node
+from .sizes import DEFAULT_DIMS, Size
+from .vocab import is_identifier
+
+
+@dataclasses.dataclass(frozen=True)
+class Ref:
+    """A node being built. ``*``, ``+`` and ``-`` on refs add pointwise ops; ``1 - r`` adds one-minus."""
+
+    builder: CellBuilder = dataclasses.field(repr=False, compare=False)
+    id: str
+
+    def __mul__(self, other: Ref) -> Ref:
+        return self.builder.op("mul", self, other)
+
+    def __add__(self, other: Ref) -> Ref:
+        return self.builder.op("add", self, other)
+
+    def __sub__(self, other: Ref) -> Ref:
+        return self.builder.op("sub", self, other)
+
+    def __rsub__(self, other: object) -> Ref:
+        if other == 1:
+            return self.builder.op("one-minus", self)
+        return NotImplemented
+
+
+@dataclasses.dataclass(frozen=True)
+class State:
+    """A recurrent state: ``prev`` reads last step's value; :meth:`CellBuilder.write` sets the new one."""
+
+    name: str
+    prev: Ref
+
+
+NodeLike = Ref | str
+
+
+class CellBuilder:
+    """Collects nodes and builds a validated :class:`CellGraph`.
+
+    Ids are optional: a node without one gets a readable id from what it computes
+    (``mul_f_c_prev``, ``cat_h_prev_x``), never one in ``reserved``.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        dims: Mapping[str, int] | None = None,
+        title: str = "",
+        description: str = "",
+        reference: str = "",
+        latex: Sequence[str] = (),
+        reserved: Iterable[str] = (),
+    ) -> None:
+        self.name = name
+        self.dims = dict(dims if dims is not None else DEFAULT_DIMS)
+        self.meta = {"title": title, "description": description, "reference": reference,
+                     "latex": tuple(latex)}
+        self._nodes: dict[str, Node] = {}
+        self._reserved = set(reserved)
+        self._concats: dict[tuple[str, ...], str] = {}
+
+    # -- sources -------------------------------------------------------------------------------
+    def input(self, id: str = "x", size: Size = "input", *, label: str = "", role: str = "input") -> Ref:
+        """An input vector read at every step (x_t)."""
+        return self._add(Node(id, "input", label=label, role=role, size=size))
+
+    def state(self, name: str, size: Size = "hidden", *, label: str = "", role: str = "") -> State:
+        """A recurrent state; its previous value is the node ``<name>_prev``."""
+        prev = self._add(Node(f"{name}_prev", "state-in", label=label, role=role, size=size, state=name))
+        return State(name, prev)
+
+    # -- computation ---------------------------------------------------------------------------
+    def concat(self, *parts: NodeLike, id: str | None = None) -> Ref:
+        """Several vectors joined end to end (lines merging); the same parts give the same node."""
+        ids = tuple(self._id(p) for p in parts)
+        if id is None and ids in self._concats:
+            return Ref(self, self._concats[ids])
+        ref = self._add(Node(id or self._fresh("cat_" + "_".join(ids)), "concat", inputs=ids))
+        self._concats.setdefault(ids, ref.id)
+        return ref
+
+    def layer(
+        self,
+        *inputs: NodeLike,
+        activation: str = "identity",
+        id: str | None = None,
+        size: Size = "hidden",
+        diagonal: Sequence[NodeLike] = (),
+        label: str = "",
+        role: str = "",
+    ) -> Ref:
+        """A learned affine map of its inputs (joined by a concat when there are several), then
+        ``activation``; ``diagonal`` inputs are weighted elementwise (peephole connections)."""
+        source = self.concat(*inputs) if len(inputs) > 1 else inputs[0] if inputs else None
+        if source is None:
+            raise SpecError("a layer needs at least one input", name=id)
+        node = Node(
+            id or self._fresh(f"{activation}_layer"),
+            "layer",
+            inputs=(self._id(source),),
+            label=label,
+            role=role,
+            size=size,
+            activation=activation,
+            diagonal=tuple(self._id(d) for d in diagonal),
+        )
+        return self._add(node)
+
+    def op(self, op: str, *args: NodeLike, id: str | None = None, label: str = "", role: str = "") -> Ref:
+        """A pointwise op (mul, add, sub, one-minus, tanh, sigmoid, relu, identity)."""
+        ids = tuple(self._id(a) for a in args)
+        auto = "_".join((op.replace("-", "_"),) + ids)
+        return self._add(Node(id or self._fresh(auto), "op", inputs=ids, label=label, role=role, op=op))
+
+    # -- sinks ---------------------------------------------------------------------------------
+    def write(self, state: State | str, value: NodeLike, *, label: str = "", role: str = "") -> Ref:
+        """Set a state's new value (the node ``<name>_next``, which leaves the step)."""
+        name = state.name if isinstance(state, State) else state
+        return self._add(Node(f"{name}_next", "state-out", inputs=(self._id(value),), label=label,
+                              role=role, state=name))
+
+    def output(self, value: NodeLike, id: str = "y", *, label: str = "", role: str = "output") -> Ref:
+        """A value the cell emits at every step (y_t)."""
+        return self._add(Node(id, "output", inputs=(self._id(value),), label=label, role=role))
+
+    # -- editing -------------------------------------------------------------------------------
+    def rename(self, ref: NodeLike, new_id: str) -> Ref:
+        """Give a node another id (and update everything that reads it)."""
+        old = self._id(ref)
+        if new_id in self._nodes:
+            raise SpecError("is defined twice", name=new_id, fix="give each node its own id")
+
+        def swap(ids: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(new_id if i == old else i for i in ids)
+
+        self._nodes = {
+            (new_id if k == old else k): dataclasses.replace(
+                n, id=new_id if k == old else k, inputs=swap(n.inputs), diagonal=swap(n.diagonal)
+            )
+            for k, n in self._nodes.items()
+        }
+        self._concats = {swap(k): (new_id if v == old else v) for k, v in self._concats.items()}
+        return Ref(self, new_id)
+
+    def annotate(self, ref: NodeLike, **fields: object) -> None:
+        """Set a node's label, role or size after it was made."""
+        node_id = self._id(ref)
+        if node_id not in self._nodes:
+            raise SpecError("is described but not defined", name=node_id, fix="define it, or remove its description")
+        unknown = set(fields) - {"label", "role", "size"}
+        if unknown:
+            raise SpecError(f"unknown field {sorted(unknown)[0]!r} (must be one of label, role, size)", name=node_id)
+        self._nodes[node_id] = dataclasses.replace(self._nodes[node_id], **fields)
+
+    def reserve(self, names: Iterable[str]) -> None:
+        """Keep ``names`` free: no generated id will take one."""
+        self._reserved.update(names)
+
+    def ids(self) -> tuple[str, ...]:
+        """The ids defined so far, in order."""
+        return tuple(self._nodes)
+
+    def __contains__(self, node_id: str) -> bool:
+        return node_id in self._nodes
+
+    def build(self) -> CellGraph:
+        """The validated, immutable cell."""
+        return CellGraph(self.name, tuple(self._nodes.values()), dims=tuple(self.dims.items()), **self.meta)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _add(self, node: Node) -> Ref:
+        if node.id in self._nodes:
+            raise SpecError("is defined twice", name=node.id, fix="give each node its own id")
+        if not is_identifier(node.id):
+            raise SpecError(f"node id {node.id!r} is not a name", fix="use letters, digits and underscores")
+        self._nodes[node.id] = node
+        return Ref(self, node.id)
+
+    def _id(self, ref: NodeLike) -> str:
+        if isinstance(ref, State):
+            raise SpecError(f"state {ref.name!r} is not a value", fix=f"read {ref.name}.prev")
+        return ref.id if isinstance(ref, Ref) else str(ref)
+
+    def _fresh(self, base: str) -> str:
+        taken = self._nodes.keys() | self._reserved
+        candidate, k = base, 2
+        while candidate in taken:
+            candidate, k = f"{base}_{k}", k + 1
+        return candidate

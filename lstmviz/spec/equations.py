@@ -1,0 +1,206 @@
+"""Cells written as equations: ``c = f * c_prev + i * g``.
+
+The text is parsed with :mod:`ast` and only walked, never evaluated: the grammar is names,
+``*``, ``+``, ``-``, ``1 - x`` and the functions below. Equations may come in any order; a name
+may be read before the line that assigns it.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import SpecError
+from .builder import CellBuilder, Ref
+from .graph import CellGraph
+from .vocab import ACTIVATIONS
+
+#: Functions an equation may call, with what each makes.
+FUNCTIONS = {
+    "linear": "a learned layer over its arguments (joined by a concat)",
+    "sigmoid": "the sigmoid of a layer (a gate) or, of anything else, a pointwise op",
+    "tanh": "the tanh of a layer or, of anything else, a pointwise op",
+    "relu": "the ReLU of a layer or a pointwise op",
+    "identity": "a layer or a pointwise op left as it is",
+    "one_minus": "1 - x, pointwise",
+    "concat": "its arguments joined end to end",
+    "diag": "inside linear(): an input weighted elementwise (a peephole)",
+}
+_BINARY = {ast.Mult: "mul", ast.Add: "add", ast.Sub: "sub"}
+
+
+def from_equations(
+    text: str,
+    *,
+    name: str = "cell",
+    inputs: Mapping[str, Mapping[str, Any]] | None = None,
+    states: Mapping[str, Mapping[str, Any]] | None = None,
+    outputs: Mapping[str, str] | None = None,
+    describe: Mapping[str, Mapping[str, Any]] | None = None,
+    dims: Mapping[str, int] | None = None,
+    file: str | Path | None = None,
+    first_line: int = 1,
+    **meta: Any,
+) -> CellGraph:
+    """A cell from equations and declarations.
+
+    ``inputs`` and ``states`` map names to keyword arguments of :meth:`CellBuilder.input` and
+    :meth:`CellBuilder.state` (``{"size": "hidden", "label": "C_{t-1}"}``); each state ``s`` is
+    read as ``s_prev`` and written by the equation for ``s``. ``outputs`` maps output ids to
+    the value each emits (default ``{"y": "h"}`` when there is an ``h``); ``describe`` sets the
+    label, role or size of any node.
+    """
+    states = dict(states or {})
+    b = CellBuilder(name, dims=dims, **meta)
+    for node_id, decl in (inputs if inputs is not None else {"x": {}}).items():
+        b.input(node_id, **decl)
+    for state, decl in states.items():
+        b.state(state, **decl)
+    lines = parse_equations(text, b, file=file, first_line=first_line)
+    try:
+        for state in states:
+            if state not in b:
+                raise SpecError(f"state {state!r} is read but never assigned", name=f"{state}_prev",
+                                fix=f"add an equation '{state} = ...'")
+            b.write(state, state)
+        if outputs is None:
+            outputs = {"y": "h"} if "h" in b else {}
+        if not outputs:
+            raise SpecError("the cell has no output", name="outputs", fix='declare one, e.g. y = "h"')
+        for out_id, source in outputs.items():
+            b.output(source, out_id)
+        for node_id, fields in (describe or {}).items():
+            b.annotate(node_id, **fields)
+        return b.build()
+    except SpecError as err:
+        raise err.located(file, lines.get(err.name or "")) from None
+
+
+def parse_equations(
+    text: str,
+    builder: CellBuilder,
+    *,
+    file: str | Path | None = None,
+    first_line: int = 1,
+) -> dict[str, int]:
+    """Add the nodes the equations define to ``builder``; return the line each node came from.
+
+    Inputs and state-ins must already be in the builder. ``first_line`` is the line of the file
+    on which ``text`` starts, so that messages point into the file.
+    """
+    offset = first_line - 1
+    try:
+        tree = ast.parse(text, mode="exec")
+    except SyntaxError as err:
+        raise SpecError(f"malformed equation: {err.msg}", file=file, line=(err.lineno or 1) + offset,
+                        fix="write one 'name = expression' per line") from None
+    targets: dict[str, int] = {}
+    for stmt in tree.body:
+        line = stmt.lineno + offset
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            raise SpecError("is not an equation", name=ast.unparse(stmt)[:40], file=file, line=line,
+                            fix="write 'name = expression'")
+        name = stmt.targets[0].id
+        if name in targets or name in builder:
+            raise SpecError("is defined twice", name=name, file=file, line=line, fix="give each value its own name")
+        targets[name] = line
+    builder.reserve(targets)
+    walker = _Walker(builder, set(targets))
+    declared = set(builder.ids())
+    lines: dict[str, int] = {}
+    for stmt in tree.body:
+        assert isinstance(stmt, ast.Assign)
+        line = stmt.lineno + offset
+        name = stmt.targets[0].id  # type: ignore[union-attr]
+        before = set(builder.ids())
+        try:
+            ref = walker.expr(stmt.value)
+            if ref.id in declared or ref.id in targets:
+                raise SpecError(f"only renames {ref.id!r}", name=name,
+                                fix=f"use {ref.id!r} where {name!r} is read")
+            builder.rename(ref, name)
+            if ref.id in lines:  # a node made earlier (a shared concat) now has this name
+                lines[name] = lines.pop(ref.id)
+        except SpecError as err:
+            raise err.located(file, line) from None
+        for node_id in set(builder.ids()) - before:
+            lines[node_id] = line
+        lines.setdefault(name, line)
+    return lines
+
+
+class _Walker:
+    """Turns one expression tree into builder calls."""
+
+    def __init__(self, builder: CellBuilder, targets: set[str]) -> None:
+        self.b = builder
+        self.targets = targets
+
+    def expr(self, node: ast.expr) -> Ref:
+        if isinstance(node, ast.Name):
+            return self.name(node.id)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            if type(node.op) is ast.Sub and isinstance(node.left, ast.Constant) and node.left.value == 1:
+                return self.b.op("one-minus", self.expr(node.right))
+            return self.b.op(_BINARY[type(node.op)], self.expr(node.left), self.expr(node.right))
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.Constant):
+            raise SpecError(f"the number {node.value!r} is not allowed here", fix="numbers may appear only in '1 - x'")
+        if isinstance(node, ast.BinOp):
+            raise SpecError(f"unknown operator in {ast.unparse(node)!r}", fix="use *, + or - (and 1 - x)")
+        raise SpecError(f"{ast.unparse(node)!r} is not an expression lstmviz reads",
+                        fix="use names, *, +, -, 1 - x and the functions " + ", ".join(FUNCTIONS))
+
+    def name(self, name: str) -> Ref:
+        if name in self.b or name in self.targets:
+            return Ref(self.b, name)
+        if f"{name}_prev" in self.b:
+            raise SpecError(f"reads {name!r}, which is not defined", name=name,
+                            fix=f"read {name}_prev for the previous step's value, or assign {name!r}")
+        raise SpecError(f"reads {name!r}, which is not defined", name=name,
+                        fix="assign it in an equation, or declare it as an input or state")
+
+    def call(self, node: ast.Call) -> Ref:
+        fn = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
+        if fn not in FUNCTIONS:
+            raise SpecError(f"unknown function {fn!r} (must be one of {', '.join(FUNCTIONS)})")
+        if fn != "linear" and node.keywords:
+            raise SpecError(f"{fn}() takes no keyword arguments", fix="only linear() takes size=")
+        if fn == "linear":
+            return self.layer(node, "identity")
+        if fn == "diag":
+            raise SpecError("diag() is used outside linear()", fix="write linear(h_prev, x, diag(c_prev))")
+        if fn == "concat":
+            return self.b.concat(*(self.expr(a) for a in node.args))
+        if len(node.args) != 1:
+            raise SpecError(f"{fn}() takes one argument, not {len(node.args)}")
+        (arg,) = node.args
+        if fn in ACTIVATIONS and isinstance(arg, ast.Call) and getattr(arg.func, "id", None) == "linear":
+            return self.layer(arg, fn)
+        return self.b.op("one-minus" if fn == "one_minus" else fn, self.expr(arg))
+
+    def layer(self, node: ast.Call, activation: str) -> Ref:
+        full, diagonal = [], []
+        for arg in node.args:
+            if isinstance(arg, ast.Call) and getattr(arg.func, "id", None) == "diag":
+                if len(arg.args) != 1:
+                    raise SpecError(f"diag() takes one argument, not {len(arg.args)}")
+                diagonal.append(self.expr(arg.args[0]))
+            else:
+                full.append(self.expr(arg))
+        size: object = "hidden"
+        for kw in node.keywords:
+            if kw.arg != "size":
+                raise SpecError(f"linear() has no argument {kw.arg!r}", fix="only size= is allowed")
+            if isinstance(kw.value, ast.Name):
+                size = kw.value.id
+            elif isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, int):
+                size = kw.value.value
+            else:
+                raise SpecError(f"size={ast.unparse(kw.value)} is neither a dim name nor a number")
+        if not full:
+            raise SpecError("linear() needs at least one input that is not diag()")
+        return self.b.layer(*full, activation=activation, size=size, diagonal=diagonal)  # type: ignore[arg-type]

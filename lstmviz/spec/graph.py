@@ -1,0 +1,142 @@
+"""The cell graph: the one validated, immutable description every other part of lstmviz reads."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from functools import cached_property
+
+from .sizes import Size
+from .validate import topological_order, validate
+
+
+@dataclasses.dataclass(frozen=True)
+class Node:
+    """One vertex of a cell: an input, a state, a concatenation, a layer, an op or a sink.
+
+    ``inputs`` are the ids it reads, in order. A layer reads exactly one vector through its
+    weight matrix (name a ``concat`` node to read several) and may read more, elementwise,
+    through ``diagonal`` weights: the peephole connections of Gers & Schmidhuber (2000).
+    """
+
+    id: str
+    kind: str
+    inputs: tuple[str, ...] = ()
+    label: str = ""
+    role: str = ""
+    size: Size | None = None
+    op: str = ""
+    activation: str = ""
+    diagonal: tuple[str, ...] = ()
+    state: str = ""
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Every id this node reads: its inputs, then its diagonal inputs."""
+        return self.inputs + self.diagonal
+
+
+@dataclasses.dataclass(frozen=True)
+class Edge:
+    """A line in the diagram and a data dependency in the executor.
+
+    ``kind`` is ``concat`` when the line merges into a concatenation, ``copy`` when its source
+    feeds several places (the line forks), else ``transfer``. ``port`` is the position of the
+    line among the destination's reads.
+    """
+
+    id: str
+    kind: str
+    src: str
+    dst: str
+    port: int
+
+
+@dataclasses.dataclass(frozen=True)
+class CellGraph:
+    """A recurrent cell: its nodes, default dims and where it comes from.
+
+    ``latex`` holds the cell's equations as its paper writes them, for display.
+
+    Constructing one validates it and fills in what can be derived (sizes, default labels), so
+    every ``CellGraph`` in the program is valid; a bad one raises :class:`~lstmviz.SpecError`.
+    """
+
+    name: str
+    nodes: tuple[Node, ...]
+    dims: tuple[tuple[str, int], ...] = ()
+    title: str = ""
+    description: str = ""
+    reference: str = ""
+    latex: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        dims = self.dims.items() if isinstance(self.dims, Mapping) else self.dims
+        object.__setattr__(self, "dims", tuple((str(k), v) for k, v in dims))
+        object.__setattr__(self, "nodes", validate(tuple(self.nodes), dict(self.dims)))
+        object.__setattr__(self, "latex", tuple(self.latex))
+
+    def __repr__(self) -> str:
+        return f"<CellGraph {self.name!r}: {len(self.nodes)} nodes, states {list(self.states)}>"
+
+    @cached_property
+    def by_id(self) -> Mapping[str, Node]:
+        """Nodes by id."""
+        return {n.id: n for n in self.nodes}
+
+    def node(self, node_id: str) -> Node:
+        """The node with this id."""
+        return self.by_id[node_id]
+
+    def of_kind(self, kind: str) -> tuple[Node, ...]:
+        """The nodes of one kind, in declaration order."""
+        return tuple(n for n in self.nodes if n.kind == kind)
+
+    @cached_property
+    def default_dims(self) -> Mapping[str, int]:
+        """The dims the spec gives, used where the caller gives none."""
+        return dict(self.dims)
+
+    @cached_property
+    def states(self) -> Mapping[str, tuple[Node, Node]]:
+        """Each state's name mapped to its (state-in, state-out) nodes."""
+        outs = {n.state: n for n in self.of_kind("state-out")}
+        return {n.state: (n, outs[n.state]) for n in self.of_kind("state-in")}
+
+    @cached_property
+    def edges(self) -> tuple[Edge, ...]:
+        """Every line of the cell, derived from what each node reads."""
+        fanout: dict[str, int] = {}
+        for n in self.nodes:
+            for src in n.reads:
+                fanout[src] = fanout.get(src, 0) + 1
+        edges, seen = [], set()
+        for n in self.nodes:
+            for port, src in enumerate(n.reads):
+                kind = "concat" if n.kind == "concat" else "copy" if fanout[src] > 1 else "transfer"
+                edge_id = f"{src}->{n.id}"
+                if edge_id in seen:
+                    edge_id = f"{edge_id}#{port}"
+                seen.add(edge_id)
+                edges.append(Edge(edge_id, kind, src, n.id, port))
+        return tuple(edges)
+
+    @cached_property
+    def order(self) -> tuple[str, ...]:
+        """Node ids in evaluation order: each after everything it reads, ties by declaration."""
+        return topological_order(self.nodes)
+
+    @cached_property
+    def consumers(self) -> Mapping[str, tuple[str, ...]]:
+        """For each id, the ids of the nodes that read it (once per read)."""
+        out: dict[str, list[str]] = {n.id: [] for n in self.nodes}
+        for n in self.nodes:
+            for src in n.reads:
+                out[src].append(n.id)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def with_dims(self, **dims: int) -> CellGraph:
+        """The same cell with other default dims (e.g. ``hidden=128``)."""
+        merged = {**self.default_dims, **dims}
+        return dataclasses.replace(self, dims=tuple(merged.items()))
+

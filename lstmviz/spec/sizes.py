@@ -1,0 +1,60 @@
+"""Vector sizes in a spec: a whole number, a dim name (``hidden``), or a sum (``hidden+input``).
+
+Sizes stay symbolic in the graph so one spec serves every width; they become numbers only when
+the executor is given dims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from ..errors import SpecError
+from .vocab import is_identifier
+
+Size = int | str
+#: The dims a spec gets when it names none: small, so that figures and examples stay readable.
+DEFAULT_DIMS = {"input": 3, "hidden": 4}
+Terms = tuple[str, ...]
+
+
+def terms(size: Size, *, name: str | None = None) -> Terms:
+    """The parts of a size expression, each a dim name or a positive whole number."""
+    if isinstance(size, bool) or not isinstance(size, int | str):
+        raise SpecError(f"size {size!r} is neither a number nor a dim name", name=name)
+    if isinstance(size, int):
+        if size < 1:
+            raise SpecError(f"size {size} is not positive", name=name, fix="give a size of 1 or more")
+        return (str(size),)
+    parts = tuple(p.strip() for p in size.split("+"))
+    for part in parts:
+        if not (is_identifier(part) or (part.isdigit() and int(part) > 0)):
+            raise SpecError(
+                f"size {size!r} is not a dim name, a positive number or a sum of them",
+                name=name,
+                fix="write e.g. size = \"hidden\" or size = 16",
+            )
+    return parts
+
+
+def join(parts: Iterable[Size]) -> Size:
+    """The size of several vectors laid end to end (a concatenation)."""
+    return "+".join(t for p in parts for t in terms(p))
+
+
+def same(a: Size, b: Size) -> bool:
+    """Whether two sizes are the same for every choice of dims."""
+    return terms(a) == terms(b)
+
+
+def resolve(size: Size, dims: Mapping[str, int]) -> int:
+    """The number a size stands for, given the dims."""
+    total = 0
+    for part in terms(size):
+        if part.isdigit():
+            total += int(part)
+        elif part in dims:
+            total += dims[part]
+        else:
+            raise SpecError(f"size uses dim {part!r}, which has no value", name=part,
+                            fix=f"give it one (dims: {', '.join(dims) or 'none'})")
+    return total

@@ -1,0 +1,280 @@
+"""Checks that make a list of nodes a cell, and the derivations (sizes, labels) that complete it.
+
+Every message names the offending node and says how to fix it; loaders add the file and line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from ..errors import SpecError
+from . import sizes
+from .vocab import ACTIVATION, KIND, OP, OP_ARITY, SINK_KINDS, SOURCE_KINDS, is_identifier
+
+if TYPE_CHECKING:
+    from .graph import Node
+
+#: Which optional fields each kind may set; the rest must stay empty.
+_FIELDS = {
+    "input": {"size"},
+    "state-in": {"size", "state"},
+    "concat": {"size"},
+    "layer": {"size", "activation", "diagonal"},
+    "op": {"size", "op"},
+    "state-out": {"size", "state"},
+    "output": {"size"},
+}
+_OPTIONAL = ("op", "activation", "diagonal", "state")
+
+
+def validate(nodes: tuple[Node, ...], dims: Mapping[str, int]) -> tuple[Node, ...]:
+    """Check ``nodes`` form a valid cell with ``dims``; return them with sizes and labels filled."""
+    _check_dims(dims)
+    if not nodes:
+        raise SpecError("the cell has no nodes", fix="add at least an input, a layer and an output")
+    for node in nodes:
+        _check_fields(node)
+    by_id = _unique(nodes)
+    for node in nodes:
+        _check_reads(node, by_id)
+    _check_states(nodes)
+    order = topological_order(nodes)
+    if len(order) < len(nodes):
+        raise _cycle_error(nodes, set(order))
+    _check_used(nodes)
+    if not any(n.kind == "output" for n in nodes):
+        raise SpecError("the cell has no output node", fix="add a node of kind \"output\" reading the cell's result")
+    sized = _infer_sizes(nodes, order, dims)
+    return tuple(
+        dataclasses.replace(
+            n,
+            size=sized[n.id],
+            label=n.label or default_label(n),
+            activation=n.activation or ("identity" if n.kind == "layer" else ""),
+        )
+        for n in nodes
+    )
+
+
+def default_label(node: Node) -> str:
+    """The math label a node gets when its spec gives none: ``h_{t-1}``, ``h_t``, ``f_t``."""
+    if node.kind == "state-in":
+        return f"{node.state}_{{t-1}}"
+    if node.kind == "state-out":
+        return f"{node.state}_t"
+    if node.kind in ("concat", "op"):
+        return ""
+    return f"{node.id}_t" if len(node.id) == 1 else node.id
+
+
+def topological_order(nodes: tuple[Node, ...]) -> tuple[str, ...]:
+    """Ids in an order where every node follows what it reads; ties keep declaration order.
+
+    Nodes on a cycle are left out, so a result shorter than ``nodes`` means there is one.
+    """
+    index = {n.id: i for i, n in enumerate(nodes)}
+    waiting = {n.id: len(set(n.reads)) for n in nodes}
+    readers: dict[str, list[str]] = {n.id: [] for n in nodes}
+    for n in nodes:
+        for src in set(n.reads):
+            readers[src].append(n.id)
+    ready = [i for i, n in enumerate(nodes) if waiting[n.id] == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        nid = nodes[heapq.heappop(ready)].id
+        order.append(nid)
+        for r in readers[nid]:
+            waiting[r] -= 1
+            if waiting[r] == 0:
+                heapq.heappush(ready, index[r])
+    return tuple(order)
+
+
+def _check_dims(dims: Mapping[str, int]) -> None:
+    for name, value in dims.items():
+        if not is_identifier(name):
+            raise SpecError("is not a valid dim name", name=name, fix="use letters, digits and underscores")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise SpecError(f"dim has value {value!r}", name=name, fix="give a whole number of 1 or more")
+
+
+def _check_fields(node: Node) -> None:
+    if not is_identifier(node.id):
+        raise SpecError(
+            f"node id {node.id!r} is not a name",
+            fix="use letters, digits and underscores, starting with a letter",
+        )
+    KIND.check(node.kind, name=node.id)
+    allowed = _FIELDS[node.kind]
+    for field in _OPTIONAL:
+        if getattr(node, field) and field not in allowed:
+            raise SpecError(f"a {node.kind} node has no {field!r}", name=node.id, fix=f"remove {field!r}")
+    for ref in node.reads:
+        if not isinstance(ref, str):
+            raise SpecError(f"reads {ref!r}, which is not a node id", name=node.id)
+    if node.size is not None:
+        sizes.terms(node.size, name=node.id)
+    if node.kind == "op":
+        OP.check(node.op, name=node.id)
+        _arity(node, OP_ARITY[node.op], f"the {node.op} op")
+    elif node.kind == "layer":
+        ACTIVATION.check(node.activation or "identity", name=node.id)
+        _arity(node, 1, "a layer", fix="read one node; to read several, read a concat node of them")
+    elif node.kind in SOURCE_KINDS:
+        _arity(node, 0, f"a {node.kind} node")
+    elif node.kind == "concat":
+        if len(node.inputs) < 2:
+            raise SpecError("a concat node needs at least two inputs", name=node.id,
+                            fix="list the vectors to join, or read the single vector directly")
+    else:
+        _arity(node, 1, f"a {node.kind} node")
+    if node.kind in ("state-in", "state-out") and not is_identifier(node.state):
+        raise SpecError(f"a {node.kind} node needs the name of its state", name=node.id,
+                        fix="add e.g. state = \"h\"")
+
+
+def _arity(node: Node, n: int, what: str, fix: str | None = None) -> None:
+    if len(node.inputs) != n:
+        count = {0: "no inputs", 1: "one input", 2: "two inputs"}[n]
+        raise SpecError(f"{what} takes {count}, not {len(node.inputs)}", name=node.id,
+                        fix=fix or f"give it {count}")
+
+
+def _unique(nodes: tuple[Node, ...]) -> dict[str, Node]:
+    by_id: dict[str, Node] = {}
+    for node in nodes:
+        if node.id in by_id:
+            raise SpecError("is defined twice", name=node.id, fix="give each node its own id")
+        by_id[node.id] = node
+    return by_id
+
+
+def _check_reads(node: Node, by_id: Mapping[str, Node]) -> None:
+    for ref in node.reads:
+        if ref not in by_id:
+            close = [k for k in by_id if k.lower() == ref.lower() or k.startswith(ref) or ref.startswith(k)]
+            hint = f"did you mean {close[0]!r}?" if close else "define it, or read an existing node"
+            raise SpecError(f"reads {ref!r}, which is not defined", name=node.id, fix=hint)
+        source = by_id[ref]
+        if source.kind in SINK_KINDS:
+            raise SpecError(
+                f"reads {ref!r}, a {source.kind} node, which nothing inside the step can read",
+                name=node.id,
+                fix=f"read {source.inputs[0]!r}, the value it stores" if source.inputs else None,
+            )
+    if node.kind == "layer" and len(set(node.reads)) < len(node.reads):
+        raise SpecError("a layer reads the same node twice", name=node.id, fix="read each node once")
+
+
+def _check_states(nodes: tuple[Node, ...]) -> None:
+    ins: dict[str, Node] = {}
+    outs: dict[str, Node] = {}
+    for node in nodes:
+        table = ins if node.kind == "state-in" else outs if node.kind == "state-out" else None
+        if table is None:
+            continue
+        if node.state in table:
+            raise SpecError(f"state {node.state!r} has two {node.kind} nodes ({table[node.state].id!r} and "
+                            f"{node.id!r})", name=node.id, fix="keep one")
+        table[node.state] = node
+    for state, node in ins.items():
+        if state not in outs:
+            raise SpecError(f"state {state!r} is read but never written", name=node.id,
+                            fix=f"add a state-out node with state = {state!r}")
+    for state, node in outs.items():
+        if state not in ins:
+            raise SpecError(f"state {state!r} is written but never read", name=node.id,
+                            fix=f"add a state-in node with state = {state!r}, or make {node.id!r} an output")
+
+
+def _cycle_error(nodes: tuple[Node, ...], done: set[str]) -> SpecError:
+    by_id = {n.id: n for n in nodes}
+    # Walk back along unfinished reads until a node repeats: that stretch is a cycle.
+    path = [next(n.id for n in nodes if n.id not in done)]
+    while True:
+        nxt = next(r for r in by_id[path[-1]].reads if r not in done)
+        if nxt in path:
+            cycle = path[path.index(nxt):] + [nxt]
+            break
+        path.append(nxt)
+    shown = " <- ".join(cycle)
+    return SpecError(
+        f"is on a cycle inside one step ({shown})",
+        name=cycle[0],
+        fix="break it by reading the previous step's value through a state-in node",
+    )
+
+
+def _check_used(nodes: tuple[Node, ...]) -> None:
+    used = {r for n in nodes for r in n.reads}
+    for node in nodes:
+        if node.kind in SINK_KINDS or node.id in used:
+            continue
+        if node.kind == "state-in":
+            raise SpecError(f"state {node.state!r} is never read", name=node.id,
+                            fix="read it, or remove the state")
+        raise SpecError(f"the {node.kind} node is never used", name=node.id,
+                        fix="read it from another node, or remove it")
+
+
+def _infer_sizes(nodes: tuple[Node, ...], order: tuple[str, ...], dims: Mapping[str, int]) -> dict[str, sizes.Size]:
+    by_id = {n.id: n for n in nodes}
+    states_in = {n.state: n.id for n in nodes if n.kind == "state-in"}
+    out: dict[str, sizes.Size] = {}
+    for nid in order:
+        node = by_id[nid]
+        read = [out[r] for r in node.inputs]
+        if node.kind == "input":
+            size = node.size if node.size is not None else "input"
+        elif node.kind in ("state-in", "layer"):
+            size = node.size if node.size is not None else "hidden"
+        elif node.kind == "concat":
+            size = sizes.join(read)
+            _agree(node, node.size, size, "its inputs joined")
+        elif node.kind == "op" and len(read) == 2 and not sizes.same(read[0], read[1]):
+            raise SpecError(
+                f"size mismatch: {node.op} of {node.inputs[0]!r} (size {read[0]}) and "
+                f"{node.inputs[1]!r} (size {read[1]})",
+                name=node.id,
+                fix="both operands of a pointwise op must have the same size",
+            )
+        else:
+            size = read[0]
+            _agree(node, node.size, size, f"its input {node.inputs[0]!r}")
+        if node.kind == "state-out":
+            expected = out[states_in[node.state]]
+            if not sizes.same(size, expected):
+                raise SpecError(
+                    f"size mismatch: state {node.state!r} is written with size {size} but read with size {expected}",
+                    name=node.id,
+                    fix="write the state with a value of the size it is read with",
+                )
+        for ref in node.diagonal:
+            if not sizes.same(out[ref], size):
+                raise SpecError(
+                    f"size mismatch: diagonal input {ref!r} has size {out[ref]}, the layer has size {size}",
+                    name=node.id,
+                    fix="a diagonal (peephole) input must have the layer's size",
+                )
+        for term in sizes.terms(size, name=nid):
+            if not term.isdigit() and term not in dims:
+                raise SpecError(
+                    f"size uses dim {term!r}, which the cell does not define",
+                    name=nid,
+                    fix=f"add it under [dims] (defined: {', '.join(dims) or 'none'})",
+                )
+        out[nid] = size
+    return out
+
+
+def _agree(node: Node, declared: sizes.Size | None, derived: sizes.Size, what: str) -> None:
+    if declared is not None and not sizes.same(declared, derived):
+        raise SpecError(
+            f"size mismatch: declared size {declared} but {what} has size {derived}",
+            name=node.id,
+            fix=f"set size = {derived!r} or leave it out",
+        )

@@ -1,0 +1,54 @@
+"""The words a cell spec is written in: node kinds, edge kinds, ops and activations."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import Choice
+
+#: Node kinds, in the notation of the seed diagrams. ``concat`` is the point where lines merge.
+NODE_KINDS = ("input", "state-in", "concat", "layer", "op", "state-out", "output")
+#: Kinds that hold no inputs: their value comes from outside the step.
+SOURCE_KINDS = frozenset({"input", "state-in"})
+#: Kinds whose value leaves the step; nothing inside the step may read them.
+SINK_KINDS = frozenset({"state-out", "output"})
+
+#: Edge kinds: a line to a single consumer, a line that forks, a line that merges.
+EDGE_KINDS = ("transfer", "copy", "concat")
+
+#: Pointwise ops (the pink circles) and how many inputs each takes.
+OP_ARITY = {
+    "mul": 2,
+    "add": 2,
+    "sub": 2,
+    "one-minus": 1,
+    "tanh": 1,
+    "sigmoid": 1,
+    "relu": 1,
+    "identity": 1,
+}
+#: Activations a learned layer (the yellow box) may end in.
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
+
+#: The symbol each op and activation is drawn with.
+SYMBOLS = {
+    "mul": "×",
+    "add": "+",
+    "sub": "−",
+    "one-minus": "1−",
+    "tanh": "tanh",
+    "sigmoid": "σ",
+    "relu": "ReLU",
+    "identity": "",
+}
+
+KIND = Choice("node kind", NODE_KINDS)
+OP = Choice("op", tuple(OP_ARITY))
+ACTIVATION = Choice("activation", ACTIVATIONS)
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def is_identifier(text: object) -> bool:
+    """True for the names ids, states and dims may take: letters, digits, underscores."""
+    return isinstance(text, str) and _IDENT.match(text) is not None
