@@ -6,12 +6,12 @@
     result.outputs, result.state["c"]
 """
 
-from .api import load
+from .api import load, run
 from .cells import BUILTINS
 from .errors import DataError, LstmvizError, SpecError
 from .execute.params import LayerParams, init_params, load_params, save_params
 from .execute.plan import Plan, compile
-from .execute.run import Result, Trace, run
+from .execute.run import Result, Trace
 from .spec.builder import CellBuilder
 from .spec.equations import from_equations
 from .spec.graph import CellGraph, Edge, Node

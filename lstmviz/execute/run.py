@@ -51,12 +51,14 @@ class Result:
 
     ``outputs`` is (T, B, output size) (several outputs are joined along the last axis, in
     declaration order; ``by_output`` has each alone); ``state`` maps each state's name to its
-    final value (B, size); ``trace`` is set when asked for.
+    final value (B, size); ``params`` holds the parameters used (drawn ones included);
+    ``trace`` is set when asked for.
     """
 
     outputs: np.ndarray
     by_output: Mapping[str, np.ndarray]
     state: Mapping[str, np.ndarray]
+    params: Mapping[str, LayerParams]
     trace: Trace | None = None
 
 
@@ -219,7 +221,7 @@ class _Program:
         state = {s: self.now[nodes[0].id].copy() for s, nodes in g.states.items()}
         values = list(outs.values())
         outputs = values[0] if len(values) == 1 else np.concatenate(values, axis=-1)
-        return Result(outputs, outs, state, Trace(trace_values) if self.tracing else None)
+        return Result(outputs, outs, state, self.params, Trace(trace_values) if self.tracing else None)
 
     def _static_phase(self) -> None:
         for node_id in self.plan.order:

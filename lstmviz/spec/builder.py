@@ -181,6 +181,10 @@ class CellBuilder:
         """The ids defined so far, in order."""
         return tuple(self._nodes)
 
+    def nodes(self) -> tuple[Node, ...]:
+        """The nodes defined so far, in order (not yet validated)."""
+        return tuple(self._nodes.values())
+
     def __contains__(self, node_id: str) -> bool:
         return node_id in self._nodes
 

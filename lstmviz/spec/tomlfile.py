@@ -187,7 +187,8 @@ def _table(data: Mapping[str, Any], key: str, default: dict[str, Any] | None = N
 
 def _check_type(value: object, kind: type, key: str, name: str) -> None:
     if not isinstance(value, kind):
-        raise SpecError(f"{key!r} must be a {'string' if kind is str else kind.__name__}, not {value!r}", name=name)
+        what, example = ("string", f'{key} = "..."') if kind is str else (kind.__name__, f"{key} = ...")
+        raise SpecError(f"{key!r} must be a {what}, not {value!r}", name=name, fix=f"write {example}")
 
 
 def _text(table: Mapping[str, Any], key: str, required: bool = False) -> str:

@@ -162,7 +162,8 @@ def _check_reads(node: Node, by_id: Mapping[str, Node]) -> None:
         source = by_id[ref]
         if source.kind in SINK_KINDS:
             raise SpecError(
-                f"reads {ref!r}, a {source.kind} node, which nothing inside the step can read",
+                f"reads {ref!r}, {'an' if source.kind == 'output' else 'a'} {source.kind} node, "
+                "which nothing inside the step can read",
                 name=node.id,
                 fix=f"read {source.inputs[0]!r}, the value it stores" if source.inputs else None,
             )
@@ -202,11 +203,11 @@ def _cycle_error(nodes: tuple[Node, ...], done: set[str]) -> SpecError:
             break
         path.append(nxt)
     shown = " <- ".join(cycle)
-    return SpecError(
-        f"is on a cycle inside one step ({shown})",
-        name=cycle[0],
-        fix="break it by reading the previous step's value through a state-in node",
-    )
+    states = {n.state: n.id for n in nodes if n.kind == "state-in"}
+    named = next((s for s in cycle if s in states), None)
+    fix = (f"read {states[named]!r} (the last step's value) instead of {named!r}" if named
+           else "break it by reading the previous step's value through a state-in node")
+    return SpecError(f"is on a cycle inside one step ({shown})", name=cycle[0], fix=fix)
 
 
 def _check_used(nodes: tuple[Node, ...]) -> None:

@@ -1,0 +1,203 @@
+"""The ``lstmviz`` command. It calls the public API only, and imports nothing heavy at start-up."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import api
+from .cells import BUILTINS, builtin
+from .errors import DataError, LstmvizError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _one_line_errors(fn: F) -> F:
+    """Bad input becomes one line on stderr and exit status 2, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except LstmvizError as err:
+            click.echo(f"lstmviz: error: {err.one_line()}", err=True)
+            sys.exit(2)
+        except OSError as err:
+            where = f"{err.filename}: " if err.filename else ""
+            click.echo(f"lstmviz: error: {where}{err.strerror or err}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="lstmviz")
+def main() -> None:
+    """Diagrams and numbers from one description of a recurrent cell."""
+
+
+@main.command("list")
+def list_cells() -> None:
+    """List the built-in cells."""
+    width = max(map(len, BUILTINS))
+    for name in BUILTINS:
+        click.echo(f"{name:<{width}}  {builtin(name).description}")
+
+
+@main.command()
+@click.argument("spec")
+@_one_line_errors
+def check(spec: str) -> None:
+    """Validate SPEC (a built-in name or a .toml file) and summarise it."""
+    cell = api.load(spec)
+    kinds = {k: [n.id for n in cell.of_kind(k)] for k in ("input", "layer", "op", "output")}
+    click.echo(
+        f"ok: {spec}: cell {cell.name!r}, {len(cell.nodes)} nodes, {len(cell.edges)} edges; "
+        f"inputs {', '.join(kinds['input'])}; states {', '.join(cell.states) or 'none'}; "
+        f"layers {', '.join(kinds['layer'])}; outputs {', '.join(kinds['output'])}"
+    )
+
+
+@main.command()
+@click.argument("spec")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the TOML here.")
+@_one_line_errors
+def show(spec: str, output: Path | None) -> None:
+    """Print SPEC in canonical TOML form (equation-form specs come out as [[node]] tables)."""
+    from .spec.tomlfile import dump_spec, save_spec
+
+    cell = api.load(spec)
+    if output is None:
+        click.echo(dump_spec(cell), nl=False)
+    else:
+        save_spec(cell, output)
+
+
+@main.command()
+@click.argument("spec")
+@click.option("--steps", "-T", type=click.IntRange(min=0), default=None,
+              help="Run on this many steps of seeded random input (default 5 without --input).")
+@click.option("--batch", "-B", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Batch size of the random input.")
+@click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=Path),
+              help=".npy shaped (T, B, features) or (T, features); .npz with one array per input.")
+@click.option("--params", "params_path", type=click.Path(dir_okay=False, path_type=Path),
+              help=".npz of parameters (keys like f.weight, f.bias); seeded random otherwise.")
+@click.option("--dim", "dims", multiple=True, metavar="NAME=N", help="Set a dim, e.g. --dim hidden=16.")
+@click.option("--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random input and parameters.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write inputs, outputs, final states and the trace of every node to this .npz.")
+@click.option("--save-params", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the parameters used to this .npz.")
+@click.option("--plan", "show_plan", is_flag=True, help="Also print how the executor compiled the cell.")
+@_one_line_errors
+def run(spec: str, steps: int | None, batch: int, input_path: Path | None, params_path: Path | None,
+        dims: tuple[str, ...], dtype: str, seed: int, output: Path | None, save_params: Path | None,
+        show_plan: bool) -> None:
+    """Run SPEC (a built-in name or a .toml file) on real numbers and print what it computes."""
+    import numpy as np
+
+    from .execute.params import load_params
+    from .execute.params import save_params as write_params
+
+    cell = api.load(spec)
+    given_dims = _parse_dims(dims)
+    if input_path is not None and steps is not None:
+        raise DataError("give --input or --steps, not both", name="--steps")
+    if input_path is not None:
+        x = _read_input(input_path, cell)
+    else:
+        rng = np.random.default_rng(seed)
+        shape = (5 if steps is None else steps, batch)
+        x = {n.id: rng.standard_normal(shape + (_size(cell, n.id, given_dims),)).astype(dtype)
+             for n in cell.of_kind("input")}
+    params = load_params(params_path) if params_path is not None else None
+    try:
+        result = api.run(cell, x, params, trace=output is not None, dtype=dtype, dims=given_dims, seed=seed)
+    except DataError as err:  # name the parameter file when the parameters are what does not fit
+        layers = {n.id for n in cell.of_kind("layer")}
+        raise (err.located(params_path) if params_path and err.name in layers else err) from None
+    if show_plan:
+        from .execute.plan import compile as compile_plan
+
+        click.echo(compile_plan(cell).describe())
+    _summarise(cell.name, x, result)
+    if save_params is not None:
+        write_params(result.params, save_params)
+    if output is not None:
+        _write_run(output, x, result)
+        click.echo(f"wrote {output}")
+
+
+def _parse_dims(dims: tuple[str, ...]) -> dict[str, int]:
+    out = {}
+    for item in dims:
+        name, _, value = item.partition("=")
+        if not value.isdigit() or int(value) < 1:
+            raise DataError(f"--dim {item!r} is not NAME=N", name="--dim", fix="write e.g. --dim hidden=16")
+        out[name.strip()] = int(value)
+    return out
+
+
+def _size(cell: Any, node_id: str, dims: dict[str, int]) -> int:
+    from .spec import sizes
+
+    return sizes.resolve(cell.node(node_id).size, {**cell.default_dims, **dims})
+
+
+def _read_input(path: Path, cell: Any) -> Any:
+    import numpy as np
+
+    names = [n.id for n in cell.of_kind("input")]
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise DataError("no such file", name=str(path), fix="check the path") from None
+    except (OSError, ValueError) as err:
+        raise DataError(f"is not a readable .npy or .npz file ({err})", name=str(path)) from None
+    if isinstance(loaded, np.ndarray):
+        if len(names) != 1:
+            raise DataError(f"the cell has inputs {', '.join(names)}", name=str(path),
+                            fix="give an .npz with one array per input")
+        arrays = {names[0]: loaded}
+    else:
+        with loaded:
+            arrays = {k: loaded[k] for k in loaded.files}
+    return {k: (v[:, None, :] if v.ndim == 2 else v) for k, v in arrays.items()}
+
+
+def _summarise(name: str, x: Any, result: Any) -> None:
+    import numpy as np
+
+    with np.printoptions(precision=4, suppress=True, linewidth=100, threshold=16, edgeitems=4):
+        first = next(iter(x.values()))
+        T, B = first.shape[:2]
+        click.echo(f"{name}: {T} steps, batch {B}, outputs {result.outputs.shape} {result.outputs.dtype}")
+        for t in range(min(T, 10)):
+            click.echo(f"  y[{t}] = {result.outputs[t, 0]}")
+        if T > 10:
+            click.echo(f"  ... ({T - 10} more steps)")
+        for state, value in result.state.items():
+            click.echo(f"  final {state} = {value[0]}")
+
+
+def _write_run(path: Path, x: Any, result: Any) -> None:
+    import numpy as np
+
+    from .files import write_atomic
+
+    arrays = {f"input.{k}": v for k, v in x.items()}
+    arrays["outputs"] = result.outputs
+    arrays.update({f"state.{k}": v for k, v in result.state.items()})
+    arrays.update({f"trace.{k}": v for k, v in result.trace.values.items()})
+    write_atomic(path, lambda fh: np.savez_compressed(fh, **arrays))
+
+
+if __name__ == "__main__":
+    main()

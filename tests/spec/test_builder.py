@@ -1,0 +1,71 @@
+"""Building cells from Python."""
+
+import pytest
+
+import lstmviz
+from lstmviz import CellBuilder, SpecError
+
+
+def build_lstm() -> lstmviz.CellGraph:
+    lstm = lstmviz.load("lstm")
+    b = CellBuilder("lstm", title=lstm.title, description=lstm.description, reference=lstm.reference,
+                    latex=lstm.latex)
+    x = b.input("x", label="x_t")
+    h = b.state("h", label="h_{t-1}", role="hidden state")
+    c = b.state("c", label="C_{t-1}", role="cell state")
+    hx = b.concat(h.prev, x, id="hx")
+    f = b.layer(hx, activation="sigmoid", id="f", label="f_t", role="forget gate")
+    i = b.layer(hx, activation="sigmoid", id="i", label="i_t", role="input gate")
+    g = b.layer(hx, activation="tanh", id="g", label=r"\tilde{C}_t", role="candidate")
+    o = b.layer(hx, activation="sigmoid", id="o", label="o_t", role="output gate")
+    fc = b.rename(f * c.prev, "fc")
+    ig = b.rename(i * g, "ig")
+    new_c = b.rename(fc + ig, "c")
+    tanh_c = b.op("tanh", new_c, id="tanh_c", role="squash")
+    new_h = b.op("mul", o, tanh_c, id="h", label="h_t", role="hidden state")
+    b.annotate(fc, role="forget")
+    b.annotate(ig, role="write")
+    b.annotate(new_c, label="C_t", role="cell state")
+    b.write(h, new_h, label="h_t", role="hidden state")
+    b.write(c, new_c, label="C_t", role="cell state")
+    b.output(new_h, label="h_t")
+    return b.build()
+
+
+def test_builder_makes_the_built_in_lstm():
+    assert build_lstm() == lstmviz.load("lstm")
+
+
+def test_operators_make_pointwise_ops_with_readable_ids():
+    b = CellBuilder("t")
+    x = b.input("x", "hidden")
+    z = b.layer(x, activation="sigmoid", id="z")
+    mix = (1 - z) * x + z * x
+    b.output(mix)
+    cell = b.build()
+    ops = {n.id: n.op for n in cell.of_kind("op")}
+    assert ops == {"one_minus_z": "one-minus", "mul_one_minus_z_x": "mul", "mul_z_x": "mul",
+                   "add_mul_one_minus_z_x_mul_z_x": "add"}
+
+
+def test_same_parts_share_one_concat():
+    b = CellBuilder("t")
+    x = b.input("x")
+    h = b.state("h")
+    a = b.layer(h.prev, x, activation="sigmoid")
+    c = b.layer(h.prev, x, activation="tanh")
+    b.write(h, a * c)
+    b.output(a * c)
+    cell = b.build()
+    assert [n.id for n in cell.of_kind("concat")] == ["cat_h_prev_x"]
+
+
+def test_builder_reports_duplicates_and_bad_annotations():
+    b = CellBuilder("t")
+    b.input("x")
+    with pytest.raises(SpecError, match="defined twice"):
+        b.input("x")
+    with pytest.raises(SpecError, match="described but not defined"):
+        b.annotate("nope", label="n")
+    with pytest.raises(SpecError, match="unknown field 'colour'"):
+        b.annotate("x", colour="red")

@@ -1,0 +1,114 @@
+"""What several test modules share: a naive reference interpreter and random-graph strategies."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from lstmviz import CellBuilder, CellGraph
+from lstmviz.spec import sizes
+
+DIMS = {"input": 3, "hidden": 4, "other": 2}
+
+
+def reference_run(graph: CellGraph, x: dict[str, np.ndarray], params, state=None):
+    """Evaluate a graph node by node, step by step, in float64: no fusion, no hoisting, no reuse.
+
+    Returns (outputs by id (T, B, n), final states by name, trace by node id).
+    """
+    dims = {**graph.default_dims}
+    for n in graph.of_kind("input"):
+        dims.update({n.size: x[n.id].shape[-1]} if isinstance(n.size, str) and "+" not in n.size else {})
+    for n in graph.of_kind("layer"):
+        if isinstance(n.size, str) and "+" not in n.size:
+            dims[n.size] = np.shape(params[n.id].weight)[0]
+    T, B = next(iter(x.values())).shape[:2]
+    act = {
+        "sigmoid": lambda v: 1.0 / (1.0 + np.exp(-v)),
+        "tanh": np.tanh,
+        "relu": lambda v: np.maximum(v, 0.0),
+        "identity": lambda v: v,
+        "one-minus": lambda v: 1.0 - v,
+    }
+    binary = {"mul": np.multiply, "add": np.add, "sub": np.subtract}
+    current = {
+        name: np.zeros((B, sizes.resolve(pair[0].size, dims))) if not state or name not in state
+        else np.asarray(state[name], dtype=np.float64)
+        for name, pair in graph.states.items()
+    }
+    trace = {n.id: [] for n in graph.nodes}
+    for t in range(T):
+        v: dict[str, np.ndarray] = {}
+        for node_id in graph.order:
+            n = graph.node(node_id)
+            if n.kind == "input":
+                v[node_id] = np.asarray(x[node_id][t], dtype=np.float64)
+            elif n.kind == "state-in":
+                v[node_id] = current[n.state]
+            elif n.kind == "concat":
+                v[node_id] = np.concatenate([v[i] for i in n.inputs], axis=-1)
+            elif n.kind == "layer":
+                p = params[node_id]
+                pre = v[n.inputs[0]] @ np.asarray(p.weight, np.float64).T + np.asarray(p.bias, np.float64)
+                for d in n.diagonal:
+                    pre = pre + np.asarray(p.diagonal[d], np.float64) * v[d]
+                v[node_id] = act[n.activation](pre)
+            elif n.kind == "op":
+                args = [v[i] for i in n.inputs]
+                v[node_id] = binary[n.op](*args) if n.op in binary else act[n.op](args[0])
+            else:
+                v[node_id] = v[n.inputs[0]]
+            trace[node_id].append(v[node_id])
+        current = {name: v[pair[1].id] for name, pair in graph.states.items()}
+    outputs = {n.id: np.stack(trace[n.id]) if T else np.zeros((0, B, 0)) for n in graph.of_kind("output")}
+    return outputs, current, {k: np.stack(vals) for k, vals in trace.items() if T}
+
+
+@st.composite
+def valid_graphs(draw) -> CellGraph:
+    """Random valid cells: 1-2 inputs, 1-3 states, up to 10 layers and ops, any wiring."""
+    b = CellBuilder("random", dims=DIMS)
+    values: list[tuple[str, str]] = []  # (id, size)
+    for k in range(draw(st.integers(1, 2))):
+        size = draw(st.sampled_from(["input", "other"]))
+        values.append((b.input(f"x{k}", size).id, size))
+    states = []
+    for k in range(draw(st.integers(1, 3))):
+        size = draw(st.sampled_from(["hidden", "hidden", "other"]))
+        s = b.state(f"s{k}", size)
+        states.append((s, size))
+        values.append((s.prev.id, size))
+
+    def pick(size=None):
+        pool = [v for v in values if size is None or v[1] == size]
+        return draw(st.sampled_from(pool)) if pool else None
+
+    for k in range(draw(st.integers(1, 10))):
+        kind = draw(st.sampled_from(["layer", "layer", "binary", "unary"]))
+        if kind == "layer":
+            parts = draw(st.lists(st.sampled_from(values), min_size=1, max_size=3, unique=True))
+            size = draw(st.sampled_from(["hidden", "other"]))
+            diag = pick(size) if draw(st.booleans()) else None
+            if diag is not None and diag in parts and len(parts) == 1:
+                diag = None
+            ref = b.layer(*(p[0] for p in parts), activation=draw(st.sampled_from(["sigmoid", "tanh", "relu", "identity"])),
+                          size=size, diagonal=[diag[0]] if diag else [], id=f"L{k}")
+            values.append((ref.id, size))
+        elif kind == "binary":
+            a = pick()
+            other = pick(a[1])
+            ref = b.op(draw(st.sampled_from(["mul", "add", "sub"])), a[0], other[0], id=f"P{k}")
+            values.append((ref.id, a[1]))
+        else:
+            a = pick()
+            ref = b.op(draw(st.sampled_from(["one-minus", "tanh", "sigmoid", "relu", "identity"])), a[0], id=f"U{k}")
+            values.append((ref.id, a[1]))
+    for s, size in states:
+        source = pick(size)
+        b.write(s, source[0])
+    b.output(pick()[0], "y")
+    read = {r for node in b.nodes() for r in node.reads}
+    for k, (vid, _) in enumerate(values):
+        if vid not in read:
+            b.output(vid, f"y_{vid}")
+    return b.build()
