@@ -60,7 +60,8 @@ def reference_run(graph: CellGraph, x: dict[str, np.ndarray], params, state=None
                 v[node_id] = v[n.inputs[0]]
             trace[node_id].append(v[node_id])
         current = {name: v[pair[1].id] for name, pair in graph.states.items()}
-    outputs = {n.id: np.stack(trace[n.id]) if T else np.zeros((0, B, 0)) for n in graph.of_kind("output")}
+    outputs = {n.id: np.stack(trace[n.id]) if T else np.zeros((0, B, sizes.resolve(n.size, dims)))
+               for n in graph.of_kind("output")}
     return outputs, current, {k: np.stack(vals) for k, vals in trace.items() if T}
 
 

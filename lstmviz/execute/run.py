@@ -261,7 +261,7 @@ class _Program:
         w = np.concatenate([weight[:, cols[p]] for p in group.static_parts], axis=1)
         flat = x.reshape(-1, x.shape[-1]) @ w.T
         flat += bias
-        return flat.reshape(self.T, self.B, -1)
+        return flat.reshape(self.T, self.B, w.shape[0])
 
     def _fused(self, group: Group) -> tuple[np.ndarray, np.ndarray]:
         layers = [self.params[n] for n in group.layers]
@@ -302,7 +302,7 @@ class _Program:
                 else:
                     steps.append(self._op_step(KERNELS[node.op], node.inputs, buf))
                 self.now[item] = buf
-        self.aliased = set(alias)
+        self.alias = alias
         return steps
 
     def _schedule(self) -> list[tuple[str, Any]]:
@@ -347,13 +347,13 @@ class _Program:
 
         alias: dict[str, str] = {}
         position = {item: i for i, (kind, item) in enumerate(schedule) if kind == "node"}
-        sinks = {r for n in g.of_kind("output") for r in n.inputs}
+        read_at_end = {n.inputs[0] for n in g.nodes if n.kind in ("output", "state-out")}
         for name, (node_in, node_out) in g.states.items():
             producer = node_out.inputs[0]
             if producer not in position or g.node(producer).kind != "op" or producer in alias:
                 continue
             last_read = max((i for i, e in enumerate(schedule) if node_in.id in reads(e)), default=-1)
-            if last_read <= position[producer] and node_in.id not in sinks:
+            if last_read <= position[producer] and node_in.id not in read_at_end:
                 alias[producer] = node_in.id
         return alias
 
@@ -442,7 +442,7 @@ class _Program:
         copies = []
         for node_in, node_out in self.graph.states.values():
             producer = node_out.inputs[0]
-            if producer in self.aliased or producer == node_in.id:
+            if self.alias.get(producer) == node_in.id or producer == node_in.id:
                 continue
             src, timed = self._operand(producer)
             copies.append((self.now[node_in.id], src, timed))
