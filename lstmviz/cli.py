@@ -107,6 +107,8 @@ def run(spec: str, steps: int | None, batch: int, input_path: Path | None, param
     from .execute.params import save_params as write_params
 
     cell = api.load(spec)
+    for path in (output, save_params):
+        _check_destination(path)
     given_dims = _parse_dims(dims)
     if input_path is not None and steps is not None:
         raise DataError("give --input or --steps, not both", name="--steps")
@@ -127,12 +129,20 @@ def run(spec: str, steps: int | None, batch: int, input_path: Path | None, param
         from .execute.plan import compile as compile_plan
 
         click.echo(compile_plan(cell).describe())
-    _summarise(cell.name, x, result)
     if save_params is not None:
         write_params(result.params, save_params)
     if output is not None:
         _write_run(output, x, result)
-        click.echo(f"wrote {output}")
+    _summarise(cell.name, x, result)
+    for path in (output, save_params):
+        if path is not None:
+            click.echo(f"wrote {path}")
+
+
+def _check_destination(path: Path | None) -> None:
+    """Fail before any work when an output file could not be written."""
+    if path is not None and not path.parent.is_dir():
+        raise DataError("no such directory", name=str(path.parent), fix="create it first, or write elsewhere")
 
 
 def _parse_dims(dims: tuple[str, ...]) -> dict[str, int]:

@@ -83,7 +83,7 @@ def as_params(given: Mapping[str, Any], graph: CellGraph, dims: Mapping[str, int
             raise DataError("layer has no parameters", name=name, fix="give weight and bias for every layer")
         layer = nested[name]
         flat = {"weight": layer.weight, "bias": layer.bias, **{f"diagonal.{k}": v for k, v in layer.diagonal.items()}}
-        for key in flat.keys() | layer_shapes.keys():
+        for key in list(layer_shapes) + [k for k in flat if k not in layer_shapes]:
             if key not in layer_shapes:
                 raise DataError(f"unexpected parameter {key!r}", name=name, fix=f"expected {', '.join(layer_shapes)}")
             if key not in flat:

@@ -1,0 +1,132 @@
+"""The lstmviz command: real processes for exit codes and output, one line for every bad input."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import lstmviz
+from lstmviz.cli import main
+
+
+def lstmviz_cmd(*args, cwd=None, env=None):
+    return subprocess.run([sys.executable, "-m", "lstmviz.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+
+
+def test_list_shows_every_built_in_with_a_description():
+    out = lstmviz_cmd("list")
+    assert out.returncode == 0
+    lines = out.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == list(lstmviz.BUILTINS)
+    assert all(len(line.split(None, 1)[1]) > 20 for line in lines)
+
+
+def test_run_prints_outputs_and_final_states():
+    out = lstmviz_cmd("run", "lstm", "--steps", "5")
+    assert out.returncode == 0, out.stderr
+    assert "lstm: 5 steps, batch 1, outputs (5, 1, 4) float32" in out.stdout
+    assert "final c = [" in out.stdout and out.stdout.count("y[") == 5
+
+
+def test_run_writes_a_trace_that_matches_the_api(tmp_path):
+    out = lstmviz_cmd("run", "gru", "-T", "4", "-B", "2", "--seed", "7", "--dtype", "float64",
+                      "-o", tmp_path / "trace.npz", "--save-params", tmp_path / "p.npz")
+    assert out.returncode == 0, out.stderr
+    data = np.load(tmp_path / "trace.npz")
+    x = data["input.x"]
+    assert x.shape == (4, 2, 3) and x.dtype == np.float64
+    again = lstmviz.run("gru", x, lstmviz.load_params(tmp_path / "p.npz"), trace=True)
+    np.testing.assert_array_equal(data["outputs"], again.outputs)
+    np.testing.assert_array_equal(data["trace.r"], again.trace["r"])
+    np.testing.assert_array_equal(data["state.h"], again.state["h"])
+
+
+def test_run_reads_input_and_params(tmp_path):
+    rng = np.random.default_rng(0)
+    np.save(tmp_path / "x.npy", rng.standard_normal((6, 5)).astype(np.float32))  # (T, features): batch 1
+    cell = lstmviz.load("lstm")
+    lstmviz.save_params(lstmviz.init_params(cell, {"input": 5, "hidden": 8}, seed=1), tmp_path / "p.npz")
+    out = lstmviz_cmd("run", "lstm", "--input", tmp_path / "x.npy", "--params", tmp_path / "p.npz", "--plan")
+    assert out.returncode == 0, out.stderr
+    assert "outputs (6, 1, 8)" in out.stdout
+    assert "one matrix for [f, i, o, g] reading 'hx'" in out.stdout
+
+
+def test_check_and_show(tmp_path):
+    out = lstmviz_cmd("check", "lstm-peephole")
+    assert out.returncode == 0 and out.stdout.startswith("ok: lstm-peephole: cell 'lstm-peephole', 16 nodes")
+    shown = lstmviz_cmd("show", "tests/data/equations/mgu.toml", cwd=os.path.dirname(os.path.dirname(__file__)))
+    assert shown.returncode == 0
+    assert lstmviz.parse_spec(shown.stdout) == lstmviz.load("mgu")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["check", "lsmt"], "'lsmt': is neither a built-in cell nor a file; use one of rnn, lstm"),
+        (["check", "{tmp}/bad.toml"], "{tmp}/bad.toml:4: 'f': unknown activation 'sigmod'"),
+        (["run", "lstm", "--input", "{tmp}/nope.npy"], "'{tmp}/nope.npy': no such file"),
+        (["run", "lstm", "--input", "{tmp}/bad.toml"], "is not a readable .npy or .npz file"),
+        (["run", "lstm", "--params", "{tmp}/p.npz", "--dim", "hidden=5"], "{tmp}/p.npz: 'f': weight has shape (4, 7)"),
+        (["run", "lstm", "--dim", "hidden"], "--dim 'hidden' is not NAME=N"),
+        (["run", "lstm", "-T", "3", "--input", "{tmp}/x.npy"], "give --input or --steps, not both"),
+        (["run", "lstm", "-o", "{tmp}/no/such/dir/t.npz"], "'{tmp}/no/such/dir': no such directory"),
+        (["run", "lstm", "--save-params", "{tmp}/no/p.npz"], "'{tmp}/no': no such directory"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_status_2(tmp_path, args, expected):
+    (tmp_path / "bad.toml").write_text('[cell]\nname = "t"\n[[node]]\nid = "f"\nkind = "layer"\nactivation = "sigmod"\n'
+                                       'inputs = ["x"]\n')
+    np.save(tmp_path / "x.npy", np.zeros((2, 1, 3)))
+    lstmviz.save_params(lstmviz.init_params(lstmviz.load("lstm")), tmp_path / "p.npz")
+    out = lstmviz_cmd(*[a.format(tmp=tmp_path) for a in args])
+    assert out.returncode == 2
+    assert out.stdout == ""
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert out.stderr.startswith("lstmviz: error: ")
+    assert expected.format(tmp=tmp_path) in out.stderr
+
+
+def test_a_failed_run_leaves_no_output_file(tmp_path):
+    out = lstmviz_cmd("run", "lstm", "--dim", "input=0", "-o", tmp_path / "t.npz")
+    assert out.returncode == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_in_process_runner_sees_the_same_errors():
+    result = CliRunner().invoke(main, ["check", "nope"])
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_lstmviz_runs_without_torch(tmp_path):
+    """torch is a test dependency only: hide it and the package, the CLI and the executor still work."""
+    (tmp_path / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class _NoTorch:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'torch' or name.startswith('torch.'):\n"
+        "            raise ImportError('torch is hidden for this test')\n"
+        "sys.meta_path.insert(0, _NoTorch())\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    code = ("import lstmviz, numpy as np, sys\n"
+            "r = lstmviz.run('lstm', np.zeros((3, 1, 3)))\n"
+            "print(r.outputs.shape, 'torch' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "(3, 1, 4) False"
+    cli = lstmviz_cmd("run", "gru-pytorch", "-T", "2", env=env)
+    assert cli.returncode == 0, cli.stderr
+    proof = subprocess.run([sys.executable, "-c", "import torch"], capture_output=True, text=True, env=env)
+    assert "torch is hidden" in proof.stderr
+
+
+def test_cli_start_up_does_not_import_heavy_modules():
+    code = "import sys, lstmviz.cli; print(sorted(m for m in ('torch', 'matplotlib', 'graphviz') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "[]"
