@@ -1,9 +1,9 @@
 """lstmviz: one declarative description of a recurrent cell, its diagrams and its numbers.
 
-    import lstmviz
-    cell = lstmviz.load("lstm")
-    result = lstmviz.run(cell, x)            # x shaped (T, B, input size)
-    result.outputs, result.state["c"]
+import lstmviz
+cell = lstmviz.load("lstm")
+result = lstmviz.run(cell, x)            # x shaped (T, B, input size)
+result.outputs, result.state["c"]
 """
 
 from .api import load, run

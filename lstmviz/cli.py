@@ -80,26 +80,55 @@ def show(spec: str, output: Path | None) -> None:
 
 @main.command()
 @click.argument("spec")
-@click.option("--steps", "-T", type=click.IntRange(min=0), default=None,
-              help="Run on this many steps of seeded random input (default 5 without --input).")
-@click.option("--batch", "-B", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Batch size of the random input.")
-@click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=Path),
-              help=".npy shaped (T, B, features) or (T, features); .npz with one array per input.")
-@click.option("--params", "params_path", type=click.Path(dir_okay=False, path_type=Path),
-              help=".npz of parameters (keys like f.weight, f.bias); seeded random otherwise.")
+@click.option(
+    "--steps",
+    "-T",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Run on this many steps of seeded random input (default 5 without --input).",
+)
+@click.option(
+    "--batch", "-B", type=click.IntRange(min=1), default=1, show_default=True, help="Batch size of the random input."
+)
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=".npy shaped (T, B, features) or (T, features); .npz with one array per input.",
+)
+@click.option(
+    "--params",
+    "params_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=".npz of parameters (keys like f.weight, f.bias); seeded random otherwise.",
+)
 @click.option("--dim", "dims", multiple=True, metavar="NAME=N", help="Set a dim, e.g. --dim hidden=16.")
 @click.option("--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random input and parameters.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write inputs, outputs, final states and the trace of every node to this .npz.")
-@click.option("--save-params", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the parameters used to this .npz.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write inputs, outputs, final states and the trace of every node to this .npz.",
+)
+@click.option(
+    "--save-params", type=click.Path(dir_okay=False, path_type=Path), help="Write the parameters used to this .npz."
+)
 @click.option("--plan", "show_plan", is_flag=True, help="Also print how the executor compiled the cell.")
 @_one_line_errors
-def run(spec: str, steps: int | None, batch: int, input_path: Path | None, params_path: Path | None,
-        dims: tuple[str, ...], dtype: str, seed: int, output: Path | None, save_params: Path | None,
-        show_plan: bool) -> None:
+def run(
+    spec: str,
+    steps: int | None,
+    batch: int,
+    input_path: Path | None,
+    params_path: Path | None,
+    dims: tuple[str, ...],
+    dtype: str,
+    seed: int,
+    output: Path | None,
+    save_params: Path | None,
+    show_plan: bool,
+) -> None:
     """Run SPEC (a built-in name or a .toml file) on real numbers and print what it computes."""
     import numpy as np
 
@@ -117,8 +146,10 @@ def run(spec: str, steps: int | None, batch: int, input_path: Path | None, param
     else:
         rng = np.random.default_rng(seed)
         shape = (5 if steps is None else steps, batch)
-        x = {n.id: rng.standard_normal(shape + (_size(cell, n.id, given_dims),)).astype(dtype)
-             for n in cell.of_kind("input")}
+        x = {
+            n.id: rng.standard_normal(shape + (_size(cell, n.id, given_dims),)).astype(dtype)
+            for n in cell.of_kind("input")
+        }
     params = load_params(params_path) if params_path is not None else None
     try:
         result = api.run(cell, x, params, trace=output is not None, dtype=dtype, dims=given_dims, seed=seed)
@@ -173,8 +204,9 @@ def _read_input(path: Path, cell: Any) -> Any:
         raise DataError(f"is not a readable .npy or .npz file ({err})", name=str(path)) from None
     if isinstance(loaded, np.ndarray):
         if len(names) != 1:
-            raise DataError(f"the cell has inputs {', '.join(names)}", name=str(path),
-                            fix="give an .npz with one array per input")
+            raise DataError(
+                f"the cell has inputs {', '.join(names)}", name=str(path), fix="give an .npz with one array per input"
+            )
         arrays = {names[0]: loaded}
     else:
         with loaded:

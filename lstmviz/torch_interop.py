@@ -33,14 +33,19 @@ def from_torch(module: Any) -> tuple[CellGraph, dict[str, LayerParams]]:
 
     kind = next((k for k in _GATES if type(module) is getattr(torch.nn, k)), None)
     if kind is None:
-        raise DataError(f"{type(module).__name__} is not supported", name="from_torch",
-                        fix="pass a torch.nn.RNN, nn.LSTM or nn.GRU")
+        raise DataError(
+            f"{type(module).__name__} is not supported", name="from_torch", fix="pass a torch.nn.RNN, nn.LSTM or nn.GRU"
+        )
     if module.num_layers != 1 or module.bidirectional or getattr(module, "proj_size", 0):
-        raise DataError("only single-layer, unidirectional modules without projections are supported",
-                        name=kind, fix="take one layer and direction at a time")
+        raise DataError(
+            "only single-layer, unidirectional modules without projections are supported",
+            name=kind,
+            fix="take one layer and direction at a time",
+        )
     if kind == "RNN" and module.nonlinearity != "tanh":
-        raise DataError(f"nonlinearity {module.nonlinearity!r} has no built-in cell", name=kind,
-                        fix="use nonlinearity='tanh'")
+        raise DataError(
+            f"nonlinearity {module.nonlinearity!r} has no built-in cell", name=kind, fix="use nonlinearity='tanh'"
+        )
     name, gates = _GATES[kind]
     w = {k: v.detach().cpu().numpy().copy() for k, v in module.named_parameters()}
     hidden, size_in = module.hidden_size, module.input_size

@@ -32,7 +32,8 @@ def reference_run(graph: CellGraph, x: dict[str, np.ndarray], params, state=None
     }
     binary = {"mul": np.multiply, "add": np.add, "sub": np.subtract}
     current = {
-        name: np.zeros((B, sizes.resolve(pair[0].size, dims))) if not state or name not in state
+        name: np.zeros((B, sizes.resolve(pair[0].size, dims)))
+        if not state or name not in state
         else np.asarray(state[name], dtype=np.float64)
         for name, pair in graph.states.items()
     }
@@ -60,8 +61,10 @@ def reference_run(graph: CellGraph, x: dict[str, np.ndarray], params, state=None
                 v[node_id] = v[n.inputs[0]]
             trace[node_id].append(v[node_id])
         current = {name: v[pair[1].id] for name, pair in graph.states.items()}
-    outputs = {n.id: np.stack(trace[n.id]) if T else np.zeros((0, B, sizes.resolve(n.size, dims)))
-               for n in graph.of_kind("output")}
+    outputs = {
+        n.id: np.stack(trace[n.id]) if T else np.zeros((0, B, sizes.resolve(n.size, dims)))
+        for n in graph.of_kind("output")
+    }
     return outputs, current, {k: np.stack(vals) for k, vals in trace.items() if T}
 
 
@@ -92,8 +95,13 @@ def valid_graphs(draw) -> CellGraph:
             diag = pick(size) if draw(st.booleans()) else None
             if diag is not None and diag in parts and len(parts) == 1:
                 diag = None
-            ref = b.layer(*(p[0] for p in parts), activation=draw(st.sampled_from(["sigmoid", "tanh", "relu", "identity"])),
-                          size=size, diagonal=[diag[0]] if diag else [], id=f"L{k}")
+            ref = b.layer(
+                *(p[0] for p in parts),
+                activation=draw(st.sampled_from(["sigmoid", "tanh", "relu", "identity"])),
+                size=size,
+                diagonal=[diag[0]] if diag else [],
+                id=f"L{k}",
+            )
             values.append((ref.id, size))
         elif kind == "binary":
             a = pick()

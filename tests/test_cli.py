@@ -13,8 +13,14 @@ from lstmviz.cli import main
 
 
 def lstmviz_cmd(*args, cwd=None, env=None):
-    return subprocess.run([sys.executable, "-m", "lstmviz.cli", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "lstmviz.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_list_shows_every_built_in_with_a_description():
@@ -33,8 +39,22 @@ def test_run_prints_outputs_and_final_states():
 
 
 def test_run_writes_a_trace_that_matches_the_api(tmp_path):
-    out = lstmviz_cmd("run", "gru", "-T", "4", "-B", "2", "--seed", "7", "--dtype", "float64",
-                      "-o", tmp_path / "trace.npz", "--save-params", tmp_path / "p.npz")
+    out = lstmviz_cmd(
+        "run",
+        "gru",
+        "-T",
+        "4",
+        "-B",
+        "2",
+        "--seed",
+        "7",
+        "--dtype",
+        "float64",
+        "-o",
+        tmp_path / "trace.npz",
+        "--save-params",
+        tmp_path / "p.npz",
+    )
     assert out.returncode == 0, out.stderr
     data = np.load(tmp_path / "trace.npz")
     x = data["input.x"]
@@ -79,8 +99,9 @@ def test_check_and_show(tmp_path):
     ],
 )
 def test_bad_input_is_one_line_and_exit_status_2(tmp_path, args, expected):
-    (tmp_path / "bad.toml").write_text('[cell]\nname = "t"\n[[node]]\nid = "f"\nkind = "layer"\nactivation = "sigmod"\n'
-                                       'inputs = ["x"]\n')
+    (tmp_path / "bad.toml").write_text(
+        '[cell]\nname = "t"\n[[node]]\nid = "f"\nkind = "layer"\nactivation = "sigmod"\ninputs = ["x"]\n'
+    )
     np.save(tmp_path / "x.npy", np.zeros((2, 1, 3)))
     lstmviz.save_params(lstmviz.init_params(lstmviz.load("lstm")), tmp_path / "p.npz")
     out = lstmviz_cmd(*[a.format(tmp=tmp_path) for a in args])
@@ -114,9 +135,11 @@ def test_lstmviz_runs_without_torch(tmp_path):
         "sys.meta_path.insert(0, _NoTorch())\n"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
-    code = ("import lstmviz, numpy as np, sys\n"
-            "r = lstmviz.run('lstm', np.zeros((3, 1, 3)))\n"
-            "print(r.outputs.shape, 'torch' in sys.modules)\n")
+    code = (
+        "import lstmviz, numpy as np, sys\n"
+        "r = lstmviz.run('lstm', np.zeros((3, 1, 3)))\n"
+        "print(r.outputs.shape, 'torch' in sys.modules)\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "(3, 1, 4) False"

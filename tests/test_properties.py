@@ -57,8 +57,13 @@ def broken_specs(draw):
         node = pick(n.id for n in graph.nodes if n.kind in ("op", "layer"))
         nodes[index[node]] = re.sub(r'^(op|activation) = "[^"]*"', r'\1 = "mull"', nodes[index[node]], flags=re.M)
     elif mutation == "cycle":
-        candidates = [(n.id, d) for n in graph.nodes if n.inputs and n.kind not in ("concat",)
-                      for d in descendants(graph, n.id) if graph.node(d).kind not in ("state-out", "output")]
+        candidates = [
+            (n.id, d)
+            for n in graph.nodes
+            if n.inputs and n.kind not in ("concat",)
+            for d in descendants(graph, n.id)
+            if graph.node(d).kind not in ("state-out", "output")
+        ]
         assume(candidates)
         node, target = draw(st.sampled_from(candidates))
         nodes[index[node]] = with_inputs(nodes[index[node]], [target] + list(graph.node(node).inputs[1:]))

@@ -50,8 +50,9 @@ def shapes(graph: CellGraph, dims: Mapping[str, int]) -> dict[str, dict[str, tup
     return out
 
 
-def init_params(graph: CellGraph, dims: Mapping[str, int] | None = None, *, seed: int = 0,
-                dtype: Any = np.float32) -> dict[str, LayerParams]:
+def init_params(
+    graph: CellGraph, dims: Mapping[str, int] | None = None, *, seed: int = 0, dtype: Any = np.float32
+) -> dict[str, LayerParams]:
     """Seeded parameters drawn as PyTorch draws them: uniform on ±1/sqrt(layer size)."""
     rng = np.random.default_rng(seed)
     dims = graph.default_dims if dims is None else dims
@@ -65,7 +66,9 @@ def init_params(graph: CellGraph, dims: Mapping[str, int] | None = None, *, seed
     return out
 
 
-def as_params(given: Mapping[str, Any], graph: CellGraph, dims: Mapping[str, int], dtype: Any) -> dict[str, LayerParams]:
+def as_params(
+    given: Mapping[str, Any], graph: CellGraph, dims: Mapping[str, int], dtype: Any
+) -> dict[str, LayerParams]:
     """Check parameters against the cell and return them as ``dtype`` arrays.
 
     ``given`` maps layer names to :class:`LayerParams` or to dicts with ``weight``, ``bias`` and
@@ -75,8 +78,11 @@ def as_params(given: Mapping[str, Any], graph: CellGraph, dims: Mapping[str, int
     expected = shapes(graph, dims)
     for name in nested:
         if name not in expected:
-            raise DataError(f"parameters for {name!r}, which is not a layer of {graph.name!r}",
-                            name=name, fix=f"layers: {', '.join(expected)}")
+            raise DataError(
+                f"parameters for {name!r}, which is not a layer of {graph.name!r}",
+                name=name,
+                fix=f"layers: {', '.join(expected)}",
+            )
     out = {}
     for name, layer_shapes in expected.items():
         if name not in nested:
@@ -90,8 +96,11 @@ def as_params(given: Mapping[str, Any], graph: CellGraph, dims: Mapping[str, int
                 raise DataError(f"parameter {key!r} is missing", name=name)
             got = np.shape(flat[key])
             if got != layer_shapes[key]:
-                raise DataError(f"{key} has shape {got}, expected {layer_shapes[key]}", name=name,
-                                fix="check the cell's dims against the parameters")
+                raise DataError(
+                    f"{key} has shape {got}, expected {layer_shapes[key]}",
+                    name=name,
+                    fix="check the cell's dims against the parameters",
+                )
         out[name] = layer.astype(np.dtype(dtype))
     return out
 
@@ -135,16 +144,20 @@ def _nest(given: Mapping[str, Any]) -> dict[str, LayerParams]:
             elif rest in ("weight", "bias"):
                 entry[rest] = value
             else:
-                raise DataError(f"parameter key {key!r} is not of the form layer.weight, layer.bias or "
-                                "layer.diagonal.input", name=key)
+                raise DataError(
+                    f"parameter key {key!r} is not of the form layer.weight, layer.bias or layer.diagonal.input",
+                    name=key,
+                )
     out = {}
     for name, entry in nested.items():
         unknown = set(entry) - {"weight", "bias", "diagonal"}
         if unknown:
-            raise DataError(f"unexpected parameter {sorted(unknown)[0]!r}", name=name,
-                            fix="give weight, bias and, for peepholes, diagonal")
+            raise DataError(
+                f"unexpected parameter {sorted(unknown)[0]!r}",
+                name=name,
+                fix="give weight, bias and, for peepholes, diagonal",
+            )
         if "weight" not in entry or "bias" not in entry:
             raise DataError(f"parameter {'weight' if 'weight' not in entry else 'bias'!r} is missing", name=name)
         out[name] = LayerParams(np.asarray(entry["weight"]), np.asarray(entry["bias"]), dict(entry.get("diagonal", {})))
     return out
-

@@ -1,13 +1,13 @@
 """Building a cell from Python: the builder API, which the equation parser also drives.
 
-    b = CellBuilder("lstm")
-    x = b.input("x")
-    h, c = b.state("h"), b.state("c")
-    hx = b.concat(h.prev, x)
-    f = b.layer(hx, "sigmoid", id="f")
-    ...
-    b.write(c, f * c.prev + i * g)
-    cell = b.build()
+b = CellBuilder("lstm")
+x = b.input("x")
+h, c = b.state("h"), b.state("c")
+hx = b.concat(h.prev, x)
+f = b.layer(hx, "sigmoid", id="f")
+...
+b.write(c, f * c.prev + i * g)
+cell = b.build()
 """
 
 from __future__ import annotations
@@ -74,8 +74,7 @@ class CellBuilder:
     ) -> None:
         self.name = name
         self.dims = dict(dims if dims is not None else DEFAULT_DIMS)
-        self.meta = {"title": title, "description": description, "reference": reference,
-                     "latex": tuple(latex)}
+        self.meta = {"title": title, "description": description, "reference": reference, "latex": tuple(latex)}
         self._nodes: dict[str, Node] = {}
         self._reserved = set(reserved)
         self._concats: dict[tuple[str, ...], str] = {}
@@ -137,8 +136,9 @@ class CellBuilder:
     def write(self, state: State | str, value: NodeLike, *, label: str = "", role: str = "") -> Ref:
         """Set a state's new value (the node ``<name>_next``, which leaves the step)."""
         name = state.name if isinstance(state, State) else state
-        return self._add(Node(f"{name}_next", "state-out", inputs=(self._id(value),), label=label,
-                              role=role, state=name))
+        return self._add(
+            Node(f"{name}_next", "state-out", inputs=(self._id(value),), label=label, role=role, state=name)
+        )
 
     def output(self, value: NodeLike, id: str = "y", *, label: str = "", role: str = "output") -> Ref:
         """A value the cell emits at every step (y_t)."""

@@ -62,8 +62,11 @@ def from_equations(
     try:
         for state in states:
             if state not in b:
-                raise SpecError(f"state {state!r} is read but never assigned", name=f"{state}_prev",
-                                fix=f"add an equation '{state} = ...'")
+                raise SpecError(
+                    f"state {state!r} is read but never assigned",
+                    name=f"{state}_prev",
+                    fix=f"add an equation '{state} = ...'",
+                )
             b.write(state, state)
         if outputs is None:
             outputs = {"y": "h"} if "h" in b else {}
@@ -94,14 +97,19 @@ def parse_equations(
     try:
         tree = ast.parse(text, mode="exec")
     except SyntaxError as err:
-        raise SpecError(f"malformed equation: {err.msg}", file=file, line=(err.lineno or 1) + offset,
-                        fix="write one 'name = expression' per line") from None
+        raise SpecError(
+            f"malformed equation: {err.msg}",
+            file=file,
+            line=(err.lineno or 1) + offset,
+            fix="write one 'name = expression' per line",
+        ) from None
     targets: dict[str, int] = {}
     for stmt in tree.body:
         line = stmt.lineno + offset
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
-            raise SpecError("is not an equation", name=ast.unparse(stmt)[:40], file=file, line=line,
-                            fix="write 'name = expression'")
+            raise SpecError(
+                "is not an equation", name=ast.unparse(stmt)[:40], file=file, line=line, fix="write 'name = expression'"
+            )
         name = stmt.targets[0].id
         if name in targets or name in builder:
             raise SpecError("is defined twice", name=name, file=file, line=line, fix="give each value its own name")
@@ -118,8 +126,7 @@ def parse_equations(
         try:
             ref = walker.expr(stmt.value)
             if ref.id in declared or ref.id in targets:
-                raise SpecError(f"only renames {ref.id!r}", name=name,
-                                fix=f"use {ref.id!r} where {name!r} is read")
+                raise SpecError(f"only renames {ref.id!r}", name=name, fix=f"use {ref.id!r} where {name!r} is read")
             builder.rename(ref, name)
             if ref.id in lines:  # a node made earlier (a shared concat) now has this name
                 lines[name] = lines.pop(ref.id)
@@ -151,17 +158,25 @@ class _Walker:
             raise SpecError(f"the number {node.value!r} is not allowed here", fix="numbers may appear only in '1 - x'")
         if isinstance(node, ast.BinOp):
             raise SpecError(f"unknown operator in {ast.unparse(node)!r}", fix="use *, + or - (and 1 - x)")
-        raise SpecError(f"{ast.unparse(node)!r} is not an expression lstmviz reads",
-                        fix="use names, *, +, -, 1 - x and the functions " + ", ".join(FUNCTIONS))
+        raise SpecError(
+            f"{ast.unparse(node)!r} is not an expression lstmviz reads",
+            fix="use names, *, +, -, 1 - x and the functions " + ", ".join(FUNCTIONS),
+        )
 
     def name(self, name: str) -> Ref:
         if name in self.b or name in self.targets:
             return Ref(self.b, name)
         if f"{name}_prev" in self.b:
-            raise SpecError(f"reads {name!r}, which is not defined", name=name,
-                            fix=f"read {name}_prev for the previous step's value, or assign {name!r}")
-        raise SpecError(f"reads {name!r}, which is not defined", name=name,
-                        fix="assign it in an equation, or declare it as an input or state")
+            raise SpecError(
+                f"reads {name!r}, which is not defined",
+                name=name,
+                fix=f"read {name}_prev for the previous step's value, or assign {name!r}",
+            )
+        raise SpecError(
+            f"reads {name!r}, which is not defined",
+            name=name,
+            fix="assign it in an equation, or declare it as an input or state",
+        )
 
     def call(self, node: ast.Call) -> Ref:
         fn = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)

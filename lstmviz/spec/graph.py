@@ -76,6 +76,14 @@ class CellGraph:
         object.__setattr__(self, "nodes", validate(tuple(self.nodes), dict(self.dims)))
         object.__setattr__(self, "latex", tuple(self.latex))
 
+    def __hash__(self) -> int:
+        # Computed once: plans are cached by graph, and hashing every node each run adds up.
+        if "_hash" not in self.__dict__:
+            self.__dict__["_hash"] = hash(
+                (self.name, self.nodes, self.dims, self.title, self.description, self.reference, self.latex)
+            )
+        return self.__dict__["_hash"]
+
     def __repr__(self) -> str:
         return f"<CellGraph {self.name!r}: {len(self.nodes)} nodes, states {list(self.states)}>"
 
@@ -139,4 +147,3 @@ class CellGraph:
         """The same cell with other default dims (e.g. ``hidden=128``)."""
         merged = {**self.default_dims, **dims}
         return dataclasses.replace(self, dims=tuple(merged.items()))
-

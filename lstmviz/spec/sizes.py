@@ -6,6 +6,7 @@ the executor is given dims.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 from ..errors import SpecError
@@ -19,19 +20,26 @@ Terms = tuple[str, ...]
 
 def terms(size: Size, *, name: str | None = None) -> Terms:
     """The parts of a size expression, each a dim name or a positive whole number."""
+    try:
+        return _terms(size)
+    except SpecError as err:
+        raise SpecError(err.message, name=name, fix=err.fix) from None
+
+
+@functools.lru_cache(maxsize=1024)
+def _terms(size: Size) -> Terms:
     if isinstance(size, bool) or not isinstance(size, int | str):
-        raise SpecError(f"size {size!r} is neither a number nor a dim name", name=name)
+        raise SpecError(f"size {size!r} is neither a number nor a dim name")
     if isinstance(size, int):
         if size < 1:
-            raise SpecError(f"size {size} is not positive", name=name, fix="give a size of 1 or more")
+            raise SpecError(f"size {size} is not positive", fix="give a size of 1 or more")
         return (str(size),)
     parts = tuple(p.strip() for p in size.split("+"))
     for part in parts:
         if not (is_identifier(part) or (part.isdigit() and int(part) > 0)):
             raise SpecError(
                 f"size {size!r} is not a dim name, a positive number or a sum of them",
-                name=name,
-                fix="write e.g. size = \"hidden\" or size = 16",
+                fix='write e.g. size = "hidden" or size = 16',
             )
     return parts
 
@@ -55,6 +63,9 @@ def resolve(size: Size, dims: Mapping[str, int]) -> int:
         elif part in dims:
             total += dims[part]
         else:
-            raise SpecError(f"size uses dim {part!r}, which has no value", name=part,
-                            fix=f"give it one (dims: {', '.join(dims) or 'none'})")
+            raise SpecError(
+                f"size uses dim {part!r}, which has no value",
+                name=part,
+                fix=f"give it one (dims: {', '.join(dims) or 'none'})",
+            )
     return total

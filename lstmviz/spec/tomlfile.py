@@ -71,8 +71,9 @@ def parse_spec(text: str, *, file: str | Path | None = None) -> CellGraph:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
         message = re.sub(r"\s*\(at .*?\)$", "", str(err))
         line = int(match.group(1)) if match else None
-        raise SpecError(f"malformed TOML: {message}", file=file, line=line,
-                        fix="see https://toml.io for the syntax") from None
+        raise SpecError(
+            f"malformed TOML: {message}", file=file, line=line, fix="see https://toml.io for the syntax"
+        ) from None
     lines = _Lines(text)
     try:
         _known(data, _TOP, "top-level table")
@@ -117,8 +118,11 @@ def save_spec(graph: CellGraph, path: str | Path) -> None:
 def _from_nodes(data: Mapping[str, Any], cell: Mapping[str, Any], lines: _Lines) -> CellGraph:
     for key in ("inputs", "states", "outputs", "describe"):
         if key in data:
-            raise SpecError(f"[{key}] belongs to the equation form", name=key,
-                            fix="give [cell] an 'equations' text, or list the nodes as [[node]] tables")
+            raise SpecError(
+                f"[{key}] belongs to the equation form",
+                name=key,
+                fix="give [cell] an 'equations' text, or list the nodes as [[node]] tables",
+            )
     tables = data.get("node", [])
     if not isinstance(tables, list):
         raise SpecError("'node' must be an array of tables", name="node", fix="write each node as [[node]]")
@@ -127,7 +131,8 @@ def _from_nodes(data: Mapping[str, Any], cell: Mapping[str, Any], lines: _Lines)
         node_id = table.get("id") if isinstance(table, dict) else None
         if not isinstance(node_id, str):
             raise SpecError(f"node number {i + 1} has no id", fix='add id = "..."').located(
-                None, lines.of_table("node", i))
+                None, lines.of_table("node", i)
+            )
         _known(table, _NODE, "key of a node", name=node_id)
         fields = {k: v for k, v in table.items()}
         for key in ("inputs", "diagonal"):
@@ -143,11 +148,13 @@ def _from_nodes(data: Mapping[str, Any], cell: Mapping[str, Any], lines: _Lines)
     )
 
 
-def _from_equations(data: Mapping[str, Any], cell: Mapping[str, Any], file: str | Path | None,
-                    lines: _Lines) -> CellGraph:
+def _from_equations(
+    data: Mapping[str, Any], cell: Mapping[str, Any], file: str | Path | None, lines: _Lines
+) -> CellGraph:
     if "node" in data:
-        raise SpecError("a spec has either [cell] equations or [[node]] tables, not both", name="node",
-                        fix="keep one form")
+        raise SpecError(
+            "a spec has either [cell] equations or [[node]] tables, not both", name="node", fix="keep one form"
+        )
     _check_type(cell["equations"], str, "equations", "cell")
     states = _table(data, "states")
     outputs = _table(data, "outputs", default={"y": "h"} if "h" in states else {})
@@ -237,8 +244,11 @@ class _Lines:
     def of(self, name: str | None) -> int | None:
         if name is None:
             return None
-        patterns = (rf"""^\s*id\s*=\s*["']{re.escape(name)}["']""", rf"""^\s*["']?{re.escape(name)}["']?\s*=""",
-                    rf"^\s*\[+\s*{re.escape(name)}\s*\]+")
+        patterns = (
+            rf"""^\s*id\s*=\s*["']{re.escape(name)}["']""",
+            rf"""^\s*["']?{re.escape(name)}["']?\s*=""",
+            rf"^\s*\[+\s*{re.escape(name)}\s*\]+",
+        )
         for pattern in patterns:
             for i, line in enumerate(self.text_lines, 1):
                 if re.search(pattern, line):
@@ -279,4 +289,3 @@ _WRITERS: dict[type, Callable[[Any], str]] = {
 
 def _value(value: object) -> str:
     return _WRITERS[type(value)](value)
-

@@ -46,7 +46,7 @@ def validate(nodes: tuple[Node, ...], dims: Mapping[str, int]) -> tuple[Node, ..
         raise _cycle_error(nodes, set(order))
     _check_used(nodes)
     if not any(n.kind == "output" for n in nodes):
-        raise SpecError("the cell has no output node", fix="add a node of kind \"output\" reading the cell's result")
+        raise SpecError("the cell has no output node", fix='add a node of kind "output" reading the cell\'s result')
     sized = _infer_sizes(nodes, order, dims)
     return tuple(
         dataclasses.replace(
@@ -128,20 +128,21 @@ def _check_fields(node: Node) -> None:
         _arity(node, 0, f"a {node.kind} node")
     elif node.kind == "concat":
         if len(node.inputs) < 2:
-            raise SpecError("a concat node needs at least two inputs", name=node.id,
-                            fix="list the vectors to join, or read the single vector directly")
+            raise SpecError(
+                "a concat node needs at least two inputs",
+                name=node.id,
+                fix="list the vectors to join, or read the single vector directly",
+            )
     else:
         _arity(node, 1, f"a {node.kind} node")
     if node.kind in ("state-in", "state-out") and not is_identifier(node.state):
-        raise SpecError(f"a {node.kind} node needs the name of its state", name=node.id,
-                        fix="add e.g. state = \"h\"")
+        raise SpecError(f"a {node.kind} node needs the name of its state", name=node.id, fix='add e.g. state = "h"')
 
 
 def _arity(node: Node, n: int, what: str, fix: str | None = None) -> None:
     if len(node.inputs) != n:
         count = {0: "no inputs", 1: "one input", 2: "two inputs"}[n]
-        raise SpecError(f"{what} takes {count}, not {len(node.inputs)}", name=node.id,
-                        fix=fix or f"give it {count}")
+        raise SpecError(f"{what} takes {count}, not {len(node.inputs)}", name=node.id, fix=fix or f"give it {count}")
 
 
 def _unique(nodes: tuple[Node, ...]) -> dict[str, Node]:
@@ -179,17 +180,26 @@ def _check_states(nodes: tuple[Node, ...]) -> None:
         if table is None:
             continue
         if node.state in table:
-            raise SpecError(f"state {node.state!r} has two {node.kind} nodes ({table[node.state].id!r} and "
-                            f"{node.id!r})", name=node.id, fix="keep one")
+            raise SpecError(
+                f"state {node.state!r} has two {node.kind} nodes ({table[node.state].id!r} and {node.id!r})",
+                name=node.id,
+                fix="keep one",
+            )
         table[node.state] = node
     for state, node in ins.items():
         if state not in outs:
-            raise SpecError(f"state {state!r} is read but never written", name=node.id,
-                            fix=f"add a state-out node with state = {state!r}")
+            raise SpecError(
+                f"state {state!r} is read but never written",
+                name=node.id,
+                fix=f"add a state-out node with state = {state!r}",
+            )
     for state, node in outs.items():
         if state not in ins:
-            raise SpecError(f"state {state!r} is written but never read", name=node.id,
-                            fix=f"add a state-in node with state = {state!r}, or make {node.id!r} an output")
+            raise SpecError(
+                f"state {state!r} is written but never read",
+                name=node.id,
+                fix=f"add a state-in node with state = {state!r}, or make {node.id!r} an output",
+            )
 
 
 def _cycle_error(nodes: tuple[Node, ...], done: set[str]) -> SpecError:
@@ -199,14 +209,17 @@ def _cycle_error(nodes: tuple[Node, ...], done: set[str]) -> SpecError:
     while True:
         nxt = next(r for r in by_id[path[-1]].reads if r not in done)
         if nxt in path:
-            cycle = path[path.index(nxt):] + [nxt]
+            cycle = path[path.index(nxt) :] + [nxt]
             break
         path.append(nxt)
     shown = " <- ".join(cycle)
     states = {n.state: n.id for n in nodes if n.kind == "state-in"}
     named = next((s for s in cycle if s in states), None)
-    fix = (f"read {states[named]!r} (the last step's value) instead of {named!r}" if named
-           else "break it by reading the previous step's value through a state-in node")
+    fix = (
+        f"read {states[named]!r} (the last step's value) instead of {named!r}"
+        if named
+        else "break it by reading the previous step's value through a state-in node"
+    )
     return SpecError(f"is on a cycle inside one step ({shown})", name=cycle[0], fix=fix)
 
 
@@ -216,10 +229,10 @@ def _check_used(nodes: tuple[Node, ...]) -> None:
         if node.kind in SINK_KINDS or node.id in used:
             continue
         if node.kind == "state-in":
-            raise SpecError(f"state {node.state!r} is never read", name=node.id,
-                            fix="read it, or remove the state")
-        raise SpecError(f"the {node.kind} node is never used", name=node.id,
-                        fix="read it from another node, or remove it")
+            raise SpecError(f"state {node.state!r} is never read", name=node.id, fix="read it, or remove the state")
+        raise SpecError(
+            f"the {node.kind} node is never used", name=node.id, fix="read it from another node, or remove it"
+        )
 
 
 def _infer_sizes(nodes: tuple[Node, ...], order: tuple[str, ...], dims: Mapping[str, int]) -> dict[str, sizes.Size]:

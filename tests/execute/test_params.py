@@ -37,11 +37,16 @@ def test_flat_and_nested_forms_are_the_same():
     ("given", "message"),
     [
         ({"h": {"weight": np.ones((4, 6)), "bias": np.zeros(4)}}, "weight has shape (4, 6), expected (4, 7)"),
-        ({"h": {"weight": np.ones((4, 7)), "bias": np.zeros(4)}, "q": {"weight": 1, "bias": 1}}, "'q', which is not a layer"),
+        (
+            {"h": {"weight": np.ones((4, 7)), "bias": np.zeros(4)}, "q": {"weight": 1, "bias": 1}},
+            "'q', which is not a layer",
+        ),
         ({}, "'h': layer has no parameters"),
         ({"h.wieght": np.ones((4, 7))}, "not of the form layer.weight"),
-        ({"h": {"weight": np.ones((4, 7)), "bias": np.zeros(4), "diagonal": {"h_prev": np.ones(4)}}},
-         "unexpected parameter 'diagonal.h_prev'"),
+        (
+            {"h": {"weight": np.ones((4, 7)), "bias": np.zeros(4), "diagonal": {"h_prev": np.ones(4)}}},
+            "unexpected parameter 'diagonal.h_prev'",
+        ),
     ],
 )
 def test_bad_parameters(given, message):

@@ -16,8 +16,10 @@ TOL = {np.float32: 2e-5, np.float64: 1e-11}  # absolute and relative: random gra
 def inputs(graph, T=6, B=3, dims=None, seed=1, dtype=np.float64):
     rng = np.random.default_rng(seed)
     dims = {**graph.default_dims, **(dims or {})}
-    return {n.id: (2 * rng.standard_normal((T, B, lstmviz.spec.sizes.resolve(n.size, dims)))).astype(dtype)
-            for n in graph.of_kind("input")}
+    return {
+        n.id: (2 * rng.standard_normal((T, B, lstmviz.spec.sizes.resolve(n.size, dims)))).astype(dtype)
+        for n in graph.of_kind("input")
+    }
 
 
 def assert_matches_reference(graph, x, params, dtype, state=None):
@@ -66,8 +68,10 @@ def test_random_graphs_match_the_reference(graph, T, B, dtype):
     x = inputs(graph, T=T, B=B, dtype=dtype)
     params = init_params(graph, graph.default_dims, seed=T, dtype=dtype)
     rng = np.random.default_rng(B)
-    state = {name: rng.standard_normal((B, lstmviz.spec.sizes.resolve(pair[0].size, graph.default_dims)))
-             for name, pair in graph.states.items()}
+    state = {
+        name: rng.standard_normal((B, lstmviz.spec.sizes.resolve(pair[0].size, graph.default_dims)))
+        for name, pair in graph.states.items()
+    }
     result = assert_matches_reference(graph, x, params, dtype, state)
     assert result.outputs.shape[:2] == (T, B)
 
@@ -149,9 +153,12 @@ def test_several_inputs_and_outputs():
 
 
 def test_states_that_swap_values():
-    cell = lstmviz.from_equations("a = identity(b_prev)\nb = tanh(a_prev) * identity(b_prev)",
-                                  inputs={"x": {"size": "hidden"}}, states={"a": {}, "b": {}},
-                                  outputs={"y": "b", "xs": "x"})
+    cell = lstmviz.from_equations(
+        "a = identity(b_prev)\nb = tanh(a_prev) * identity(b_prev)",
+        inputs={"x": {"size": "hidden"}},
+        states={"a": {}, "b": {}},
+        outputs={"y": "b", "xs": "x"},
+    )
     x = np.zeros((3, 1, 4))
     result = lstmviz.run(cell, x, state={"a": np.full((1, 4), 0.5), "b": np.full((1, 4), 2.0)})
     _, final, _ = reference_run(cell, {"x": x}, result.params, {"a": np.full((1, 4), 0.5), "b": np.full((1, 4), 2.0)})

@@ -8,8 +8,7 @@ from lstmviz import CellBuilder, SpecError
 
 def build_lstm() -> lstmviz.CellGraph:
     lstm = lstmviz.load("lstm")
-    b = CellBuilder("lstm", title=lstm.title, description=lstm.description, reference=lstm.reference,
-                    latex=lstm.latex)
+    b = CellBuilder("lstm", title=lstm.title, description=lstm.description, reference=lstm.reference, latex=lstm.latex)
     x = b.input("x", label="x_t")
     h = b.state("h", label="h_{t-1}", role="hidden state")
     c = b.state("c", label="C_{t-1}", role="cell state")
@@ -44,8 +43,12 @@ def test_operators_make_pointwise_ops_with_readable_ids():
     b.output(mix)
     cell = b.build()
     ops = {n.id: n.op for n in cell.of_kind("op")}
-    assert ops == {"one_minus_z": "one-minus", "mul_one_minus_z_x": "mul", "mul_z_x": "mul",
-                   "add_mul_one_minus_z_x_mul_z_x": "add"}
+    assert ops == {
+        "one_minus_z": "one-minus",
+        "mul_one_minus_z_x": "mul",
+        "mul_z_x": "mul",
+        "add_mul_one_minus_z_x_mul_z_x": "add",
+    }
 
 
 def test_same_parts_share_one_concat():

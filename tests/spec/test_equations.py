@@ -52,7 +52,11 @@ def test_diag_size_one_minus_and_concat():
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ("h = tanh(linear(h_prev, x))\ny2 = __import__('os').system('echo pwned')", 2, "unknown function \"__import__('os').system\""),
+        (
+            "h = tanh(linear(h_prev, x))\ny2 = __import__('os').system('echo pwned')",
+            2,
+            "unknown function \"__import__('os').system\"",
+        ),
         ("h = tanh(linear(h_prev, x))\nz = x.__class__", 2, "is not an expression lstmviz reads"),
         ("h = tanh(linear(h_prev, x))\nz = (lambda: 1)()", 2, "unknown function 'lambda: 1'"),
         ("h = tanh(linear(h_prev, x)) / 2", 1, "unknown operator"),
@@ -85,8 +89,9 @@ def test_nothing_is_evaluated(tmp_path):
 
 def test_lines_in_a_toml_file_point_into_the_file(tmp_path):
     spec = tmp_path / "cell.toml"
-    spec.write_text('[cell]\nname = "t"\nequations = """\nh = tanh(linear(h_prev, x))\nq = sigmod(h)\n"""\n'
-                    '[states]\nh = "hidden"\n')
+    spec.write_text(
+        '[cell]\nname = "t"\nequations = """\nh = tanh(linear(h_prev, x))\nq = sigmod(h)\n"""\n[states]\nh = "hidden"\n'
+    )
     with pytest.raises(SpecError) as info:
         read_spec(spec)
     assert str(info.value).startswith(f"{spec}:5: ")

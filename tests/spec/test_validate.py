@@ -1,7 +1,5 @@
 """Every kind of bad spec gets one line naming the file, the line, the name, and a fix."""
 
-import textwrap
-
 import pytest
 
 from lstmviz import SpecError, read_spec
@@ -78,10 +76,19 @@ def test_the_good_spec_loads(tmp_path):
         ('id = "hx"', 'id = "x"', 'id = "x"', "'x': is defined twice"),
         ('inputs = ["h_prev", "x"]', 'inputs = ["h_prev", "y"]', 'id = "hx"', "reads 'y', an output node"),
         ('inputs = ["h_prev", "x"]', 'inputs = ["h_prev"]', 'id = "hx"', "a concat node needs at least two inputs"),
-        ('[[node]]\nid = "y"', '[[node]]\nid = "c_next"\nkind = "state-out"\nstate = "c"\ninputs = ["h"]\n\n'
-         '[[node]]\nid = "y"', 'id = "c_next"', "state 'c' is written but never read"),
+        (
+            '[[node]]\nid = "y"',
+            '[[node]]\nid = "c_next"\nkind = "state-out"\nstate = "c"\ninputs = ["h"]\n\n[[node]]\nid = "y"',
+            'id = "c_next"',
+            "state 'c' is written but never read",
+        ),
         ('inputs = ["h_prev", "x"]', 'inputs = ["h", "x"]', 'id = "hx"', "on a cycle inside one step (hx <- h <- hx)"),
-        ('kind = "input"', 'kind = "input"\nsize = "hiden"', 'id = "x"', "size uses dim 'hiden', which the cell does not define"),
+        (
+            'kind = "input"',
+            'kind = "input"\nsize = "hiden"',
+            'id = "x"',
+            "size uses dim 'hiden', which the cell does not define",
+        ),
         ('kind = "input"', 'kind = "input"\ncolour = "red"', 'id = "x"', "unknown key of a node 'colour'"),
         ('kind = "input"', 'kind = "input"\nlabel = 3', 'id = "x"', "'label' must be a string"),
         ('inputs = ["hx"]', 'inputs = ["hx", "x"]', 'id = "h"', "a layer takes one input, not 2"),
@@ -108,7 +115,8 @@ def test_state_read_but_never_written(tmp_path):
 
 def test_size_mismatch_in_a_pointwise_op(tmp_path):
     body = GOOD_NODES.replace('inputs = ["h"]\n', 'inputs = ["hm"]\n') + (
-        '\n[[node]]\nid = "hm"\nkind = "op"\nop = "mul"\ninputs = ["h", "x"]\n')
+        '\n[[node]]\nid = "hm"\nkind = "op"\nop = "mul"\ninputs = ["h", "x"]\n'
+    )
     err = error_for(tmp_path, body)
     assert "size mismatch: mul of 'h' (size hidden) and 'x' (size input)" in str(err)
     assert err.line == line_of(body, 'id = "hm"')
