@@ -200,7 +200,7 @@ def _read_input(path: Path, cell: Any) -> Any:
         loaded = np.load(path, allow_pickle=False)
     except FileNotFoundError:
         raise DataError("no such file", name=str(path), fix="check the path") from None
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, EOFError) as err:
         raise DataError(f"is not a readable .npy or .npz file ({err})", name=str(path)) from None
     if isinstance(loaded, np.ndarray):
         if len(names) != 1:

@@ -91,6 +91,8 @@ def test_check_and_show(tmp_path):
         (["check", "{tmp}/bad.toml"], "{tmp}/bad.toml:4: 'f': unknown activation 'sigmod'"),
         (["run", "lstm", "--input", "{tmp}/nope.npy"], "'{tmp}/nope.npy': no such file"),
         (["run", "lstm", "--input", "{tmp}/bad.toml"], "is not a readable .npy or .npz file"),
+        (["run", "lstm", "--input", "/dev/null"], "is not a readable .npy or .npz file"),
+        (["run", "lstm", "--params", "/dev/null"], "is not a readable .npz file"),
         (["run", "lstm", "--params", "{tmp}/p.npz", "--dim", "hidden=5"], "{tmp}/p.npz: 'f': weight has shape (4, 7)"),
         (["run", "lstm", "--dim", "hidden"], "--dim 'hidden' is not NAME=N"),
         (["run", "lstm", "-T", "3", "--input", "{tmp}/x.npy"], "give --input or --steps, not both"),

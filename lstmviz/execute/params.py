@@ -94,12 +94,15 @@ def as_params(
                 raise DataError(f"unexpected parameter {key!r}", name=name, fix=f"expected {', '.join(layer_shapes)}")
             if key not in flat:
                 raise DataError(f"parameter {key!r} is missing", name=name)
+            if np.asarray(flat[key]).dtype.kind not in "fiub":
+                raise DataError(f"{key} holds {np.asarray(flat[key]).dtype} values, not numbers", name=name)
             got = np.shape(flat[key])
             if got != layer_shapes[key]:
                 raise DataError(
-                    f"{key} has shape {got}, expected {layer_shapes[key]}",
+                    f"{key} has shape {got}, expected {layer_shapes[key]} with "
+                    + ", ".join(f"{k}={v}" for k, v in dims.items()),
                     name=name,
-                    fix="check the cell's dims against the parameters",
+                    fix="check the input's size and the cell's dims against the parameters",
                 )
         out[name] = layer.astype(np.dtype(dtype))
     return out
@@ -124,7 +127,7 @@ def load_params(path: str | Path) -> dict[str, LayerParams]:
             flat = {k: data[k] for k in data.files}
     except FileNotFoundError:
         raise DataError("no such file", name=str(path), fix="check the path") from None
-    except (OSError, ValueError, zipfile.BadZipFile) as err:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
         raise DataError(f"is not a readable .npz file ({err})", name=str(path)) from None
     return _nest(flat)
 

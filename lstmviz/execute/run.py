@@ -116,6 +116,8 @@ def _inputs(graph: CellGraph, x: np.ndarray | Mapping[str, np.ndarray]) -> dict[
     shape = None
     for name, arr in given.items():
         arr = np.asarray(arr)
+        if arr.dtype.kind not in "fiub":
+            raise DataError(f"input holds {arr.dtype} values, not numbers", name=name, fix="give a float array")
         if arr.ndim != 3:
             fix = "add a batch axis: x[:, None, :]" if arr.ndim == 2 else "shape it (steps, batch, features)"
             raise DataError(f"input has shape {arr.shape}; expected (steps, batch, features)", name=name, fix=fix)

@@ -176,6 +176,11 @@ def test_states_that_swap_values():
         (lambda c: lstmviz.run(c, np.zeros((3, 1, 3)), state={"h": np.zeros((2, 4))}), "initial state has shape"),
         (lambda c: lstmviz.run(c, np.zeros((3, 1, 3)), {"f": {"weight": np.zeros((4, 7))}}), "'bias' is missing"),
         (lambda c: lstmviz.run(c, np.zeros((3, 1, 3)), dtype="int32"), "dtype int32 is not supported"),
+        (lambda c: lstmviz.run(c, np.full((3, 1, 3), "a")), "input holds <U1 values, not numbers"),
+        (
+            lambda c: lstmviz.run(c, np.zeros((3, 1, 3)), {"f": {"weight": np.full((4, 7), "w"), "bias": np.zeros(4)}}),
+            "weight holds <U1 values",
+        ),
     ],
 )
 def test_bad_arguments_get_one_clear_line(call, message):

@@ -1,0 +1,43 @@
+"""A plain (not editable) install into a fresh virtual environment carries the built-in cells."""
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_plain_install_in_a_fresh_venv_runs_every_built_in(tmp_path):
+    venv.EnvBuilder(with_pip=True).create(tmp_path / "venv")
+    bindir = tmp_path / "venv" / ("Scripts" if os.name == "nt" else "bin")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    install = subprocess.run(
+        [bindir / "python", "-m", "pip", "install", "-q", str(ROOT)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert install.returncode == 0, install.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    listed = subprocess.run([bindir / "lstmviz", "list"], capture_output=True, text=True, cwd=elsewhere, env=env)
+    assert listed.returncode == 0, listed.stderr
+    names = [line.split()[0] for line in listed.stdout.splitlines()]
+    assert names == ["rnn", "lstm", "lstm-peephole", "lstm-coupled", "gru", "gru-pytorch", "mgu"]
+    for name in names:
+        ran = subprocess.run(
+            [bindir / "lstmviz", "run", name, "-T", "3"], capture_output=True, text=True, cwd=elsewhere, env=env
+        )
+        assert ran.returncode == 0, ran.stderr
+    where = subprocess.run(
+        [bindir / "python", "-c", "import lstmviz; print(lstmviz.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+    )
+    assert str(tmp_path / "venv") in where.stdout  # the installed copy, not the source tree
+    assert sys.prefix not in where.stdout

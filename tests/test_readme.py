@@ -1,0 +1,36 @@
+"""The README's examples work as written."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+import lstmviz
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+
+
+def blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def test_toml_examples_are_valid_specs():
+    specs = [lstmviz.parse_spec(text) for text in blocks("toml")]
+    assert [s.name for s in specs] == ["rnn", "my-lstm"]
+    assert [n.kind for n in specs[0].nodes] == [n.kind for n in lstmviz.load("rnn").nodes]
+    assert [n.id for n in specs[1].of_kind("layer")] == ["f", "i", "g", "o"]
+    assert specs[1].node("g").label == r"\tilde{C}_t"
+
+
+def test_python_examples_run():
+    namespace: dict = {}
+    for code in blocks("python"):
+        exec(compile(code, "README.md", "exec"), namespace)  # the README's own code, not a spec
+    result = namespace["result"]
+    assert result.outputs.shape == (10, 2, 16)  # the last example ran the module's cell
+    assert np.isfinite(result.outputs).all()
+
+
+def test_the_two_set_up_commands_come_first():
+    commands = [line.strip() for line in README.splitlines() if line.startswith("    pip install")]
+    assert commands[:2] == ["pip install -e . && lstmviz run lstm --steps 5", "pip install -e '.[test]' && pytest"]
