@@ -1,0 +1,5 @@
+"""``python -m lstmviz`` is the ``lstmviz`` command."""
+
+from .cli import main
+
+main()
