@@ -6,7 +6,7 @@ result = lstmviz.run(cell, x)            # x shaped (T, B, input size)
 result.outputs, result.state["c"]
 """
 
-from .api import load, run
+from .api import draw, load, render, run
 from .cells import BUILTINS
 from .errors import DataError, LstmvizError, SpecError
 from .execute.params import LayerParams, init_params, load_params, save_params
@@ -34,6 +34,7 @@ __all__ = [
     "SpecError",
     "Trace",
     "compile",
+    "draw",
     "dump_spec",
     "from_equations",
     "from_torch",
@@ -42,6 +43,7 @@ __all__ = [
     "load_params",
     "parse_spec",
     "read_spec",
+    "render",
     "run",
     "save_params",
     "save_spec",

@@ -44,3 +44,82 @@ def run(
     See :func:`lstmviz.execute.run.run` for ``state``, ``dtype``, ``dims`` and ``seed``.
     """
     return _run.run(load(cell), x, params, trace=trace, **options)
+
+
+#: Views of a cell the renderer draws.
+VIEWS = ("cell",)
+#: Output formats by file suffix.
+FORMATS = ("svg", "png", "pdf")
+
+
+def render(
+    cell: str | Path | CellGraph,
+    output: str | Path | None = None,
+    *,
+    view: str = "cell",
+    style: str | Path = "colah",
+    fmt: str | None = None,
+    width: str | float | None = None,
+) -> str | None:
+    """Draw a cell. With ``output``, write the file (its suffix picks SVG, PNG or PDF) and return
+    None; without, return the SVG text. ``width`` sets the printed width: ``"8cm"``, ``"600px"``,
+    ``"3in"`` or a number of pixels."""
+    from .drawing.scene import build_scene
+    from .errors import Choice
+    from .layout.cell import layout_cell
+    from .style import load_style
+
+    Choice("view", VIEWS).check(view, name="view")
+    graph = load(cell)
+    scene = build_scene(layout_cell(graph), load_style(style))
+    if fmt is None:
+        fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
+    Choice("format", FORMATS).check(fmt, name=str(output) if output is not None else "fmt")
+    width_in = _inches(width, scene.width) if width is not None else None
+    if fmt == "svg":
+        from .drawing.svg import to_svg
+
+        text = to_svg(scene, width_in=width_in)
+        if output is None:
+            return text
+        from .files import write_atomic
+
+        write_atomic(output, text.encode("utf-8"))
+        return None
+    if output is None:
+        raise SpecError(f"{fmt} output needs a file", name="output", fix="pass output='figure.png'")
+    from .drawing.mpl import save
+
+    save(scene, output, fmt=fmt, width_in=width_in)
+    return None
+
+
+def draw(cell: str | Path | CellGraph, ax: Any, *, view: str = "cell", style: str | Path = "colah") -> None:
+    """Draw a cell into an existing matplotlib Axes, so it can sit beside a plot in one figure."""
+    from .drawing.mpl import draw as draw_scene
+    from .drawing.scene import build_scene
+    from .errors import Choice
+    from .layout.cell import layout_cell
+    from .style import load_style
+
+    Choice("view", VIEWS).check(view, name="view")
+    draw_scene(build_scene(layout_cell(load(cell)), load_style(style)), ax)
+
+
+_UNITS = {"px": 1 / 100, "in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72}
+
+
+def _inches(width: str | float, natural_px: float) -> float:
+    """A width such as "8cm" or 600 (pixels) in inches."""
+    import re
+
+    if isinstance(width, int | float) and not isinstance(width, bool):
+        value, unit = float(width), "px"
+    else:
+        match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*(px|in|cm|mm|pt)?\s*", str(width))
+        if not match:
+            raise SpecError(f"width {width!r} is not a length", name="width", fix="write e.g. 8cm, 600px or 3in")
+        value, unit = float(match.group(1)), match.group(2) or "px"
+    if value <= 0:
+        raise SpecError(f"width {width!r} is not positive", name="width")
+    return value * _UNITS[unit]

@@ -170,6 +170,26 @@ def run(
             click.echo(f"wrote {path}")
 
 
+@main.command()
+@click.argument("spec")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The figure to write: .svg, .png or .pdf.",
+)
+@click.option("--view", default="cell", show_default=True, help="What to draw: cell.")
+@click.option("--style", default="colah", show_default=True, help="A style name or the path of a style .toml.")
+@click.option("--width", default=None, help="Printed width: 8cm, 600px, 3in ...")
+@_one_line_errors
+def render(spec: str, output: Path, view: str, style: str, width: str | None) -> None:
+    """Draw SPEC (a built-in name or a .toml file) as a figure."""
+    _check_destination(output)
+    api.render(spec, output, view=view, style=style, width=width)
+    click.echo(f"wrote {output}")
+
+
 def _check_destination(path: Path | None) -> None:
     """Fail before any work when an output file could not be written."""
     if path is not None and not path.parent.is_dir():

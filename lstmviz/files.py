@@ -22,7 +22,14 @@ def write_atomic(path: str | Path, data: bytes | Callable[[BinaryIO], None]) -> 
                 data(fh)
             else:
                 fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; a figure is not
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

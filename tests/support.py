@@ -121,3 +121,39 @@ def valid_graphs(draw) -> CellGraph:
         if vid not in read:
             b.output(vid, f"y_{vid}")
     return b.build()
+
+
+def layout_problems(layout) -> list[str]:
+    """Everything that makes a figure unreadable: shapes that overlap, a wire through a shape that is
+    not its own end, a label off the canvas or over a shape, a wire or another label."""
+    problems = []
+    solid = [s for s in layout.shapes if s.shape in ("box", "circle", "ellipse")]
+    for i, a in enumerate(solid):
+        for b in solid[i + 1 :]:
+            if a.box.overlaps(b.box, gap=2):
+                problems.append(f"shapes {a.node} and {b.node} overlap")
+    for wire in layout.wires:
+        for p, q in zip(wire.points, wire.points[1:]):
+            if p.x != q.x and p.y != q.y:
+                problems.append(f"wire {wire.edge} is not orthogonal")
+                continue
+            for s in solid:
+                if s.node not in (wire.src, wire.dst) and s.box.crossed_by(p, q):
+                    problems.append(f"wire {wire.edge} crosses {s.node}")
+        for p in wire.points:
+            if not (0 <= p.x <= layout.width and 0 <= p.y <= layout.height):
+                problems.append(f"wire {wire.edge} leaves the canvas")
+    boxes = [(label, label.box()) for label in layout.labels]
+    for i, (label, box) in enumerate(boxes):
+        if box.left < 0 or box.top < 0 or box.right > layout.width or box.bottom > layout.height:
+            problems.append(f"label {label.text!r} of {label.owner} is off the canvas")
+        for s in solid:
+            if box.overlaps(s.box):
+                problems.append(f"label {label.text!r} of {label.owner} covers {s.node}")
+        for wire in layout.wires:
+            if any(box.crossed_by(p, q, inset=0) for p, q in zip(wire.points, wire.points[1:])):
+                problems.append(f"label {label.text!r} of {label.owner} lies on wire {wire.edge}")
+        for other, other_box in boxes[i + 1 :]:
+            if box.overlaps(other_box):
+                problems.append(f"labels of {label.owner} and {other.owner} overlap")
+    return problems

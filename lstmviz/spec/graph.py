@@ -143,6 +143,17 @@ class CellGraph:
                 out[src].append(n.id)
         return {k: tuple(v) for k, v in out.items()}
 
+    def render(self, output: str | None = None, **options: object) -> str | None:
+        """Draw this cell; see :func:`lstmviz.render` (imported here, when asked for, to keep the
+        spec free of drawing code)."""
+        from ..api import render
+
+        return render(self, output, **options)  # type: ignore[arg-type]
+
+    def _repr_svg_(self) -> str | None:
+        """Jupyter shows a cell as its diagram."""
+        return self.render()
+
     def with_dims(self, **dims: int) -> CellGraph:
         """The same cell with other default dims (e.g. ``hidden=128``)."""
         merged = {**self.default_dims, **dims}

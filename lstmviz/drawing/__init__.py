@@ -1,0 +1,1 @@
+"""Drawing: layout plus style make a scene, which the SVG and matplotlib backends draw."""

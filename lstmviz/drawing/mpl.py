@@ -1,0 +1,153 @@
+"""The matplotlib backend: the same scene drawn into an Axes, for PNG, PDF and figures with plots.
+
+Scene units are pixels at 100 per inch; text sizes become points. matplotlib is imported only
+here, and only when this backend is used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .scene import Ellipse, Line, Rect, Scene, Text, rounded_corners, with_arrowhead
+
+PX_PER_INCH = 100.0
+
+
+def draw(scene: Scene, ax: Any) -> None:
+    """Draw the scene into ``ax`` (y pointing down, one unit a pixel), and fit the axes to it."""
+    from matplotlib import patches
+    from matplotlib.path import Path as MplPath
+
+    pt = 72.0 / PX_PER_INCH
+    ax.set_xlim(0, scene.width)
+    ax.set_ylim(scene.height, 0)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if scene.background != "none":
+        ax.add_patch(
+            patches.Rectangle((0, 0), scene.width, scene.height, facecolor=scene.background, edgecolor="none", zorder=0)
+        )
+    z = 1
+    for group in scene.groups:
+        z += 1
+        for item in group.items:
+            gid = dict(group.data).get("node") or dict(group.data).get("edge")
+            if isinstance(item, Rect):
+                ax.add_patch(
+                    patches.FancyBboxPatch(
+                        (item.x, item.y),
+                        item.w,
+                        item.h,
+                        boxstyle=f"round,pad=0,rounding_size={item.radius}",
+                        facecolor=_c(item.fill),
+                        edgecolor=_c(item.stroke),
+                        linewidth=item.width * pt,
+                        zorder=z,
+                        gid=gid,
+                    )
+                )
+            elif isinstance(item, Ellipse):
+                ax.add_patch(
+                    patches.Ellipse(
+                        (item.x, item.y),
+                        2 * item.rx,
+                        2 * item.ry,
+                        facecolor=_c(item.fill),
+                        edgecolor=_c(item.stroke),
+                        linewidth=item.width * pt,
+                        zorder=z,
+                        gid=gid,
+                    )
+                )
+            elif isinstance(item, Line):
+                verts, codes, head = _line(item)
+                ax.add_patch(
+                    patches.PathPatch(
+                        MplPath(verts, codes),
+                        facecolor="none",
+                        edgecolor=_c(item.color),
+                        linewidth=item.width * pt,
+                        capstyle="butt",
+                        joinstyle="round",
+                        zorder=z,
+                        gid=gid,
+                    )
+                )
+                if head:
+                    ax.add_patch(
+                        patches.Polygon(head, closed=True, facecolor=_c(item.color), edgecolor="none", zorder=z)
+                    )
+            elif isinstance(item, Text):
+                ax.text(
+                    item.x,
+                    item.y,
+                    _mathtext(item),
+                    ha={"start": "left", "middle": "center", "end": "right"}[item.anchor],
+                    va="baseline",
+                    fontsize=item.size * pt,
+                    color=_c(item.color),
+                    zorder=z + 1,
+                    gid=gid,
+                    family=_family(item.family),
+                )
+
+
+def save(scene: Scene, path: str | Path, *, fmt: str, width_in: float | None = None, dpi: float = 200) -> None:
+    """Write the scene as PNG or PDF (whole or not at all)."""
+    from matplotlib.figure import Figure
+
+    from ..files import write_atomic
+
+    scale = (width_in * PX_PER_INCH / scene.width) if width_in else 1.0
+    fig = Figure(figsize=(scene.width / PX_PER_INCH * scale, scene.height / PX_PER_INCH * scale))
+    ax = fig.add_axes((0, 0, 1, 1))
+    draw(scene, ax)
+    if scale != 1.0:
+        for text in ax.texts:
+            text.set_fontsize(text.get_fontsize() * scale)
+        for patch in ax.patches:
+            patch.set_linewidth(patch.get_linewidth() * scale)
+    write_atomic(path, lambda fh: fig.savefig(fh, format=fmt, dpi=dpi, transparent=scene.background == "none"))
+
+
+def _line(line: Line) -> tuple[list[tuple[float, float]], list[int], list[tuple[float, float]] | None]:
+    from matplotlib.path import Path as MplPath
+
+    points, head = with_arrowhead(line)
+    verts = [(points[0].x, points[0].y)]
+    codes = [MplPath.MOVETO]
+    for a, corner, b in rounded_corners(points, line.radius):
+        verts += [(a.x, a.y), (corner.x, corner.y), (b.x, b.y)]
+        codes += [MplPath.LINETO, MplPath.CURVE3, MplPath.CURVE3]
+    verts.append((points[-1].x, points[-1].y))
+    codes.append(MplPath.LINETO)
+    return verts, codes, [(p.x, p.y) for p in head] if head else None
+
+
+def _mathtext(text: Text) -> str:
+    """A math label as matplotlib mathtext (as written, when mathtext can read it); other text as is."""
+    if text.source and any(c in text.source for c in "_^\\"):
+        from matplotlib.mathtext import MathTextParser
+
+        candidate = f"${text.source}$"
+        try:
+            MathTextParser("path").parse(candidate)
+            return candidate
+        except ValueError:
+            pass
+    return "".join(r.text for r in text.runs).replace("$", r"\$")
+
+
+def _family(family: str) -> list[str]:
+    """The families of a CSS-style list that matplotlib has, then a generic one (no warnings)."""
+    from matplotlib import font_manager
+
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    names = [f.strip().strip("'\"") for f in family.split(",")]
+    generic = [n for n in names if n in ("serif", "sans-serif", "monospace")] or ["sans-serif"]
+    return [n for n in names if n in known] + generic
+
+
+def _c(colour: str) -> str:
+    return "none" if colour == "none" else colour

@@ -1,0 +1,1 @@
+"""Layout: a cell graph and a view become geometry (shapes, wires, labels), with no colours."""

@@ -1,0 +1,605 @@
+"""The cell view: one module laid out in the arrangement of "Understanding LSTM Networks".
+
+Rows, top to bottom: the conveyor (the state that only passes through pointwise ops, the cell
+state of an LSTM), rows for the other ops, the row of layers, and the bottom lane where the
+other states enter and vectors are joined. Columns follow evaluation order: each layer takes
+the next column; an op sits above the layer or op it reads when that place is free (the forget
+× above σ_f, the + above the ×), further down when it leads out of the cell (tanh(C_t), then
+the output ×), or else in a new column on the right. Wires are orthogonal; lines of one source
+share their path until they fork, lines of different sources get their own tracks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from ..mathtext import width
+from ..spec.graph import CellGraph, Node
+from ..spec.vocab import SYMBOLS
+from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
+from .metrics import Metrics
+
+MID_ROWS = 2
+
+
+def layout_cell(graph: CellGraph, metrics: Metrics | None = None) -> Layout:
+    """The geometry of ``graph`` drawn as one module.
+
+    Rows and columns start at the style's spacing and widen when the wires between them need more
+    tracks than fit (one track per source), so that no wire runs through a node, or when a label
+    finds no place clear of wires and other labels.
+    """
+    m = metrics or Metrics()
+    for _ in range(4):
+        cell = _CellLayout(graph, m)
+        layout = cell.build()
+        row, column = cell.room_needed()
+        if cell.crowded:  # a label found no clear place: give everything more room
+            row, column = max(row, m.row * 1.25), max(column, cell.pitch * 1.25)
+        if row <= m.row and column <= cell.pitch:
+            break
+        m = dataclasses.replace(m, row=max(m.row, row), column=max(m.column, column))
+    return layout
+
+
+class _CellLayout:
+    def __init__(self, graph: CellGraph, m: Metrics) -> None:
+        self.g, self.m = graph, m
+        self.conveyor_state, self.conveyor = _conveyor(graph)
+        self.top, self.layer_row = 0, MID_ROWS + 1
+        self.bottom = self.layer_row + 1
+        self.cell: dict[str, tuple[int, int]] = {}  # node -> (row, col)
+        self.taken: dict[tuple[int, int], str] = {}
+        self.max_col = -1
+        self.crowded = 0  # labels that found no clear place
+
+    # -- grid --------------------------------------------------------------------------------------
+    def build(self) -> Layout:
+        self._place()
+        m = self.m
+        # columns wide enough for a layer's label to sit beside its box
+        labels = [width(n.label, m.font * 0.85) for n in self.g.of_kind("layer")]
+        self.pitch = max([m.column] + [m.box_w + w + 12 for w in labels])
+        self.x0 = m.pad + m.lead + self.pitch  # x of column 0: room for entry labels and a gutter
+        self.y0 = m.pad + m.lead + m.row * 0.75  # y of the top row: room for outputs above the module
+        other_states = [s for s in self.g.states if s != self.conveyor_state]
+        self.lane_y = {s: self.Y(self.bottom) + k * m.row * 0.6 for k, s in enumerate(other_states)}
+        if self.conveyor_state:
+            self.lane_y[self.conveyor_state] = self.Y(self.top)
+        concats = [n for n in self.g.of_kind("concat")]
+        last_lane = max([self.Y(self.bottom)] + list(self.lane_y.values()))
+        self.junction_y = {c.id: last_lane + k * m.track * 2 for k, c in enumerate(concats)}
+        self.out_x, x = {}, self.X(self.max_col) + self.pitch / 2
+        for o in self.g.of_kind("output"):  # side by side, each with room for its label on the right
+            self.out_x[o.id] = x
+            x += max(m.track * 2, width(o.label, m.font) + 12)
+        right = max([self.X(self.max_col) + self.pitch / 2] + list(self.out_x.values())) + m.pad
+        self.module = Box((self.X(-1) + right) / 2, 0, right - self.X(-1), 0)
+        module_top = self.Y(self.top) - m.row * 0.75
+        module_bottom = max(self.junction_y.values(), default=last_lane) + m.row * 0.6
+        self.module = Box(
+            (self.X(-1) + right) / 2, (module_top + module_bottom) / 2, right - self.X(-1), module_bottom - module_top
+        )
+        shapes = self._shapes()
+        self.shape = {s.node: s for s in shapes}
+        self.vtracks: dict[tuple[float, str], float] = {}
+        wires = [self._wire(e) for e in self.g.edges]
+        dots = _dots(wires, self.shape)
+        labels = self._labels(wires)
+        width_ = self.module.right + m.lead + m.pad
+        height = self.module.bottom + m.lead + m.pad
+        return Layout(width_, height, self.module, tuple(shapes), tuple(wires), tuple(dots), tuple(labels))
+
+    def X(self, col: float) -> float:
+        return self.x0 + col * self.pitch
+
+    def Y(self, row: float) -> float:
+        """The y of a row; rows with nothing in them take no room (the top row only when there is a
+        conveyor, the op rows only when they hold ops)."""
+        used = {r for r, _ in self.taken} | {self.layer_row, self.bottom}
+        if self.conveyor_state:
+            used.add(self.top)
+        below = sum(1 for r in used if r < row)
+        return self.y0 + below * self.m.row
+
+    def room_needed(self) -> tuple[float, float]:
+        """The row and column spacing that would give every track used here room beside the shapes."""
+        m = self.m
+        h = max((abs(v) for (k, _), v in self.vtracks.items() if k.startswith("h")), default=0.0)
+        v = max((abs(v) for (k, _), v in self.vtracks.items() if k.startswith("v")), default=0.0)
+        tallest = max(m.box_h, 2 * m.op_r, m.ellipse_h)
+        widest = max([m.box_w, m.ellipse_w] + [s.box.w for s in self._occupants()])
+        return 2 * (h + tallest / 2 + 3), widest + 2 * (v + 3)
+
+    def _take(self, node: str, row: int, col: int) -> None:
+        self.cell[node] = (row, col)
+        self.taken[(row, col)] = node
+        self.max_col = max(self.max_col, col)
+
+    def _free(self, row: int, col: int) -> bool:
+        return (row, col) not in self.taken and 0 <= row
+
+    def _place(self) -> None:
+        g = self.g
+        feeds_conveyor = _reaches(g, set(self.conveyor))
+        next_layer = 0
+        for node_id in g.order:
+            node = g.node(node_id)
+            if node.kind == "layer":
+                deps = [
+                    self.cell[r][1] + 1
+                    for r in _through_concats(g, node.reads)
+                    if r in self.cell and g.node(r).kind != "layer"
+                ]
+                col = max([next_layer] + deps)
+                self._take(node_id, self.layer_row, col)
+                next_layer = col + 1
+            elif node.kind == "op":
+                self._place_op(node, node_id in feeds_conveyor)
+
+    def _place_op(self, node: Node, upward: bool) -> None:
+        placed = [(self.cell[r][1], -self.cell[r][0], r) for r in node.inputs if r in self.cell]
+        if node.id in self.conveyor:
+            col, neg_row, _ = max(placed, default=(0, -self.layer_row, ""))
+            if not self._fits(node.id, self.top, col, -neg_row):
+                col = self.max_col + 1
+            self._take(node.id, self.top, col)
+            return
+        if not placed:
+            self._take(node.id, MID_ROWS, self.max_col + 1)
+            return
+        col, neg_row, _ = max(placed)
+        row = -neg_row
+        if row >= self.layer_row:  # above the layer it reads
+            wanted = MID_ROWS
+        elif 1 < row <= MID_ROWS and upward:  # on the way up
+            wanted = row - 1
+        elif 1 <= row < MID_ROWS and not upward:  # on the way out
+            wanted = row + 1
+        else:
+            wanted = -1
+        if wanted >= 1 and self._fits(node.id, wanted, col, row):
+            self._take(node.id, wanted, col)
+        else:
+            self._take(node.id, min(max(row, 1), MID_ROWS), self.max_col + 1)
+
+    def _fits(self, node_id: str, row: int, col: int, input_row: int) -> bool:
+        """Whether ``node_id`` may sit at (row, col), straight above or below the input at ``input_row``:
+        the place is free, nothing stands between them, and no straight line of that column runs through it."""
+        if not self._free(row, col):
+            return False
+        lo, hi = sorted((row, input_row))
+        if any((r, col) in self.taken for r in range(lo + 1, hi)):
+            return False
+        g = self.g
+        for (r1, c1), upper in self.taken.items():
+            if c1 != col or r1 >= row:
+                continue
+            for r2 in range(row + 1, self.bottom):
+                lower = self.taken.get((r2, col))
+                if lower is not None and lower in g.node(upper).reads:
+                    return False
+        return True
+
+    # -- shapes ------------------------------------------------------------------------------------
+    def _shapes(self) -> list[Shape]:
+        m, g = self.m, self.g
+        out = []
+        for node in g.nodes:
+            if node.id in self.cell:
+                row, col = self.cell[node.id]
+                x, y = self.X(col), self.Y(row)
+                if node.kind == "layer":
+                    symbol = SYMBOLS[node.activation] or "W"
+                    w = max(m.box_w, width(symbol, m.symbol_font) + 12)
+                    out.append(Shape(node.id, node.kind, "box", Box(x, y, w, m.box_h), symbol))
+                else:
+                    symbol = SYMBOLS[node.op]
+                    if len(symbol) > 2:
+                        out.append(Shape(node.id, node.kind, "ellipse", Box(x, y, m.ellipse_w, m.ellipse_h), symbol))
+                    else:
+                        out.append(Shape(node.id, node.kind, "circle", Box(x, y, 2 * m.op_r, 2 * m.op_r), symbol))
+            elif node.kind == "concat":
+                out.append(
+                    Shape(node.id, node.kind, "junction", Box(self._junction_x(node), self.junction_y[node.id], 0, 0))
+                )
+            else:
+                out.append(Shape(node.id, node.kind, "terminal", self._terminal(node)))
+        return out
+
+    def _junction_x(self, node: Node) -> float:
+        cols = [self.cell[c][1] for c in self.g.consumers[node.id] if c in self.cell]
+        return self.X(min(cols, default=0) - 0.5)
+
+    def _terminal(self, node: Node) -> Box:
+        """Where an input enters (below), a state enters (left) or leaves (right), an output leaves (top)."""
+        m = self.m
+        if node.kind == "state-in":
+            return Box(self.module.left - m.lead, self.lane_y[node.state], 0, 0)
+        if node.kind == "state-out":
+            return Box(self.module.right + m.lead, self.lane_y[node.state], 0, 0)
+        if node.kind == "output":
+            return Box(self.out_x[node.id], self.module.top - m.lead, 0, 0)
+        first = self.g.consumers[node.id][0]
+        x = (
+            self._junction_x(self.g.node(first))
+            if self.g.node(first).kind == "concat"
+            else (self.X(self.cell[first][1] - 0.5) if first in self.cell else self.X(-0.5))
+        )
+        for other in self.g.of_kind("input"):  # inputs further left make room for this one's label
+            if other.id == node.id:
+                break
+            x -= max(m.track * 2, width(other.label, m.font) + 12)
+        return Box(x, self.module.bottom + m.lead, 0, 0)
+
+    # -- wires -------------------------------------------------------------------------------------
+    def _wire(self, edge) -> Wire:  # type: ignore[no-untyped-def]
+        src, dst = self.shape[edge.src], self.shape[edge.dst]
+        dst_node = self.g.node(edge.dst)
+        diagonal = dst_node.kind == "layer" and edge.port >= len(dst_node.inputs)
+        if dst.kind == "layer" and not diagonal:
+            points = self._into_layer_bottom(src, dst)
+        elif diagonal:
+            points = self._into_side(src, dst, self.X(self.cell[dst.node][1] - 0.5) - self._track(dst.node, src.node))
+        elif dst.shape == "junction":
+            points = self._into_junction(src, dst)
+        elif dst.kind == "state-out":
+            points = self._out_right(src, dst)
+        elif dst.kind == "output":
+            points = self._out_top(src, dst)
+        else:
+            points = self._into_op(src, dst)
+        if self._blocked(points, src.node, dst.node):
+            points = self._safe(src, dst, diagonal)
+        if src.kind == "input" and len(points) > 2 and abs(points[1].y - points[0].y) < 1e-9:
+            # an input first rises into the module: nothing runs along the labels below it
+            lift = self.module.bottom - self.m.pad / 2 - self._track("inputs", src.node)
+            points = [points[0], Point(points[0].x, lift), Point(points[1].x, lift), *points[2:]]
+        return Wire(edge.id, edge.kind, edge.src, edge.dst, tuple(_simplify(points)), dst.shape != "junction")
+
+    def _blocked(self, points: list[Point], *ends: str) -> bool:
+        return any(
+            s.box.crossed_by(a, b) for a, b in zip(points, points[1:]) for s in self._occupants() if s.node not in ends
+        )
+
+    def _gutter(self, x: float, side: int) -> float:
+        """The gutter beside a column at ``x`` (side -1: left, +1: right)."""
+        return x + side * self.pitch / 2
+
+    def _safe(self, src: Shape, dst: Shape, diagonal: bool) -> list[Point]:
+        """A route that cannot cross a node: out to the gutter beside the source, along the channel
+        between rows next to the destination, down or up the gutter beside it, and in."""
+        s, b, m = src.box, dst.box, self.m
+        if src.shape in ("terminal", "junction"):
+            start = Point(s.x, s.y)
+            g1 = self._gutter(self.X(-1), 1) if src.kind == "state-in" else s.x
+        else:
+            start = Point(s.right, s.y)
+            g1 = self._gutter(s.x, 1)
+        g1 += self._track(f"v{round(g1)}", src.node) if src.kind != "input" else 0
+        if dst.kind == "output":
+            y = self.Y(self.top) - m.row / 2
+            y += self._track(f"h{round(y)}", src.node)
+            return [start, Point(g1, start.y), Point(g1, y), Point(b.x, y), Point(b.x, b.y)]
+        if dst.kind == "state-out":
+            g2 = self._gutter(self.X(self.max_col), 1)
+            g2 += self._track(f"v{round(g2)}", src.node)
+            y = b.y - m.row / 2
+            y += self._track(f"h{round(y)}", src.node)
+            return [start, Point(g1, start.y), Point(g1, y), Point(g2, y), Point(g2, b.y), Point(b.x, b.y)]
+        if dst.shape == "junction":
+            y = b.y - m.track * 1.5
+            return [start, Point(g1, start.y), Point(g1, y), Point(b.x, y), Point(b.x, b.y)]
+        if dst.kind == "layer" and not diagonal:
+            y = b.y + m.row / 2
+            y += self._track(f"h{round(y)}", src.node)
+            return [start, Point(g1, start.y), Point(g1, y), Point(b.x, y), Point(b.x, b.bottom)]
+        g2 = self._gutter(b.x, -1)
+        g2 += self._track(f"v{round(g2)}", src.node)
+        y = b.y - m.row / 2
+        y += self._track(f"h{round(y)}", src.node)
+        return [start, Point(g1, start.y), Point(g1, y), Point(g2, y), Point(g2, b.y), Point(b.left, b.y)]
+
+    def _track(self, key: str, src: str) -> float:
+        """The offset of ``src``'s own track in the gutter or channel ``key``: 0, +t, -t, +2t, ..."""
+        if (key, src) not in self.vtracks:
+            k = sum(1 for (k_, _) in self.vtracks if k_ == key)
+            self.vtracks[(key, src)] = (k + 1) // 2 * self.m.track * (1 if k % 2 else -1)
+        return self.vtracks[(key, src)]
+
+    def _start(self, src: Shape, toward: Point) -> Point:
+        """Where a wire leaves its source, heading toward ``toward``."""
+        b = src.box
+        if src.shape in ("terminal", "junction"):
+            return Point(b.x, b.y)
+        if toward.y < b.top:
+            return Point(b.x, b.top)
+        if toward.y > b.bottom:
+            return Point(b.x, b.bottom)
+        return Point(b.right if toward.x >= b.x else b.left, b.y)
+
+    def _lane_below_layers(self) -> float:
+        return (self.Y(self.layer_row) + self.Y(self.bottom)) / 2
+
+    def _into_layer_bottom(self, src: Shape, dst: Shape) -> list[Point]:
+        b, s = dst.box, src.box
+        end = Point(b.x, b.bottom)
+        if src.shape == "junction":
+            return [Point(s.x, s.y), Point(b.x, s.y), end]
+        if src.kind == "input":  # up into the module, along a channel of its own, up into the layer
+            y = self.module.bottom - self.m.pad / 2 - self._track("inputs", src.node)
+            return [Point(s.x, s.y), Point(s.x, y), Point(b.x, y), end]
+        # from above or beside: to a gutter (the first one, for a state entering on the left),
+        # down below the layers, across, up
+        y = self._lane_below_layers() + self._track("below", src.node)
+        if src.shape == "terminal":
+            gutter = self.X(-0.5) - self.m.track * 2 - self._track("entry", src.node)
+            return [Point(s.x, s.y), Point(gutter, s.y), Point(gutter, y), Point(b.x, y), end]
+        gutter = s.x + self.pitch / 2 + self._track(f"v{round(s.x + self.pitch / 2)}", src.node)
+        return [Point(s.right, s.y), Point(gutter, s.y), Point(gutter, y), Point(b.x, y), end]
+
+    def _into_side(self, src: Shape, dst: Shape, gutter: float) -> list[Point]:
+        """Along the source's row to a gutter left of ``dst``, then to its left side; when something
+        stands in that row, drop into the channel below the row first and run along it."""
+        s, b = src.box, dst.box
+        start = Point(s.x, s.y)
+        if src.shape not in ("terminal", "junction"):
+            if b.y < s.top:  # a value goes up: leave from the top and turn just above the source
+                y = s.top - self.m.track - self._track(f"a{s.y}", src.node)
+                if self._row_clear(y, s.x, gutter, src.node, dst.node):
+                    return [Point(s.x, s.top), Point(s.x, y), Point(gutter, y), Point(gutter, b.y), Point(b.left, b.y)]
+            start = Point(s.right if gutter > s.x else s.left, s.y)
+        if self._row_clear(s.y, start.x, gutter, src.node, dst.node):
+            return [start, Point(gutter, s.y), Point(gutter, b.y), Point(b.left, b.y)]
+        a, z = Point(min(start.x, gutter), s.y), Point(max(start.x, gutter), s.y)
+        first = min(o.box.x for o in self._occupants() if o.node not in (src.node, dst.node) and o.box.crossed_by(a, z))
+        drop = first - self.pitch / 2  # the gutter before the first thing in the way
+        channel = s.y + self.m.row / 2 + self._track(f"c{s.y}", src.node) * (1 if b.y > s.y else -1)
+        return [
+            start,
+            Point(drop, s.y),
+            Point(drop, channel),
+            Point(gutter, channel),
+            Point(gutter, b.y),
+            Point(b.left, b.y),
+        ]
+
+    def _into_junction(self, src: Shape, dst: Shape) -> list[Point]:
+        s, j = src.box, dst.box
+        if src.kind == "input":
+            if abs(s.x - j.x) < 1e-6:
+                return [Point(s.x, s.y), Point(j.x, j.y)]
+            y = j.y + self.m.track * 1.5
+            first_junction = self.shape[self.g.consumers[src.node][0]].box
+            y = max(first_junction.y, j.y) + self.m.track
+            return [Point(s.x, s.y), Point(s.x, y), Point(j.x, y), Point(j.x, j.y)]
+        if src.kind == "state-in":
+            if abs(s.y - j.y) < 1e-6:
+                return [Point(s.x, s.y), Point(j.x, j.y)]
+            gutter = j.x - self.m.track * 2
+            return [Point(s.x, s.y), Point(gutter, s.y), Point(gutter, j.y), Point(j.x, j.y)]
+        gutter = s.x + self.pitch / 2 + self._track(f"v{round(s.x + self.pitch / 2)}", src.node)
+        if gutter > j.x:
+            gutter = j.x
+        return [Point(s.right, s.y), Point(gutter, s.y), Point(gutter, j.y), Point(j.x, j.y)]
+
+    def _out_right(self, src: Shape, dst: Shape) -> list[Point]:
+        s, e = src.box, dst.box
+        if abs(s.y - e.y) < 1e-6:
+            return [self._start(src, Point(e.x, e.y)), Point(e.x, e.y)]
+        if src.shape == "box":  # a layer's value leaves from its top, then turns right and down
+            y = s.top - self.m.track - self._track(f"a{s.y}", src.node)
+            gutter = s.x + self.pitch / 2 + self._track(f"v{round(s.x + self.pitch / 2)}", src.node)
+            return [Point(s.x, s.top), Point(s.x, y), Point(gutter, y), Point(gutter, e.y), Point(e.x, e.y)]
+        if self._column_clear(s.x, s.y, e.y, src.node):
+            return [self._start(src, Point(s.x, e.y)), Point(s.x, e.y), Point(e.x, e.y)]
+        gutter = s.x + self.pitch / 2 + self._track(f"v{round(s.x + self.pitch / 2)}", src.node)
+        return [Point(s.right, s.y), Point(gutter, s.y), Point(gutter, e.y), Point(e.x, e.y)]
+
+    def _out_top(self, src: Shape, dst: Shape) -> list[Point]:
+        e = dst.box
+        outs = [n for n in self.g.consumers[src.node] if self.g.node(n).kind == "state-out"]
+        if outs and self.shape[outs[0]].box.y > src.box.y:  # follow the state out, fork up at the edge
+            path = self._out_right(src, self.shape[outs[0]])
+            lane_y = path[-1].y
+            return path[:-1] + [Point(e.x, lane_y), Point(e.x, e.y)]
+        s = src.box
+        start = self._start(src, Point(e.x, s.y))
+        if src.shape != "terminal":
+            start = Point(s.right, s.y)
+        return [start, Point(e.x, s.y), Point(e.x, e.y)]
+
+    def _into_op(self, src: Shape, dst: Shape) -> list[Point]:
+        s, b = src.box, dst.box
+        if src.shape == "terminal" and src.kind == "input":
+            gutter = b.x - self.pitch / 2 + self._track(f"v{round(b.x - self.pitch / 2)}", src.node)
+            y = self.module.bottom - self.m.pad / 2
+            return [Point(s.x, s.y), Point(s.x, y), Point(gutter, y), Point(gutter, b.y), Point(b.left, b.y)]
+        if abs(s.y - b.y) < 1e-6 and self._row_clear(s.y, s.x, b.x, src.node, dst.node):
+            a = Point(s.x, s.y) if src.shape == "terminal" else Point(s.right if b.x > s.x else s.left, s.y)
+            return [a, Point(b.left if b.x > s.x else b.right, b.y)]
+        if abs(s.x - b.x) < 1e-6 and self._column_clear(s.x, s.y, b.y, src.node, dst.node):
+            return [Point(s.x, s.top), Point(b.x, b.bottom)] if s.y > b.y else [Point(s.x, s.bottom), Point(b.x, b.top)]
+        if (
+            s.x < b.x
+            and s.y > b.y
+            and self._column_clear(s.x, s.y, b.y, src.node)
+            and self._row_clear(b.y, s.x, b.x, src.node, dst.node)
+        ):  # up, then into its left side
+            start = Point(s.x, s.y) if src.shape == "terminal" else Point(s.x, s.top)
+            return [start, Point(s.x, b.y), Point(b.left, b.y)]
+        if (
+            s.x < b.x
+            and s.y < b.y
+            and self._row_clear(s.y, s.x, b.x, src.node)
+            and self._column_clear(b.x, s.y, b.y, src.node, dst.node)
+        ):  # along, then down into its top
+            start = Point(s.x, s.y) if src.shape == "terminal" else Point(s.right, s.y)
+            return [start, Point(b.x, s.y), Point(b.x, b.top)]
+        return self._into_side(
+            src, dst, b.x - self.pitch / 2 + self._track(f"v{round(b.x - self.pitch / 2)}", src.node)
+        )
+
+    def _occupants(self) -> Iterable[Shape]:
+        return (s for s in self.shape.values() if s.shape in ("box", "circle", "ellipse"))
+
+    def _row_clear(self, y: float, x1: float, x2: float, *ends: str) -> bool:
+        a, b = Point(min(x1, x2), y), Point(max(x1, x2), y)
+        return not any(s.box.crossed_by(a, b) for s in self._occupants() if s.node not in ends)
+
+    def _column_clear(self, x: float, y1: float, y2: float, *ends: str) -> bool:
+        a, b = Point(x, min(y1, y2)), Point(x, max(y1, y2))
+        return not any(s.box.crossed_by(a, b) for s in self._occupants() if s.node not in ends)
+
+    # -- labels ------------------------------------------------------------------------------------
+    def _labels(self, wires: list[Wire]) -> list[Label]:
+        """Labels where they are read: at the ends of the lines entering and leaving the module, and
+        beside each layer's output; each at the first candidate place that is clear of the rest."""
+        f, out = self.m.font, []
+        segments = [(a, b) for w in wires for a, b in zip(w.points, w.points[1:])]
+        solid = [s.box for s in self._occupants()]
+        for shape in self.shape.values():
+            node = self.g.node(shape.node)
+            b = shape.box
+            if not node.label or node.kind in ("op", "concat"):
+                continue
+            if node.kind == "state-in":
+                candidates = [(b.x, b.y - 5, "start"), (b.x, b.y + f + 2, "start")]
+            elif node.kind == "state-out":
+                candidates = [(b.x, b.y - 5, "end"), (b.x, b.y + f + 2, "end")]
+            elif node.kind == "input":
+                candidates = [(b.x - 5, b.y, "end"), (b.x + 5, b.y, "start")]
+            elif node.kind == "output":
+                candidates = [(b.x + 5, b.y + f, "start"), (b.x - 5, b.y + f, "end")]
+            else:  # a layer: beside the line leaving its top, else beside the box
+                size = f * 0.85
+                candidates = [
+                    (b.x - 4, b.top - 5, "end"),
+                    (b.x + 4, b.top - 5, "start"),
+                    (b.left - 3, b.y + size * 0.35, "end"),
+                    (b.right + 3, b.y + size * 0.35, "start"),
+                    (b.left - 3, b.top - 3, "end"),
+                    (b.right + 3, b.top - 3, "start"),
+                    (b.left - 3, b.bottom + size, "end"),
+                    (b.right + 3, b.bottom + size, "start"),
+                    (b.x, b.bottom + size + 2, "middle"),
+                    (b.x, b.top - size * 1.2, "middle"),
+                ]
+            size = f * 0.85 if node.kind == "layer" else f
+
+            def clashes(label: Label) -> int:
+                box = label.box()
+                return (
+                    sum(box.crossed_by(a, z, inset=0) for a, z in segments)
+                    + sum(box.overlaps(o) for o in solid)
+                    + sum(box.overlaps(o.box()) for o in out)
+                )
+
+            options = [Label(node.id, node.label, x, y, anchor, size) for x, y, anchor in candidates]
+            best = min(options, key=clashes)  # the first clear place, else the least crowded
+            self.crowded += clashes(best) > 0
+            out.append(best)
+        return out
+
+
+def _conveyor(graph: CellGraph) -> tuple[str, tuple[str, ...]]:
+    """The state that runs along the top: the one whose new value comes from its old one through
+    pointwise ops only (the longest such path wins); and those ops, in order."""
+    best: tuple[str, tuple[str, ...]] = ("", ())
+    for state, (node_in, node_out) in graph.states.items():
+        target = node_out.inputs[0]
+        path = _op_path(graph, node_in.id, target)
+        if path is not None and len(path) > len(best[1]):
+            best = (state, path)
+    return best
+
+
+def _op_path(graph: CellGraph, start: str, target: str) -> tuple[str, ...] | None:
+    """The longest chain of ops from ``start`` to ``target``, each reading the one before."""
+    best = None
+    for consumer in dict.fromkeys(graph.consumers[start]):
+        if graph.node(consumer).kind != "op":
+            continue
+        if consumer == target:
+            rest: tuple[str, ...] | None = ()
+        else:
+            rest = _op_path(graph, consumer, target)
+        if rest is not None and (best is None or len(rest) + 1 > len(best)):
+            best = (consumer, *rest)
+    return best
+
+
+def _reaches(graph: CellGraph, targets: set[str]) -> set[str]:
+    """Nodes from which some node of ``targets`` can be reached."""
+    out: set[str] = set()
+    for node_id in reversed(graph.order):
+        if any(c in targets or c in out for c in graph.consumers[node_id]):
+            out.add(node_id)
+    return out
+
+
+def _through_concats(graph: CellGraph, ids: Iterable[str]) -> list[str]:
+    out = []
+    for i in ids:
+        node = graph.node(i)
+        out.extend(_through_concats(graph, node.inputs) if node.kind == "concat" else [i])
+    return out
+
+
+def _simplify(points: list[Point]) -> list[Point]:
+    """Drop repeated points and points in the middle of a straight run."""
+    out: list[Point] = []
+    for p in points:
+        if out and abs(out[-1].x - p.x) < 1e-9 and abs(out[-1].y - p.y) < 1e-9:
+            continue
+        if len(out) >= 2:
+            a, b = out[-2], out[-1]
+            if (abs(a.x - b.x) < 1e-9 and abs(b.x - p.x) < 1e-9) or (abs(a.y - b.y) < 1e-9 and abs(b.y - p.y) < 1e-9):
+                out[-1] = p
+                continue
+        out.append(p)
+    return out
+
+
+def _dots(wires: list[Wire], shapes: dict[str, Shape]) -> list[Dot]:
+    """A dot wherever two wires of one source part ways away from the source itself."""
+    by_src: dict[str, list[Wire]] = {}
+    for w in wires:
+        by_src.setdefault(w.src, []).append(w)
+    out: dict[tuple[float, float], Dot] = {}
+    for src, group in by_src.items():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                fork = _fork(a.points, b.points)
+                if fork is not None and fork != a.points[0]:
+                    out.setdefault((round(fork.x, 3), round(fork.y, 3)), Dot(src, fork))
+    return list(out.values())
+
+
+def _fork(p: tuple[Point, ...], q: tuple[Point, ...]) -> Point | None:
+    """Where two polylines that start together part ways (None if they start apart)."""
+    if p[0] != q[0]:
+        return None
+    at = p[0]
+    i = j = 1
+    while i < len(p) and j < len(q):
+        dp = _direction(at, p[i])
+        dq = _direction(at, q[j])
+        if dp != dq:
+            return at
+        nxt = p[i] if _dist(at, p[i]) <= _dist(at, q[j]) else q[j]
+        at = nxt
+        if at == p[i]:
+            i += 1
+        if at == q[j]:
+            j += 1
+    return at
+
+
+def _direction(a: Point, b: Point) -> tuple[int, int]:
+    return ((b.x > a.x) - (b.x < a.x), (b.y > a.y) - (b.y < a.y))
+
+
+def _dist(a: Point, b: Point) -> float:
+    return abs(a.x - b.x) + abs(a.y - b.y)

@@ -1,0 +1,125 @@
+"""What a layout computes: shapes, wires, junction dots and labels, in pixels, with no colours.
+
+Every item keeps the id of the node or edge it draws, so a backend, a stylesheet or a test can
+find it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Box:
+    """An axis-aligned rectangle by its centre and size."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def left(self) -> float:
+        return self.x - self.w / 2
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def top(self) -> float:
+        return self.y - self.h / 2
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h / 2
+
+    def overlaps(self, other: Box, gap: float = 0.0) -> bool:
+        """Whether the two rectangles come closer than ``gap``."""
+        return (
+            self.left - gap < other.right
+            and other.left - gap < self.right
+            and self.top - gap < other.bottom
+            and other.top - gap < self.bottom
+        )
+
+    def crossed_by(self, a: Point, b: Point, inset: float = 1.0) -> bool:
+        """Whether the axis-parallel segment a-b passes through the inside of the rectangle."""
+        left, right, top, bottom = self.left + inset, self.right - inset, self.top + inset, self.bottom - inset
+        if abs(a.y - b.y) < 1e-9:
+            return top < a.y < bottom and min(a.x, b.x) < right and max(a.x, b.x) > left
+        if abs(a.x - b.x) < 1e-9:
+            return left < a.x < right and min(a.y, b.y) < bottom and max(a.y, b.y) > top
+        raise ValueError("wires are orthogonal")
+
+
+@dataclasses.dataclass(frozen=True)
+class Shape:
+    """A node's drawn shape: ``box`` (a layer), ``circle`` or ``ellipse`` (a pointwise op),
+    ``junction`` (where lines join: a concat), ``terminal`` (where a line enters or leaves)."""
+
+    node: str
+    kind: str
+    shape: str
+    box: Box
+    symbol: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Wire:
+    """An edge drawn as an orthogonal polyline from its source to its destination."""
+
+    edge: str
+    kind: str
+    src: str
+    dst: str
+    points: tuple[Point, ...]
+    arrow: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class Dot:
+    """A junction dot where a copied line forks."""
+
+    node: str
+    at: Point
+
+
+@dataclasses.dataclass(frozen=True)
+class Label:
+    """A math label: ``anchor`` is start, middle or end; (x, y) is the baseline's anchor point."""
+
+    owner: str
+    text: str
+    x: float
+    y: float
+    anchor: str
+    size: float
+
+    def box(self) -> Box:
+        """The room the label takes, estimated from its text."""
+        from ..mathtext import width
+
+        w = width(self.text, self.size)
+        left = {"start": self.x, "middle": self.x - w / 2, "end": self.x - w}[self.anchor]
+        top = self.y - 0.78 * self.size  # cap height above the baseline, descenders below it
+        return Box(left + w / 2, top + 0.5 * self.size, w, 1.0 * self.size)
+
+
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    """A whole figure's geometry: the canvas size, the module outline, and what is inside."""
+
+    width: float
+    height: float
+    module: Box
+    shapes: tuple[Shape, ...]
+    wires: tuple[Wire, ...]
+    dots: tuple[Dot, ...]
+    labels: tuple[Label, ...]

@@ -1,0 +1,155 @@
+"""Style sheets: plain TOML files, found by name in ``styles/`` or by path, validated key by key.
+
+A style is data only: every figure is drawn by the same code, whatever its style.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import SpecError
+
+
+@dataclasses.dataclass(frozen=True)
+class Module:
+    fill: str
+    stroke: str
+    stroke_width: float
+    corner_radius: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Shapes:
+    fill: str
+    stroke: str
+    stroke_width: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Wires:
+    color: str
+    width: float
+    corner_radius: float
+    arrow: float
+    dot: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Terminals:
+    input_fill: str
+    output_fill: str
+    stroke: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Text:
+    color: str
+    family: str
+    math_family: str
+    label_size: float
+    symbol_size: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Canvas:
+    background: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Style:
+    """A whole style sheet; each table of the TOML file is one field."""
+
+    name: str
+    description: str
+    canvas: Canvas
+    module: Module
+    layer: Shapes
+    op: Shapes
+    wire: Wires
+    terminal: Terminals
+    text: Text
+
+
+_SECTIONS = {f.name: f.type for f in dataclasses.fields(Style) if f.name not in ("name", "description")}
+_TYPES = {"Canvas": Canvas, "Module": Module, "Shapes": Shapes, "Wires": Wires, "Terminals": Terminals, "Text": Text}
+_COLOUR = re.compile(r"#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?([0-9a-fA-F]{2})?\Z|none\Z")
+
+
+def builtin_styles() -> tuple[str, ...]:
+    """The names of the style sheets shipped with lstmviz."""
+    return tuple(
+        sorted(
+            p.name.removesuffix(".toml")
+            for p in resources.files("lstmviz.styles").iterdir()
+            if p.name.endswith(".toml")
+        )
+    )
+
+
+def load_style(name_or_path: str | Path | Style = "colah") -> Style:
+    """A style by name (``"colah"``) or by the path of a TOML file."""
+    if isinstance(name_or_path, Style):
+        return name_or_path
+    if isinstance(name_or_path, str) and name_or_path in builtin_styles():
+        return _builtin(name_or_path)
+    path = Path(name_or_path)
+    if not path.exists():
+        raise SpecError(
+            "is neither a built-in style nor a file",
+            name=str(name_or_path),
+            fix=f"use one of {', '.join(builtin_styles())}, or the path of a .toml style",
+        )
+    return parse_style(path.read_text(encoding="utf-8"), name=path.stem, file=path)
+
+
+@cache
+def _builtin(name: str) -> Style:
+    text = resources.files("lstmviz.styles").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return parse_style(text, name=name, file=f"<style {name}>")
+
+
+def parse_style(text: str, *, name: str, file: str | Path | None = None) -> Style:
+    """A style from TOML text; every key is checked against the known settings."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise SpecError(f"malformed TOML: {err}", file=file) from None
+    try:
+        meta = data.pop("style", {})
+        unknown = set(data) - set(_SECTIONS)
+        if unknown:
+            raise SpecError(f"unknown table [{sorted(unknown)[0]}] (must be one of {', '.join(_SECTIONS)})")
+        sections = {key: _section(key, _TYPES[str(kind)], data.get(key, {})) for key, kind in _SECTIONS.items()}
+        return Style(name=name, description=str(meta.get("description", "")), **sections)
+    except SpecError as err:
+        raise err.located(file) from None
+
+
+def _section(key: str, cls: type, table: dict[str, Any]) -> Any:
+    fields = {f.name: f.type for f in dataclasses.fields(cls)}
+    unknown = set(table) - set(fields)
+    if unknown:
+        raise SpecError(f"unknown key {sorted(unknown)[0]!r} in [{key}] (must be one of {', '.join(fields)})")
+    missing = set(fields) - set(table)
+    if missing:
+        raise SpecError(f"[{key}] has no {sorted(missing)[0]!r}", fix="every key of the table must be given")
+    values = {}
+    for field, kind in fields.items():
+        value = table[field]
+        if kind == "float":
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise SpecError(f"[{key}] {field} = {value!r} is not a number of 0 or more")
+            value = float(value)
+        elif not isinstance(value, str):
+            raise SpecError(f"[{key}] {field} = {value!r} is not a string")
+        elif field in ("fill", "stroke", "color", "background") or field.endswith("_fill"):
+            if not _COLOUR.match(value):
+                raise SpecError(f"[{key}] {field} = {value!r} is not a colour", fix='write "#rrggbb", "#rgb" or "none"')
+        values[field] = value
+    return cls(**values)

@@ -1,0 +1,70 @@
+"""The cell view: the colah arrangement for the LSTM, and clean geometry for every cell."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import lstmviz
+from lstmviz.layout.cell import layout_cell
+from tests.support import layout_problems, valid_graphs
+
+
+def shapes(layout):
+    return {s.node: s.box for s in layout.shapes}
+
+
+@pytest.mark.parametrize("name", lstmviz.BUILTINS)
+def test_built_ins_have_clean_geometry(name):
+    assert layout_problems(layout_cell(lstmviz.load(name))) == []
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_graphs())
+def test_random_cells_have_clean_geometry(graph):
+    assert layout_problems(layout_cell(graph)) == []
+
+
+def test_lstm_reads_like_the_colah_figure():
+    s = shapes(layout_cell(lstmviz.load("lstm")))
+    # the cell state runs straight across the top: C_{t-1}, the forget x, the +, C_t
+    assert s["c_prev"].y == s["fc"].y == s["c"].y == s["c_next"].y
+    assert s["c_prev"].x < s["fc"].x < s["c"].x < s["c_next"].x
+    # four layers in a row, left to right: sigma_f, sigma_i, tanh, sigma_o, below the cell state
+    assert s["f"].y == s["i"].y == s["g"].y == s["o"].y > s["c"].y
+    assert s["f"].x < s["i"].x < s["g"].x < s["o"].x
+    # sigma_f straight up into the forget x; the tanh straight up into the x, straight up into the +
+    assert s["fc"].x == s["f"].x and s["ig"].x == s["g"].x == s["c"].x
+    assert s["c"].y < s["ig"].y < s["g"].y
+    # tanh(C_t) right of sigma_o and above the output x, which sends h_t out at the bottom right
+    assert s["tanh_c"].x == s["h"].x > s["o"].x and s["tanh_c"].y < s["h"].y
+    assert s["h_prev"].y == s["h_next"].y > s["f"].y
+    # x_t comes up from below, left of the first layer; h_t leaves through the top on the right
+    assert s["x"].y > s["h_prev"].y and s["x"].x < s["f"].x
+    assert s["y"].y < s["c"].y and s["y"].x > s["h"].x
+
+
+def test_lstm_forks_where_colah_draws_them():
+    layout = layout_cell(lstmviz.load("lstm"))
+    s = shapes(layout)
+    dots = {(d.node, round(d.at.x), round(d.at.y)) for d in layout.dots}
+    assert ("c", round(s["tanh_c"].x), round(s["c"].y)) in dots  # C_t forks down into tanh
+    assert ("hx", round(s["f"].x), round(s["h_prev"].y)) in dots  # [h, x] forks up into the gates
+    assert ("h", round(s["y"].x), round(s["h_next"].y)) in dots  # h_t forks up and out
+
+
+def test_gru_runs_the_hidden_state_along_the_top():
+    s = shapes(layout_cell(lstmviz.load("gru")))
+    assert s["h_prev"].y == s["keep"].y == s["h"].y == s["h_next"].y
+    assert s["w"].y > s["keep"].y  # the 1- sits below the top line
+
+
+def test_peephole_lines_enter_the_gates_from_the_side():
+    layout = layout_cell(lstmviz.load("lstm-peephole"))
+    s = shapes(layout)
+    wires = {w.edge: w for w in layout.wires}
+    for edge, gate in (("c_prev->f", "f"), ("c_prev->i", "i"), ("c->o", "o")):
+        end = wires[edge].points[-1]
+        assert end.x == s[gate].left and end.y == s[gate].y
+
+
+def test_layout_is_deterministic():
+    assert layout_cell(lstmviz.load("mgu")) == layout_cell(lstmviz.load("mgu"))
