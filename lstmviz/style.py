@@ -29,6 +29,7 @@ class Shapes:
     fill: str
     stroke: str
     stroke_width: float
+    text: str  # the colour of the symbol inside (σ, tanh, ×)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,13 +39,6 @@ class Wires:
     corner_radius: float
     arrow: float
     dot: float
-
-
-@dataclasses.dataclass(frozen=True)
-class Terminals:
-    input_fill: str
-    output_fill: str
-    stroke: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,12 +66,11 @@ class Style:
     layer: Shapes
     op: Shapes
     wire: Wires
-    terminal: Terminals
     text: Text
 
 
 _SECTIONS = {f.name: f.type for f in dataclasses.fields(Style) if f.name not in ("name", "description")}
-_TYPES = {"Canvas": Canvas, "Module": Module, "Shapes": Shapes, "Wires": Wires, "Terminals": Terminals, "Text": Text}
+_TYPES = {"Canvas": Canvas, "Module": Module, "Shapes": Shapes, "Wires": Wires, "Text": Text}
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?([0-9a-fA-F]{2})?\Z|none\Z")
 
 
@@ -148,7 +141,7 @@ def _section(key: str, cls: type, table: dict[str, Any]) -> Any:
             value = float(value)
         elif not isinstance(value, str):
             raise SpecError(f"[{key}] {field} = {value!r} is not a string")
-        elif field in ("fill", "stroke", "color", "background") or field.endswith("_fill"):
+        elif field in ("fill", "stroke", "color", "background", "text"):
             if not _COLOUR.match(value):
                 raise SpecError(f"[{key}] {field} = {value!r} is not a colour", fix='write "#rrggbb", "#rgb" or "none"')
         values[field] = value

@@ -155,3 +155,38 @@ def test_cli_start_up_does_not_import_heavy_modules():
     code = "import sys, lstmviz.cli; print(sorted(m for m in ('torch', 'matplotlib', 'graphviz') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("suffix", ["svg", "png", "pdf"])
+def test_render_writes_each_format(tmp_path, suffix):
+    out = lstmviz_cmd("render", "lstm", "-o", tmp_path / f"lstm.{suffix}", "--style", "dark", "--width", "9cm")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"wrote {tmp_path / f'lstm.{suffix}'}"
+    head = (tmp_path / f"lstm.{suffix}").read_bytes()[:5]
+    assert head == {"svg": b"<?xml", "png": b"\x89PNG\r", "pdf": b"%PDF-"}[suffix] or head.startswith(b"<svg")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["render", "lstm", "-o", "{tmp}/x.gif"], "unknown format 'gif' (must be one of svg, png, pdf)"),
+        (["render", "lstm", "-o", "{tmp}/x.svg", "--view", "sideways"], "unknown view 'sideways'"),
+        (["render", "lstm", "-o", "{tmp}/x.svg", "--style", "neon"], "'neon': is neither a built-in style"),
+        (["render", "lstm", "-o", "{tmp}/x.svg", "--width", "wide"], "width 'wide' is not a length"),
+        (["render", "lstm", "-o", "{tmp}/none/x.svg"], "no such directory"),
+    ],
+)
+def test_render_refuses_bad_options_in_one_line(tmp_path, args, expected):
+    out = lstmviz_cmd(*[a.format(tmp=tmp_path) for a in args])
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.count("\n") == 1 and expected in out.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_svg_rendering_does_not_import_matplotlib_or_graphviz():
+    code = (
+        "import sys, lstmviz; lstmviz.render('lstm');"
+        "print(sorted(m for m in ('matplotlib', 'graphviz', 'torch') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "[]", out.stderr

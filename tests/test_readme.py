@@ -33,4 +33,10 @@ def test_python_examples_run():
 
 def test_the_two_set_up_commands_come_first():
     commands = [line.strip() for line in README.splitlines() if line.startswith("    pip install")]
-    assert commands[:2] == ["pip install -e . && lstmviz run lstm --steps 5", "pip install -e '.[test]' && pytest"]
+    assert commands[:2] == ["pip install -e . && lstmviz render lstm -o lstm.svg", "pip install -e '.[test]' && pytest"]
+
+
+def test_readme_figures_are_current():
+    root = Path(__file__).resolve().parents[1]
+    for name in re.findall(r"\(docs/figures/([a-z-]+)\.svg\)", README):
+        assert (root / "docs" / "figures" / f"{name}.svg").read_text() == lstmviz.render(name), name

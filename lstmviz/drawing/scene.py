@@ -146,8 +146,8 @@ def build_scene(layout: Layout, style: Style) -> Scene:
                 Text(b.x, b.y + t.symbol_size * 0.36, (Run(shape.symbol),), "middle", t.symbol_size, t.color, t.family)
             )
         items.extend(labels_of.get(shape.node, []))
-        if items:
-            groups.append(Group(f"node {shape.kind}", (("node", shape.node),), tuple(items)))
+        # every node has its group, even one with nothing to draw (a junction), so ids always resolve
+        groups.append(Group(f"node {shape.kind}", (("node", shape.node),), tuple(items)))
     return Scene(layout.width, layout.height, s.canvas.background, tuple(groups))
 
 

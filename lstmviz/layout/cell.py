@@ -252,6 +252,7 @@ class _CellLayout:
             points = self._into_op(src, dst)
         if self._blocked(points, src.node, dst.node):
             points = self._safe(src, dst, diagonal)
+        points = _simplify(points)
         if src.kind == "input" and len(points) > 2 and abs(points[1].y - points[0].y) < 1e-9:
             # an input first rises into the module: nothing runs along the labels below it
             lift = self.module.bottom - self.m.pad / 2 - self._track("inputs", src.node)
@@ -467,7 +468,7 @@ class _CellLayout:
             if node.kind == "state-in":
                 candidates = [(b.x, b.y - 5, "start"), (b.x, b.y + f + 2, "start")]
             elif node.kind == "state-out":
-                candidates = [(b.x, b.y - 5, "end"), (b.x, b.y + f + 2, "end")]
+                candidates = [(b.x - 10, b.y - 5, "end"), (b.x - 10, b.y + f + 2, "end")]  # clear of the arrow
             elif node.kind == "input":
                 candidates = [(b.x - 5, b.y, "end"), (b.x + 5, b.y, "start")]
             elif node.kind == "output":
@@ -548,9 +549,9 @@ def _through_concats(graph: CellGraph, ids: Iterable[str]) -> list[str]:
 
 
 def _simplify(points: list[Point]) -> list[Point]:
-    """Drop repeated points and points in the middle of a straight run."""
+    """Round to hundredths of a pixel; drop repeated points and points inside a straight run."""
     out: list[Point] = []
-    for p in points:
+    for p in (Point(round(p.x, 2), round(p.y, 2)) for p in points):
         if out and abs(out[-1].x - p.x) < 1e-9 and abs(out[-1].y - p.y) < 1e-9:
             continue
         if len(out) >= 2:
