@@ -46,8 +46,6 @@ def run(
     return _run.run(load(cell), x, params, trace=trace, **options)
 
 
-#: Views of a cell the renderer draws.
-VIEWS = ("cell",)
 #: Output formats by file suffix.
 FORMATS = ("svg", "png", "pdf")
 
@@ -57,21 +55,22 @@ def render(
     output: str | Path | None = None,
     *,
     view: str = "cell",
+    focus: str | None = None,
     style: str | Path = "colah",
     fmt: str | None = None,
     width: str | float | None = None,
 ) -> str | None:
     """Draw a cell. With ``output``, write the file (its suffix picks SVG, PNG or PDF) and return
-    None; without, return the SVG text. ``width`` sets the printed width: ``"8cm"``, ``"600px"``,
-    ``"3in"`` or a number of pixels."""
+    None; without, return the SVG text. ``view`` is one of cell, focus (with ``focus``, a step
+    such as ``"forget"`` or a node id), chain, legend, rolled, unrolled. ``width`` sets the printed
+    width: ``"8cm"``, ``"600px"``, ``"3in"`` or a number of pixels."""
     from .drawing.scene import build_scene
     from .errors import Choice
-    from .layout.cell import layout_cell
+    from .layout.views import layout_view
     from .style import load_style
 
-    Choice("view", VIEWS).check(view, name="view")
     graph = load(cell)
-    scene = build_scene(layout_cell(graph), load_style(style))
+    scene = build_scene(layout_view(graph, view, focus=focus), load_style(style))
     if fmt is None:
         fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
     Choice("format", FORMATS).check(fmt, name=str(output) if output is not None else "fmt")
@@ -94,16 +93,21 @@ def render(
     return None
 
 
-def draw(cell: str | Path | CellGraph, ax: Any, *, view: str = "cell", style: str | Path = "colah") -> None:
+def draw(
+    cell: str | Path | CellGraph,
+    ax: Any,
+    *,
+    view: str = "cell",
+    focus: str | None = None,
+    style: str | Path = "colah",
+) -> None:
     """Draw a cell into an existing matplotlib Axes, so it can sit beside a plot in one figure."""
     from .drawing.mpl import draw as draw_scene
     from .drawing.scene import build_scene
-    from .errors import Choice
-    from .layout.cell import layout_cell
+    from .layout.views import layout_view
     from .style import load_style
 
-    Choice("view", VIEWS).check(view, name="view")
-    draw_scene(build_scene(layout_cell(load(cell)), load_style(style)), ax)
+    draw_scene(build_scene(layout_view(load(cell), view, focus=focus), load_style(style)), ax)
 
 
 _UNITS = {"px": 1 / 100, "in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72}

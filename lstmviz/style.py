@@ -42,6 +42,21 @@ class Wires:
 
 
 @dataclasses.dataclass(frozen=True)
+class Terminals:
+    """The circles of the chain figures: inputs (x_t) below, outputs (h_t) above."""
+
+    input_fill: str
+    output_fill: str
+    stroke: str
+    stroke_width: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Focus:
+    faded_opacity: float  # how strongly the focus view fades what is not in focus
+
+
+@dataclasses.dataclass(frozen=True)
 class Text:
     color: str
     family: str
@@ -66,11 +81,21 @@ class Style:
     layer: Shapes
     op: Shapes
     wire: Wires
+    terminal: Terminals
+    focus: Focus
     text: Text
 
 
 _SECTIONS = {f.name: f.type for f in dataclasses.fields(Style) if f.name not in ("name", "description")}
-_TYPES = {"Canvas": Canvas, "Module": Module, "Shapes": Shapes, "Wires": Wires, "Text": Text}
+_TYPES = {
+    "Canvas": Canvas,
+    "Module": Module,
+    "Shapes": Shapes,
+    "Wires": Wires,
+    "Terminals": Terminals,
+    "Focus": Focus,
+    "Text": Text,
+}
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?([0-9a-fA-F]{2})?\Z|none\Z")
 
 
@@ -141,7 +166,7 @@ def _section(key: str, cls: type, table: dict[str, Any]) -> Any:
             value = float(value)
         elif not isinstance(value, str):
             raise SpecError(f"[{key}] {field} = {value!r} is not a string")
-        elif field in ("fill", "stroke", "color", "background", "text"):
+        elif field in ("fill", "stroke", "color", "background", "text") or field.endswith("_fill"):
             if not _COLOUR.match(value):
                 raise SpecError(f"[{key}] {field} = {value!r} is not a colour", fix='write "#rrggbb", "#rgb" or "none"')
         values[field] = value

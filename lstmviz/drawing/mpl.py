@@ -33,6 +33,7 @@ def draw(scene: Scene, ax: Any) -> None:
         z += 1
         for item in group.items:
             gid = dict(group.data).get("node") or dict(group.data).get("edge")
+            common = {"zorder": z, "gid": gid, "alpha": group.opacity if group.opacity < 1 else None}
             if isinstance(item, Rect):
                 ax.add_patch(
                     patches.FancyBboxPatch(
@@ -43,8 +44,7 @@ def draw(scene: Scene, ax: Any) -> None:
                         facecolor=_c(item.fill),
                         edgecolor=_c(item.stroke),
                         linewidth=item.width * pt,
-                        zorder=z,
-                        gid=gid,
+                        **common,
                     )
                 )
             elif isinstance(item, Ellipse):
@@ -56,8 +56,7 @@ def draw(scene: Scene, ax: Any) -> None:
                         facecolor=_c(item.fill),
                         edgecolor=_c(item.stroke),
                         linewidth=item.width * pt,
-                        zorder=z,
-                        gid=gid,
+                        **common,
                     )
                 )
             elif isinstance(item, Line):
@@ -70,13 +69,12 @@ def draw(scene: Scene, ax: Any) -> None:
                         linewidth=item.width * pt,
                         capstyle="butt",
                         joinstyle="round",
-                        zorder=z,
-                        gid=gid,
+                        **common,
                     )
                 )
                 if head:
                     ax.add_patch(
-                        patches.Polygon(head, closed=True, facecolor=_c(item.color), edgecolor="none", zorder=z)
+                        patches.Polygon(head, closed=True, facecolor=_c(item.color), edgecolor="none", **common)
                     )
             elif isinstance(item, Text):
                 ax.text(
@@ -87,9 +85,8 @@ def draw(scene: Scene, ax: Any) -> None:
                     va="baseline",
                     fontsize=item.size * pt,
                     color=_c(item.color),
-                    zorder=z + 1,
-                    gid=gid,
                     family=_family(item.family),
+                    **{**common, "zorder": z + 1},
                 )
 
 

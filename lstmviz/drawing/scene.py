@@ -67,11 +67,13 @@ Item = Rect | Ellipse | Line | Text
 
 @dataclasses.dataclass(frozen=True)
 class Group:
-    """Primitives of one node or edge: ``css`` is its class list, ``data`` its data attributes."""
+    """Primitives of one node or edge: ``css`` is its class list, ``data`` its data attributes,
+    ``opacity`` below 1 when the figure fades it (the focus view)."""
 
     css: str
     data: tuple[tuple[str, str], ...]
     items: tuple[Item, ...]
+    opacity: float = 1.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,26 +85,23 @@ class Scene:
 
 
 def build_scene(layout: Layout, style: Style) -> Scene:
-    """The scene that draws ``layout`` in ``style``."""
+    """The scene that draws ``layout`` in ``style``: modules at the back, then wires, then shapes."""
     s, t = style, style.text
-    groups = [
-        Group(
-            "module",
-            (),
-            (
-                Rect(
-                    layout.module.left,
-                    layout.module.top,
-                    layout.module.w,
-                    layout.module.h,
-                    s.module.corner_radius,
-                    s.module.fill,
-                    s.module.stroke,
-                    s.module.stroke_width,
-                ),
-            ),
-        )
-    ]
+
+    def faded(*ids: str) -> float:
+        return s.focus.faded_opacity if any(i in layout.faded for i in ids) else 1.0
+
+    groups = []
+    modules = [(None, layout.module)] if layout.module is not None else []
+    modules += [(shape, shape.box) for shape in layout.shapes if shape.shape == "module"]
+    for shape, b in modules:
+        items: list[Item] = [
+            Rect(b.left, b.top, b.w, b.h, s.module.corner_radius, s.module.fill, s.module.stroke, s.module.stroke_width)
+        ]
+        if shape is not None and shape.symbol:
+            items.append(Text(b.x, b.y + b.h * 0.15, (Run(shape.symbol),), "middle", b.h * 0.42, t.color, t.family))
+        data = (("node", shape.node),) if shape is not None else ()
+        groups.append(Group("module", data, tuple(items)))
     for wire in layout.wires:
         arrow = s.wire.arrow if wire.arrow else 0.0
         groups.append(
@@ -110,6 +109,7 @@ def build_scene(layout: Layout, style: Style) -> Scene:
                 f"edge {wire.kind}",
                 (("edge", wire.edge), ("src", wire.src), ("dst", wire.dst)),
                 (Line(wire.points, s.wire.color, s.wire.width, s.wire.corner_radius, arrow),),
+                faded(wire.edge),
             )
         )
     for dot in layout.dots:
@@ -118,6 +118,7 @@ def build_scene(layout: Layout, style: Style) -> Scene:
                 "junction",
                 (("node", dot.node),),
                 (Ellipse(dot.at.x, dot.at.y, s.wire.dot, s.wire.dot, s.wire.color, "none", 0),),
+                faded(dot.node),
             )
         )
     labels_of: dict[str, list[Text]] = {}
@@ -135,19 +136,40 @@ def build_scene(layout: Layout, style: Style) -> Scene:
             )
         )
     for shape in layout.shapes:
+        if shape.shape == "module":
+            continue
         b = shape.box
-        items: list[Item] = []
+        items = []
         if shape.shape == "box":
             items.append(Rect(b.left, b.top, b.w, b.h, 0, s.layer.fill, s.layer.stroke, s.layer.stroke_width))
         elif shape.shape in ("circle", "ellipse"):
             items.append(Ellipse(b.x, b.y, b.w / 2, b.h / 2, s.op.fill, s.op.stroke, s.op.stroke_width))
-        if shape.symbol:
+        elif shape.shape == "port":
+            fill = s.terminal.input_fill if shape.kind == "input" else s.terminal.output_fill
+            items.append(Ellipse(b.x, b.y, b.w / 2, b.h / 2, fill, s.terminal.stroke, s.terminal.stroke_width))
+        if shape.symbol and shape.shape == "port":
             items.append(
-                Text(b.x, b.y + t.symbol_size * 0.36, (Run(shape.symbol),), "middle", t.symbol_size, t.color, t.family)
+                Text(
+                    b.x,
+                    b.y + t.label_size * 0.3,
+                    runs(shape.symbol),
+                    "middle",
+                    t.label_size,
+                    t.color,
+                    t.math_family,
+                    shape.symbol,
+                )
             )
-        items.extend(labels_of.get(shape.node, []))
+        elif shape.symbol:
+            colour = s.layer.text if shape.shape == "box" else s.op.text
+            items.append(
+                Text(b.x, b.y + t.symbol_size * 0.36, (Run(shape.symbol),), "middle", t.symbol_size, colour, t.family)
+            )
+        items.extend(labels_of.pop(shape.node, []))
         # every node has its group, even one with nothing to draw (a junction), so ids always resolve
-        groups.append(Group(f"node {shape.kind}", (("node", shape.node),), tuple(items)))
+        groups.append(Group(f"node {shape.kind}", (("node", shape.node),), tuple(items), faded(shape.node)))
+    for owner, texts in labels_of.items():  # labels of no node: equations, legend captions
+        groups.append(Group("label", (("owner", owner),), tuple(texts)))
     return Scene(layout.width, layout.height, s.canvas.background, tuple(groups))
 
 

@@ -24,6 +24,8 @@ def to_svg(scene: Scene, *, width_in: float | None = None) -> str:
         dwg.add(dwg.rect((0, 0), (scene.width, scene.height), fill=scene.background, class_="background"))
     for group in scene.groups:
         g = dwg.g(class_=group.css, **{f"data-{k}": v for k, v in group.data})
+        if group.opacity < 1:
+            g["opacity"] = _n(group.opacity)
         for item in group.items:
             for element in _draw(dwg, item):
                 g.add(element)
@@ -86,6 +88,7 @@ def _text(dwg: svgwrite.Drawing, text: Text):  # type: ignore[no-untyped-def]
         font_family=text.family,
         fill=text.color,
     )
+    element["xml:space"] = "preserve"  # a space after a subscript is part of the label
     shift = 0
     for run in text.runs:
         dy = (run.shift - shift) * -0.3 * text.size

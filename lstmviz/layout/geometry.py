@@ -62,7 +62,9 @@ class Box:
 @dataclasses.dataclass(frozen=True)
 class Shape:
     """A node's drawn shape: ``box`` (a layer), ``circle`` or ``ellipse`` (a pointwise op),
-    ``junction`` (where lines join: a concat), ``terminal`` (where a line enters or leaves)."""
+    ``junction`` (where lines join: a concat), ``terminal`` (where a line enters or leaves),
+    ``port`` (a vector shown as a circle with its label, as x_t and h_t in the chain figure),
+    ``module`` (a whole module drawn as a plain box, its ``symbol`` set large)."""
 
     node: str
     kind: str
@@ -114,12 +116,15 @@ class Label:
 
 @dataclasses.dataclass(frozen=True)
 class Layout:
-    """A whole figure's geometry: the canvas size, the module outline, and what is inside."""
+    """A whole figure's geometry: the canvas size, the detailed module's outline (None when the
+    figure has none), and what is drawn. ``faded`` holds the ids of nodes and edges drawn faded
+    (the focus view); shapes of shape ``module`` are further modules, drawn as plain boxes."""
 
     width: float
     height: float
-    module: Box
+    module: Box | None
     shapes: tuple[Shape, ...]
     wires: tuple[Wire, ...]
     dots: tuple[Dot, ...]
     labels: tuple[Label, ...]
+    faded: frozenset[str] = frozenset()

@@ -1,0 +1,370 @@
+"""The views of a cell besides the plain module: focus, chain, legend, and the simple RNN figures.
+
+Each returns a :class:`Layout`; the focus and chain views start from the cell view's geometry, so
+a cell looks the same in every view.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ..errors import Choice, SpecError
+from ..mathtext import width
+from ..spec.graph import CellGraph
+from .cell import layout_cell
+from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
+from .metrics import Metrics
+
+VIEWS = ("cell", "focus", "chain", "legend", "rolled", "unrolled")
+VIEW = Choice("view", VIEWS)
+
+
+def layout_view(
+    graph: CellGraph, view: str = "cell", *, focus: str | None = None, metrics: Metrics | None = None
+) -> Layout:
+    """The geometry of one view of ``graph``."""
+    m = metrics or Metrics()
+    VIEW.check(view, name="view")
+    if view != "focus" and focus is not None:
+        raise SpecError("--focus goes with --view focus", name="focus", fix="add --view focus, or drop --focus")
+    if view == "cell":
+        return layout_cell(graph, m)
+    if view == "focus":
+        return layout_focus(graph, focus, m)
+    if view == "chain":
+        return layout_chain(graph, m)
+    if view == "legend":
+        return layout_legend(m)
+    return layout_rolled(m) if view == "rolled" else layout_unrolled(m)
+
+
+# -- focus ---------------------------------------------------------------------------------------
+def steps(graph: CellGraph) -> dict[str, frozenset[str]]:
+    """The cell's walk-through steps, by name, in the order of "Understanding LSTM Networks".
+
+    One step per layer (named by the first word of its role, else its id): the layer, the lines
+    into and out of it, and the ops it drives that are not on the top line, with what else feeds
+    them (so the input gate comes with the candidate, the output gate with tanh(C_t)); layers
+    whose step is the same as an earlier one's share it. Then ``state``: the state along the top
+    with the ops on it."""
+    from .cell import _conveyor
+
+    state, ops = _conveyor(graph)
+    out: dict[str, frozenset[str]] = {}
+    for layer in graph.of_kind("layer"):
+        ids = _around(graph, layer.id)
+        todo = [c for c in graph.consumers[layer.id] if graph.node(c).kind == "op" and c not in ops]
+        while todo:
+            op = todo.pop()
+            ids |= _around(graph, op)
+            for src in graph.node(op).inputs:  # what else feeds the op: a layer, or an op off the top line
+                if graph.node(src).kind == "layer" or (graph.node(src).kind == "op" and src not in ops):
+                    ids |= _around(graph, src)
+            todo += [c for c in graph.consumers[op] if graph.node(c).kind == "op" and c not in ops and c not in ids]
+        ids -= set(ops)  # the top line's ops belong to its own step
+        if frozenset(ids) in out.values():
+            continue
+        name = layer.role.split()[0] if layer.role else layer.id
+        out[name if name not in out else layer.id] = frozenset(ids)
+    if ops:
+        node_in, node_out = graph.states[state]
+        ids = {node_in.id, node_out.id, *ops}
+        out["state"] = frozenset(
+            ids
+            | {e.id for e in graph.edges if e.dst in ids and e.src in ids | set(ops)}
+            | {e.id for e in graph.edges if e.dst in ops}
+        )
+    return out
+
+
+def _around(graph: CellGraph, node_id: str) -> frozenset[str]:
+    """A node, the lines into and out of it, and what feeds it through a concatenation."""
+    ids = {node_id}
+    for e in graph.edges:
+        if e.dst == node_id or e.src == node_id:
+            ids |= {e.id, e.src}
+            if graph.node(e.dst).kind in ("state-out", "output"):
+                ids.add(e.dst)
+            if graph.node(e.src).kind == "concat":
+                ids |= {x.id for x in graph.edges if x.dst == e.src} | set(graph.node(e.src).inputs)
+    return frozenset(ids)
+
+
+def layout_focus(graph: CellGraph, focus: str | None, m: Metrics) -> Layout:
+    """The cell with one node or step in focus, everything else faded, the step's equations beside it."""
+    known = steps(graph)
+    if focus is None:
+        raise SpecError(
+            "the focus view needs --focus", name="focus", fix=f"name a step ({', '.join(known)}) or a node id"
+        )
+    if focus in known:
+        keep = known[focus]
+    elif focus in graph.by_id:
+        keep = _around(graph, focus)
+    else:
+        raise SpecError(f"is neither a step nor a node of {graph.name!r}", name=focus, fix=f"steps: {', '.join(known)}")
+    base = layout_cell(graph, m)
+    everything = {n.id for n in graph.nodes} | {e.id for e in graph.edges}
+    labels = [lab for lab in base.labels if lab.owner in keep or graph.node(lab.owner).kind not in ("layer",)]
+    x = base.width
+    y = base.module.top + m.font * 1.5 if base.module else m.pad + m.font
+    right = base.width
+    for eq in equations(graph, keep):
+        labels.append(Label("equation", eq, x, y, "start", m.font * 1.15))
+        right = max(right, x + width(eq, m.font * 1.15) + m.pad)
+        y += m.font * 2.2
+    return dataclasses.replace(base, width=right, labels=tuple(labels), faded=frozenset(everything - keep))
+
+
+def equations(graph: CellGraph, ids: frozenset[str]) -> list[str]:
+    """The equations of the nodes in ``ids``: the spec's own (matched by label) where it has one,
+    else written from the graph."""
+    by_lhs = {eq.split("=")[0].strip(): eq for eq in graph.latex if "=" in eq}
+    out = []
+    for node in graph.nodes:
+        if node.id not in ids or node.kind not in ("layer", "op"):
+            continue
+        if node.label in by_lhs:
+            eq = by_lhs[node.label]
+        elif node.kind == "layer" and node.label:
+            source = graph.node(node.inputs[0])
+            parts = source.inputs if source.kind == "concat" else (source.id,)
+            args = ", ".join(graph.node(p).label or p for p in parts)
+            act = {"sigmoid": "\\sigma", "tanh": "\\tanh", "relu": "relu", "identity": ""}[node.activation]
+            eq = f"{node.label} = {act}(W_{{{node.id}}} \\cdot [{args}] + b_{{{node.id}}})"
+        else:
+            continue
+        if eq not in out:
+            out.append(eq)
+    return out
+
+
+# -- chain ---------------------------------------------------------------------------------------
+def layout_chain(graph: CellGraph, m: Metrics) -> Layout:
+    """Three modules side by side: the middle one in detail, the outer ones as boxes labelled A;
+    x_{t-1}, x_t, x_{t+1} below in circles, h_{t-1}, h_t, h_{t+1} above."""
+    base = layout_cell(graph, m)
+    module = base.module
+    assert module is not None
+    r = m.font * 1.25  # a port circle's radius
+    dx = module.w + m.lead  # the middle module starts one module and one lead from the left
+    dy = r * 2 + m.pad  # room above for the output circles
+
+    def shift(p: Point) -> Point:
+        return Point(p.x + dx, p.y + dy)
+
+    middle = Box(module.x + dx, module.y + dy, module.w, module.h)
+    shapes, wires, dots = [], [], [Dot(d.node, shift(d.at)) for d in base.dots]
+    ports_in = {s.node: s for s in base.shapes if s.kind == "input"}
+    ports_out = {s.node: s for s in base.shapes if s.kind == "output"}
+    for s in base.shapes:
+        if s.node in ports_in or s.node in ports_out:
+            continue
+        shapes.append(dataclasses.replace(s, box=Box(s.box.x + dx, s.box.y + dy, s.box.w, s.box.h)))
+    for w in base.wires:
+        points = [shift(p) for p in w.points]
+        if w.src in ports_in:  # starts at the circle's top
+            points[0] = Point(points[0].x, points[0].y - r)
+        if w.dst in ports_out:  # ends at the circle's bottom
+            points[-1] = Point(points[-1].x, points[-1].y + r)
+        wires.append(dataclasses.replace(w, points=tuple(points)))
+    for k, offset in ((-1, -dx), (0, 0.0), (1, dx)):
+        if k:
+            shapes.append(
+                Shape(
+                    f"A{'-' if k < 0 else '+'}1",
+                    "module",
+                    "module",
+                    Box(middle.x + offset, middle.y, middle.w, middle.h),
+                    "A",
+                )
+            )
+        for node_id, s in ports_in.items():
+            at = Point(s.box.x + dx + offset, s.box.y + dy)
+            shapes.append(
+                Shape(
+                    _step_id(node_id, k),
+                    "input",
+                    "port",
+                    Box(at.x, at.y, 2 * r, 2 * r),
+                    shift_time(graph.node(node_id).label, k),
+                )
+            )
+            if k:
+                wires.append(
+                    Wire(
+                        f"{_step_id(node_id, k)}->A",
+                        "transfer",
+                        _step_id(node_id, k),
+                        f"A{k:+d}",
+                        (Point(at.x, at.y - r), Point(at.x, middle.bottom)),
+                    )
+                )
+        for node_id, s in ports_out.items():
+            at = Point(s.box.x + dx + offset, s.box.y + dy)
+            shapes.append(
+                Shape(
+                    _step_id(node_id, k),
+                    "output",
+                    "port",
+                    Box(at.x, at.y, 2 * r, 2 * r),
+                    shift_time(graph.node(node_id).label, k),
+                )
+            )
+            if k:
+                wires.append(
+                    Wire(
+                        f"A->{_step_id(node_id, k)}",
+                        "transfer",
+                        f"A{k:+d}",
+                        _step_id(node_id, k),
+                        (Point(at.x, middle.top), Point(at.x, at.y + r)),
+                    )
+                )
+    for s in base.shapes:  # the states flow in from the left of the chain and out to its right
+        if s.kind == "state-in":
+            y = s.box.y + dy
+            wires.append(Wire(f"{s.node}<-", "transfer", "", "A-1", (Point(m.pad, y), Point(middle.left - dx, y))))
+        elif s.kind == "state-out":
+            y = s.box.y + dy
+            end = middle.right + dx + m.lead
+            wires.append(Wire(f"{s.node}->", "transfer", "A+1", "", (Point(middle.right + dx, y), Point(end, y))))
+    width_ = middle.right + dx + m.lead + m.pad
+    height = base.height + dy
+    return Layout(width_, height, middle, tuple(shapes), tuple(wires), tuple(dots), ())
+
+
+def shift_time(label: str, k: int) -> str:
+    """A label moved ``k`` steps in time: ``x_t`` -> ``x_{t+1}``, ``h_{t-1}`` -> ``h_{t-2}``."""
+    if not k:
+        return label
+
+    def move(match: re.Match[str]) -> str:
+        offset = int(match.group(2) or 0) * (-1 if match.group(1) == "-" else 1) + k
+        return "_{t" + (f"{offset:+d}" if offset else "") + "}"
+
+    return re.sub(r"_\{?t(?:([+-])(\d+))?\}?(?![A-Za-z0-9])", move, label)
+
+
+def _step_id(node_id: str, k: int) -> str:
+    return node_id if not k else f"{node_id}{'-' if k < 0 else '+'}{abs(k)}"
+
+
+# -- the notation key ------------------------------------------------------------------------------
+def layout_legend(m: Metrics) -> Layout:
+    """The key of the colah notation: layer, pointwise op, vector transfer, concatenate, copy."""
+    captions = ["Neural Network Layer", "Pointwise Operation", "Vector Transfer", "Concatenate", "Copy"]
+    gap = max([m.column * 1.9] + [width(c, m.font) + m.pad for c in captions])
+    y = m.pad + m.row
+    x = [m.pad + gap / 2 + k * gap for k in range(5)]
+    half = gap * 0.3
+    shapes = [
+        Shape("layer", "layer", "box", Box(x[0], y, m.box_w, m.box_h)),
+        Shape("op", "op", "circle", Box(x[1], y, 2 * m.op_r, 2 * m.op_r)),
+    ]
+    wires = [
+        Wire("transfer", "transfer", "", "", (Point(x[2] - half, y), Point(x[2] + half, y))),
+        Wire(
+            "concat-a",
+            "concat",
+            "",
+            "",
+            (Point(x[3] - half, y - 12), Point(x[3] - 8, y - 12), Point(x[3] - 8, y)),
+            False,
+        ),
+        Wire(
+            "concat-b",
+            "concat",
+            "",
+            "",
+            (Point(x[3] - half, y + 12), Point(x[3] - 8, y + 12), Point(x[3] - 8, y)),
+            False,
+        ),
+        Wire("concat", "transfer", "", "", (Point(x[3] - 8, y), Point(x[3] + half, y))),
+        Wire(
+            "copy-a",
+            "copy",
+            "",
+            "",
+            (Point(x[4] - half, y), Point(x[4], y), Point(x[4], y - 12), Point(x[4] + half, y - 12)),
+        ),
+        Wire(
+            "copy-b",
+            "copy",
+            "",
+            "",
+            (Point(x[4] - half, y), Point(x[4], y), Point(x[4], y + 12), Point(x[4] + half, y + 12)),
+        ),
+    ]
+    labels = [Label(f"legend-{k}", text, x[k], y + m.row * 1.1, "middle", m.font) for k, text in enumerate(captions)]
+    dots = [Dot("copy", Point(x[4], y))]
+    return Layout(
+        x[-1] + gap / 2 + m.pad, y + m.row * 1.1 + m.pad, None, tuple(shapes), tuple(wires), tuple(dots), tuple(labels)
+    )
+
+
+# -- the simple RNN figures ------------------------------------------------------------------------
+def _unit(name: str, at: Point, size: float, r: float, x_label: str, h_label: str) -> tuple[list[Shape], list[Wire]]:
+    """One module A with its input below and its output above."""
+    box = Box(at.x, at.y, size, size)
+    x_port = Point(at.x, box.bottom + r * 2.6)
+    h_port = Point(at.x, box.top - r * 2.6)
+    shapes = [
+        Shape(name, "module", "module", box, "A"),
+        Shape(f"{name}.x", "input", "port", Box(x_port.x, x_port.y, 2 * r, 2 * r), x_label),
+        Shape(f"{name}.h", "output", "port", Box(h_port.x, h_port.y, 2 * r, 2 * r), h_label),
+    ]
+    wires = [
+        Wire(f"{name}.x->{name}", "transfer", f"{name}.x", name, (Point(at.x, x_port.y - r), Point(at.x, box.bottom))),
+        Wire(f"{name}->{name}.h", "transfer", name, f"{name}.h", (Point(at.x, box.top), Point(at.x, h_port.y + r))),
+    ]
+    return shapes, wires
+
+
+def layout_rolled(m: Metrics) -> Layout:
+    """A module A with a loop: its state goes back into itself at the next step."""
+    size, r = m.row * 2, m.font * 1.25
+    at = Point(m.pad + size, m.pad + r * 2 + r * 2.6 + size / 2)
+    shapes, wires = _unit("A", at, size, r, "x_t", "h_t")
+    right = at.x + size / 2
+    loop = (
+        Point(right, at.y + size / 6),
+        Point(right + size / 2.5, at.y + size / 6),
+        Point(right + size / 2.5, at.y - size / 6),
+        Point(right, at.y - size / 6),
+    )
+    wires.append(Wire("A->A", "transfer", "A", "A", loop))
+    height = at.y + size / 2 + r * 2.6 + r + m.pad
+    return Layout(right + size / 2.5 + m.pad * 2, height, None, tuple(shapes), tuple(wires), (), ())
+
+
+def layout_unrolled(m: Metrics) -> Layout:
+    """The rolled module, "=", and the chain it stands for: A -> A -> A -> ... -> A."""
+    rolled = layout_rolled(m)
+    size, r = m.row * 2, m.font * 1.25
+    y = rolled.shapes[0].box.y
+    shapes, wires = list(rolled.shapes), list(rolled.wires)
+    labels = [Label("equals", "=", rolled.width + m.pad / 2, y + m.font * 0.4, "middle", m.font * 2)]
+    x = rolled.width + m.pad * 2 + size / 2
+    names = ["0", "1", "2", "t"]
+    for k, t in enumerate(names):
+        if t == "t":
+            labels.append(Label("dots", "...", x - size * 0.15, y + m.font * 0.4, "middle", m.font * 1.6))
+            x += size * 0.7
+        unit_shapes, unit_wires = _unit(f"A{t}", Point(x, y), size, r, f"x_{t}", f"h_{t}")
+        shapes += unit_shapes
+        wires += unit_wires
+        if k + 1 < len(names):
+            end = x + size / 2 + size * (0.5 if names[k + 1] != "t" else 0.35)
+            wires.append(
+                Wire(
+                    f"A{t}->A{names[k + 1]}",
+                    "transfer",
+                    f"A{t}",
+                    f"A{names[k + 1]}",
+                    (Point(x + size / 2, y), Point(end, y)),
+                )
+            )
+            x = end + size / 2
+    return Layout(x + size / 2 + m.pad, rolled.height, None, tuple(shapes), tuple(wires), (), tuple(labels))

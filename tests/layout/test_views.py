@@ -1,0 +1,92 @@
+"""Every view of every built-in, in every shipped style and format, and what each view must show."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import lstmviz
+from lstmviz import SpecError
+from lstmviz.layout.views import layout_view, shift_time, steps
+from lstmviz.style import builtin_styles
+from tests.support import layout_problems
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def every_view(name):
+    yield "cell", None
+    for step in steps(lstmviz.load(name)):
+        yield "focus", step
+    yield from (("chain", None), ("legend", None), ("rolled", None), ("unrolled", None))
+
+
+CASES = [(name, view, focus) for name in lstmviz.BUILTINS for view, focus in every_view(name)]
+
+
+@pytest.mark.parametrize(("name", "view", "focus"), CASES)
+def test_every_view_renders_in_every_style_and_format(tmp_path, name, view, focus):
+    for style in builtin_styles():
+        ET.fromstring(lstmviz.render(name, view=view, focus=focus, style=style))
+    lstmviz.render(name, tmp_path / "f.png", view=view, focus=focus, style="dark")
+    lstmviz.render(name, tmp_path / "f.pdf", view=view, focus=focus, style="print")
+    assert (tmp_path / "f.png").stat().st_size > 1000 and (tmp_path / "f.pdf").stat().st_size > 1000
+
+
+@pytest.mark.parametrize(("name", "view", "focus"), [c for c in CASES if c[1] in ("focus", "chain")])
+def test_focus_and_chain_keep_clean_geometry(name, view, focus):
+    assert layout_problems(layout_view(lstmviz.load(name), view, focus=focus)) == []
+
+
+def test_lstm_walk_through_steps_are_the_posts_four():
+    found = steps(lstmviz.load("lstm"))
+    assert list(found) == ["forget", "input", "output", "state"]
+    assert {"i", "g", "ig"} <= found["input"] and {"o", "tanh_c", "h", "y"} <= found["output"]
+    assert {"c_prev", "fc", "c", "c_next"} <= found["state"] and "g" not in found["state"]
+
+
+def test_focus_fades_the_rest_and_sets_the_equations_beside_it():
+    svg = lstmviz.render("lstm", view="focus", focus="forget")
+    root = ET.fromstring(svg)
+    opacity = {g.get("data-node") or g.get("data-edge"): g.get("opacity") for g in root.iter(f"{SVG}g")}
+    assert opacity["f"] is None and opacity["hx->f"] is None  # in focus: solid
+    assert float(opacity["o"]) < 0.5 and float(opacity["c->tanh_c"]) < 0.5  # the rest: faded
+    equation = next(g for g in root.iter(f"{SVG}g") if g.get("data-owner") == "equation")
+    assert "".join(equation.itertext()).replace("\u00a0", " ").startswith("ft = σ(Wf · [ht−1, xt] + bf)")
+
+
+def test_focus_on_a_node_and_bad_focus():
+    layout = layout_view(lstmviz.load("gru"), "focus", focus="rh")
+    assert "rh" not in layout.faded and "x" in layout.faded
+    with pytest.raises(SpecError, match="is neither a step nor a node of 'gru'; steps: reset, update"):
+        layout_view(lstmviz.load("gru"), "focus", focus="forget")
+    with pytest.raises(SpecError, match="needs --focus"):
+        layout_view(lstmviz.load("gru"), "focus")
+    with pytest.raises(SpecError, match="--focus goes with --view focus"):
+        layout_view(lstmviz.load("gru"), "cell", focus="reset")
+
+
+def test_chain_labels_carry_time_indices():
+    text = "".join(ET.fromstring(lstmviz.render("lstm", view="chain")).itertext())
+    for label in ("xt−1", "xt", "xt+1", "ht−1", "ht", "ht+1"):
+        assert label in text
+    assert text.count("A") >= 2
+
+
+@pytest.mark.parametrize(
+    ("label", "k", "moved"),
+    [
+        ("x_t", -1, "x_{t-1}"),
+        ("h_{t-1}", 1, "h_{t}"),
+        ("h_{t-1}", -1, "h_{t-2}"),
+        (r"\tilde{C}_t", 1, r"\tilde{C}_{t+1}"),
+        ("y", 1, "y"),
+    ],
+)
+def test_shift_time(label, k, moved):
+    assert shift_time(label, k) == moved
+
+
+def test_unrolled_shows_the_chain_of_steps():
+    text = "".join(ET.fromstring(lstmviz.render("rnn", view="unrolled")).itertext())
+    assert re.search(r"x0.*x1.*x2.*xt", text.replace("\n", ""))
