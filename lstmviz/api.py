@@ -57,19 +57,21 @@ def render(
     view: str = "cell",
     focus: str | None = None,
     style: str | Path = "colah",
+    labels: str = "notation",
     fmt: str | None = None,
     width: str | float | None = None,
 ) -> str | None:
     """Draw a cell. With ``output``, write the file (its suffix picks SVG, PNG or PDF) and return
     None; without, return the SVG text. ``view`` is one of cell, focus (with ``focus``, a step
-    such as ``"forget"`` or a node id), chain, legend, rolled, unrolled. ``width`` sets the printed
-    width: ``"8cm"``, ``"600px"``, ``"3in"`` or a number of pixels."""
+    such as ``"forget"`` or a node id), chain, legend, rolled, unrolled. ``labels`` picks a label
+    set the spec carries (``notation``, ``plain``, ``pytorch`` for the built-ins). ``width`` sets the
+    printed width: ``"8cm"``, ``"600px"``, ``"3in"`` or a number of pixels."""
     from .drawing.scene import build_scene
     from .errors import Choice
     from .layout.views import layout_view
     from .style import load_style
 
-    graph = load(cell)
+    graph = load(cell).relabelled(labels)
     scene = build_scene(layout_view(graph, view, focus=focus), load_style(style))
     if fmt is None:
         fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
@@ -100,6 +102,7 @@ def draw(
     view: str = "cell",
     focus: str | None = None,
     style: str | Path = "colah",
+    labels: str = "notation",
 ) -> None:
     """Draw a cell into an existing matplotlib Axes, so it can sit beside a plot in one figure."""
     from .drawing.mpl import draw as draw_scene
@@ -107,7 +110,7 @@ def draw(
     from .layout.views import layout_view
     from .style import load_style
 
-    draw_scene(build_scene(layout_view(load(cell), view, focus=focus), load_style(style)), ax)
+    draw_scene(build_scene(layout_view(load(cell).relabelled(labels), view, focus=focus), load_style(style)), ax)
 
 
 _UNITS = {"px": 1 / 100, "in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72}

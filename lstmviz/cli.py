@@ -186,12 +186,18 @@ def run(
     "--focus", default=None, help="With --view focus: a step (forget, input, output, state, ...) or a node id."
 )
 @click.option("--style", default="colah", show_default=True, help="A style name or the path of a style .toml.")
+@click.option(
+    "--labels",
+    default="notation",
+    show_default=True,
+    help="Label set: notation (f_t, C_t), plain (words), pytorch (i, f, g, o), or one the spec names.",
+)
 @click.option("--width", default=None, help="Printed width: 8cm, 600px, 3in ...")
 @_one_line_errors
-def render(spec: str, output: Path, view: str, focus: str | None, style: str, width: str | None) -> None:
+def render(spec: str, output: Path, view: str, focus: str | None, style: str, labels: str, width: str | None) -> None:
     """Draw SPEC (a built-in name or a .toml file) as a figure."""
     _check_destination(output)
-    api.render(spec, output, view=view, focus=focus, style=style, width=width)
+    api.render(spec, output, view=view, focus=focus, style=style, labels=labels, width=width)
     click.echo(f"wrote {output}")
 
 

@@ -72,6 +72,11 @@ def runs(label: str) -> tuple[Run, ...]:
             emit(group(), -1 if script == "_" else 1)
         elif opening or closing:
             pos += 1
+        elif (
+            char == "-" and 0 < pos < len(tokens) - 1 and tokens[pos - 1][4].isalpha() and tokens[pos + 1][4].isalpha()
+        ):
+            pos += 1
+            emit("-", 0)  # a hyphen between letters (long-term), not a minus
         else:
             emit(group(), 0)
     return tuple(out)

@@ -87,7 +87,7 @@ class _CellLayout:
         wires = [self._wire(e) for e in self.g.edges]
         dots = _dots(wires, self.shape)
         labels = self._labels(wires)
-        width_ = self.module.right + m.lead + m.pad
+        width_ = max([self.module.right + m.lead + m.pad] + [lab.box().right + m.pad for lab in labels])
         height = self.module.bottom + m.lead + m.pad
         return Layout(width_, height, self.module, tuple(shapes), tuple(wires), tuple(dots), tuple(labels))
 
@@ -468,7 +468,11 @@ class _CellLayout:
             if node.kind == "state-in":
                 candidates = [(b.x, b.y - 5, "start"), (b.x, b.y + f + 2, "start")]
             elif node.kind == "state-out":
-                candidates = [(b.x - 10, b.y - 5, "end"), (b.x - 10, b.y + f + 2, "end")]  # clear of the arrow
+                candidates = [
+                    (b.x - 10, b.y - 5, "end"),
+                    (b.x - 10, b.y + f + 2, "end"),  # clear of the arrow
+                    (b.x + 6, b.y + f * 0.35, "start"),
+                ]  # or beyond its tip
             elif node.kind == "input":
                 candidates = [(b.x - 5, b.y, "end"), (b.x + 5, b.y, "start")]
             elif node.kind == "output":

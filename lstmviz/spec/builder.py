@@ -108,6 +108,7 @@ class CellBuilder:
         diagonal: Sequence[NodeLike] = (),
         label: str = "",
         role: str = "",
+        labels: Mapping[str, str] | None = None,
     ) -> Ref:
         """A learned affine map of its inputs (joined by a concat when there are several), then
         ``activation``; ``diagonal`` inputs are weighted elementwise (peephole connections)."""
@@ -123,6 +124,7 @@ class CellBuilder:
             size=size,
             activation=activation,
             diagonal=tuple(self._id(d) for d in diagonal),
+            labels=tuple((labels or {}).items()),
         )
         return self._add(node)
 
@@ -164,13 +166,17 @@ class CellBuilder:
         return Ref(self, new_id)
 
     def annotate(self, ref: NodeLike, **fields: object) -> None:
-        """Set a node's label, role or size after it was made."""
+        """Set a node's label, role, size or other label sets (``labels={"plain": ...}``)."""
         node_id = self._id(ref)
         if node_id not in self._nodes:
             raise SpecError("is described but not defined", name=node_id, fix="define it, or remove its description")
-        unknown = set(fields) - {"label", "role", "size"}
+        unknown = set(fields) - {"label", "role", "size", "labels"}
         if unknown:
-            raise SpecError(f"unknown field {sorted(unknown)[0]!r} (must be one of label, role, size)", name=node_id)
+            raise SpecError(
+                f"unknown field {sorted(unknown)[0]!r} (must be one of label, role, size, labels)", name=node_id
+            )
+        if isinstance(fields.get("labels"), Mapping):
+            fields["labels"] = tuple(fields["labels"].items())  # type: ignore[union-attr]
         self._nodes[node_id] = dataclasses.replace(self._nodes[node_id], **fields)
 
     def reserve(self, names: Iterable[str]) -> None:

@@ -17,6 +17,8 @@ class Node:
     ``inputs`` are the ids it reads, in order. A layer reads exactly one vector through its
     weight matrix (name a ``concat`` node to read several) and may read more, elementwise,
     through ``diagonal`` weights: the peephole connections of Gers & Schmidhuber (2000).
+    ``label`` is the math label of the post's notation; ``labels`` holds the same node's label in
+    other label sets, by set name (``plain``: words for beginners, ``pytorch``: PyTorch's names).
     """
 
     id: str
@@ -29,6 +31,7 @@ class Node:
     activation: str = ""
     diagonal: tuple[str, ...] = ()
     state: str = ""
+    labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -153,6 +156,22 @@ class CellGraph:
     def _repr_svg_(self) -> str | None:
         """Jupyter shows a cell as its diagram."""
         return self.render()
+
+    @property
+    def label_sets(self) -> tuple[str, ...]:
+        """The label sets the spec gives: ``notation`` (always), then those its nodes name."""
+        names = dict.fromkeys(name for n in self.nodes for name, _ in n.labels)
+        return ("notation", *names)
+
+    def relabelled(self, label_set: str) -> CellGraph:
+        """The same cell with each node's label taken from ``label_set`` where it has one."""
+        from ..errors import Choice
+
+        Choice("label set", self.label_sets).check(label_set, name=self.name)
+        if label_set == "notation":
+            return self
+        nodes = tuple(dataclasses.replace(n, label=dict(n.labels).get(label_set, n.label)) for n in self.nodes)
+        return dataclasses.replace(self, nodes=nodes)
 
     def with_dims(self, **dims: int) -> CellGraph:
         """The same cell with other default dims (e.g. ``hidden=128``)."""

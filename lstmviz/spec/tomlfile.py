@@ -45,7 +45,7 @@ from .sizes import DEFAULT_DIMS
 
 _TOP = ("cell", "dims", "node", "inputs", "states", "outputs", "describe")
 _CELL = ("name", "title", "description", "reference", "latex", "equations")
-_NODE = ("id", "kind", "op", "activation", "inputs", "diagonal", "state", "size", "label", "role")
+_NODE = ("id", "kind", "op", "activation", "inputs", "diagonal", "state", "size", "label", "role", "labels")
 _TEXT = ("label", "role")
 
 
@@ -137,6 +137,7 @@ def _from_nodes(data: Mapping[str, Any], cell: Mapping[str, Any], lines: _Lines)
         fields = {k: v for k, v in table.items()}
         for key in ("inputs", "diagonal"):
             fields[key] = tuple(_strings(fields.get(key, []), key, node_id))
+        fields["labels"] = _label_sets(fields.get("labels", {}), node_id)
         for key in ("op", "activation", "state") + _TEXT:
             _check_type(fields.get(key, ""), str, key, node_id)
         nodes.append(Node(**fields))
@@ -212,6 +213,16 @@ def _strings(value: object, key: str, name: str) -> list[str]:
     return value
 
 
+def _label_sets(value: object, name: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise SpecError(
+            "'labels' must be a table of label texts by set name",
+            name=name,
+            fix='write labels = { plain = "remember gate", pytorch = "f" }',
+        )
+    return tuple(value.items())
+
+
 def _dims(data: Mapping[str, Any]) -> dict[str, int]:
     return _table(data, "dims", default=dict(DEFAULT_DIMS))
 
@@ -280,11 +291,14 @@ def _str(text: str) -> str:
     return f'"{escaped}"'
 
 
-_WRITERS: dict[type, Callable[[Any], str]] = {
-    str: _str,
-    int: str,
-    tuple: lambda v: "[" + ", ".join(_str(x) for x in v) + "]",
-}
+def _tuple(value: tuple[Any, ...]) -> str:
+    """A list of strings, or (for label sets, pairs) an inline table."""
+    if value and isinstance(value[0], tuple):
+        return "{ " + ", ".join(f"{k} = {_str(v)}" for k, v in value) + " }"
+    return "[" + ", ".join(_str(x) for x in value) + "]"
+
+
+_WRITERS: dict[type, Callable[[Any], str]] = {str: _str, int: str, tuple: _tuple}
 
 
 def _value(value: object) -> str:

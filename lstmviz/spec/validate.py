@@ -118,6 +118,13 @@ def _check_fields(node: Node) -> None:
             raise SpecError(f"reads {ref!r}, which is not a node id", name=node.id)
     if node.size is not None:
         sizes.terms(node.size, name=node.id)
+    for name, text in node.labels:
+        if not is_identifier(name) or name == "notation" or not isinstance(text, str):
+            raise SpecError(
+                f"label set {name!r} = {text!r} is not a name and a text",
+                name=node.id,
+                fix='write labels = { plain = "remember gate", pytorch = "f" }',
+            )
     if node.kind == "op":
         OP.check(node.op, name=node.id)
         _arity(node, OP_ARITY[node.op], f"the {node.op} op")

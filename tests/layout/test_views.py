@@ -90,3 +90,23 @@ def test_shift_time(label, k, moved):
 def test_unrolled_shows_the_chain_of_steps():
     text = "".join(ET.fromstring(lstmviz.render("rnn", view="unrolled")).itertext())
     assert re.search(r"x0.*x1.*x2.*xt", text.replace("\n", ""))
+
+
+@pytest.mark.parametrize("label_set", ["notation", "plain", "pytorch"])
+@pytest.mark.parametrize("name", lstmviz.BUILTINS)
+def test_every_label_set_lays_out_cleanly(name, label_set):
+    cell = lstmviz.load(name).relabelled(label_set)
+    assert layout_problems(layout_view(cell, "cell")) == []
+
+
+def test_label_sets_change_only_the_words():
+    plain = ET.fromstring(lstmviz.render("lstm", labels="plain"))
+    text = " ".join("".join(t.itertext()) for t in plain.iter(f"{SVG}text"))
+    for words in ("long-term memory", "working memory", "remember gate", "save gate", "focus gate"):
+        assert words in text
+    torch_names = " ".join(
+        "".join(t.itertext()) for t in ET.fromstring(lstmviz.render("gru-pytorch", labels="pytorch")).iter(f"{SVG}text")
+    )
+    assert {"r", "z"} <= set(torch_names.split())  # the gates; n is an op, drawn by its symbol
+    with pytest.raises(SpecError, match="unknown label set 'klingon' \\(must be one of notation, plain, pytorch\\)"):
+        lstmviz.render("lstm", labels="klingon")
