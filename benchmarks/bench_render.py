@@ -20,14 +20,7 @@ import time
 from pathlib import Path
 
 import lstmviz
-
-
-def dot_source(cell: lstmviz.CellGraph) -> str:
-    """The cell's nodes and edges as a DOT digraph."""
-    lines = ["digraph cell {", "  rankdir=BT;"]
-    lines += [f'  "{n.id}" [label="{n.id}"];' for n in cell.nodes]
-    lines += [f'  "{e.src}" -> "{e.dst}";' for e in cell.edges]
-    return "\n".join(lines + ["}"])
+from lstmviz.drawing.dot import to_dot
 
 
 def timed(fn, repeat: int) -> tuple[float, float]:
@@ -49,7 +42,7 @@ def main() -> None:
     lstmviz_bin = Path(sys.executable).with_name("lstmviz")
     with tempfile.TemporaryDirectory() as tmp:
         dot_file = Path(tmp) / "lstm.dot"
-        dot_file.write_text(dot_source(cell))
+        dot_file.write_text(to_dot(cell))
         rows = [
             ("lstmviz, in-process, to an SVG string", timed(lambda: lstmviz.render(cell), args.repeat * 5)),
             (

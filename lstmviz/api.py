@@ -47,7 +47,7 @@ def run(
 
 
 #: Output formats by file suffix.
-FORMATS = ("svg", "png", "pdf")
+FORMATS = ("svg", "png", "pdf", "dot")
 
 
 def render(
@@ -61,8 +61,8 @@ def render(
     fmt: str | None = None,
     width: str | float | None = None,
 ) -> str | None:
-    """Draw a cell. With ``output``, write the file (its suffix picks SVG, PNG or PDF) and return
-    None; without, return the SVG text. ``view`` is one of cell, focus (with ``focus``, a step
+    """Draw a cell. With ``output``, write the file (its suffix picks SVG, PNG, PDF, or DOT for
+    Graphviz) and return None; without, return the SVG (or DOT) text. ``view`` is one of cell, focus (with ``focus``, a step
     such as ``"forget"`` or a node id), chain, legend, rolled, unrolled. ``labels`` picks a label
     set the spec carries (``notation``, ``plain``, ``pytorch`` for the built-ins). ``width`` sets the
     printed width: ``"8cm"``, ``"600px"``, ``"3in"`` or a number of pixels."""
@@ -76,6 +76,16 @@ def render(
     if fmt is None:
         fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
     Choice("format", FORMATS).check(fmt, name=str(output) if output is not None else "fmt")
+    if fmt == "dot":
+        from .drawing.dot import to_dot
+
+        text = to_dot(graph)
+        if output is None:
+            return text
+        from .files import write_atomic
+
+        write_atomic(output, text.encode("utf-8"))
+        return None
     width_in = _inches(width, scene.width) if width is not None else None
     if fmt == "svg":
         from .drawing.svg import to_svg

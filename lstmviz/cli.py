@@ -177,7 +177,7 @@ def run(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The figure to write: .svg, .png or .pdf.",
+    help="The figure to write: .svg, .png, .pdf, or .dot (the graph, for Graphviz).",
 )
 @click.option(
     "--view", default="cell", show_default=True, help="What to draw: cell, focus, chain, legend, rolled, unrolled."

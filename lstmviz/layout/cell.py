@@ -124,8 +124,16 @@ class _CellLayout:
         g = self.g
         feeds_conveyor = _reaches(g, set(self.conveyor))
         next_layer = 0
+        layers = g.of_kind("layer")
+        if any(n.order is not None for n in layers):  # the spec orders the layers: place them first
+            rank = {node_id: k for k, node_id in enumerate(g.order)}
+            hinted = sorted(layers, key=lambda n: (n.order if n.order is not None else rank[n.id], rank[n.id]))
+            for col, node in enumerate(hinted):
+                self._take(node.id, self.layer_row, col)
         for node_id in g.order:
             node = g.node(node_id)
+            if node.kind == "layer" and node_id in self.cell:
+                continue
             if node.kind == "layer":
                 deps = [
                     self.cell[r][1] + 1
@@ -509,13 +517,16 @@ class _CellLayout:
 
 
 def _conveyor(graph: CellGraph) -> tuple[str, tuple[str, ...]]:
-    """The state that runs along the top: the one whose new value comes from its old one through
-    pointwise ops only (the longest such path wins); and those ops, in order."""
+    """The state that runs along the top, and the ops on its way: a state hinted ``lane = "top"``,
+    else the one whose new value comes from its old one through pointwise ops only (the longest
+    such path wins; states hinted ``lane = "bottom"`` are passed over)."""
     best: tuple[str, tuple[str, ...]] = ("", ())
     for state, (node_in, node_out) in graph.states.items():
-        target = node_out.inputs[0]
-        path = _op_path(graph, node_in.id, target)
-        if path is not None and len(path) > len(best[1]):
+        lanes = {node_in.lane, node_out.lane}
+        path = _op_path(graph, node_in.id, node_out.inputs[0])
+        if "top" in lanes:
+            return state, path or ()
+        if "bottom" not in lanes and path is not None and len(path) > len(best[1]):
             best = (state, path)
     return best
 

@@ -166,7 +166,8 @@ class CellBuilder:
         return Ref(self, new_id)
 
     def annotate(self, ref: NodeLike, **fields: object) -> None:
-        """Set a node's label, role, size or other label sets (``labels={"plain": ...}``)."""
+        """Set a node's label, role, size, other label sets (``labels={"plain": ...}``) or layout
+        hints (``lane="top"`` on a state's nodes, ``order=2`` on a layer)."""
         node_id = self._id(ref)
         if node_id not in self._nodes:
             raise SpecError("is described but not defined", name=node_id, fix="define it, or remove its description")

@@ -19,6 +19,8 @@ class Node:
     through ``diagonal`` weights: the peephole connections of Gers & Schmidhuber (2000).
     ``label`` is the math label of the post's notation; ``labels`` holds the same node's label in
     other label sets, by set name (``plain``: words for beginners, ``pytorch``: PyTorch's names).
+    ``lane`` (states: ``top`` or ``bottom``) and ``order`` (layers: left to right) are optional
+    hints for the diagram; the arithmetic ignores them.
     """
 
     id: str
@@ -32,6 +34,8 @@ class Node:
     diagonal: tuple[str, ...] = ()
     state: str = ""
     labels: tuple[tuple[str, str], ...] = ()
+    lane: str = ""
+    order: int | None = None
 
     @property
     def reads(self) -> tuple[str, ...]:

@@ -45,7 +45,21 @@ from .sizes import DEFAULT_DIMS
 
 _TOP = ("cell", "dims", "node", "inputs", "states", "outputs", "describe")
 _CELL = ("name", "title", "description", "reference", "latex", "equations")
-_NODE = ("id", "kind", "op", "activation", "inputs", "diagonal", "state", "size", "label", "role", "labels")
+_NODE = (
+    "id",
+    "kind",
+    "op",
+    "activation",
+    "inputs",
+    "diagonal",
+    "state",
+    "size",
+    "label",
+    "role",
+    "labels",
+    "lane",
+    "order",
+)
 _TEXT = ("label", "role")
 
 
@@ -138,7 +152,7 @@ def _from_nodes(data: Mapping[str, Any], cell: Mapping[str, Any], lines: _Lines)
         for key in ("inputs", "diagonal"):
             fields[key] = tuple(_strings(fields.get(key, []), key, node_id))
         fields["labels"] = _label_sets(fields.get("labels", {}), node_id)
-        for key in ("op", "activation", "state") + _TEXT:
+        for key in ("op", "activation", "state", "lane") + _TEXT:
             _check_type(fields.get(key, ""), str, key, node_id)
         nodes.append(Node(**fields))
     return CellGraph(

@@ -20,14 +20,15 @@ if TYPE_CHECKING:
 #: Which optional fields each kind may set; the rest must stay empty.
 _FIELDS = {
     "input": {"size"},
-    "state-in": {"size", "state"},
+    "state-in": {"size", "state", "lane"},
     "concat": {"size"},
-    "layer": {"size", "activation", "diagonal"},
+    "layer": {"size", "activation", "diagonal", "order"},
     "op": {"size", "op"},
-    "state-out": {"size", "state"},
+    "state-out": {"size", "state", "lane"},
     "output": {"size"},
 }
-_OPTIONAL = ("op", "activation", "diagonal", "state")
+_OPTIONAL = ("op", "activation", "diagonal", "state", "lane", "order")
+LANES = ("top", "bottom")
 
 
 def validate(nodes: tuple[Node, ...], dims: Mapping[str, int]) -> tuple[Node, ...]:
@@ -111,13 +112,17 @@ def _check_fields(node: Node) -> None:
     KIND.check(node.kind, name=node.id)
     allowed = _FIELDS[node.kind]
     for field in _OPTIONAL:
-        if getattr(node, field) and field not in allowed:
+        if getattr(node, field) not in ("", (), None) and field not in allowed:
             raise SpecError(f"a {node.kind} node has no {field!r}", name=node.id, fix=f"remove {field!r}")
     for ref in node.reads:
         if not isinstance(ref, str):
             raise SpecError(f"reads {ref!r}, which is not a node id", name=node.id)
     if node.size is not None:
         sizes.terms(node.size, name=node.id)
+    if node.lane and node.lane not in LANES:
+        raise SpecError(f"unknown lane {node.lane!r} (must be one of {', '.join(LANES)})", name=node.id)
+    if node.order is not None and (isinstance(node.order, bool) or not isinstance(node.order, int)):
+        raise SpecError(f"order {node.order!r} is not a whole number", name=node.id, fix="write e.g. order = 2")
     for name, text in node.labels:
         if not is_identifier(name) or name == "notation" or not isinstance(text, str):
             raise SpecError(

@@ -78,3 +78,20 @@ def test_width_sets_the_printed_size():
     root = parse(lstmviz.render("lstm", width="8cm"))
     assert root.get("width") == f"{round(8 / 2.54, 2)}in"
     assert root.get("viewBox").startswith("0,0,") or root.get("viewBox").startswith("0 0 ")
+
+
+def test_dot_export_needs_no_graphviz_and_graphviz_reads_it(tmp_path):
+    lstmviz.render("lstm", tmp_path / "c.dot")
+    text = (tmp_path / "c.dot").read_text()
+    assert text.startswith('digraph "lstm" {') and "hx -> f [arrowhead=normal, style=bold];" in text
+    assert 'label="Ct−1"' in text  # labels as plain text
+    if shutil.which("dot"):
+        out = subprocess.run(["dot", "-Tsvg", tmp_path / "c.dot"], capture_output=True, text=True)
+        assert out.returncode == 0 and "<svg" in out.stdout, out.stderr
+
+
+def test_dot_quotes_labels():
+    b = lstmviz.CellBuilder('say "hi"')
+    x = b.input("x", label='a "quoted" \\ label')
+    b.output(x)
+    assert r'label="a \"quoted\" \\ label"' in lstmviz.render(b.build(), fmt="dot")

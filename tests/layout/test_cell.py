@@ -68,3 +68,37 @@ def test_peephole_lines_enter_the_gates_from_the_side():
 
 def test_layout_is_deterministic():
     assert layout_cell(lstmviz.load("mgu")) == layout_cell(lstmviz.load("mgu"))
+
+
+def test_hints_order_the_layers_and_pick_the_top_lane():
+    import dataclasses
+
+    lstm = lstmviz.load("lstm")
+    order = {"o": 1, "g": 2, "i": 3, "f": 4}
+    hinted = dataclasses.replace(
+        lstm,
+        nodes=tuple(
+            dataclasses.replace(n, order=order.get(n.id))
+            if n.kind == "layer"
+            else dataclasses.replace(n, lane="top")
+            if n.id in ("h_prev", "h_next")
+            else n
+            for n in lstm.nodes
+        ),
+    )
+    assert lstmviz.parse_spec(lstmviz.dump_spec(hinted)) == hinted  # hints round-trip
+    layout = layout_cell(hinted)
+    s = shapes(layout)
+    assert s["o"].x < s["g"].x < s["i"].x < s["f"].x
+    assert s["h_prev"].y < s["c_prev"].y  # h runs along the top now
+    assert layout_problems(layout) == []
+
+
+def test_bad_hints_are_named():
+    from lstmviz import SpecError, parse_spec
+
+    text = lstmviz.dump_spec(lstmviz.load("rnn"))
+    with pytest.raises(SpecError, match="unknown lane 'middle'"):
+        parse_spec(text.replace('state = "h"\n', 'state = "h"\nlane = "middle"\n', 1))
+    with pytest.raises(SpecError, match="a layer node has no 'lane'"):
+        parse_spec(text.replace('activation = "tanh"\n', 'activation = "tanh"\nlane = "top"\n', 1))
