@@ -62,8 +62,8 @@ def render(
     width: str | float | None = None,
 ) -> str | None:
     """Draw a cell. With ``output``, write the file (its suffix picks SVG, PNG, PDF, or DOT for
-    Graphviz) and return None; without, return the SVG (or DOT) text. ``view`` is one of cell, focus (with ``focus``, a step
-    such as ``"forget"`` or a node id), chain, legend, rolled, unrolled. ``labels`` picks a label
+    Graphviz) and return None; without, return the SVG (or DOT) text. ``view`` is one of cell,
+    focus (with ``focus``, a step such as ``"forget"`` or a node id), chain, legend, rolled, unrolled. ``labels`` picks a label
     set the spec carries (``notation``, ``plain``, ``pytorch`` for the built-ins). ``width`` sets the
     printed width: ``"8cm"``, ``"600px"``, ``"3in"`` or a number of pixels."""
     from .drawing.scene import build_scene
