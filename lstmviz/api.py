@@ -63,9 +63,10 @@ def render(
 ) -> str | None:
     """Draw a cell. With ``output``, write the file (its suffix picks SVG, PNG, PDF, or DOT for
     Graphviz) and return None; without, return the SVG (or DOT) text. ``view`` is one of cell,
-    focus (with ``focus``, a step such as ``"forget"`` or a node id), chain, legend, rolled, unrolled. ``labels`` picks a label
-    set the spec carries (``notation``, ``plain``, ``pytorch`` for the built-ins). ``width`` sets the
-    printed width: ``"8cm"``, ``"600px"``, ``"3in"`` or a number of pixels."""
+    focus (with ``focus``, a step such as ``"forget"`` or a node id), chain, legend, rolled,
+    unrolled. ``labels`` picks a label set the spec carries (``notation``, ``plain``, ``pytorch``
+    for the built-ins). ``width`` sets the printed width: ``"8cm"``, ``"600px"``, ``"3in"`` or a
+    number of pixels."""
     from .drawing.scene import build_scene
     from .errors import Choice
     from .layout.views import layout_view
