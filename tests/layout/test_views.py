@@ -28,9 +28,10 @@ CASES = [(name, view, focus) for name in lstmviz.BUILTINS for view, focus in eve
 def test_every_view_renders_in_every_style_and_format(tmp_path, name, view, focus):
     for style in builtin_styles():
         ET.fromstring(lstmviz.render(name, view=view, focus=focus, style=style))
-    lstmviz.render(name, tmp_path / "f.png", view=view, focus=focus, style="dark")
-    lstmviz.render(name, tmp_path / "f.pdf", view=view, focus=focus, style="print")
-    assert (tmp_path / "f.png").stat().st_size > 1000 and (tmp_path / "f.pdf").stat().st_size > 1000
+        lstmviz.render(name, tmp_path / f"{style}.png", view=view, focus=focus, style=style)
+        lstmviz.render(name, tmp_path / f"{style}.pdf", view=view, focus=focus, style=style)
+        assert (tmp_path / f"{style}.png").read_bytes()[:4] == b"\x89PNG"
+        assert (tmp_path / f"{style}.pdf").read_bytes()[:4] == b"%PDF"
 
 
 @pytest.mark.parametrize(("name", "view", "focus"), [c for c in CASES if c[1] in ("focus", "chain")])
