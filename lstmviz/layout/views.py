@@ -180,48 +180,18 @@ def layout_chain(graph: CellGraph, m: Metrics) -> Layout:
                     "A",
                 )
             )
-        for node_id, s in ports_in.items():
-            at = Point(s.box.x + dx + offset, s.box.y + dy)
-            shapes.append(
-                Shape(
-                    _step_id(node_id, k),
-                    "input",
-                    "port",
-                    Box(at.x, at.y, 2 * r, 2 * r),
-                    shift_time(graph.node(node_id).label, k),
-                )
-            )
-            if k:
-                wires.append(
-                    Wire(
-                        f"{_step_id(node_id, k)}->A",
-                        "transfer",
-                        _step_id(node_id, k),
-                        f"A{k:+d}",
-                        (Point(at.x, at.y - r), Point(at.x, middle.bottom)),
-                    )
-                )
-        for node_id, s in ports_out.items():
-            at = Point(s.box.x + dx + offset, s.box.y + dy)
-            shapes.append(
-                Shape(
-                    _step_id(node_id, k),
-                    "output",
-                    "port",
-                    Box(at.x, at.y, 2 * r, 2 * r),
-                    shift_time(graph.node(node_id).label, k),
-                )
-            )
-            if k:
-                wires.append(
-                    Wire(
-                        f"A->{_step_id(node_id, k)}",
-                        "transfer",
-                        f"A{k:+d}",
-                        _step_id(node_id, k),
-                        (Point(at.x, middle.top), Point(at.x, at.y + r)),
-                    )
-                )
+        for kind, ports in (("input", ports_in), ("output", ports_out)):
+            for node_id, s in ports.items():
+                at = Point(s.box.x + dx + offset, s.box.y + dy)
+                port = _step_id(node_id, k)
+                label = shift_time(graph.node(node_id).label, k)
+                shapes.append(Shape(port, kind, "port", Box(at.x, at.y, 2 * r, 2 * r), label))
+                if k and kind == "input":
+                    line = (Point(at.x, at.y - r), Point(at.x, middle.bottom))
+                    wires.append(Wire(f"{port}->A", "transfer", port, f"A{k:+d}", line))
+                elif k:
+                    line = (Point(at.x, middle.top), Point(at.x, at.y + r))
+                    wires.append(Wire(f"A->{port}", "transfer", f"A{k:+d}", port, line))
     for s in base.shapes:  # the states flow in from the left of the chain and out to its right
         if s.kind == "state-in":
             y = s.box.y + dy
