@@ -60,20 +60,23 @@ def render(
     labels: str = "notation",
     fmt: str | None = None,
     width: str | float | None = None,
+    openings: Mapping[str, float] | None = None,
 ) -> str | None:
     """Draw a cell. With ``output``, write the file (its suffix picks SVG, PNG, PDF, or DOT for
     Graphviz) and return None; without, return the SVG (or DOT) text. ``view`` is one of cell,
     focus (with ``focus``, a step such as ``"forget"`` or a node id), chain, legend, rolled,
     unrolled. ``labels`` picks a label set the spec carries (``notation``, ``plain``, ``pytorch``
     for the built-ins). ``width`` sets the printed width: ``"8cm"``, ``"600px"``, ``"3in"`` or a
-    number of pixels."""
+    number of pixels. ``openings`` sets how far each valve of the pipe style is open (node id to
+    0..1; half open when not given)."""
     from .drawing.scene import build_scene
     from .errors import Choice
     from .layout.views import layout_view
     from .style import load_style
 
     graph = load(cell).relabelled(labels)
-    scene = build_scene(layout_view(graph, view, focus=focus), load_style(style))
+    sheet = load_style(style)
+    scene = build_scene(layout_view(graph, view, focus=focus, metrics=metrics_for(sheet)), sheet, openings=openings)
     if fmt is None:
         fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
     Choice("format", FORMATS).check(fmt, name=str(output) if output is not None else "fmt")
@@ -121,7 +124,18 @@ def draw(
     from .layout.views import layout_view
     from .style import load_style
 
-    draw_scene(build_scene(layout_view(load(cell).relabelled(labels), view, focus=focus), load_style(style)), ax)
+    sheet = load_style(style)
+    layout = layout_view(load(cell).relabelled(labels), view, focus=focus, metrics=metrics_for(sheet))
+    draw_scene(build_scene(layout, sheet), ax)
+
+
+def metrics_for(style: Any) -> Any:
+    """The layout's sizes for a style: the top line as thick as the style draws it, ops as big."""
+    from .layout.metrics import Metrics
+
+    lane = style.streams.pipe_width if style.vocabulary.lane == "pipe" else style.wire.width
+    drawn_big = style.vocabulary.gate_product == "valve" or style.vocabulary.lane_sum == "tee"
+    return Metrics(lane_width=lane, op_r=15.0 if drawn_big else Metrics.op_r)  # valves need room
 
 
 _UNITS = {"px": 1 / 100, "in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72}

@@ -57,6 +57,28 @@ class Focus:
 
 
 @dataclasses.dataclass(frozen=True)
+class Vocabulary:
+    """How the parts of a cell are drawn: the colah post's symbols or the pipe-and-valve picture."""
+
+    lane: str  # the state along the top: "line" or "pipe"
+    gate_product: str  # a product with a gate: "circle" (a pink x) or "valve"
+    lane_sum: str  # a sum on the top line: "circle" (a pink +) or "tee" (a T-joint)
+    layer: str  # a learned layer: "box", or "network" (a box that also shows its bias, "+b")
+
+
+@dataclasses.dataclass(frozen=True)
+class Streams:
+    """Colours of the state streams (one per state, in order; none: the wire colour) and of pipes."""
+
+    colors: tuple[str, ...]
+    pipe_width: float
+    pipe_wall: str
+    water: str
+    new_water: str  # the new value of the top-line state, after the joint
+    valve: str  # a valve's body
+
+
+@dataclasses.dataclass(frozen=True)
 class Text:
     color: str
     family: str
@@ -83,6 +105,8 @@ class Style:
     wire: Wires
     terminal: Terminals
     focus: Focus
+    vocabulary: Vocabulary
+    streams: Streams
     text: Text
 
 
@@ -94,8 +118,17 @@ _TYPES = {
     "Wires": Wires,
     "Terminals": Terminals,
     "Focus": Focus,
+    "Vocabulary": Vocabulary,
+    "Streams": Streams,
     "Text": Text,
 }
+_WORDS = {
+    "lane": ("line", "pipe"),
+    "gate_product": ("circle", "valve"),
+    "lane_sum": ("circle", "tee"),
+    "layer": ("box", "network"),
+}
+_COLOURS = ("fill", "stroke", "color", "background", "text", "pipe_wall", "water", "new_water", "valve")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?([0-9a-fA-F]{2})?\Z|none\Z")
 
 
@@ -164,9 +197,16 @@ def _section(key: str, cls: type, table: dict[str, Any]) -> Any:
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise SpecError(f"[{key}] {field} = {value!r} is not a number of 0 or more")
             value = float(value)
+        elif kind.startswith("tuple"):
+            if not isinstance(value, list) or not all(isinstance(v, str) and _COLOUR.match(v) for v in value):
+                raise SpecError(f"[{key}] {field} = {value!r} is not a list of colours", fix='write ["#1f77b4", ...]')
+            value = tuple(value)
         elif not isinstance(value, str):
             raise SpecError(f"[{key}] {field} = {value!r} is not a string")
-        elif field in ("fill", "stroke", "color", "background", "text") or field.endswith("_fill"):
+        elif field in _WORDS:
+            if value not in _WORDS[field]:
+                raise SpecError(f"[{key}] {field} = {value!r} (must be one of {', '.join(_WORDS[field])})")
+        elif field in _COLOURS or field.endswith("_fill"):
             if not _COLOUR.match(value):
                 raise SpecError(f"[{key}] {field} = {value!r} is not a colour", fix='write "#rrggbb", "#rgb" or "none"')
         values[field] = value

@@ -7,7 +7,7 @@ from lstmviz.style import builtin_styles, load_style
 
 
 def test_shipped_styles():
-    assert set(builtin_styles()) >= {"colah", "dark", "print"}
+    assert set(builtin_styles()) >= {"colah", "dark", "print", "pipe", "pipe-dark"}
     for name in builtin_styles():
         style = load_style(name)
         assert style.name == name and style.description
@@ -50,5 +50,7 @@ def test_mistakes_in_a_style(tmp_path, old, new, message):
 
 
 def test_unknown_style_name():
-    with pytest.raises(SpecError, match="neither a built-in style nor a file; use one of colah, dark, print"):
+    with pytest.raises(
+        SpecError, match="neither a built-in style nor a file; use one of colah, dark, pipe, pipe-dark, print"
+    ):
         load_style("neon")

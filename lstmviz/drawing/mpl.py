@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .scene import Ellipse, Line, Rect, Scene, Text, rounded_corners, with_arrowhead
+from .scene import Ellipse, Line, Polygon, Rect, Scene, Text, rounded_corners, with_arrowhead
 
 PX_PER_INCH = 100.0
 
@@ -69,6 +69,7 @@ def draw(scene: Scene, ax: Any) -> None:
                         linewidth=item.width * pt,
                         capstyle="butt",
                         joinstyle="round",
+                        linestyle=(0, tuple(d / item.width for d in item.dash)) if item.dash else "solid",
                         **common,
                     )
                 )
@@ -76,6 +77,17 @@ def draw(scene: Scene, ax: Any) -> None:
                     ax.add_patch(
                         patches.Polygon(head, closed=True, facecolor=_c(item.color), edgecolor="none", **common)
                     )
+            elif isinstance(item, Polygon):
+                ax.add_patch(
+                    patches.Polygon(
+                        [(p.x, p.y) for p in item.points],
+                        closed=True,
+                        facecolor=_c(item.fill),
+                        edgecolor=_c(item.stroke),
+                        linewidth=item.width * pt,
+                        **common,
+                    )
+                )
             elif isinstance(item, Text):
                 ax.text(
                     item.x,

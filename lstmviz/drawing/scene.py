@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 
 from ..layout.geometry import Layout, Point
 from ..mathtext import Run, runs
@@ -38,13 +39,23 @@ class Ellipse:
 
 @dataclasses.dataclass(frozen=True)
 class Line:
-    """An orthogonal polyline with rounded corners, ending in an arrowhead of size ``arrow`` (0: none)."""
+    """An orthogonal polyline with rounded corners, ending in an arrowhead of size ``arrow`` (0: none);
+    ``dash`` is a dash pattern (empty: solid)."""
 
     points: tuple[Point, ...]
     color: str
     width: float
     radius: float
     arrow: float
+    dash: tuple[float, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Polygon:
+    points: tuple[Point, ...]
+    fill: str
+    stroke: str
+    width: float
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,7 +73,7 @@ class Text:
     source: str = ""
 
 
-Item = Rect | Ellipse | Line | Text
+Item = Rect | Ellipse | Line | Polygon | Text
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,8 +95,12 @@ class Scene:
     groups: tuple[Group, ...]
 
 
-def build_scene(layout: Layout, style: Style) -> Scene:
-    """The scene that draws ``layout`` in ``style``: modules at the back, then wires, then shapes."""
+def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] | None = None) -> Scene:
+    """The scene that draws ``layout`` in ``style``: modules at the back, then wires, then shapes.
+
+    ``openings`` sets how far each valve is open, by node id, from 0 (shut) to 1 (open); a valve
+    not named is drawn half open. The animation drives them from the executor's values.
+    """
     s, t = style, style.text
 
     def faded(*ids: str) -> float:
@@ -102,13 +117,14 @@ def build_scene(layout: Layout, style: Style) -> Scene:
             items.append(Text(b.x, b.y + b.h * 0.15, (Run(shape.symbol),), "middle", b.h * 0.42, t.color, t.family))
         data = (("node", shape.node),) if shape is not None else ()
         groups.append(Group("module", data, tuple(items)))
+    streams = list(dict.fromkeys(w.stream for w in layout.wires if w.stream))
+    new_values = {sh.node for sh in layout.shapes if sh.form == "lane-sum"}
     for wire in layout.wires:
-        arrow = s.wire.arrow if wire.arrow else 0.0
         groups.append(
             Group(
                 f"edge {wire.kind}",
                 (("edge", wire.edge), ("src", wire.src), ("dst", wire.dst)),
-                (Line(wire.points, s.wire.color, s.wire.width, s.wire.corner_radius, arrow),),
+                _wire_items(wire, s, streams, wire.src in new_values, wire.edge in layout.dashed),
                 faded(wire.edge),
             )
         )
@@ -140,8 +156,30 @@ def build_scene(layout: Layout, style: Style) -> Scene:
             continue
         b = shape.box
         items = []
-        if shape.shape == "box":
+        drawn_as = {"gate-product": s.vocabulary.gate_product, "lane-sum": s.vocabulary.lane_sum}.get(shape.form)
+        data = (("node", shape.node),)
+        if drawn_as == "valve":
+            opening = min(1.0, max(0.0, (openings or {}).get(shape.node, 0.5)))
+            on_lane = any(w.lane and shape.node in (w.src, w.dst) for w in layout.wires)
+            items.extend(valve(b.x, b.y, b.w / 2, opening, horizontal=on_lane, style=s))
+            data += (("opening", f"{opening:.3g}"),)
+        elif drawn_as == "tee":
+            items.extend(tee(b.x, b.y, b.w / 2, s))
+        elif shape.shape == "box":
             items.append(Rect(b.left, b.top, b.w, b.h, 0, s.layer.fill, s.layer.stroke, s.layer.stroke_width))
+            if s.vocabulary.layer == "network":  # a one-layer network: weights, and a bias too
+                items.append(
+                    Text(
+                        b.right - 2,
+                        b.bottom - 3,
+                        runs("+b"),
+                        "end",
+                        t.symbol_size * 0.65,
+                        s.layer.text,
+                        t.math_family,
+                        "+b",
+                    )
+                )
         elif shape.shape in ("circle", "ellipse"):
             items.append(Ellipse(b.x, b.y, b.w / 2, b.h / 2, s.op.fill, s.op.stroke, s.op.stroke_width))
         elif shape.shape == "port":
@@ -160,17 +198,83 @@ def build_scene(layout: Layout, style: Style) -> Scene:
                     shape.symbol,
                 )
             )
-        elif shape.symbol:
+        elif shape.symbol and not drawn_as or drawn_as == "circle":
             colour = s.layer.text if shape.shape == "box" else s.op.text
+            network = shape.shape == "box" and s.vocabulary.layer == "network"
             items.append(
-                Text(b.x, b.y + t.symbol_size * 0.36, (Run(shape.symbol),), "middle", t.symbol_size, colour, t.family)
+                Text(
+                    b.x - (5 if network else 0),
+                    b.y + t.symbol_size * 0.36,
+                    (Run(shape.symbol),),
+                    "middle",
+                    t.symbol_size,
+                    colour,
+                    t.family,
+                )
             )
         items.extend(labels_of.pop(shape.node, []))
         # every node has its group, even one with nothing to draw (a junction), so ids always resolve
-        groups.append(Group(f"node {shape.kind}", (("node", shape.node),), tuple(items), faded(shape.node)))
+        groups.append(Group(f"node {shape.kind}", data, tuple(items), faded(shape.node)))
     for owner, texts in labels_of.items():  # labels of no node: equations, legend captions
         groups.append(Group("label", (("owner", owner),), tuple(texts)))
     return Scene(layout.width, layout.height, s.canvas.background, tuple(groups))
+
+
+def _wire_items(wire, s: Style, streams: list[str], new_value: bool, dashed: bool) -> tuple[Item, ...]:  # type: ignore[no-untyped-def]
+    """A line, in its stream's colour, or (the top line in the pipe vocabulary) a pipe of water."""
+    arrow = s.wire.arrow if wire.arrow else 0.0
+    dash = (s.wire.width * 2.5, s.wire.width * 1.8) if dashed else ()
+    if wire.lane and s.vocabulary.lane == "pipe":
+        water = s.streams.new_water if new_value else s.streams.water
+        wall = s.streams.pipe_width
+        inner = wall - 2 * max(1.5, wall * 0.18)
+        return (
+            Line(wire.points, s.streams.pipe_wall, wall, s.wire.corner_radius, 0.0, dash),
+            Line(wire.points, water, inner, s.wire.corner_radius, arrow and inner * 0.9),
+        )
+    colour = s.wire.color
+    if wire.stream and s.streams.colors:
+        colour = s.streams.colors[streams.index(wire.stream) % len(s.streams.colors)]
+        colour = s.streams.new_water if new_value else colour
+    return (Line(wire.points, colour, s.wire.width, s.wire.corner_radius, arrow, dash),)
+
+
+def valve(x: float, y: float, r: float, opening: float, *, horizontal: bool, style: Style) -> list[Item]:
+    """A gate valve at (x, y): its body (two wedges meeting in the middle), a stem and handle
+    across the flow, the water through it, and the gate, which closes from the stem's side as
+    ``opening`` goes from 1 (open) to 0 (shut)."""
+    s = style.streams
+
+    def at(u: float, v: float) -> Point:  # u along the flow, v across it (negative: the stem's side,
+        return Point(x + u, y - v) if horizontal else Point(x + v, y - u)  # where the gate comes in)
+
+    def rect(u0: float, v0: float, u1: float, v1: float, fill: str) -> Rect:
+        a, b = at(u0, v0), at(u1, v1)
+        return Rect(min(a.x, b.x), min(a.y, b.y), abs(a.x - b.x), abs(a.y - b.y), 0, fill, "none", 0)
+
+    half, long = r * 0.66, r  # the whole valve stays inside its node's box, which the layout keeps clear
+    inner = half * 0.62
+    return [
+        Line((at(0, -half), at(0, -r * 0.95)), style.op.stroke, 1.6, 0, 0),
+        Line((at(-r * 0.45, -r * 0.95), at(r * 0.45, -r * 0.95)), style.op.stroke, 2.4, 0, 0),
+        Polygon((at(-long, -half), at(-long, half), at(0, 0)), s.valve, style.op.stroke, 1.0),
+        Polygon((at(long, -half), at(long, half), at(0, 0)), s.valve, style.op.stroke, 1.0),
+        rect(-r * 0.32, -inner, r * 0.32, inner, s.water),
+        rect(-r * 0.32, -inner, r * 0.32, -inner + 2 * inner * (1 - opening), style.op.stroke),
+    ]
+
+
+def tee(x: float, y: float, r: float, style: Style) -> list[Item]:
+    """A T-joint at (x, y): the pipe runs through, a side pipe joins from below."""
+    s = style.streams
+    w = s.pipe_width
+    inner = w - 2 * max(1.5, w * 0.18)
+    return [
+        Rect(x - r, y - w / 2, r * 2, w, 2, s.pipe_wall, "none", 0),
+        Rect(x - w / 2, y, w, r, 2, s.pipe_wall, "none", 0),
+        Rect(x - r, y - inner / 2, r * 2, inner, 0, s.new_water, "none", 0),
+        Rect(x - inner / 2, y, inner, r - (w - inner) / 2, 0, s.new_water, "none", 0),
+    ]
 
 
 def with_arrowhead(line: Line) -> tuple[list[Point], list[Point] | None]:

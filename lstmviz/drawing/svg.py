@@ -9,7 +9,7 @@ from __future__ import annotations
 import svgwrite
 
 from ..layout.geometry import Point
-from .scene import Ellipse, Line, Rect, Scene, Text, rounded_corners, with_arrowhead
+from .scene import Ellipse, Line, Polygon, Rect, Scene, Text, rounded_corners, with_arrowhead
 
 
 def to_svg(scene: Scene, *, width_in: float | None = None) -> str:
@@ -53,19 +53,30 @@ def _draw(dwg: svgwrite.Drawing, item):  # type: ignore[no-untyped-def]
         )
     elif isinstance(item, Line):
         yield from _line(dwg, item)
+    elif isinstance(item, Polygon):
+        yield dwg.polygon(
+            [(_n(p.x), _n(p.y)) for p in item.points],
+            fill=item.fill,
+            stroke=item.stroke,
+            stroke_width=_n(item.width),
+            stroke_linejoin="round",
+        )
     elif isinstance(item, Text):
         yield _text(dwg, item)
 
 
 def _line(dwg: svgwrite.Drawing, line: Line):  # type: ignore[no-untyped-def]
     points, head = with_arrowhead(line)
-    yield dwg.path(
+    path = dwg.path(
         d=rounded_path(points, line.radius),
         fill="none",
         stroke=line.color,
         stroke_width=_n(line.width),
         stroke_linejoin="round",
     )
+    if line.dash:
+        path["stroke-dasharray"] = ",".join(str(_n(d)) for d in line.dash)
+    yield path
     if head:
         yield dwg.polygon([(_n(p.x), _n(p.y)) for p in head], fill=line.color, class_="arrow")
 

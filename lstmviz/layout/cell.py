@@ -203,11 +203,13 @@ class _CellLayout:
                     w = max(m.box_w, width(symbol, m.symbol_font) + 12)
                     out.append(Shape(node.id, node.kind, "box", Box(x, y, w, m.box_h), symbol))
                 else:
-                    symbol = SYMBOLS[node.op]
+                    symbol, form = SYMBOLS[node.op], self._form(node)
                     if len(symbol) > 2:
-                        out.append(Shape(node.id, node.kind, "ellipse", Box(x, y, m.ellipse_w, m.ellipse_h), symbol))
+                        box = Box(x, y, m.ellipse_w, m.ellipse_h)
+                        out.append(Shape(node.id, node.kind, "ellipse", box, symbol, form))
                     else:
-                        out.append(Shape(node.id, node.kind, "circle", Box(x, y, 2 * m.op_r, 2 * m.op_r), symbol))
+                        box = Box(x, y, 2 * m.op_r, 2 * m.op_r)
+                        out.append(Shape(node.id, node.kind, "circle", box, symbol, form))
             elif node.kind == "concat":
                 out.append(
                     Shape(node.id, node.kind, "junction", Box(self._junction_x(node), self.junction_y[node.id], 0, 0))
@@ -215,6 +217,14 @@ class _CellLayout:
             else:
                 out.append(Shape(node.id, node.kind, "terminal", self._terminal(node)))
         return out
+
+    def _form(self, node: Node) -> str:
+        """What an op does in the picture: a product with a gate, or a sum on the top line."""
+        if node.op == "mul" and any(_is_gate(self.g, i) for i in node.inputs):
+            return "gate-product"
+        if node.op == "add" and node.id in self.conveyor:
+            return "lane-sum"
+        return ""
 
     def _junction_x(self, node: Node) -> float:
         cols = [self.cell[c][1] for c in self.g.consumers[node.id] if c in self.cell]
@@ -265,7 +275,29 @@ class _CellLayout:
             # an input first rises into the module: nothing runs along the labels below it
             lift = self.module.bottom - self.m.pad / 2 - self._track("inputs", src.node)
             points = [points[0], Point(points[0].x, lift), Point(points[1].x, lift), *points[2:]]
-        return Wire(edge.id, edge.kind, edge.src, edge.dst, tuple(_simplify(points)), dst.shape != "junction")
+        conveyor_line = set(self.conveyor)
+        if self.conveyor_state:
+            conveyor_line |= {n.id for n in self.g.states[self.conveyor_state]}
+        return Wire(
+            edge.id,
+            edge.kind,
+            edge.src,
+            edge.dst,
+            tuple(_simplify(points)),
+            dst.shape != "junction",
+            stream=self._stream(edge.src),
+            lane=edge.src in conveyor_line and edge.dst in conveyor_line,
+        )
+
+    def _stream(self, node_id: str) -> str:
+        """The state whose value leaves ``node_id``, if any: its old value, or its new one."""
+        node = self.g.node(node_id)
+        if node.kind == "state-in":
+            return node.state
+        if node_id in self.conveyor:
+            return self.conveyor_state
+        writes = [c for c in self.g.consumers[node_id] if self.g.node(c).kind == "state-out"]
+        return self.g.node(writes[0]).state if writes else ""
 
     def _blocked(self, points: list[Point], *ends: str) -> bool:
         return any(
@@ -473,14 +505,16 @@ class _CellLayout:
             b = shape.box
             if not node.label or node.kind in ("op", "concat"):
                 continue
+            on_top = node.state and node.state == self.conveyor_state
+            gap = max(5.0, self.m.lane_width / 2 + 3) if on_top else 5.0
             if node.kind == "state-in":
-                candidates = [(b.x, b.y - 5, "start"), (b.x, b.y + f + 2, "start")]
+                candidates = [(b.x, b.y - gap, "start"), (b.x, b.y + f + gap - 3, "start")]
             elif node.kind == "state-out":
                 candidates = [
-                    (b.x - 10, b.y - 5, "end"),
-                    (b.x - 10, b.y + f + 2, "end"),  # clear of the arrow
-                    (b.x + 6, b.y + f * 0.35, "start"),
-                ]  # or beyond its tip
+                    (b.x - 10, b.y - gap, "end"),  # clear of the arrow
+                    (b.x - 10, b.y + f + gap - 3, "end"),
+                    (b.x + 6, b.y + f * 0.35, "start"),  # or beyond its tip
+                ]
             elif node.kind == "input":
                 candidates = [(b.x - 5, b.y, "end"), (b.x + 5, b.y, "start")]
             elif node.kind == "output":
@@ -500,20 +534,37 @@ class _CellLayout:
                     (b.x, b.top - size * 1.2, "middle"),
                 ]
             size = f * 0.85 if node.kind == "layer" else f
-
-            def clashes(label: Label) -> int:
-                box = label.box()
-                return (
-                    sum(box.crossed_by(a, z, inset=0) for a, z in segments)
-                    + sum(box.overlaps(o) for o in solid)
-                    + sum(box.overlaps(o.box()) for o in out)
-                )
-
             options = [Label(node.id, node.label, x, y, anchor, size) for x, y, anchor in candidates]
-            best = min(options, key=clashes)  # the first clear place, else the least crowded
-            self.crowded += clashes(best) > 0
+            best, crowded = place(options, segments, solid, out)
+            self.crowded += crowded
             out.append(best)
         return out
+
+
+def place(
+    options: list[Label], segments: list[tuple[Point, Point]], solid: list[Box], placed: list[Label]
+) -> tuple[Label, bool]:
+    """The first of ``options`` clear of wires, shapes and labels placed already, else the least
+    crowded; and whether it had to settle for a crowded place."""
+
+    def clashes(label: Label) -> int:
+        box = label.box()
+        return (
+            sum(box.crossed_by(a, z, inset=0) for a, z in segments)
+            + sum(box.overlaps(o) for o in solid)
+            + sum(box.overlaps(o.box()) for o in placed)
+        )
+
+    best = min(options, key=clashes)
+    return best, clashes(best) > 0
+
+
+def _is_gate(graph: CellGraph, node_id: str) -> bool:
+    """A sigmoid layer, or one minus a gate (the GRU's 1 - z): a value between 0 and 1 that scales."""
+    node = graph.node(node_id)
+    if node.kind == "layer":
+        return node.activation == "sigmoid"
+    return node.kind == "op" and node.op == "one-minus" and _is_gate(graph, node.inputs[0])
 
 
 def _conveyor(graph: CellGraph) -> tuple[str, tuple[str, ...]]:

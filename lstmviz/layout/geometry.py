@@ -64,18 +64,29 @@ class Shape:
     """A node's drawn shape: ``box`` (a layer), ``circle`` or ``ellipse`` (a pointwise op),
     ``junction`` (where lines join: a concat), ``terminal`` (where a line enters or leaves),
     ``port`` (a vector shown as a circle with its label, as x_t and h_t in the chain figure),
-    ``module`` (a whole module drawn as a plain box, its ``symbol`` set large)."""
+    ``module`` (a whole module drawn as a plain box, its ``symbol`` set large).
+
+    ``form`` says what the node does in the picture, for styles that draw it their own way:
+    ``gate-product`` (a product with a gate: a valve in the pipe style), ``lane-sum`` (a sum on
+    the top line: a T-joint where a side pipe merges).
+    """
 
     node: str
     kind: str
     shape: str
     box: Box
     symbol: str = ""
+    form: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
 class Wire:
-    """An edge drawn as an orthogonal polyline from its source to its destination."""
+    """An edge drawn as an orthogonal polyline from its source to its destination.
+
+    ``stream`` names the state whose value the line carries ("" for others), and ``lane`` is true
+    when the line runs along the top line, so a style can draw state streams in their own colours
+    and the top line as a pipe.
+    """
 
     edge: str
     kind: str
@@ -83,6 +94,8 @@ class Wire:
     dst: str
     points: tuple[Point, ...]
     arrow: bool = True
+    stream: str = ""
+    lane: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,7 +131,8 @@ class Label:
 class Layout:
     """A whole figure's geometry: the canvas size, the detailed module's outline (None when the
     figure has none), and what is drawn. ``faded`` holds the ids of nodes and edges drawn faded
-    (the focus view); shapes of shape ``module`` are further modules, drawn as plain boxes."""
+    (the focus view), ``dashed`` the ids of edges drawn dashed (the ordered view: values that exist
+    before the step starts); shapes of shape ``module`` are further modules, drawn as plain boxes."""
 
     width: float
     height: float
@@ -128,3 +142,4 @@ class Layout:
     dots: tuple[Dot, ...]
     labels: tuple[Label, ...]
     faded: frozenset[str] = frozenset()
+    dashed: frozenset[str] = frozenset()

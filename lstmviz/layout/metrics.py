@@ -21,3 +21,4 @@ class Metrics:
     pad: float = 22.0  # room between the module's outline and what is inside
     font: float = 13.0  # size of math labels
     symbol_font: float = 11.0  # size of the symbols inside shapes
+    lane_width: float = 3.0  # how thick the top line is drawn (a pipe is thicker), so labels clear it

@@ -12,11 +12,11 @@ import re
 from ..errors import Choice, SpecError
 from ..mathtext import width
 from ..spec.graph import CellGraph
-from .cell import layout_cell
+from .cell import layout_cell, place
 from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
 from .metrics import Metrics
 
-VIEWS = ("cell", "focus", "chain", "legend", "rolled", "unrolled")
+VIEWS = ("cell", "focus", "ordered", "chain", "legend", "rolled", "unrolled")
 VIEW = Choice("view", VIEWS)
 
 
@@ -32,6 +32,8 @@ def layout_view(
         return layout_cell(graph, m)
     if view == "focus":
         return layout_focus(graph, focus, m)
+    if view == "ordered":
+        return layout_ordered(graph, m)
     if view == "chain":
         return layout_chain(graph, m)
     if view == "legend":
@@ -138,6 +140,42 @@ def equations(graph: CellGraph, ids: frozenset[str]) -> list[str]:
         if eq not in out:
             out.append(eq)
     return out
+
+
+# -- ordered ---------------------------------------------------------------------------------------
+def layout_ordered(graph: CellGraph, m: Metrics) -> Layout:
+    """The cell with the order of evaluation visible: the values that exist when the step starts
+    (inputs, last step's states) drawn dashed, those computed during the step solid, and each layer
+    and op numbered by the round in which it can be computed (everything it reads is ready)."""
+    old = frozenset(e.id for e in graph.edges if graph.node(e.src).kind in ("input", "state-in"))
+    rounds: dict[str, int] = {}
+    for node_id in graph.order:
+        node = graph.node(node_id)
+        before = [rounds.get(r, 0) for r in node.reads]
+        rounds[node_id] = max(before, default=0) + (1 if node.kind in ("layer", "op") else 0)
+    for _ in range(4):  # widen the figure until every number finds a clear place
+        base = layout_cell(graph, m)
+        labels, crowded = list(base.labels), False
+        segments = [(a, b) for w in base.wires for a, b in zip(w.points, w.points[1:])]
+        solid = [s.box for s in base.shapes if s.shape in ("box", "circle", "ellipse")]
+        size = m.font * 0.7
+        for shape in base.shapes:
+            if shape.kind in ("layer", "op"):
+                b, text = shape.box, str(rounds[shape.node])
+                corners = [
+                    (b.right + 2, b.bottom + size, "start"),
+                    (b.right + 2, b.top - 2, "start"),
+                    (b.left - 2, b.bottom + size, "end"),
+                    (b.left - 2, b.top - 2, "end"),
+                ]
+                options = [Label(f"round-{shape.node}", text, x, y, anchor, size) for x, y, anchor in corners]
+                label, clash = place(options, segments, solid, labels)
+                labels.append(label)
+                crowded |= clash
+        if not crowded:
+            break
+        m = dataclasses.replace(m, column=m.column * 1.25, row=m.row * 1.2)
+    return dataclasses.replace(base, labels=tuple(labels), dashed=old)
 
 
 # -- chain ---------------------------------------------------------------------------------------

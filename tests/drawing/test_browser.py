@@ -9,25 +9,46 @@ import pytest
 import lstmviz
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
-                                reason="Debian's chromium is not installed here; CI installs it")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"), reason="Debian's chromium is not installed here; CI installs it"
+)
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--force-device-scale-factor=1"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--force-device-scale-factor=1",
+]
 
 
 def screenshot(tmp_path, svg_file, width, height):
     out = tmp_path / "shot.png"
-    run = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={out}",
-                          f"--window-size={width},{height}", svg_file.as_uri()],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            CHROMIUM,
+            *FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={out}",
+            f"--window-size={width},{height}",
+            svg_file.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.exists(), run.stderr[-2000:]
     return out
 
 
-@pytest.mark.parametrize(("name", "view"), [("lstm", "cell"), ("gru", "cell"), ("lstm", "chain"),
-                                            ("lstm-peephole", "cell"), ("mgu", "cell")])
+@pytest.mark.parametrize(
+    ("name", "view"), [("lstm", "cell"), ("gru", "cell"), ("lstm", "chain"), ("lstm-peephole", "cell"), ("mgu", "cell")]
+)
 def test_chromium_draws_the_figure(tmp_path, name, view):
     from PIL import Image
 
@@ -36,9 +57,11 @@ def test_chromium_draws_the_figure(tmp_path, name, view):
     layout_width = int(float(lstmviz.render(name, view=view).split('width="')[1].split("px")[0]))
     shot = Image.open(screenshot(tmp_path, svg, layout_width, 600)).convert("RGB")
     colours = shot.getcolors(maxcolors=1_000_000)
+
     # the module's pale green and the layers' yellow are on screen, not just a blank page
     def near(rgb, target):
         return sum(abs(a - b) for a, b in zip(rgb, target)) < 30
-    assert any(near(c, (0xe1, 0xf7, 0xd0)) for _, c in colours)
-    assert any(near(c, (0xf5, 0xee, 0x9c)) for _, c in colours)
+
+    assert any(near(c, (0xE1, 0xF7, 0xD0)) for _, c in colours)
+    assert any(near(c, (0xF5, 0xEE, 0x9C)) for _, c in colours)
     assert len(colours) > 50  # anti-aliased lines and text, not a flat fill

@@ -53,12 +53,14 @@ def test_labels_are_escaped():
     assert '<script>alert("x")</script> & co' in texts and "a<b" in texts and "]]>" in texts
 
 
+@pytest.mark.parametrize("style", ["colah", "pipe"])
 @pytest.mark.parametrize("name", lstmviz.BUILTINS)
-def test_golden_svg(name):
-    """The colah figure of each built-in, byte for byte. These files were reviewed as pictures
-    (rasterised and compared with the seed figures); a change to them must be reviewed the same way."""
-    expected = (GOLDEN / f"{name}.svg").read_text()
-    assert lstmviz.render(name) == expected
+def test_golden_svg(name, style):
+    """Each built-in in the colah and the pipe-and-valve style, byte for byte. These files were
+    reviewed as pictures (rasterised and compared with the seed figures and VISUALS.md); a change
+    to them must be reviewed the same way."""
+    expected = (GOLDEN / f"{name}{'' if style == 'colah' else '-' + style}.svg").read_text()
+    assert lstmviz.render(name, style=style) == expected
 
 
 @pytest.mark.skipif(

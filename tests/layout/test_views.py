@@ -18,7 +18,7 @@ def every_view(name):
     yield "cell", None
     for step in steps(lstmviz.load(name)):
         yield "focus", step
-    yield from (("chain", None), ("legend", None), ("rolled", None), ("unrolled", None))
+    yield from (("ordered", None), ("chain", None), ("legend", None), ("rolled", None), ("unrolled", None))
 
 
 CASES = [(name, view, focus) for name in lstmviz.BUILTINS for view, focus in every_view(name)]
@@ -34,7 +34,7 @@ def test_every_view_renders_in_every_style_and_format(tmp_path, name, view, focu
         assert (tmp_path / f"{style}.pdf").read_bytes()[:4] == b"%PDF"
 
 
-@pytest.mark.parametrize(("name", "view", "focus"), [c for c in CASES if c[1] in ("focus", "chain")])
+@pytest.mark.parametrize(("name", "view", "focus"), [c for c in CASES if c[1] in ("focus", "ordered", "chain")])
 def test_focus_and_chain_keep_clean_geometry(name, view, focus):
     assert layout_problems(layout_view(lstmviz.load(name), view, focus=focus)) == []
 
@@ -111,3 +111,23 @@ def test_label_sets_change_only_the_words():
     assert {"r", "z"} <= set(torch_names.split())  # the gates; n is an op, drawn by its symbol
     with pytest.raises(SpecError, match="unknown label set 'klingon' \\(must be one of notation, plain, pytorch\\)"):
         lstmviz.render("lstm", labels="klingon")
+
+
+def test_ordered_view_dashes_what_exists_before_the_step():
+    cell = lstmviz.load("lstm")
+    layout = layout_view(cell, "ordered")
+    assert layout.dashed == {"h_prev->hx", "x->hx", "c_prev->fc"}
+    rounds = {
+        lab.owner.removeprefix("round-"): int(lab.text) for lab in layout.labels if lab.owner.startswith("round-")
+    }
+    assert rounds["f"] == rounds["i"] == rounds["g"] == rounds["o"] == 1
+    assert rounds["c"] < rounds["tanh_c"] < rounds["h"]  # C_t exists before the output valve acts
+    svg = ET.fromstring(lstmviz.render("lstm", view="ordered"))
+    dashed = {g.get("data-edge") for g in svg.iter(f"{SVG}g") if any(p.get("stroke-dasharray") for p in g)}
+    assert dashed == set(layout.dashed)
+
+
+@pytest.mark.parametrize("name", lstmviz.BUILTINS)
+def test_random_and_built_in_cells_have_an_ordered_view(name):
+    layout = layout_view(lstmviz.load(name), "ordered")
+    assert layout.dashed and layout_problems(layout) == []

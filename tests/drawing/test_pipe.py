@@ -1,0 +1,93 @@
+"""The pipe-and-valve vocabulary, chosen by style sheet: pipes, valves that take an opening, T-joints."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import lstmviz
+from lstmviz.drawing.scene import Polygon, Rect, build_scene
+from lstmviz.layout.cell import layout_cell
+from lstmviz.style import load_style
+from tests.support import layout_problems, valid_graphs
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def node_groups(svg: str) -> dict[str, ET.Element]:
+    return {g.get("data-node"): g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("class", "").startswith("node")}
+
+
+@pytest.mark.parametrize(
+    ("name", "valves"),
+    [
+        ("lstm", {"fc", "ig", "h"}),  # forget, new-memory and output valves
+        ("gru", {"rh", "keep", "write"}),  # reset, and the coupled pair z and 1 - z
+        ("lstm-coupled", {"fc", "ig", "h"}),
+        ("mgu", {"fh", "keep", "write"}),
+    ],
+)
+def test_products_with_a_gate_are_valves(name, valves):
+    groups = node_groups(lstmviz.render(name, style="pipe"))
+    assert {n for n, g in groups.items() if g.get("data-opening")} == valves
+    assert all(g.get("data-opening") == "0.5" for n, g in groups.items() if n in valves)  # half open by default
+
+
+def test_the_cell_state_is_a_pipe_and_new_memory_joins_at_a_tee():
+    scene = build_scene(layout_cell(lstmviz.load("lstm")), load_style("pipe"))
+    groups = {dict(g.data).get("edge") or dict(g.data).get("node"): g for g in scene.groups}
+    wall, water = groups["fc->c"].items  # a pipe: its wall, and water inside it
+    assert wall.width > water.width > 3 * load_style("colah").wire.width / 2
+    assert water.color == load_style("pipe").streams.water
+    assert groups["c->c_next"].items[1].color == load_style("pipe").streams.new_water  # C_t is new memory, green
+    tee = groups["c"].items
+    assert len(tee) == 4 and all(isinstance(i, Rect) for i in tee)  # a T-joint, not a circle with +
+    assert not any(isinstance(i, Polygon) for i in groups["c"].items)
+
+
+def test_valve_openings_are_part_of_the_scene():
+    layout = layout_cell(lstmviz.load("lstm"))
+    shut = build_scene(layout, load_style("pipe"), openings={"fc": 0.0, "h": 1.0})
+    groups = {dict(g.data).get("node"): g for g in shut.groups}
+    assert dict(groups["fc"].data)["opening"] == "0" and dict(groups["h"].data)["opening"] == "1"
+    gate = [i for i in groups["fc"].items if isinstance(i, Rect)][-1]
+    water = [i for i in groups["fc"].items if isinstance(i, Rect)][-2]
+    assert abs(gate.h - water.h) < 1e-9 or abs(gate.w - water.w) < 1e-9  # shut: the gate covers the water
+    gate_open = [i for i in groups["h"].items if isinstance(i, Rect)][-1]
+    assert gate_open.w * gate_open.h == 0  # open: no gate in the way
+
+
+def test_colah_style_keeps_circles():
+    groups = node_groups(lstmviz.render("lstm", style="colah"))
+    assert not any(g.get("data-opening") for g in groups.values())
+    assert groups["fc"].find(f"{SVG}ellipse") is not None
+
+
+@pytest.mark.parametrize("name", lstmviz.BUILTINS)
+def test_pipe_geometry_is_clean(name):
+    from lstmviz.api import metrics_for
+    from lstmviz.layout.views import layout_view
+
+    metrics = metrics_for(load_style("pipe"))
+    for view in ("cell", "ordered"):
+        assert layout_problems(layout_view(lstmviz.load(name), view, metrics=metrics)) == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_graphs())
+def test_any_cell_draws_in_the_pipe_style(graph):
+    from lstmviz.api import metrics_for
+    from lstmviz.layout.views import layout_view
+
+    ET.fromstring(lstmviz.render(graph, style="pipe"))
+    ET.fromstring(lstmviz.render(graph, style="pipe", view="ordered"))
+    assert layout_problems(layout_view(graph, "ordered", metrics=metrics_for(load_style("pipe")))) == []
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_graphs())
+def test_any_cell_writes_png_and_pdf_in_the_pipe_style(tmp_path_factory, graph):
+    out = tmp_path_factory.mktemp("pipe")
+    lstmviz.render(graph, out / "c.png", style="pipe", view="ordered")
+    lstmviz.render(graph, out / "c.pdf", style="pipe-dark")
+    assert (out / "c.png").read_bytes()[:4] == b"\x89PNG" and (out / "c.pdf").read_bytes()[:4] == b"%PDF"
