@@ -47,7 +47,7 @@ def run(
 
 
 #: Output formats by file suffix.
-FORMATS = ("svg", "png", "pdf", "dot")
+FORMATS = ("svg", "png", "pdf", "pgf", "dot")
 
 
 def render(
@@ -61,6 +61,8 @@ def render(
     fmt: str | None = None,
     width: str | float | None = None,
     openings: Mapping[str, float] | None = None,
+    transparent: bool = False,
+    font: str | None = None,
 ) -> str | None:
     """Draw a cell. With ``output``, write the file (its suffix picks SVG, PNG, PDF, or DOT for
     Graphviz) and return None; without, return the SVG (or DOT) text. ``view`` is one of cell,
@@ -68,14 +70,16 @@ def render(
     unrolled. ``labels`` picks a label set the spec carries (``notation``, ``plain``, ``pytorch``
     for the built-ins). ``width`` sets the printed width: ``"8cm"``, ``"600px"``, ``"3in"`` or a
     number of pixels. ``openings`` sets how far each valve of the pipe style is open (node id to
-    0..1; half open when not given)."""
+    0..1; half open when not given). ``transparent`` drops the background; ``font`` is sans, serif
+    or cm (Computer Modern, to match LaTeX). A ``.pgf`` output is typeset by LaTeX in the
+    document's own font."""
     from .drawing.scene import build_scene
     from .errors import Choice
     from .layout.views import layout_view
-    from .style import load_style
+    from .style import adjusted, load_style
 
     graph = load(cell).relabelled(labels)
-    sheet = load_style(style)
+    sheet = adjusted(load_style(style), transparent=transparent, font=font)
     scene = build_scene(layout_view(graph, view, focus=focus, metrics=metrics_for(sheet)), sheet, openings=openings)
     if fmt is None:
         fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
@@ -105,7 +109,7 @@ def render(
         raise SpecError(f"{fmt} output needs a file", name="output", fix="pass output='figure.png'")
     from .drawing.mpl import save
 
-    save(scene, output, fmt=fmt, width_in=width_in)
+    save(scene, output, fmt=fmt, width_in=width_in, dpi=_dpi(width))
     return None
 
 
@@ -141,6 +145,12 @@ def metrics_for(style: Any) -> Any:
 _UNITS = {"px": 1 / 100, "in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72}
 
 
+def _dpi(width: str | float | None) -> float:
+    """Pixels per inch of a PNG: a width given in pixels is met exactly; otherwise print quality."""
+    in_pixels = isinstance(width, int | float) or (isinstance(width, str) and width.strip().endswith("px"))
+    return 100.0 if in_pixels and not isinstance(width, bool) else 200.0
+
+
 def _inches(width: str | float, natural_px: float) -> float:
     """A width such as "8cm" or 600 (pixels) in inches."""
     import re
@@ -155,3 +165,68 @@ def _inches(width: str | float, natural_px: float) -> float:
     if value <= 0:
         raise SpecError(f"width {width!r} is not positive", name="width")
     return value * _UNITS[unit]
+
+
+def walk_through(
+    cell: str | Path | CellGraph,
+    output: str | Path,
+    *,
+    style: str | Path = "colah",
+    labels: str = "notation",
+    fmt: str = "svg",
+    width: str | float | None = None,
+    transparent: bool = False,
+    font: str | None = None,
+) -> list[Path]:
+    """The cell's walk-through, one focus figure per step, every frame the same size, written to
+    ``output``: a folder (numbered ``.svg`` or ``.png`` files, by ``fmt``), one multi-page ``.pdf``,
+    or a ``.tex`` file for Beamer (beside a multi-page PDF that its overlays pick pages from).
+    Returns the files written."""
+    import dataclasses
+
+    from .drawing.scene import build_scene
+    from .errors import Choice
+    from .layout.views import layout_view, steps
+    from .style import adjusted, load_style
+
+    graph = load(cell).relabelled(labels)
+    sheet = adjusted(load_style(style), transparent=transparent, font=font)
+    names = list(steps(graph))
+    layouts = [layout_view(graph, "focus", focus=name, metrics=metrics_for(sheet)) for name in names]
+    w, h = max(lay.width for lay in layouts), max(lay.height for lay in layouts)
+    scenes = [build_scene(dataclasses.replace(lay, width=w, height=h), sheet) for lay in layouts]
+    width_in = _inches(width, w) if width is not None else None
+    output = Path(output)
+    if output.suffix in (".pdf", ".tex"):
+        from .drawing.mpl import save_pages
+        from .files import write_atomic
+
+        pdf = output.with_suffix(".pdf")
+        save_pages(scenes, pdf, width_in=width_in)
+        if output.suffix == ".pdf":
+            return [pdf]
+        frames = "\n".join(
+            f"\\includegraphics<{k}>[page={k},width=\\linewidth]{{{pdf.stem}}}%" for k in range(1, len(scenes) + 1)
+        )
+        tex = (
+            f"% The walk-through of {graph.name!r}, made by lstmviz: one overlay per step\n"
+            f"% ({', '.join(names)}). \\input this file inside a Beamer frame.\n{frames}\n"
+        )
+        write_atomic(output, tex.encode("utf-8"))
+        return [pdf, output]
+    Choice("format", ("svg", "png")).check(fmt, name="fmt")
+    output.mkdir(exist_ok=True)
+    written = []
+    for k, (name, scene) in enumerate(zip(names, scenes), 1):
+        path = output / f"{graph.name}-{k}-{name}.{fmt}"
+        if fmt == "svg":
+            from .drawing.svg import to_svg
+            from .files import write_atomic
+
+            write_atomic(path, to_svg(scene, width_in=width_in).encode("utf-8"))
+        else:
+            from .drawing.mpl import save
+
+            save(scene, path, fmt="png", width_in=width_in, dpi=_dpi(width))
+        written.append(path)
+    return written

@@ -170,6 +170,30 @@ def run(
             click.echo(f"wrote {path}")
 
 
+def _figure_options(fn: F) -> F:
+    """The options every figure command takes: style, label set, printed width, font, background."""
+    options = [
+        click.option(
+            "--style",
+            default="colah",
+            show_default=True,
+            help="colah, dark, print, pipe, pipe-dark, or the path of a style .toml.",
+        ),
+        click.option(
+            "--labels",
+            default="notation",
+            show_default=True,
+            help="Label set: notation (f_t, C_t), plain (words), pytorch (i, f, g, o), or one the spec names.",
+        ),
+        click.option("--width", default=None, help="Printed width: 8cm, 600px, 3in ..."),
+        click.option("--font", default=None, help="sans, serif, or cm (Computer Modern, to match LaTeX)."),
+        click.option("--transparent", is_flag=True, help="No background."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 @main.command()
 @click.argument("spec")
 @click.option(
@@ -177,28 +201,50 @@ def run(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The figure to write: .svg, .png, .pdf, or .dot (the graph, for Graphviz).",
+    help="The figure to write: .svg, .png, .pdf, .pgf (for LaTeX), or .dot (the graph, for Graphviz).",
 )
 @click.option(
-    "--view", default="cell", show_default=True, help="What to draw: cell, focus, chain, legend, rolled, unrolled."
+    "--view",
+    default="cell",
+    show_default=True,
+    help="What to draw: cell, focus, ordered, chain, legend, rolled, unrolled.",
 )
 @click.option(
     "--focus", default=None, help="With --view focus: a step (forget, input, output, state, ...) or a node id."
 )
-@click.option("--style", default="colah", show_default=True, help="A style name or the path of a style .toml.")
-@click.option(
-    "--labels",
-    default="notation",
-    show_default=True,
-    help="Label set: notation (f_t, C_t), plain (words), pytorch (i, f, g, o), or one the spec names.",
-)
-@click.option("--width", default=None, help="Printed width: 8cm, 600px, 3in ...")
+@_figure_options
 @_one_line_errors
-def render(spec: str, output: Path, view: str, focus: str | None, style: str, labels: str, width: str | None) -> None:
+def render(spec: str, output: Path, view: str, focus: str | None, **figure: Any) -> None:
     """Draw SPEC (a built-in name or a .toml file) as a figure."""
     _check_destination(output)
-    api.render(spec, output, view=view, focus=focus, style=style, labels=labels, width=width)
+    api.render(spec, output, view=view, focus=focus, **figure)
     click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.argument("spec")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="A folder (numbered figures), a .pdf (one page per step) or a .tex (Beamer overlays).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["svg", "png"]),
+    default="svg",
+    show_default=True,
+    help="The figures' format, when writing to a folder.",
+)
+@_figure_options
+@_one_line_errors
+def steps(spec: str, output: Path, fmt: str, **figure: Any) -> None:
+    """Write SPEC's walk-through: one focus figure per step, every frame the same size."""
+    _check_destination(output)
+    for path in api.walk_through(spec, output, fmt=fmt, **figure):
+        click.echo(f"wrote {path}")
 
 
 def _check_destination(path: Path | None) -> None:

@@ -211,3 +211,23 @@ def _section(key: str, cls: type, table: dict[str, Any]) -> Any:
                 raise SpecError(f"[{key}] {field} = {value!r} is not a colour", fix='write "#rrggbb", "#rgb" or "none"')
         values[field] = value
     return cls(**values)
+
+
+#: Font choices for --font: sans (the default look), serif, and cm to match LaTeX's Computer Modern.
+FONTS = {
+    "sans": ("DejaVu Sans, Helvetica, Arial, sans-serif", "DejaVu Serif, Georgia, serif"),
+    "serif": ("DejaVu Serif, Georgia, serif", "DejaVu Serif, Georgia, serif"),
+    "cm": ("CMU Serif, Latin Modern Roman, cmr10, serif", "CMU Serif, Latin Modern Roman, cmr10, serif"),
+}
+
+
+def adjusted(style: Style, *, transparent: bool = False, font: str | None = None) -> Style:
+    """The style with a transparent background and/or another font (for papers and slides)."""
+    from .errors import Choice
+
+    if transparent:
+        style = dataclasses.replace(style, canvas=Canvas(background="none"))
+    if font is not None:
+        family, math = FONTS[Choice("font", tuple(FONTS)).check(font, name="font")]
+        style = dataclasses.replace(style, text=dataclasses.replace(style.text, family=family, math_family=math))
+    return style

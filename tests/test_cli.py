@@ -169,7 +169,7 @@ def test_render_writes_each_format(tmp_path, suffix):
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["render", "lstm", "-o", "{tmp}/x.gif"], "unknown format 'gif' (must be one of svg, png, pdf, dot)"),
+        (["render", "lstm", "-o", "{tmp}/x.gif"], "unknown format 'gif' (must be one of svg, png, pdf, pgf, dot)"),
         (["render", "lstm", "-o", "{tmp}/x.svg", "--view", "sideways"], "unknown view 'sideways'"),
         (["render", "lstm", "-o", "{tmp}/x.svg", "--style", "neon"], "'neon': is neither a built-in style"),
         (["render", "lstm", "-o", "{tmp}/x.svg", "--width", "wide"], "width 'wide' is not a length"),

@@ -14,7 +14,7 @@ from .scene import Ellipse, Line, Polygon, Rect, Scene, Text, rounded_corners, w
 PX_PER_INCH = 100.0
 
 
-def draw(scene: Scene, ax: Any) -> None:
+def draw(scene: Scene, ax: Any, *, latex: bool = False) -> None:
     """Draw the scene into ``ax`` (y pointing down, one unit a pixel), and fit the axes to it."""
     from matplotlib import patches
     from matplotlib.path import Path as MplPath
@@ -92,32 +92,79 @@ def draw(scene: Scene, ax: Any) -> None:
                 ax.text(
                     item.x,
                     item.y,
-                    _mathtext(item),
+                    _latex(item) if latex else _mathtext(item),
                     ha={"start": "left", "middle": "center", "end": "right"}[item.anchor],
                     va="baseline",
                     fontsize=item.size * pt,
                     color=_c(item.color),
                     family=_family(item.family),
+                    math_fontfamily="cm" if "cmr10" in item.family else "dejavusans",
                     **{**common, "zorder": z + 1},
                 )
 
 
-def save(scene: Scene, path: str | Path, *, fmt: str, width_in: float | None = None, dpi: float = 200) -> None:
-    """Write the scene as PNG or PDF (whole or not at all)."""
-    from matplotlib.figure import Figure
+def figure(scene: Scene, *, width_in: float | None = None, latex: bool = False) -> Any:
+    """A matplotlib Figure holding the scene, ``width_in`` inches wide (its natural size if None).
 
-    from ..files import write_atomic
+    With ``latex``, text is written for LaTeX to typeset (the PGF backend) rather than mathtext.
+    """
+    from matplotlib.figure import Figure
 
     scale = (width_in * PX_PER_INCH / scene.width) if width_in else 1.0
     fig = Figure(figsize=(scene.width / PX_PER_INCH * scale, scene.height / PX_PER_INCH * scale))
     ax = fig.add_axes((0, 0, 1, 1))
-    draw(scene, ax)
+    draw(scene, ax, latex=latex)
     if scale != 1.0:
         for text in ax.texts:
             text.set_fontsize(text.get_fontsize() * scale)
         for patch in ax.patches:
             patch.set_linewidth(patch.get_linewidth() * scale)
-    write_atomic(path, lambda fh: fig.savefig(fh, format=fmt, dpi=dpi, transparent=scene.background == "none"))
+    return fig
+
+
+def save(scene: Scene, path: str | Path, *, fmt: str, width_in: float | None = None, dpi: float = 200) -> None:
+    """Write the scene as PNG, PDF or PGF (whole or not at all)."""
+    from ..files import write_atomic
+
+    fig = figure(scene, width_in=width_in, latex=fmt == "pgf")
+    transparent = scene.background == "none"
+    if fmt == "pgf":
+        import matplotlib
+
+        _check_latex()
+        settings = {"pgf.texsystem": "pdflatex", "pgf.rcfonts": False}  # the document's own fonts
+        with matplotlib.rc_context(settings):
+            write_atomic(path, lambda fh: fig.savefig(fh, format="pgf", backend="pgf", transparent=transparent))
+    else:
+        write_atomic(path, lambda fh: fig.savefig(fh, format=fmt, dpi=dpi, transparent=transparent))
+
+
+def save_pages(scenes: list[Scene], path: str | Path, *, width_in: float | None = None) -> None:
+    """Write several scenes as the pages of one PDF (whole or not at all)."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from ..files import write_atomic
+
+    def write(fh: Any) -> None:
+        with PdfPages(fh) as pages:
+            for scene in scenes:
+                pages.savefig(figure(scene, width_in=width_in), transparent=scene.background == "none")
+
+    write_atomic(path, write)
+
+
+def _check_latex() -> None:
+    """PGF output is typeset by LaTeX: say so in one line when there is none."""
+    import shutil
+
+    from ..errors import DataError
+
+    if shutil.which("pdflatex") is None:
+        raise DataError(
+            "PGF output needs LaTeX to measure its text, and pdflatex is not installed",
+            name="pgf",
+            fix="install TeX Live (Debian: apt-get install texlive-latex-base texlive-pictures)",
+        )
 
 
 def _line(line: Line) -> tuple[list[tuple[float, float]], list[int], list[tuple[float, float]] | None]:
@@ -146,6 +193,23 @@ def _mathtext(text: Text) -> str:
         except ValueError:
             pass
     return "".join(r.text for r in text.runs).replace("$", r"\$")
+
+
+_LATEX = {"σ": r"$\sigma$", "×": r"$\times$", "−": "$-$", "⊙": r"$\odot$", "·": r"$\cdot$"}
+
+
+def _latex(text: Text) -> str:
+    """Text for LaTeX itself to typeset: math labels as written, in math mode; words and symbols
+    escaped or spelled as LaTeX."""
+    if text.source and any(c in text.source for c in "_^\\"):
+        return f"${text.source}$"
+    plain = "".join(r.text for r in text.runs)
+    special = {c: "\\" + c for c in "&%$#_{}"} | {
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+        "\\": r"\textbackslash{}",
+    }
+    return "".join(_LATEX.get(ch) or special.get(ch, ch) for ch in plain).replace("$$", "")
 
 
 def _family(family: str) -> list[str]:

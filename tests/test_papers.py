@@ -1,0 +1,116 @@
+"""Figures for papers and slides: walk-through sequences, PGF, fonts, and a LaTeX example compiled."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import lstmviz
+from lstmviz import DataError
+from lstmviz.api import walk_through
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "latex"
+HAVE_LATEX = shutil.which("pdflatex") is not None
+needs_latex = pytest.mark.skipif(
+    not HAVE_LATEX and not os.environ.get("CI"),
+    reason="pdflatex (Debian texlive) is not installed here; CI installs it",
+)
+
+
+@pytest.mark.parametrize("name", lstmviz.BUILTINS)
+@pytest.mark.parametrize("style", ["colah", "pipe"])
+def test_every_built_in_walks_through_with_frames_of_one_size(tmp_path, name, style):
+    files = walk_through(name, tmp_path / "steps", style=style)
+    assert len(files) == len(lstmviz.layout.views.steps(lstmviz.load(name))) >= 1
+    sizes = {(ET.parse(f).getroot().get("width"), ET.parse(f).getroot().get("height")) for f in files}
+    assert len(sizes) == 1  # slides do not jump
+    assert all(f.name.startswith(f"{name}-{k}-") for k, f in enumerate(files, 1))  # numbered in order
+
+
+def test_walk_through_as_one_pdf_and_as_beamer_overlays(tmp_path):
+    (pdf,) = walk_through("lstm", tmp_path / "steps.pdf", width="12cm")
+    data = pdf.read_bytes()
+    boxes = set(re.findall(rb"/MediaBox \[\s*([0-9. ]+)\]", data))
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) == 4  # one page per step
+    assert len(boxes) == 1  # all the same size
+    pdf2, tex = walk_through("gru", tmp_path / "gru.tex", style="dark")
+    text = tex.read_text()
+    assert pdf2.name == "gru.pdf" and r"\includegraphics<1>[page=1" in text and r"\includegraphics<5>" not in text
+
+
+def test_font_and_transparent_background():
+    svg = lstmviz.render("lstm", font="cm", transparent=True)
+    root = ET.fromstring(svg)
+    assert not any(e.get("class") == "background" for e in root.iter())
+    assert "CMU Serif" in svg
+    with pytest.raises(lstmviz.SpecError, match="unknown font 'comic'"):
+        lstmviz.render("lstm", font="comic")
+
+
+@needs_latex
+def test_pgf_is_typeset_by_latex(tmp_path):
+    lstmviz.render("lstm", tmp_path / "c.pgf", labels="plain")
+    text = (tmp_path / "c.pgf").read_text()
+    assert r"\begin{pgfpicture}" in text and "long-term memory" in text and r"$\sigma$" in text
+
+
+def test_pgf_without_latex_is_one_clear_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(DataError, match="pdflatex is not installed; install TeX Live"):
+        lstmviz.render("lstm", tmp_path / "c.pgf")
+    assert not (tmp_path / "c.pgf").exists()
+
+
+@needs_latex
+def test_the_latex_example_compiles(tmp_path):
+    for name in ("paper.tex", "slides.tex"):
+        shutil.copy(EXAMPLES / name, tmp_path)
+    subprocess.run([sys.executable, EXAMPLES / "make_figures.py", tmp_path], check=True, timeout=300)
+    pages = {}
+    for name in ("paper", "slides"):
+        for _ in range(2):  # twice, so that references resolve
+            run = subprocess.run(
+                ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"],
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+        assert run.returncode == 0, run.stdout[-3000:]
+        log = (tmp_path / f"{name}.log").read_text(errors="replace")
+        assert "LaTeX Warning: Reference" not in log and "undefined" not in log.lower().split("output written")[-1]
+        pages[name] = int(re.search(r"Output written on .*?\((\d+) pages?", log).group(1))
+    assert pages["paper"] >= 1
+    assert pages["slides"] == len(lstmviz.layout.views.steps(lstmviz.load("lstm")))  # one overlay per step
+
+
+def test_steps_command(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "lstmviz.cli", "steps", "lstm", "-o", tmp_path / "s", "--format", "png"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
+        "lstm-1-forget.png",
+        "lstm-2-input.png",
+        "lstm-3-output.png",
+        "lstm-4-state.png",
+    ]
+
+
+def test_png_width_in_pixels_is_met_exactly(tmp_path):
+    from PIL import Image
+
+    lstmviz.render("gru", tmp_path / "g.png", width="1920px", style="dark")
+    assert Image.open(tmp_path / "g.png").size[0] == 1920
+    (first, *rest) = walk_through("lstm", tmp_path / "s", fmt="png", width=1280)
+    assert {Image.open(p).size for p in [first, *rest]} == {Image.open(first).size} and Image.open(first).size[
+        0
+    ] == 1280
