@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +66,33 @@ def test_chromium_draws_the_figure(tmp_path, name, view):
     assert any(near(c, (0xE1, 0xF7, 0xD0)) for _, c in colours)
     assert any(near(c, (0xF5, 0xEE, 0x9C)) for _, c in colours)
     assert len(colours) > 50  # anti-aliased lines and text, not a flat fill
+
+
+def test_the_html_slide_deck_shows_each_step_without_errors(tmp_path):
+    import sys
+
+    from PIL import Image
+
+    deck = tmp_path / "deck.html"
+    make = Path(__file__).resolve().parents[2] / "examples" / "slides" / "make_slides.py"
+    subprocess.run([sys.executable, make, "lstm", deck], check=True, capture_output=True, timeout=120)
+    for slide in (0, 3):
+        out = tmp_path / f"slide{slide}.png"
+        run = subprocess.run(
+            [
+                CHROMIUM,
+                *FLAGS,
+                f"--user-data-dir={tmp_path / 'profile'}",
+                "--enable-logging=stderr",
+                "--v=0",
+                f"--screenshot={out}",
+                "--window-size=1280,720",
+                f"{deck.as_uri()}#{slide}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert "Uncaught" not in run.stderr and ":CONSOLE" not in run.stderr, run.stderr[-2000:]
+        colours = Image.open(out).convert("RGB").getcolors(maxcolors=1_000_000)
+        assert len(colours) > 30  # text and a figure, not an empty dark page
