@@ -6,7 +6,7 @@ result = lstmviz.run(cell, x)            # x shaped (T, B, input size)
 result.outputs, result.state["c"]
 """
 
-from .api import draw, load, render, run
+from .api import animate, draw, load, render, run
 from .cells import BUILTINS
 from .errors import DataError, LstmvizError, SpecError
 from .execute.params import LayerParams, init_params, load_params, save_params
@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BUILTINS",
+    "animate",
     "CellBuilder",
     "CellGraph",
     "DataError",

@@ -230,3 +230,47 @@ def walk_through(
             save(scene, path, fmt="png", width_in=width_in, dpi=_dpi(width))
         written.append(path)
     return written
+
+
+def animate(
+    cell: str | Path | CellGraph,
+    output: str | Path | None = None,
+    *,
+    x: np.ndarray | None = None,
+    params: Mapping[str, Any] | None = None,
+    steps: int = 4,
+    window: tuple[int, int] | None = None,
+    style: str | Path = "colah",
+    labels: str = "notation",
+    seed: int = 0,
+) -> str | None:
+    """Animate a cell on real numbers: run it (on ``x``, or ``steps`` of seeded random input) with a
+    trace and draw each node's values as they are computed. Writes an animated SVG to ``output``
+    (or returns it). ``window`` (start, stop) picks the steps shown from a long run."""
+    from .drawing.scene import build_scene
+    from .errors import Choice
+    from .layout.views import layout_view
+    from .motion.svg import animated_svg
+    from .motion.timeline import build_timeline
+    from .style import load_style
+
+    graph = load(cell)
+    if x is None:
+        size = graph.node(graph.of_kind("input")[0].id).size
+        from .spec import sizes
+
+        width = sizes.resolve(size, graph.default_dims)
+        x = np.random.default_rng(seed).standard_normal((steps, 1, width))
+    result = run(graph, x, params, trace=True, seed=seed)
+    sheet = load_style(style)
+    layout = layout_view(graph.relabelled(labels), "cell", metrics=metrics_for(sheet))
+    timeline = build_timeline(graph, result.trace, window=window or (0, min(len(x), 8)))
+    fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
+    Choice("animation format", ("svg",)).check(fmt, name=str(output) if output is not None else "fmt")
+    text = animated_svg(build_scene(layout, sheet), layout, timeline)
+    if output is None:
+        return text
+    from .files import write_atomic
+
+    write_atomic(output, text.encode("utf-8"))
+    return None

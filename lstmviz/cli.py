@@ -247,6 +247,68 @@ def steps(spec: str, output: Path, fmt: str, **figure: Any) -> None:
         click.echo(f"wrote {path}")
 
 
+@main.command()
+@click.argument("spec")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The animation to write: .svg (self-contained, CSS, loops).",
+)
+@click.option(
+    "--steps",
+    "-T",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Time steps of seeded random input (without --input).",
+)
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=".npy shaped (T, B, features) or (T, features).",
+)
+@click.option(
+    "--params",
+    "params_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=".npz of parameters; seeded random otherwise.",
+)
+@click.option("--window", default=None, metavar="START:STOP", help="Which steps to show of a long input.")
+@click.option("--style", default="colah", show_default=True, help="A style name or the path of a style .toml.")
+@click.option("--labels", default="notation", show_default=True, help="Label set.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@_one_line_errors
+def animate(
+    spec: str,
+    output: Path,
+    steps: int,
+    input_path: Path | None,
+    params_path: Path | None,
+    window: str | None,
+    style: str,
+    labels: str,
+    seed: int,
+) -> None:
+    """Animate SPEC on real numbers: each node's values appear as it is computed, step by step."""
+    from .execute.params import load_params
+
+    _check_destination(output)
+    cell = api.load(spec)
+    x = _read_input(input_path, cell)[cell.of_kind("input")[0].id] if input_path is not None else None
+    params = load_params(params_path) if params_path is not None else None
+    span = None
+    if window is not None:
+        start, _, stop = window.partition(":")
+        if not (start.isdigit() and stop.isdigit()):
+            raise DataError(f"--window {window!r} is not START:STOP", name="--window", fix="write e.g. --window 0:8")
+        span = (int(start), int(stop))
+    api.animate(cell, output, x=x, params=params, steps=steps, window=span, style=style, labels=labels, seed=seed)
+    click.echo(f"wrote {output}")
+
+
 def _check_destination(path: Path | None) -> None:
     """Fail before any work when an output file could not be written."""
     if path is not None and not path.parent.is_dir():

@@ -1,5 +1,6 @@
 """A self-contained HTML slide deck (reveal.js-style, no network needed) walking through a cell in
-the dark style: one slide per step, arrow keys or a click to move.
+the dark style: one slide per step, then the animated SVG of its real values; arrow keys or a
+click to move.
 
     python make_slides.py [CELL] [OUT.html]
 """
@@ -22,6 +23,8 @@ slides.append(f"<section><h2>The cell</h2>{lstmviz.render(graph, style='dark')}<
 for name in steps(graph):
     figure = lstmviz.render(graph, view="focus", focus=name, style="dark")
     slides.append(f"<section><h2>{html.escape(name.capitalize())}</h2>{figure}</section>")
+animation = lstmviz.animate(graph, style="dark", steps=4).split("?>", 1)[-1]  # inline: drop the XML declaration
+slides.append(f"<section><h2>Real values, step by step</h2>{animation}</section>")
 page = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>TITLE</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -29,7 +29,7 @@ FLAGS = [
 
 
 def screenshot(tmp_path, svg_file, width, height):
-    out = tmp_path / "shot.png"
+    out = tmp_path / f"{svg_file.stem}.png"
     run = subprocess.run(
         [
             CHROMIUM,
@@ -76,7 +76,7 @@ def test_the_html_slide_deck_shows_each_step_without_errors(tmp_path):
     deck = tmp_path / "deck.html"
     make = Path(__file__).resolve().parents[2] / "examples" / "slides" / "make_slides.py"
     subprocess.run([sys.executable, make, "lstm", deck], check=True, capture_output=True, timeout=120)
-    for slide in (0, 3):
+    for slide in (0, 3, 6):  # the title, a step, the animation
         out = tmp_path / f"slide{slide}.png"
         run = subprocess.run(
             [
@@ -96,3 +96,19 @@ def test_the_html_slide_deck_shows_each_step_without_errors(tmp_path):
         assert "Uncaught" not in run.stderr and ":CONSOLE" not in run.stderr, run.stderr[-2000:]
         colours = Image.open(out).convert("RGB").getcolors(maxcolors=1_000_000)
         assert len(colours) > 30  # text and a figure, not an empty dark page
+
+
+def test_the_animated_svg_moves_in_chromium(tmp_path):
+    from PIL import Image, ImageChops
+
+    svg = lstmviz.animate("lstm", steps=2).split("?>", 1)[-1]
+    shots = []
+    for seconds in (0.5, 4.0):
+        page = tmp_path / f"at{seconds}.html"
+        page.write_text(
+            f"<html><body style='margin:0'>{svg}<script>document.getAnimations().forEach(a => "
+            f"{{ a.pause(); a.currentTime = {seconds * 1000}; }});</script></body></html>"
+        )
+        shots.append(screenshot(tmp_path, page, 620, 400))
+    a, b = (Image.open(s).convert("RGB") for s in shots)
+    assert ImageChops.difference(a, b).getbbox() is not None  # the values on show change with time
