@@ -114,3 +114,21 @@ def test_png_width_in_pixels_is_met_exactly(tmp_path):
     assert {Image.open(p).size for p in [first, *rest]} == {Image.open(first).size} and Image.open(first).size[
         0
     ] == 1280
+
+
+def test_a_spec_names_and_orders_its_steps(tmp_path):
+    text = (
+        lstmviz.dump_spec(lstmviz.load("lstm"))
+        + '\n[steps]\nforget_and_keep = ["f", "fc"]\nwrite = ["i", "g", "ig", "c"]\n'
+    )
+    (tmp_path / "cell.toml").write_text(text)
+    cell = lstmviz.read_spec(tmp_path / "cell.toml")
+    assert cell.steps == (("forget_and_keep", ("f", "fc")), ("write", ("i", "g", "ig", "c")))
+    assert lstmviz.parse_spec(lstmviz.dump_spec(cell)) == cell  # steps round-trip
+    files = walk_through(cell, tmp_path / "out")
+    assert [f.name for f in files] == ["lstm-1-forget_and_keep.svg", "lstm-2-write.svg"]
+    (tmp_path / "bad.toml").write_text(text.replace('"fc"]', '"fcc"]'))
+    with pytest.raises(lstmviz.SpecError) as info:
+        lstmviz.read_spec(tmp_path / "bad.toml")
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if s.startswith("forget_and_keep"))
+    assert str(info.value).startswith(f"{tmp_path / 'bad.toml'}:{line}: 'forget_and_keep': step names 'fcc'")

@@ -43,13 +43,17 @@ def layout_view(
 
 # -- focus ---------------------------------------------------------------------------------------
 def steps(graph: CellGraph) -> dict[str, frozenset[str]]:
-    """The cell's walk-through steps, by name, in the order of "Understanding LSTM Networks".
+    """The cell's walk-through steps, by name: the spec's own ``[steps]`` when it has them (each the
+    nodes it lists with the lines around them), else derived, in the order of "Understanding LSTM
+    Networks".
 
     One step per layer (named by the first word of its role, else its id): the layer, the lines
     into and out of it, and the ops it drives that are not on the top line, with what else feeds
     them (so the input gate comes with the candidate, the output gate with tanh(C_t)); layers
     whose step is the same as an earlier one's share it. Then ``state``: the state along the top
     with the ops on it."""
+    if graph.steps:  # the spec names and orders its steps
+        return {name: frozenset().union(*(_around(graph, n) for n in ids)) for name, ids in graph.steps}
     from .cell import _conveyor
 
     state, ops = _conveyor(graph)

@@ -70,11 +70,18 @@ class CellBuilder:
         description: str = "",
         reference: str = "",
         latex: Sequence[str] = (),
+        steps: Sequence[tuple[str, Sequence[str]]] = (),
         reserved: Iterable[str] = (),
     ) -> None:
         self.name = name
         self.dims = dict(dims if dims is not None else DEFAULT_DIMS)
-        self.meta = {"title": title, "description": description, "reference": reference, "latex": tuple(latex)}
+        self.meta = {
+            "title": title,
+            "description": description,
+            "reference": reference,
+            "latex": tuple(latex),
+            "steps": tuple((name, tuple(ids)) for name, ids in steps),
+        }
         self._nodes: dict[str, Node] = {}
         self._reserved = set(reserved)
         self._concats: dict[tuple[str, ...], str] = {}

@@ -6,8 +6,10 @@ import dataclasses
 from collections.abc import Mapping
 from functools import cached_property
 
+from ..errors import SpecError
 from .sizes import Size
 from .validate import topological_order, validate
+from .vocab import is_identifier
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,7 +65,9 @@ class Edge:
 class CellGraph:
     """A recurrent cell: its nodes, default dims and where it comes from.
 
-    ``latex`` holds the cell's equations as its paper writes them, for display.
+    ``latex`` holds the cell's equations as its paper writes them, for display; ``steps``, when
+    given, names and orders the walk-through (step name -> the nodes it shows), which is otherwise
+    derived from the graph.
 
     Constructing one validates it and fills in what can be derived (sizes, default labels), so
     every ``CellGraph`` in the program is valid; a bad one raises :class:`~lstmviz.SpecError`.
@@ -76,12 +80,28 @@ class CellGraph:
     description: str = ""
     reference: str = ""
     latex: tuple[str, ...] = ()
+    steps: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         dims = self.dims.items() if isinstance(self.dims, Mapping) else self.dims
         object.__setattr__(self, "dims", tuple((str(k), v) for k, v in dims))
         object.__setattr__(self, "nodes", validate(tuple(self.nodes), dict(self.dims)))
         object.__setattr__(self, "latex", tuple(self.latex))
+        steps = self.steps.items() if isinstance(self.steps, Mapping) else self.steps
+        object.__setattr__(self, "steps", tuple((str(k), tuple(v)) for k, v in steps))
+        ids = {n.id for n in self.nodes}
+        for name, members in self.steps:
+            if not is_identifier(name) or not members:
+                raise SpecError(
+                    "is not a step: a step needs a name and at least one node",
+                    name=name,
+                    fix='write e.g. forget = ["f", "fc"] under [steps]',
+                )
+            missing = [m for m in members if m not in ids]
+            if missing:
+                raise SpecError(
+                    f"step names {missing[0]!r}, which is not a node", name=name, fix="list node ids of this cell"
+                )
 
     def __hash__(self) -> int:
         # Computed once: plans are cached by graph, and hashing every node each run adds up.

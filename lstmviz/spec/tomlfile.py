@@ -43,7 +43,7 @@ from .equations import from_equations
 from .graph import CellGraph, Node
 from .sizes import DEFAULT_DIMS
 
-_TOP = ("cell", "dims", "node", "inputs", "states", "outputs", "describe")
+_TOP = ("cell", "dims", "node", "inputs", "states", "outputs", "describe", "steps")
 _CELL = ("name", "title", "description", "reference", "latex", "equations")
 _NODE = (
     "id",
@@ -111,6 +111,8 @@ def dump_spec(graph: CellGraph) -> str:
         out.extend(f"    {_str(eq)}," for eq in graph.latex)
         out.append("]")
     out += ["", "[dims]"] + [f"{k} = {v}" for k, v in graph.dims]
+    if graph.steps:
+        out += ["", "[steps]"] + [f"{name} = {_value(members)}" for name, members in graph.steps]
     for node in graph.nodes:
         out += ["", "[[node]]"]
         for key in _NODE:
@@ -159,7 +161,7 @@ def _from_nodes(data: Mapping[str, Any], cell: Mapping[str, Any], lines: _Lines)
         _text(cell, "name", required=True),
         tuple(nodes),
         dims=tuple(_dims(data).items()),
-        **_meta(cell),
+        **_meta(cell, data),
     )
 
 
@@ -189,7 +191,7 @@ def _from_equations(
         dims=_dims(data),
         file=file,
         first_line=lines.of_text_start("equations"),
-        **_meta(cell),
+        **_meta(cell, data),
     )
 
 
@@ -241,9 +243,11 @@ def _dims(data: Mapping[str, Any]) -> dict[str, int]:
     return _table(data, "dims", default=dict(DEFAULT_DIMS))
 
 
-def _meta(cell: Mapping[str, Any]) -> dict[str, Any]:
+def _meta(cell: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
     latex = cell.get("latex", [])
+    steps = _table(data, "steps")
     return {
+        "steps": tuple((name, tuple(_strings(ids, name, "steps"))) for name, ids in steps.items()),
         "title": _text(cell, "title"),
         "description": _text(cell, "description"),
         "reference": _text(cell, "reference"),
