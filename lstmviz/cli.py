@@ -254,7 +254,7 @@ def steps(spec: str, output: Path, fmt: str, **figure: Any) -> None:
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The animation to write: .svg (self-contained, CSS, loops).",
+    help="The animation to write: .svg (self-contained, CSS, loops) or .html (a player).",
 )
 @click.option(
     "--steps",

@@ -1,0 +1,96 @@
+"""A self-contained HTML player for the animated SVG: play/pause, step forward and back, a time-step
+scrubber and a speed control. No network access: the SVG and the script are in the page.
+
+The controls drive the SVG's own CSS animations through the Web Animations API, so the player
+shows exactly what the animated SVG shows.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+from .timeline import Timeline
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>@@TITLE@@</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+  body { margin: 0; font-family: sans-serif; background: #fafafa; color: #222; }
+  #stage { display: flex; justify-content: center; padding: 12px; }
+  #stage svg { max-width: 100%; height: auto; }
+  #controls { display: flex; gap: 10px; align-items: center; justify-content: center; flex-wrap: wrap;
+              padding: 8px 12px 16px; }
+  button { font-size: 15px; padding: 4px 12px; }
+  #scrub { width: min(420px, 60vw); }
+</style></head>
+<body>
+<div id="stage">@@SVG@@</div>
+<div id="controls">
+  <button id="back" title="previous time step">&#9664; step</button>
+  <button id="play" title="play or pause">Pause</button>
+  <button id="next" title="next time step">step &#9654;</button>
+  <input id="scrub" type="range" min="0" max="@@LAST@@" step="1" value="0" aria-label="time step">
+  <span id="at">t = @@FIRST@@</span>
+  <label>speed <select id="speed">
+    <option value="0.5">0.5&times;</option><option value="1" selected>1&times;</option>
+    <option value="2">2&times;</option><option value="4">4&times;</option></select></label>
+</div>
+<script>
+"use strict";
+const STEP_MS = @@STEPMS@@, STEPS = @@STEPLIST@@, LOOP_MS = STEP_MS * STEPS.length;
+const anims = () => document.getAnimations();
+const $ = id => document.getElementById(id);
+let playing = true;
+
+function now() {
+  const a = anims()[0];
+  return a ? ((a.currentTime || 0) % LOOP_MS) : 0;
+}
+function stepIndex() { return Math.min(STEPS.length - 1, Math.floor(now() / STEP_MS)); }
+function show() {
+  const k = stepIndex();
+  $("scrub").value = k;
+  $("at").textContent = "t = " + STEPS[k];
+  document.body.dataset.step = STEPS[k];
+  document.body.dataset.playing = playing;
+}
+function setPlaying(on) {
+  playing = on;
+  anims().forEach(a => on ? a.play() : a.pause());
+  $("play").textContent = on ? "Pause" : "Play";
+  show();
+}
+function goTo(k) {  // near the end of step k: every value of that step on show
+  setPlaying(false);
+  k = (k + STEPS.length) % STEPS.length;
+  anims().forEach(a => { a.currentTime = (k + 0.97) * STEP_MS; });
+  show();
+}
+$("play").addEventListener("click", () => setPlaying(!playing));
+$("next").addEventListener("click", () => goTo(stepIndex() + 1));
+$("back").addEventListener("click", () => goTo(stepIndex() - 1));
+$("scrub").addEventListener("input", e => goTo(Number(e.target.value)));
+$("speed").addEventListener("change", e => anims().forEach(a => { a.playbackRate = Number(e.target.value); }));
+document.addEventListener("keydown", e => {
+  if (e.key === " ") { e.preventDefault(); setPlaying(!playing); }
+  if (e.key === "ArrowRight") goTo(stepIndex() + 1);
+  if (e.key === "ArrowLeft") goTo(stepIndex() - 1);
+});
+(function tick() { if (playing) show(); requestAnimationFrame(tick); })();
+show();
+</script>
+</body></html>
+"""
+
+
+def html_player(animated_svg: str, timeline: Timeline, title: str) -> str:
+    """A page that plays ``animated_svg`` (made from ``timeline``) with controls."""
+    svg = animated_svg.split("?>", 1)[-1]  # inline: no XML declaration
+    page = (
+        _PAGE.replace("@@LAST@@", str(len(timeline.steps) - 1))
+        .replace("@@FIRST@@", str(timeline.steps[0]))
+        .replace("@@STEPMS@@", f"{timeline.step_length * 1000:.1f}")
+        .replace("@@STEPLIST@@", json.dumps(list(timeline.steps)))
+    )
+    return page.replace("@@TITLE@@", html.escape(title)).replace("@@SVG@@", svg)  # user text last
