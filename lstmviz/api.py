@@ -246,7 +246,8 @@ def animate(
 ) -> str | None:
     """Animate a cell on real numbers: run it (on ``x``, or ``steps`` of seeded random input) with a
     trace and draw each node's values as they are computed. Writes an animated SVG (``.svg``) or a
-    self-contained HTML player (``.html``) to ``output``, or returns the SVG. ``window`` (start, stop) picks the steps shown from a long run."""
+    self-contained HTML player (``.html``) to ``output``, or returns the SVG. ``window`` (start,
+    stop) picks the steps shown from a long run."""
     from .drawing.scene import build_scene
     from .errors import Choice
     from .layout.views import layout_view
@@ -267,7 +268,7 @@ def animate(
     timeline = build_timeline(graph, result.trace, window=window or (0, min(len(x), 8)))
     fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
     Choice("animation format", ("svg", "html")).check(fmt, name=str(output) if output is not None else "fmt")
-    text = animated_svg(build_scene(layout, sheet), layout, timeline)
+    text = animated_svg(build_scene(layout, sheet), layout, timeline, sheet)
     if fmt == "html":
         from .motion.player import html_player
 

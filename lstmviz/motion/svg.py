@@ -12,9 +12,10 @@ import math
 
 import svgwrite
 
-from ..drawing.scene import Scene, rounded_corners
+from ..drawing.scene import Scene, rounded_corners, valve
 from ..drawing.svg import to_svg
 from ..layout.geometry import Layout, Point
+from ..style import Style
 from .colour import diverging
 from .timeline import Timeline
 
@@ -22,9 +23,10 @@ CELL = 7.0  # a strip cell's size, in pixels
 
 
 def animated_svg(
-    scene: Scene, layout: Layout, timeline: Timeline, *, max_cells: int = 8, accent: str = "#ff7f0e"
+    scene: Scene, layout: Layout, timeline: Timeline, style: Style, *, max_cells: int = 8, accent: str = "#ff7f0e"
 ) -> str:
-    """The scene with the timeline's values animated over it."""
+    """The scene with the timeline's values animated over it; in a style that draws valves, each
+    valve opens as far as its gate does at each step."""
     dwg = svgwrite.Drawing(debug=False)
     shapes = {s.node: s for s in layout.shapes}
     out_wires: dict[str, list] = {}
@@ -67,6 +69,17 @@ def animated_svg(
                 )
             )
         layer.add(strip)
+        opening = timeline.opening(event.step, event.node)
+        if opening is not None and style.vocabulary.gate_product == "valve":
+            b = shape.box
+            on_lane = any(w.lane and event.node in (w.src, w.dst) for w in layout.wires)
+            water, gate = valve(b.x, b.y, b.w / 2, opening, horizontal=on_lane, style=style)[-2:]
+            g = dwg.g(class_=f"valve-opening anim show s{k}", **{"data-node": event.node,
+                                                                   "data-opening": f"{opening:.4g}"})
+            for item in (water, gate):
+                g.add(dwg.rect((round(item.x, 2), round(item.y, 2)), (round(item.w, 2), round(item.h, 2)),
+                               fill=item.fill))
+            layer.add(g)
         for j, wire in enumerate(out_wires.get(event.node, [])):
             name = f"t{k}_{j}"
             c = _pct(event.start + timeline.beat * 0.9, total)

@@ -30,12 +30,26 @@ class Event:
 
 @dataclasses.dataclass(frozen=True)
 class Timeline:
-    """Events in time order; ``beat`` seconds per node, ``step_length`` seconds per time step."""
+    """Events in time order; ``beat`` seconds per node, ``step_length`` seconds per time step.
+
+    ``openings`` holds, for each product with a gate (a valve in the pipe style), how far its gate
+    is open at each step: the mean of the gate's vector, 0 (shut) to 1 (open).
+    """
 
     events: tuple[Event, ...]
     steps: tuple[int, ...]
     beat: float
     step_length: float
+    openings: tuple[tuple[int, str, float], ...] = ()
+
+    def visible(self, seconds: float) -> list[Event]:
+        """The events on show ``seconds`` into the loop: started, in the step now playing."""
+        k = min(len(self.steps) - 1, int(seconds // self.step_length))
+        return [e for e in self.events if e.step == self.steps[k] and e.start <= seconds]
+
+    def opening(self, step: int, node: str) -> float | None:
+        """How far the valve ``node`` is open at ``step`` (None if it is no valve)."""
+        return next((v for t, n, v in self.openings if t == step and n == node), None)
 
     @property
     def duration(self) -> float:
@@ -67,4 +81,13 @@ def build_timeline(
         for i, node_id in enumerate(order):
             vector = np.asarray(values[node_id][t, batch], dtype=np.float64)
             events.append(Event(t, node_id, k * step_length + i * beat, tuple(float(v) for v in vector)))
-    return Timeline(tuple(events), tuple(range(start, stop)), beat, step_length)
+    from ..layout.cell import _is_gate
+
+    openings = []
+    for node in graph.of_kind("op"):
+        gates = [i for i in node.inputs if _is_gate(graph, i)] if node.op == "mul" else []
+        for t in range(start, stop):
+            if gates:
+                gate = np.asarray(values[gates[0]][t, batch], dtype=np.float64)
+                openings.append((t, node.id, float(np.clip(np.nanmean(gate), 0.0, 1.0)) if gate.size else 0.5))
+    return Timeline(tuple(events), tuple(range(start, stop)), beat, step_length, tuple(openings))

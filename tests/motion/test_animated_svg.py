@@ -96,3 +96,20 @@ def test_size_and_the_cli(tmp_path):
         timeout=120,
     )
     assert bad.returncode == 2 and "unknown animation format 'gif'" in bad.stderr
+
+
+def test_valves_open_with_their_gates_in_the_pipe_style():
+    x = np.random.default_rng(5).standard_normal((3, 1, 3))
+    svg = lstmviz.animate("lstm", x=x, style="pipe")
+    trace = lstmviz.run("lstm", x, trace=True).trace
+    root = ET.fromstring(svg)
+    found = {}
+    for g in root.iter(f"{SVG}g"):
+        if "valve-opening" in (g.get("class") or ""):
+            found.setdefault(g.get("data-node"), []).append(float(g.get("data-opening")))
+    assert set(found) == {"fc", "ig", "h"}
+    gate = {"fc": "f", "ig": "i", "h": "o"}
+    for valve, openings in found.items():
+        expected = [float(np.mean(trace[gate[valve]][t, 0])) for t in range(3)]
+        np.testing.assert_allclose(openings, expected, rtol=1e-3)
+    assert "valve-opening" not in lstmviz.animate("lstm", x=x, style="colah")
