@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -241,13 +241,18 @@ def animate(
     steps: int = 4,
     window: tuple[int, int] | None = None,
     style: str | Path = "colah",
+    view: str = "cell",
     labels: str = "notation",
     seed: int = 0,
+    fps: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> str | None:
     """Animate a cell on real numbers: run it (on ``x``, or ``steps`` of seeded random input) with a
-    trace and draw each node's values as they are computed. Writes an animated SVG (``.svg``) or a
-    self-contained HTML player (``.html``) to ``output``, or returns the SVG. ``window`` (start,
-    stop) picks the steps shown from a long run."""
+    trace and draw each node's values as they are computed. Writes an animated SVG (``.svg``), a
+    self-contained HTML player (``.html``), a GIF or an MP4 (``fps`` frames a second, by default
+    one per beat; ``progress`` is called with (frames done, frames) as they render) to
+    ``output``, or returns the SVG. ``window`` (start, stop) picks the steps shown from a long run;
+    ``view`` is cell, ordered or chain (the values play in the middle module)."""
     from .drawing.scene import build_scene
     from .errors import Choice
     from .layout.views import layout_view
@@ -264,10 +269,17 @@ def animate(
         x = np.random.default_rng(seed).standard_normal((steps, 1, width))
     result = run(graph, x, params, trace=True, seed=seed)
     sheet = load_style(style)
-    layout = layout_view(graph.relabelled(labels), "cell", metrics=metrics_for(sheet))
+    Choice("animation view", ("cell", "ordered", "chain")).check(view, name="view")
+    layout = layout_view(graph.relabelled(labels), view, metrics=metrics_for(sheet))
     timeline = build_timeline(graph, result.trace, window=window or (0, min(len(x), 8)))
     fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
-    Choice("animation format", ("svg", "html")).check(fmt, name=str(output) if output is not None else "fmt")
+    Choice("animation format", ("svg", "html", "gif", "mp4")).check(fmt, name=str(output) if output else "fmt")
+    if fmt in ("gif", "mp4"):
+        from .motion.video import frames, write_video
+
+        rate = fps or 1 / timeline.beat  # by default a frame for each node that lights up
+        write_video(list(frames(layout, sheet, timeline, fps=rate)), output, fmt=fmt, fps=rate, progress=progress)
+        return None
     text = animated_svg(build_scene(layout, sheet), layout, timeline, sheet)
     if fmt == "html":
         from .motion.player import html_player

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -254,7 +255,7 @@ def steps(spec: str, output: Path, fmt: str, **figure: Any) -> None:
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The animation to write: .svg (self-contained, CSS, loops) or .html (a player).",
+    help="The animation to write: .svg (self-contained, CSS, loops), .html (a player), .gif or .mp4.",
 )
 @click.option(
     "--steps",
@@ -278,8 +279,15 @@ def steps(spec: str, output: Path, fmt: str, **figure: Any) -> None:
 )
 @click.option("--window", default=None, metavar="START:STOP", help="Which steps to show of a long input.")
 @click.option("--style", default="colah", show_default=True, help="A style name or the path of a style .toml.")
+@click.option("--view", default="cell", show_default=True, help="cell, ordered, or chain.")
 @click.option("--labels", default="notation", show_default=True, help="Label set.")
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--fps",
+    type=click.FloatRange(min=0.5, max=60),
+    default=None,
+    help="Frames a second, for .gif and .mp4 (default: one frame per node lighting up).",
+)
 @_one_line_errors
 def animate(
     spec: str,
@@ -289,8 +297,10 @@ def animate(
     params_path: Path | None,
     window: str | None,
     style: str,
+    view: str,
     labels: str,
     seed: int,
+    fps: float | None,
 ) -> None:
     """Animate SPEC on real numbers: each node's values appear as it is computed, step by step."""
     from .execute.params import load_params
@@ -305,8 +315,43 @@ def animate(
         if not (start.isdigit() and stop.isdigit()):
             raise DataError(f"--window {window!r} is not START:STOP", name="--window", fix="write e.g. --window 0:8")
         span = (int(start), int(stop))
-    api.animate(cell, output, x=x, params=params, steps=steps, window=span, style=style, labels=labels, seed=seed)
+    with _progress("rendering frames") as advance:
+        api.animate(
+            cell,
+            output,
+            x=x,
+            params=params,
+            steps=steps,
+            window=span,
+            style=style,
+            labels=labels,
+            seed=seed,
+            fps=fps,
+            progress=advance,
+            view=view,
+        )
     click.echo(f"wrote {output}")
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr while frames render; silent when stderr is not a terminal."""
+    bar = None
+
+    def advance(done: int, total: int) -> None:
+        nonlocal bar
+        if not sys.stderr.isatty():
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield advance
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 def _check_destination(path: Path | None) -> None:

@@ -39,5 +39,8 @@ def test_the_two_set_up_commands_come_first():
 def test_readme_figures_are_current():
     root = Path(__file__).resolve().parents[1]
     for name in re.findall(r"\(docs/figures/([a-z-]+)\.svg\)", README):
-        expected = lstmviz.render(name.removesuffix("-pipe"), style="pipe" if name.endswith("-pipe") else "colah")
+        if name.endswith("-animated"):
+            expected = lstmviz.animate(name.removesuffix("-animated"), steps=4)
+        else:
+            expected = lstmviz.render(name.removesuffix("-pipe"), style="pipe" if name.endswith("-pipe") else "colah")
         assert (root / "docs" / "figures" / f"{name}.svg").read_text() == expected, name

@@ -74,11 +74,13 @@ def animated_svg(
             b = shape.box
             on_lane = any(w.lane and event.node in (w.src, w.dst) for w in layout.wires)
             water, gate = valve(b.x, b.y, b.w / 2, opening, horizontal=on_lane, style=style)[-2:]
-            g = dwg.g(class_=f"valve-opening anim show s{k}", **{"data-node": event.node,
-                                                                   "data-opening": f"{opening:.4g}"})
+            g = dwg.g(
+                class_=f"valve-opening anim show s{k}", **{"data-node": event.node, "data-opening": f"{opening:.4g}"}
+            )
             for item in (water, gate):
-                g.add(dwg.rect((round(item.x, 2), round(item.y, 2)), (round(item.w, 2), round(item.h, 2)),
-                               fill=item.fill))
+                g.add(
+                    dwg.rect((round(item.x, 2), round(item.y, 2)), (round(item.w, 2), round(item.h, 2)), fill=item.fill)
+                )
             layer.add(g)
         for j, wire in enumerate(out_wires.get(event.node, [])):
             name = f"t{k}_{j}"

@@ -90,12 +90,12 @@ def test_size_and_the_cli(tmp_path):
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "a.svg").stat().st_size < 300_000  # the target for T=8, hidden size 4
     bad = subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", "animate", "lstm", "-o", tmp_path / "a.gif"],
+        [sys.executable, "-m", "lstmviz.cli", "animate", "lstm", "-o", tmp_path / "a.avi"],
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert bad.returncode == 2 and "unknown animation format 'gif'" in bad.stderr
+    assert bad.returncode == 2 and "unknown animation format 'avi'" in bad.stderr
 
 
 def test_valves_open_with_their_gates_in_the_pipe_style():
@@ -113,3 +113,14 @@ def test_valves_open_with_their_gates_in_the_pipe_style():
         expected = [float(np.mean(trace[gate[valve]][t, 0])) for t in range(3)]
         np.testing.assert_allclose(openings, expected, rtol=1e-3)
     assert "valve-opening" not in lstmviz.animate("lstm", x=x, style="colah")
+
+
+def test_the_cli_takes_the_view(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "lstmviz.cli", "animate", "gru", "--view", "chain", "-T", "2", "-o", tmp_path / "c.svg"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "A-1" in (tmp_path / "c.svg").read_text()  # the chain's outer modules are there
