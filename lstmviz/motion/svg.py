@@ -1,8 +1,8 @@
 """A self-contained animated SVG: the static figure, and over it the executor's real values.
 
 CSS animations only (no script): each node's vector appears beside it, as a strip of cells
-coloured by value, when the node is evaluated, and stays until its time step ends; a dot runs
-along each line leaving it. Every cell carries its exact value (``data-value``) and a tooltip.
+coloured by value, when the node is evaluated, and stays until its time step ends; meanwhile a
+small strip of its first values travels along each line leaving it. Every cell carries its exact value (``data-value``) and a tooltip.
 The animation loops over the time steps of the timeline.
 """
 
@@ -36,7 +36,7 @@ def animated_svg(
     css = [
         f".anim {{ animation-duration: {total:.3f}s; animation-iteration-count: infinite; }}",
         ".show { animation-timing-function: step-end; opacity: 0; }",
-        ".travel { animation-timing-function: linear; opacity: 0; }",
+        ".travel { animation-timing-function: linear; opacity: 0; offset-rotate: 0deg; }",
     ]
     layer = dwg.g(class_="animation")
     for k, event in enumerate(timeline.events):
@@ -94,9 +94,20 @@ def animated_svg(
             )
             path = _path(list(wire.points))
             css.append(f".{name} {{ animation-name: {name}; offset-path: path('{path}'); }}")
-            layer.add(
-                dwg.circle((0, 0), 3.2, fill=accent, class_=f"dot anim travel {name}", **{"data-edge": wire.edge})
-            )
+            # the vector itself travels: a small strip of its first values, riding the line
+            moving = dwg.g(class_=f"travelling anim travel {name}", **{"data-edge": wire.edge})
+            shown = event.value[:4]
+            for i, value in enumerate(shown):
+                moving.add(
+                    dwg.rect(
+                        (round((i - len(shown) / 2) * 4.5, 2), -2.25),
+                        (4.5, 4.5),
+                        fill=diverging(value),
+                        stroke=accent,
+                        stroke_width=0.6,
+                    )
+                )
+            layer.add(moving)
     layer.add(dwg.style("\n".join(css)))
     static = to_svg(scene)
     return static.replace("</svg>", layer.tostring() + "</svg>")

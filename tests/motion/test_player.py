@@ -84,3 +84,16 @@ def test_scrub_and_speed(page):
     page.click("#play")
     assert page.get_attribute("body", "data-playing") == "true"
     assert page.problems == []
+
+
+def test_vectors_travel_along_the_lines(page):
+    def where(ms):
+        page.evaluate(f"() => document.getAnimations().forEach(a => {{ a.pause(); a.currentTime = {ms}; }})")
+        return page.evaluate("""() => [...document.querySelectorAll('g.travelling')]
+            .filter(g => getComputedStyle(g).opacity !== '0')
+            .map(g => { const r = g.getBoundingClientRect(); return [g.dataset.edge, r.x, r.y]; })""")
+
+    before, after = where(1100), where(1200)
+    moved = {e: (x, y) for e, x, y in before}
+    assert any(e in moved and (x, y) != moved[e] for e, x, y in after)  # the same vector, further along
+    page.click("#play")
