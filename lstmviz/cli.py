@@ -36,6 +36,22 @@ def _one_line_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _data_options(fn: F) -> F:
+    """The options that give a cell its numbers: an input file and a parameter file."""
+    fn = click.option(
+        "--params",
+        "params_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=".npz of parameters (keys like f.weight, f.bias); seeded random otherwise.",
+    )(fn)
+    return click.option(
+        "--input",
+        "input_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=".npy shaped (T, B, features) or (T, features); .npz with one array per input.",
+    )(fn)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lstmviz")
 def main() -> None:
@@ -91,18 +107,7 @@ def show(spec: str, output: Path | None) -> None:
 @click.option(
     "--batch", "-B", type=click.IntRange(min=1), default=1, show_default=True, help="Batch size of the random input."
 )
-@click.option(
-    "--input",
-    "input_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=".npy shaped (T, B, features) or (T, features); .npz with one array per input.",
-)
-@click.option(
-    "--params",
-    "params_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=".npz of parameters (keys like f.weight, f.bias); seeded random otherwise.",
-)
+@_data_options
 @click.option("--dim", "dims", multiple=True, metavar="NAME=N", help="Set a dim, e.g. --dim hidden=16.")
 @click.option("--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random input and parameters.")
@@ -265,18 +270,7 @@ def steps(spec: str, output: Path, fmt: str, **figure: Any) -> None:
     show_default=True,
     help="Time steps of seeded random input (without --input).",
 )
-@click.option(
-    "--input",
-    "input_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=".npy shaped (T, B, features) or (T, features).",
-)
-@click.option(
-    "--params",
-    "params_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=".npz of parameters; seeded random otherwise.",
-)
+@_data_options
 @click.option("--window", default=None, metavar="START:STOP", help="Which steps to show of a long input.")
 @click.option("--style", default="colah", show_default=True, help="A style name or the path of a style .toml.")
 @click.option("--view", default="cell", show_default=True, help="cell, ordered, or chain.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -9,6 +11,18 @@ from lstmviz import CellBuilder, CellGraph
 from lstmviz.spec import sizes
 
 DIMS = {"input": 3, "hidden": 4, "other": 2}
+
+#: Debian's chromium, and the flags it needs to run headless on this closed network.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def reference_run(graph: CellGraph, x: dict[str, np.ndarray], params, state=None):

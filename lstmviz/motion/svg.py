@@ -2,8 +2,8 @@
 
 CSS animations only (no script): each node's vector appears beside it, as a strip of cells
 coloured by value, when the node is evaluated, and stays until its time step ends; meanwhile a
-small strip of its first values travels along each line leaving it. Every cell carries its exact value (``data-value``) and a tooltip.
-The animation loops over the time steps of the timeline.
+small strip of its first values travels along each line leaving it. Every cell carries its exact
+value (``data-value``) and a tooltip. The animation loops over the time steps of the timeline.
 """
 
 from __future__ import annotations

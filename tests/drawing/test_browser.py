@@ -1,31 +1,19 @@
 """The SVG draws in a real browser: Debian's Chromium, headless, takes a screenshot of each figure."""
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 import lstmviz
+from tests.support import CHROMIUM, CHROMIUM_FLAGS
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None and not os.environ.get("CI"), reason="Debian's chromium is not installed here; CI installs it"
 )
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-    "--force-device-scale-factor=1",
-]
+FLAGS = ["--headless", *CHROMIUM_FLAGS, "--hide-scrollbars", "--force-device-scale-factor=1"]
 
 
 def screenshot(tmp_path, svg_file, width, height):
