@@ -262,10 +262,9 @@ def animate(
 
     graph = load(cell)
     if x is None:
-        size = graph.node(graph.of_kind("input")[0].id).size
         from .spec import sizes
 
-        width = sizes.resolve(size, graph.default_dims)
+        width = sizes.resolve(graph.of_kind("input")[0].size, graph.default_dims)
         x = np.random.default_rng(seed).standard_normal((steps, 1, width))
     result = run(graph, x, params, trace=True, seed=seed)
     sheet = load_style(style)

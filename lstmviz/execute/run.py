@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -90,13 +91,10 @@ def run(
     return Result(outputs, outs, final, checked, Trace(values) if trace else None)
 
 
-_PLANS: dict[CellGraph, Plan] = {}
-
-
+@functools.lru_cache(maxsize=64)
 def _compiled(graph: CellGraph) -> Plan:
-    if graph not in _PLANS:
-        _PLANS[graph] = compile(graph)
-    return _PLANS[graph]
+    """The plan of a graph, compiled once for repeated runs (a bounded cache: graphs are many)."""
+    return compile(graph)
 
 
 # -- checking what the caller gave -------------------------------------------------------------
