@@ -167,6 +167,15 @@ def _inches(width: str | float, natural_px: float) -> float:
     return value * _UNITS[unit]
 
 
+def steps_of(cell: str | Path | CellGraph, *, labels: str = "notation") -> dict[str, list[str]]:
+    """The cell's walk-through, in order: each step's name (as ``walk_through`` and ``render(view="focus",
+    focus=name)`` take it) with the LaTeX equations that step explains."""
+    from .layout.views import equations, steps
+
+    graph = load(cell).relabelled(labels)
+    return {name: equations(graph, ids) for name, ids in steps(graph).items()}
+
+
 def walk_through(
     cell: str | Path | CellGraph,
     output: str | Path,

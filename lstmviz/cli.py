@@ -327,6 +327,64 @@ def animate(
     click.echo(f"wrote {output}")
 
 
+@main.group()
+def gallery() -> None:
+    """Build the gallery website from gallery/, or preview it."""
+
+
+@gallery.command("build")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="The folder to build into (replaced whole, and only when the build succeeds).",
+)
+@click.option(
+    "--source",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("gallery"),
+    show_default=True,
+    help="The folder of entries (one spec with a [gallery] table each) and the site template.",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes drawing at once (default: CPUs)."
+)
+@_one_line_errors
+def gallery_build(output: Path, source: Path, jobs: int | None) -> None:
+    """Build the site: every entry in every style and view, its equations, spec and animation.
+
+    Figures that have not changed since the last build into the same folder are kept."""
+    from .gallery import build
+
+    with _progress("drawing") as advance:
+        report = build(source, output, workers=jobs, progress=advance)
+    click.echo(
+        f"built {report.output}/index.html: {report.entries} entries, {report.drawn} figures drawn, "
+        f"{report.reused} kept, {report.seconds:.1f} s"
+    )
+
+
+@gallery.command("serve")
+@click.option(
+    "-d",
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="The built site to serve.",
+)
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
+@_one_line_errors
+def gallery_serve(folder: Path, port: int) -> None:
+    """Serve a built site on localhost for a preview (Ctrl-C stops it)."""
+    from .gallery import serve
+
+    serve(folder, port=port, ready=lambda url: click.echo(f"serving {folder} at {url} (Ctrl-C to stop)"))
+
+
 @contextlib.contextmanager
 def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
     """A progress bar on stderr while frames render; silent when stderr is not a terminal."""

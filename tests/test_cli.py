@@ -79,7 +79,7 @@ def test_run_reads_input_and_params(tmp_path):
 def test_check_and_show(tmp_path):
     out = lstmviz_cmd("check", "lstm-peephole")
     assert out.returncode == 0 and out.stdout.startswith("ok: lstm-peephole: cell 'lstm-peephole', 16 nodes")
-    shown = lstmviz_cmd("show", "tests/data/equations/mgu.toml", cwd=os.path.dirname(os.path.dirname(__file__)))
+    shown = lstmviz_cmd("show", "gallery/mgu.toml", cwd=os.path.dirname(os.path.dirname(__file__)))
     assert shown.returncode == 0
     assert lstmviz.parse_spec(shown.stdout) == lstmviz.load("mgu")
 

@@ -101,8 +101,8 @@ def test_steps_command(tmp_path):
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
         "lstm-1-forget.png",
         "lstm-2-input.png",
-        "lstm-3-output.png",
-        "lstm-4-state.png",
+        "lstm-3-state.png",
+        "lstm-4-output.png",
     ]
 
 

@@ -73,15 +73,22 @@ def steps(graph: CellGraph) -> dict[str, frozenset[str]]:
             continue
         name = layer.role.split()[0] if layer.role else layer.id
         out[name if name not in out else layer.id] = frozenset(ids)
-    if ops:
-        node_in, node_out = graph.states[state]
-        ids = {node_in.id, node_out.id, *ops}
-        out["state"] = frozenset(
-            ids
-            | {e.id for e in graph.edges if e.dst in ids and e.src in ids | set(ops)}
-            | {e.id for e in graph.edges if e.dst in ops}
-        )
-    return out
+    if not ops:
+        return out
+    node_in, node_out = graph.states[state]
+    ids = {node_in.id, node_out.id, *ops}
+    state_step = frozenset(
+        ids
+        | {e.id for e in graph.edges if e.dst in ids and e.src in ids | set(ops)}
+        | {e.id for e in graph.edges if e.dst in ops}
+    )
+    # The state is updated before the first step that reads its new value (LSTM: before the output).
+    names = list(out)
+    reads_new = [
+        k for k, n in enumerate(names) if any(set(graph.node(i).inputs) & set(ops) for i in out[n] if i in graph.by_id)
+    ]
+    names.insert(reads_new[0] if reads_new else len(names), "state")
+    return {n: state_step if n == "state" else out[n] for n in names}
 
 
 def _around(graph: CellGraph, node_id: str) -> frozenset[str]:

@@ -43,7 +43,9 @@ from .equations import from_equations
 from .graph import CellGraph, Node
 from .sizes import DEFAULT_DIMS
 
-_TOP = ("cell", "dims", "node", "inputs", "states", "outputs", "describe", "steps")
+#: Top-level tables. ``[gallery]`` is carried for the gallery (its caption and links); the cell ignores it,
+#: so a spec copied from the gallery checks and draws as it is.
+_TOP = ("cell", "dims", "node", "inputs", "states", "outputs", "describe", "steps", "gallery")
 _CELL = ("name", "title", "description", "reference", "latex", "equations")
 _NODE = (
     "id",
@@ -193,6 +195,11 @@ def _from_equations(
         first_line=lines.of_text_start("equations"),
         **_meta(cell, data),
     )
+
+
+def line_of(text: str, name: str) -> int | None:
+    """The line of ``text`` where ``name`` is defined (a key, an id or a table), for error messages."""
+    return _Lines(text).of(name)
 
 
 # -- small readers ----------------------------------------------------------------------------

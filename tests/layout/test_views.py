@@ -41,7 +41,7 @@ def test_focus_and_chain_keep_clean_geometry(name, view, focus):
 
 def test_lstm_walk_through_steps_are_the_posts_four():
     found = steps(lstmviz.load("lstm"))
-    assert list(found) == ["forget", "input", "output", "state"]
+    assert list(found) == ["forget", "input", "state", "output"]  # the post: forget, write, update, output
     assert {"i", "g", "ig"} <= found["input"] and {"o", "tanh_c", "h", "y"} <= found["output"]
     assert {"c_prev", "fc", "c", "c_next"} <= found["state"] and "g" not in found["state"]
 

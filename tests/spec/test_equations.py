@@ -8,7 +8,7 @@ import lstmviz
 from lstmviz import SpecError, from_equations, parse_spec, read_spec
 from lstmviz.cells import BUILTINS
 
-DATA = Path(__file__).parents[1] / "data" / "equations"
+DATA = Path(__file__).parents[2] / "gallery"  # the gallery writes the built-ins as equations
 
 
 @pytest.mark.parametrize("name", BUILTINS)

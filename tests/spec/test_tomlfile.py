@@ -50,7 +50,7 @@ def test_latex_labels_are_written_as_literal_strings():
 
 
 def test_equation_form_becomes_canonical():
-    text = (Path(__file__).parents[1] / "data" / "equations" / "lstm.toml").read_text()
+    text = (Path(__file__).parents[2] / "gallery" / "lstm.toml").read_text()
     assert "[[node]]" not in text
     cell = parse_spec(text)
     assert "[[node]]" in dump_spec(cell)

@@ -1,0 +1,47 @@
+// The lstmviz gallery: remember the chosen drawing style across pages, and copy a spec.
+"use strict";
+(function () {
+  const KEY = "lstmviz-gallery-style";
+  const remembered = (() => { try { return localStorage.getItem(KEY); } catch (e) { return null; } })();
+  if (remembered) {
+    const radio = document.getElementById("style-" + remembered);
+    if (radio) radio.checked = true;
+  }
+  document.querySelectorAll('input[name="style"]').forEach(radio => radio.addEventListener("change", () => {
+    try { localStorage.setItem(KEY, radio.value); } catch (e) { /* private mode: the choice is per page */ }
+  }));
+
+  // A player in an iframe says how tall it is; its frame takes that height (no inner scroll bar).
+  window.addEventListener("message", event => {
+    const height = event.data && event.data.lstmvizPlayerHeight;
+    if (typeof height !== "number" || !(height > 0)) return;
+    document.querySelectorAll(".player iframe").forEach(frame => {
+      if (frame.contentWindow === event.source) frame.style.height = Math.ceil(height) + 2 + "px";
+    });
+  });
+
+  document.querySelectorAll(".player iframe").forEach(frame => {  // players that loaded before this script
+    if (frame.contentWindow) frame.contentWindow.postMessage({lstmvizMeasure: true}, "*");
+  });
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    const area = document.createElement("textarea");  // file:// pages without the clipboard API
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+  }
+  document.querySelectorAll("button[data-copy]").forEach(button => button.addEventListener("click", () => {
+    const source = document.getElementById(button.dataset.copy);
+    const status = button.parentElement.querySelector(".copied");
+    copyText(source.textContent).then(
+      () => { status.textContent = "Copied."; },
+      () => { status.textContent = "Select the text and copy it by hand."; });
+  }));
+})();

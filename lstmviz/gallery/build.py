@@ -1,0 +1,221 @@
+"""Building the site: every figure of every entry, rendered in parallel and only when it changed,
+then the pages; all of it in a staging folder that replaces the output only when complete."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import api
+from ..errors import LstmvizError, SpecError
+from ..spec.graph import CellGraph
+from ..spec.tomlfile import dump_spec
+from .entries import Entry, load_entries
+
+#: The gallery's two visual languages.
+STYLES = ("colah", "pipe")
+#: Formats every figure is offered in.
+FIGURE_FORMATS = ("svg", "png", "pdf")
+MANIFEST = ".lstmviz-gallery.json"
+_MANIFEST_VERSION = 1
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """One thing to draw for an entry: a figure (a view, or a focus step, in a style) or its player."""
+
+    path: Path  #: the entry's file, named when drawing fails
+    graph: CellGraph
+    style: str
+    view: str  #: cell, chain, ordered, focus, or player (the animation)
+    stem: str  #: where it goes, relative to the site and without suffix: "lstm/lstm-colah-cell"
+    focus: str | None = None
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        suffixes = ("html",) if self.view == "player" else FIGURE_FORMATS
+        return tuple(f"{self.stem}.{s}" for s in suffixes)
+
+    def key(self, code: str) -> str:
+        """Changes whenever the job's output could: the code, the cell, the style, the view."""
+        text = "\0".join([code, dump_spec(self.graph), self.style, self.view, self.focus or ""])
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    """What a build did."""
+
+    output: Path
+    entries: int
+    drawn: int  #: jobs drawn this time
+    reused: int  #: jobs whose files were kept from the last build
+    seconds: float
+
+
+def jobs_for(entry: Entry) -> list[Job]:
+    """Everything drawn for an entry, in the order the page shows it."""
+    out = []
+    for style in STYLES:
+        stem = f"{entry.slug}/{entry.slug}-{style}"
+        for view in ("cell", "chain", "ordered"):
+            out.append(Job(entry.path, entry.graph, style, view, f"{stem}-{view}"))
+        for k, name in enumerate(api.steps_of(entry.graph), 1):
+            out.append(Job(entry.path, entry.graph, style, "focus", f"{stem}-step{k}-{name}", focus=name))
+        out.append(Job(entry.path, entry.graph, style, "player", f"{stem}-player"))
+    return out
+
+
+def build(
+    source: str | Path,
+    output: str | Path,
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Build the site from the entries and template in ``source`` into ``output``.
+
+    Figures whose cell, style and code are unchanged since the last build into ``output`` are kept,
+    the rest drawn by ``workers`` processes (default: one per CPU); ``progress`` is called with
+    (done, total). Nothing in ``output`` changes unless the whole build succeeds."""
+    from .pages import Template, write_pages
+
+    started = time.perf_counter()
+    source, output = Path(source), Path(output)
+    entries = load_entries(source)
+    template = Template.load(source / "template")
+    _check_output(output)
+    code = _code_fingerprint()
+    old = _read_manifest(output)
+    jobs = [job for entry in entries for job in jobs_for(entry)]
+    staging = output.parent / f".{output.name}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        manifest: dict[str, str] = {}
+        todo = []
+        for job in jobs:
+            key = job.key(code)
+            if all(old.get(f) == key and (output / f).is_file() for f in job.files):
+                for f in job.files:
+                    _link(output / f, staging / f)
+            else:
+                todo.append(job)
+            manifest.update({f: key for f in job.files})
+        _draw(todo, staging, workers, progress)
+        write_pages(entries, template, staging)
+        _write_manifest(staging, manifest)
+        _swap(staging, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Report(output, len(entries), len(todo), len(jobs) - len(todo), time.perf_counter() - started)
+
+
+def draw_job(job: Job, root: Path) -> None:
+    """Draw one job's files under ``root`` (run in a worker process)."""
+    (root / job.stem).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if job.view == "player":
+            api.animate(job.graph, root / f"{job.stem}.html", style=job.style, steps=4)
+            return
+        for fmt in FIGURE_FORMATS:
+            api.render(job.graph, root / f"{job.stem}.{fmt}", view=job.view, focus=job.focus, style=job.style)
+    except LstmvizError as err:
+        raise err.located(job.path) from None
+    except Exception as err:  # a bug of ours, reported against the entry that found it
+        what = f"{job.view} view" + (f" ({job.focus})" if job.focus else "")
+        raise LstmvizError(
+            f"drawing the {what} in the {job.style} style failed: {type(err).__name__}: {err}",
+            file=job.path,
+            fix="please report this with the entry attached",
+        ) from err
+
+
+def _draw(jobs: list[Job], root: Path, workers: int | None, progress: Callable[[int, int], None] | None) -> None:
+    total = len(jobs)
+    tell = progress or (lambda done, total: None)
+    tell(0, total)
+    workers = min(workers or os.cpu_count() or 1, max(total, 1))
+    if workers <= 1:
+        for done, job in enumerate(jobs, 1):
+            draw_job(job, root)
+            tell(done, total)
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [pool.submit(draw_job, job, root) for job in jobs]
+        try:
+            for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
+                future.result()
+                tell(done, total)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _code_fingerprint() -> str:
+    """A hash of the code and style sheets that draw figures: a new lstmviz redraws everything."""
+    import lstmviz.styles
+
+    here = Path(api.__file__).parent
+    files = sorted(
+        p
+        for p in here.rglob("*")
+        if p.suffix in (".py", ".toml") and "gallery" not in p.parts[-2:] and p.name != "cli.py"
+    )
+    files += sorted(Path(next(iter(lstmviz.styles.__path__))).glob("*.toml"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(path.parents[1])).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _check_output(output: Path) -> None:
+    if output.exists() and not output.is_dir():
+        raise SpecError("is a file, not a folder", name=str(output), fix="give a folder for the site")
+    if output.is_dir() and any(output.iterdir()) and not (output / MANIFEST).is_file():
+        raise SpecError(
+            "is not empty and holds no earlier gallery build", name=str(output), fix="give a new or empty folder"
+        )
+    if not output.parent.is_dir():
+        raise SpecError("no such directory", name=str(output.parent), fix="create it first, or build elsewhere")
+
+
+def _read_manifest(output: Path) -> dict[str, str]:
+    try:
+        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    ok = isinstance(data, dict) and data.get("version") == _MANIFEST_VERSION and isinstance(data.get("files"), dict)
+    return data["files"] if ok else {}
+
+
+def _write_manifest(root: Path, files: dict[str, str]) -> None:
+    text = json.dumps({"version": _MANIFEST_VERSION, "files": dict(sorted(files.items()))}, indent=1)
+    (root / MANIFEST).write_text(text + "\n", encoding="utf-8")
+
+
+def _link(src: Path, dst: Path) -> None:
+    """Keep a file from the last build: a hard link when the file system allows, else a copy."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _swap(staging: Path, output: Path) -> None:
+    """Put the finished site in place of the old one."""
+    old = output.parent / f".{output.name}.old-{os.getpid()}"
+    if output.exists():
+        os.replace(output, old)
+    os.replace(staging, output)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,289 @@
+"""The site's pages: the index of thumbnails and one page per entry, poured into the template
+that lives beside the entries (``gallery/template/``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import string
+from pathlib import Path
+
+from ..errors import SpecError
+from .build import STYLES, Job, jobs_for
+from .entries import Entry
+from .html import Html, el, text
+from .mathml import to_mathml
+
+_STYLE_NAMES = {"colah": "Colah style", "pipe": "Pipe-and-valve style"}
+_VIEW_TITLES = {"cell": "The cell", "chain": "Through time", "ordered": "In order of computation"}
+_NEEDED = ("layout.html", "site.css", "site.js")
+_ZOOM = 1.35  # figures are drawn at print size; a screen shows them a little larger (SVG stays sharp)
+
+
+@dataclasses.dataclass(frozen=True)
+class Template:
+    """The page shell (``layout.html``, a string.Template with $title, $description, $body) and the
+    files copied beside the pages (style sheet, script, icon)."""
+
+    folder: Path
+    layout: string.Template
+
+    @classmethod
+    def load(cls, folder: Path) -> Template:
+        for name in _NEEDED:
+            if not (folder / name).is_file():
+                raise SpecError("is missing from the site template", name=str(folder / name), fix="restore it")
+        return cls(folder, string.Template((folder / "layout.html").read_text(encoding="utf-8")))
+
+    def page(self, title: str, description: str, body: Html) -> str:
+        from .. import __version__
+
+        try:
+            return self.layout.substitute(
+                title=text(title), description=text(description), body=body, version=text(__version__)
+            )
+        except (KeyError, ValueError) as err:
+            raise SpecError(
+                f"has a placeholder it cannot fill ({err})",
+                name=str(self.folder / "layout.html"),
+                fix="use only $title, $description, $body and $version (write $$ for a dollar sign)",
+            ) from None
+
+
+def write_pages(entries: tuple[Entry, ...], template: Template, root: Path) -> None:
+    """Write the index, every entry's page and spec, and the template's files into ``root``."""
+    for path in sorted(template.folder.iterdir()):
+        if path.is_file() and path.name != "layout.html":
+            shutil.copyfile(path, root / path.name)
+    jobs = {entry.slug: jobs_for(entry) for entry in entries}
+    (root / "index.html").write_text(index_page(entries, jobs, template, root), encoding="utf-8")
+    for k, entry in enumerate(entries):
+        neighbours = (entries[k - 1] if k else None, entries[k + 1] if k + 1 < len(entries) else None)
+        page = entry_page(entry, jobs[entry.slug], template, root, neighbours)
+        (root / f"{entry.slug}.html").write_text(page, encoding="utf-8")
+        (root / entry.slug).mkdir(exist_ok=True)
+        (root / entry.slug / f"{entry.slug}.toml").write_text(entry.spec, encoding="utf-8")
+
+
+def index_page(entries: tuple[Entry, ...], jobs: dict[str, list[Job]], template: Template, root: Path) -> str:
+    cards = []
+    for entry in entries:
+        lead = [j for j in jobs[entry.slug] if j.view == entry.lead]
+        cards.append(
+            el(
+                "li",
+                {"class": "card"},
+                el(
+                    "a",
+                    {"href": f"{entry.slug}.html"},
+                    el("h2", None, entry.title),
+                    el("div", {"class": "thumbs"}, [_img(job, root, entry, thumb=True) for job in lead]),
+                    el("p", None, entry.graph.description),
+                ),
+            )
+        )
+    body = el(
+        "main",
+        {"class": "index"},
+        el("h1", None, "Recurrent cells, drawn from their specs"),
+        el(
+            "p",
+            {"class": "lede"},
+            "Every diagram here is drawn by lstmviz from one description of the cell, in the style of "
+            "Understanding LSTM Networks and as pipes and valves. Open a cell for its equations, its "
+            "walk-through, its animation on real numbers and the spec to start your own from.",
+        ),
+        el("ul", {"class": "cards"}, cards),
+    )
+    return template.page("lstmviz gallery", "Recurrent cells drawn from their specs", body)
+
+
+def entry_page(
+    entry: Entry, jobs: list[Job], template: Template, root: Path, neighbours: tuple[Entry | None, Entry | None]
+) -> str:
+    graph = entry.graph
+    by_view = {v: [j for j in jobs if j.view == v] for v in ("cell", "chain", "ordered", "player")}
+    views = ["chain", "cell"] if entry.lead == "chain" else ["cell", "chain"]
+    steps = [j.focus for j in jobs if j.view == "focus" and j.style == STYLES[0]]
+    sections = [
+        _section(
+            "equations", "Equations", el("div", {"class": "equations"}, [Html(to_mathml(eq)) for eq in graph.latex])
+        ),
+        *(_section(v, _VIEW_TITLES[v], _figure(by_view[v], root, entry)) for v in views),
+        _section(
+            "steps",
+            "Step by step",
+            el(
+                "div",
+                {"class": "steps"},
+                [
+                    el(
+                        "div",
+                        {"class": "step"},
+                        el("h3", None, f"{k}. {name.capitalize()}"),
+                        _figure([j for j in jobs if j.view == "focus" and j.focus == name], root, entry),
+                    )
+                    for k, name in enumerate(steps, 1)
+                ],
+            ),
+        ),
+        _section(
+            "ordered",
+            _VIEW_TITLES["ordered"],
+            [
+                el(
+                    "p",
+                    None,
+                    "Values that exist before the step are dashed, the ones it computes solid; each layer "
+                    "and op is numbered by the round it can run in.",
+                ),
+                _figure(by_view["ordered"], root, entry),
+            ],
+        ),
+        _section("animation", "On real numbers", _players(by_view["player"], entry)),
+        _section("spec", "The spec", _spec(entry)),
+    ]
+    toc = el("nav", {"class": "toc", "aria-label": "On this page"}, [
+        el("a", {"href": f"#{s_id}"}, title)
+        for s_id, title in [("equations", "Equations")] + [(v, _VIEW_TITLES[v]) for v in views]
+        + [("steps", "Step by step"), ("ordered", "In order"), ("animation", "Animation"), ("spec", "Spec")]
+    ])  # fmt: skip
+    reference = el(
+        "p",
+        {"class": "reference"},
+        el("span", {"class": "label"}, "Reference: "),
+        graph.reference,
+        [" ", el("a", {"href": entry.paper, "rel": "noopener"}, "Read the paper")] if entry.paper else None,
+    )
+    body = el(
+        "main",
+        {"class": "entry"},
+        el("h1", None, entry.title),
+        el("p", {"class": "lede"}, graph.description),
+        el("div", {"class": "caption"}, [el("p", None, p) for p in entry.caption]),
+        reference if graph.reference else None,
+        _style_switch(),
+        toc,
+        sections,
+        _pager(neighbours),
+    )
+    return template.page(f"{entry.title} · lstmviz gallery", graph.description, body)
+
+
+def _section(section_id: str, title: str, *content: object) -> Html:
+    return el("section", {"id": section_id}, el("h2", None, title), content)
+
+
+def _style_switch() -> Html:
+    options = [
+        el(
+            "label",
+            None,
+            el("input", {"type": "radio", "name": "style", "id": f"style-{s}", "value": s, "checked": s == STYLES[0]}),
+            " ",
+            _STYLE_NAMES[s],
+        )
+        for s in STYLES
+    ]
+    return el("fieldset", {"class": "style-switch"}, el("legend", None, "Draw in"), options)
+
+
+def _figure(jobs: list[Job], root: Path, entry: Entry) -> Html:
+    downloads = [
+        el(
+            "span",
+            {"class": f"downloads style-{job.style}"},
+            "Download ",
+            [el("a", {"href": f"{job.stem}.{fmt}", "download": True}, fmt.upper()) for fmt in ("svg", "png", "pdf")],
+        )
+        for job in jobs
+    ]
+    return el(
+        "figure", {"class": "diagram"}, [_img(job, root, entry) for job in jobs], el("figcaption", None, downloads)
+    )
+
+
+def _img(job: Job, root: Path, entry: Entry, thumb: bool = False) -> Html:
+    width, height = _size(root / f"{job.stem}.svg")
+    view = f"{job.focus} step" if job.focus else f"{job.view} view"
+    return el(
+        "img",
+        {
+            "class": "thumb" if thumb else f"style-{job.style}",
+            "src": f"{job.stem}.svg",
+            "width": round(width * _ZOOM),
+            "height": round(height * _ZOOM),
+            "alt": f"{entry.title}: {view}, {_STYLE_NAMES[job.style].lower()}",
+        },
+    )
+
+
+def _size(svg: Path) -> tuple[float, float]:
+    """A drawn SVG's width and height, from its root element."""
+    head = svg.read_text(encoding="utf-8")[:600]
+    width = re.search(r'\swidth="([0-9.]+)', head)
+    height = re.search(r'\sheight="([0-9.]+)', head)
+    return (float(width.group(1)), float(height.group(1))) if width and height else (600.0, 400.0)
+
+
+def _players(jobs: list[Job], entry: Entry) -> Html:
+    return el(
+        "div",
+        {"class": "players"},
+        el(
+            "p",
+            None,
+            "The cell run on four steps of random input with random weights: each value appears as it is "
+            "computed (blue positive, red negative). Hover a cell of a vector for its number.",
+        ),
+        [
+            el(
+                "div",
+                {"class": f"player style-{job.style}"},
+                el(
+                    "iframe",
+                    {
+                        "src": f"{job.stem}.html",
+                        "title": f"{entry.title}: animation, {_STYLE_NAMES[job.style].lower()}",
+                    },
+                ),
+                el("p", None, el("a", {"href": f"{job.stem}.html"}, "Open the player on its own page")),
+            )
+            for job in jobs
+        ],
+    )
+
+
+def _spec(entry: Entry) -> list[Html]:
+    toml = f"{entry.slug}/{entry.slug}.toml"
+    return [
+        el(
+            "p",
+            None,
+            "Copy it into a file, change it, and check it with ",
+            el("code", None, f"lstmviz check {entry.slug}.toml"),
+            "; draw it with ",
+            el("code", None, f"lstmviz render {entry.slug}.toml -o {entry.slug}.svg"),
+            ".",
+        ),
+        el(
+            "div",
+            {"class": "spec-tools"},
+            el("button", {"type": "button", "class": "copy", "data-copy": "spec-source"}, "Copy"),
+            el("a", {"href": toml, "download": True}, "Download the spec"),
+            el("span", {"class": "copied", "role": "status", "aria-live": "polite"}),
+        ),
+        el("pre", {"class": "spec"}, el("code", {"id": "spec-source"}, entry.spec)),
+    ]
+
+
+def _pager(neighbours: tuple[Entry | None, Entry | None]) -> Html:
+    before, after = neighbours
+    return el(
+        "nav",
+        {"class": "pager", "aria-label": "More cells"},
+        el("a", {"href": f"{before.slug}.html", "rel": "prev"}, "← ", before.title) if before else el("span"),
+        el("a", {"href": "index.html"}, "All cells"),
+        el("a", {"href": f"{after.slug}.html", "rel": "next"}, after.title, " →") if after else el("span"),
+    )
