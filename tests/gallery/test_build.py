@@ -1,0 +1,189 @@
+"""Building the site: complete, incremental, parallel, and never half-written."""
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from lstmviz import LstmvizError, SpecError
+from lstmviz.gallery import build, load_entries, serve
+from lstmviz.gallery.build import MANIFEST, jobs_for
+
+GALLERY = Path(__file__).parents[2] / "gallery"
+
+
+def small_source(root: Path, *slugs: str) -> Path:
+    """A gallery of a few real entries and the real template."""
+    src = root / "src"
+    shutil.copytree(GALLERY / "template", src / "template")
+    for slug in slugs:
+        shutil.copy(GALLERY / f"{slug}.toml", src / f"{slug}.toml")
+    return src
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("gallery")
+    src = small_source(root, "rnn", "gru")
+    report = build(src, root / "site", workers=2)
+    return root, src, report
+
+
+def test_a_build_writes_every_page_figure_and_spec(built):
+    root, src, report = built
+    site = root / "site"
+    entries = load_entries(src)
+    assert report.entries == 2 and report.reused == 0
+    assert report.drawn == sum(len(jobs_for(e)) for e in entries)
+    for entry in entries:
+        page = (site / f"{entry.slug}.html").read_text()
+        for job in jobs_for(entry):
+            for name in job.files:
+                assert (site / name).stat().st_size > 0, name
+                assert f'"{name}"' in page, name  # shown, played or offered for download
+        assert (site / entry.slug / f"{entry.slug}.toml").read_text() == entry.spec
+    for name in ("index.html", "site.css", "site.js", "favicon.svg", MANIFEST):
+        assert (site / name).is_file()
+    assert sorted(p.name for p in root.iterdir()) == ["site", "src"]  # no staging folder left behind
+
+
+def test_every_local_link_in_the_pages_resolves(built):
+    site = built[0] / "site"
+    for page in site.glob("*.html"):
+        for target in re.findall(r'(?:href|src)="([^"#]+)"', page.read_text()):
+            if not target.startswith("https://"):
+                assert (site / target).is_file(), f"{page.name} links to missing {target}"
+
+
+def test_an_unchanged_gallery_draws_nothing(built):
+    root, src, _ = built
+    before = snapshot(root / "site")
+    report = build(src, root / "site", workers=2)
+    assert report.drawn == 0 and report.reused > 0
+    assert snapshot(root / "site") == before
+
+
+def test_a_new_caption_rewrites_the_page_and_draws_nothing(built):
+    root, src, _ = built
+    path = src / "gru.toml"
+    path.write_text(path.read_text().replace("The GRU merges", "The gated recurrent unit merges"))
+    report = build(src, root / "site", workers=2)
+    assert report.drawn == 0
+    assert "The gated recurrent unit merges" in (root / "site" / "gru.html").read_text()
+
+
+def test_a_changed_spec_redraws_that_entry_only(built):
+    root, src, _ = built
+    path = src / "rnn.toml"
+    before = snapshot(root / "site")
+    path.write_text(path.read_text().replace('label = "x_t"', 'label = "u_t"'))
+    report = build(src, root / "site", workers=2)
+    (rnn,) = [e for e in load_entries(src) if e.slug == "rnn"]
+    assert report.drawn == len(jobs_for(rnn))
+    after = snapshot(root / "site")
+    assert after["rnn/rnn-colah-cell.svg"] != before["rnn/rnn-colah-cell.svg"]
+    assert all(after[k] == v for k, v in before.items() if k.startswith("gru/") and not k.endswith(".toml"))
+
+
+def test_a_broken_entry_fails_naming_its_file_and_leaves_the_site_alone(built):
+    root, src, _ = built
+    before = snapshot(root / "site")
+    bad = src / "broken.toml"
+    bad.write_text((src / "rnn.toml").read_text().replace("h = tanh(linear(hx))", "h = tanh(linaer(hx))"))
+    try:
+        with pytest.raises(SpecError) as err:
+            build(src, root / "site", workers=2)
+        assert err.value.one_line().startswith(f"{bad}:")
+        assert snapshot(root / "site") == before
+        assert sorted(p.name for p in root.iterdir()) == ["site", "src"]
+    finally:
+        bad.unlink()
+
+
+def test_a_failure_after_drawing_leaves_no_half_written_site(tmp_path):
+    src = small_source(tmp_path, "rnn")
+    site = tmp_path / "site"
+    build(src, site, workers=1)
+    before = snapshot(site)
+    layout = src / "template" / "layout.html"
+    layout.write_text(layout.read_text().replace("$body", "$body $oops"))
+    (src / "rnn.toml").write_text((src / "rnn.toml").read_text().replace('label = "x_t"', 'label = "u_t"'))
+    with pytest.raises(SpecError, match=r"layout\.html.*placeholder"):
+        build(src, site, workers=1)  # every figure is drawn again, then the pages fail
+    assert snapshot(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "src"]
+
+
+def test_it_will_not_build_over_a_folder_that_is_not_a_site(tmp_path):
+    src = small_source(tmp_path, "rnn")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "thesis.tex").write_text("precious")
+    with pytest.raises(SpecError, match="not empty"):
+        build(src, tmp_path / "docs")
+    assert (tmp_path / "docs" / "thesis.tex").read_text() == "precious"
+
+
+def test_every_text_from_an_entry_is_escaped(tmp_path):
+    src = small_source(tmp_path)
+    (src / "evil.toml").write_text(
+        '[gallery]\ncaption = "Caption <script>alert(1)</script> & more"\npaper = "https://x.org/?a=1&b=<2>"\n'
+        '[cell]\nname = "evil"\ntitle = "<img src=x onerror=alert(1)>"\n'
+        'description = "\\" onmouseover=\\"alert(1)"\n'
+        "equations = '''\nh = tanh(linear(h_prev, x))\n'''\n"
+        '[states]\nh = { size = "hidden", label = "<b>h</b>" }\n'
+    )
+    with pytest.raises(SpecError, match="paper"):  # a link is checked, not escaped into something else
+        build(src, tmp_path / "site", workers=1)
+    text = (src / "evil.toml").read_text().replace("&b=<2>", "&b=2")
+    (src / "evil.toml").write_text(text)
+    build(src, tmp_path / "site", workers=1)
+    for page in ("evil.html", "index.html"):
+        html = (tmp_path / "site" / page).read_text()
+        assert "<script>alert" not in html and "<img src=x" not in html and '" onmouseover' not in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "Caption &lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in (tmp_path / "site" / "evil.html").read_text()
+    assert "<b>h</b>" not in (tmp_path / "site" / "evil" / "evil-colah-cell.svg").read_text()
+
+
+def test_the_command_builds_and_reports_bad_input_in_one_line(tmp_path):
+    src = small_source(tmp_path, "rnn")
+    cmd = [sys.executable, "-m", "lstmviz.cli", "gallery", "build", "--source", str(src), "-o", str(tmp_path / "site")]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(f"built {tmp_path / 'site'}/index.html: 1 entries")
+    (src / "rnn.toml").write_text("[gallery\n")
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.count("\n") == 1 and f"{src / 'rnn.toml'}:1:" in out.stderr
+
+
+def test_serve_previews_the_site_on_localhost(built):
+    site = built[0] / "site"
+    address = []
+    ready = threading.Event()
+    thread = threading.Thread(
+        target=serve, args=(site,), kwargs={"port": 0, "ready": lambda url: (address.append(url), ready.set())}
+    )
+    thread.daemon = True
+    thread.start()
+    assert ready.wait(10)
+    with urllib.request.urlopen(address[0] + "index.html", timeout=10) as response:
+        assert response.status == 200 and b"lstmviz gallery" in response.read()
+    with urllib.request.urlopen(address[0] + "rnn/rnn.toml", timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("text/plain")
+    with pytest.raises(LstmvizError, match="holds no built site"):
+        serve(built[1])
