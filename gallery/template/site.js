@@ -24,6 +24,13 @@
     if (frame.contentWindow) frame.contentWindow.postMessage({lstmvizMeasure: true}, "*");
   });
 
+  // A chain wider than the screen scrolls sideways; start with its middle step, the one drawn in detail.
+  const centre = () => document.querySelectorAll("figure.wide .frame").forEach(frame => {
+    frame.scrollLeft = (frame.scrollWidth - frame.clientWidth) / 2;
+  });
+  window.addEventListener("load", centre);
+  document.querySelectorAll('input[name="style"]').forEach(radio => radio.addEventListener("change", centre));
+
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
     const area = document.createElement("textarea");  // file:// pages without the clipboard API

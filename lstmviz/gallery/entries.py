@@ -29,7 +29,7 @@ class Entry:
     graph: CellGraph
     caption: tuple[str, ...]  #: paragraphs
     order: int = 100
-    lead: str = "cell"  #: the view the index and the page open with
+    lead: str = "cell"  #: the view the page opens with
     paper: str = ""  #: a link to the paper (http or https)
 
     @property

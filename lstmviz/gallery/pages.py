@@ -18,6 +18,7 @@ from .mathml import to_mathml
 _STYLE_NAMES = {"colah": "Colah style", "pipe": "Pipe-and-valve style"}
 _VIEW_TITLES = {"cell": "The cell", "chain": "Through time", "ordered": "In order of computation"}
 _NEEDED = ("layout.html", "site.css", "site.js")
+_WIDE = 600  # px: a figure wider than this (a chain, a stacked cell) keeps 60% of its size and scrolls
 _ZOOM = 1.35  # figures are drawn at print size; a screen shows them a little larger (SVG stays sharp)
 
 
@@ -69,7 +70,7 @@ def write_pages(entries: tuple[Entry, ...], template: Template, root: Path) -> N
 def index_page(entries: tuple[Entry, ...], jobs: dict[str, list[Job]], template: Template, root: Path) -> str:
     cards = []
     for entry in entries:
-        lead = [j for j in jobs[entry.slug] if j.view == entry.lead]
+        lead = [j for j in jobs[entry.slug] if j.view == "cell"]  # a chain is too wide to read as a thumbnail
         cards.append(
             el(
                 "li",
@@ -199,9 +200,9 @@ def _figure(jobs: list[Job], root: Path, entry: Entry) -> Html:
         )
         for job in jobs
     ]
-    return el(
-        "figure", {"class": "diagram"}, [_img(job, root, entry) for job in jobs], el("figcaption", None, downloads)
-    )
+    wide = _size(root / f"{jobs[0].stem}.svg")[0] > _WIDE  # such a figure scrolls sideways on a phone, not shrinks
+    images = el("div", {"class": "frame"}, [_img(job, root, entry) for job in jobs])
+    return el("figure", {"class": "diagram wide" if wide else "diagram"}, images, el("figcaption", None, downloads))
 
 
 def _img(job: Job, root: Path, entry: Entry, thumb: bool = False) -> Html:
@@ -215,6 +216,7 @@ def _img(job: Job, root: Path, entry: Entry, thumb: bool = False) -> Html:
             "width": round(width * _ZOOM),
             "height": round(height * _ZOOM),
             "alt": f"{entry.title}: {view}, {_STYLE_NAMES[job.style].lower()}",
+            "style": f"--natural: {width:.0f}px",  # how small a wide figure may get before it scrolls
         },
     )
 

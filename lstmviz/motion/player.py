@@ -80,7 +80,8 @@ document.addEventListener("keydown", e => {
 (function tick() { if (playing) show(); requestAnimationFrame(tick); })();
 show();
 if (window.parent !== window) {  // inside a page (the gallery): tell it how tall the player is
-  const tell = () => window.parent.postMessage({lstmvizPlayerHeight: document.body.getBoundingClientRect().height}, "*");
+  const height = () => document.body.getBoundingClientRect().height;
+  const tell = () => window.parent.postMessage({lstmvizPlayerHeight: height()}, "*");
   window.addEventListener("load", tell);
   window.addEventListener("resize", tell);
   window.addEventListener("message", e => { if (e.data && e.data.lstmvizMeasure) tell(); });

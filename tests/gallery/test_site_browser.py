@@ -1,0 +1,199 @@
+"""The built gallery in Debian's headless Chromium (driven by Playwright, no browser download):
+from the file system and from ``gallery serve``, at desktop and phone widths."""
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lstmviz.gallery import build, load_entries, serve
+from lstmviz.gallery.build import jobs_for
+from tests.support import CHROMIUM, CHROMIUM_FLAGS
+
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"), reason="Debian's chromium is not installed here; CI installs it"
+)
+
+GALLERY = Path(__file__).parents[2] / "gallery"
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+WIDTHS = {"desktop": 1280, "phone": 390}
+PAGES = ["index.html"] + [f"{e.slug}.html" for e in load_entries(GALLERY)]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site") / "site"
+    build(GALLERY, out, workers=os.cpu_count())
+    return out
+
+
+@pytest.fixture(scope="module")
+def http(site):
+    address, ready = [], threading.Event()
+    thread = threading.Thread(
+        target=serve, args=(site,), kwargs={"port": 0, "ready": lambda url: (address.append(url), ready.set())}
+    )
+    thread.daemon = True
+    thread.start()
+    assert ready.wait(10)
+    return address[0]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url, width=1280, **context):
+    """A page at ``url`` that records every problem: console errors and warnings, script errors,
+    failed or refused requests, and any request that would leave the machine."""
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, **context)
+    page = ctx.new_page()
+    problems = []
+    loud = ("error", "warning")
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in loud else None)
+    page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+
+    def local_only(route):
+        if route.request.url.startswith(("file://", "http://127.0.0.1", "data:")):
+            route.continue_()
+        else:
+            problems.append(f"left the machine: {route.request.url}")
+            route.abort()
+
+    page.route("**/*", local_only)
+    page.goto(url)
+    page.wait_for_load_state("load")
+    page.problems = problems
+    return page
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_loads_cleanly_from_disk_and_from_serve(site, http, browser, name):
+    for url in ((site / name).as_uri(), http + name):
+        page = open_page(browser, url)
+        broken = page.evaluate("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
+        assert broken == [], url
+        players = [f for f in page.frames if f != page.main_frame]
+        if name != "index.html":
+            assert len(players) == 2 and all(f.locator("svg g.node").count() > 5 for f in players), url
+            widths = page.evaluate("[...document.querySelectorAll('math')].map(m => m.getBoundingClientRect().width)")
+            assert widths and min(widths) > 40, "the equations are typeset"
+        page.wait_for_timeout(200)
+        assert page.problems == [], url
+        page.context.close()
+
+
+def test_every_link_image_and_download_resolves(site, http, browser):
+    page = open_page(browser, http + "index.html")
+    seen = set()
+    for name in PAGES:
+        page.goto(http + name)
+        targets = page.evaluate(
+            """[...document.querySelectorAll('a[href], img[src], iframe[src], link[href], script[src]')]
+               .map(e => e.href || e.src)"""
+        )
+        for target in targets:
+            target = target.split("#")[0]
+            if target in seen:
+                continue
+            seen.add(target)
+            if target.startswith("https://"):  # a paper: not fetched on a closed network, but a real address
+                continue
+            assert target.startswith(http), f"{name} links off the site: {target}"
+            response = page.request.get(target)
+            assert response.status == 200, f"{name}: {target}"
+            assert len(response.body()) > 0
+    downloads = {t.removeprefix(http) for t in seen if t.endswith((".svg", ".png", ".pdf", ".toml"))}
+    expected = {f for e in load_entries(GALLERY) for j in jobs_for(e) if j.view != "player" for f in j.files}
+    assert expected <= downloads  # every figure of every entry, in every format
+    page.context.close()
+
+
+def test_the_player_steps_inside_an_entry_page(site, browser):
+    page = open_page(browser, (site / "lstm.html").as_uri())
+    page.locator("#animation").scroll_into_view_if_needed()
+    player = next(f for f in page.frames if f.url.endswith("lstm-colah-player.html"))
+    player.click("#play")  # pause
+    player.click("#next")
+    first = player.inner_text("#at")
+    player.click("#next")
+    assert player.inner_text("#at") != first
+    assert player.get_attribute("body", "data-playing") == "false"
+    height = page.evaluate("document.querySelector('.player.style-colah iframe').getBoundingClientRect().height")
+    inner = player.evaluate("document.body.getBoundingClientRect().height")
+    assert abs(height - inner) < 8, "the frame takes the player's height"
+    assert page.problems == []
+    page.context.close()
+
+
+def test_the_style_switch_shows_one_style_and_is_remembered(http, browser):
+    page = open_page(browser, http + "gru.html")
+    assert page.locator("img.style-colah").first.is_visible()
+    assert not page.locator("img.style-pipe").first.is_visible()
+    page.click("label:has(#style-pipe)")
+    assert page.locator("img.style-pipe").first.is_visible()
+    assert not page.locator("img.style-colah").first.is_visible()
+    page.goto(http + "lstm.html")
+    assert page.locator("img.style-pipe").first.is_visible()
+    assert page.problems == []
+    page.context.close()
+
+
+def test_the_copy_button_copies_the_spec(site, http, browser):
+    page = open_page(browser, http + "mgu.html", permissions=["clipboard-read", "clipboard-write"])
+    page.click("button.copy")
+    page.wait_for_function("document.querySelector('.copied').textContent.length > 0")
+    assert page.inner_text(".copied") == "Copied."
+    assert page.evaluate("navigator.clipboard.readText()") == (site / "mgu" / "mgu.toml").read_text()
+    page.context.close()
+    page = open_page(browser, (site / "mgu.html").as_uri())  # from disk, where a fallback copies
+    page.click("button.copy")
+    page.wait_for_function("document.querySelector('.copied').textContent.length > 0")
+    assert page.inner_text(".copied") == "Copied."
+    assert page.problems == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_nothing_is_wider_than_a_phone(site, browser, name):
+    page = open_page(browser, (site / name).as_uri(), width=WIDTHS["phone"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS["phone"], name
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["index.html", "lstm.html", "lstm-stacked.html"])
+def test_screenshots_match_the_reviewed_ones(site, browser, tmp_path, name, width):
+    """Compared with a tolerance (fonts anti-alias a little differently from machine to machine).
+    On a difference the new screenshot is kept for review; LSTMVIZ_NEW_SCREENSHOTS=1 replaces the
+    reviewed ones, after you have looked at them."""
+    from PIL import Image
+
+    page = open_page(browser, (site / name).as_uri(), width=WIDTHS[width])
+    shot = tmp_path / f"{Path(name).stem}-{width}.png"
+    page.screenshot(path=shot, full_page=True, animations="disabled", mask=[page.locator("iframe")])
+    page.context.close()
+    reviewed = SCREENSHOTS / shot.name
+    if os.environ.get("LSTMVIZ_NEW_SCREENSHOTS"):
+        SCREENSHOTS.mkdir(exist_ok=True)
+        reviewed.write_bytes(shot.read_bytes())
+    assert reviewed.exists(), f"no reviewed screenshot {reviewed}; look at {shot}"
+    new, old = Image.open(shot).convert("L"), Image.open(reviewed).convert("L")
+    assert new.width == old.width and abs(new.height - old.height) <= 0.02 * old.height, (
+        f"{shot} is {new.size}, the reviewed one {old.size}"
+    )
+    height = min(new.height, old.height)
+    size = (new.width // 4, height // 4)  # compare at a quarter size: layout, not anti-aliasing
+    a = np.asarray(new.crop((0, 0, new.width, height)).resize(size, Image.BOX), dtype=float)
+    b = np.asarray(old.crop((0, 0, old.width, height)).resize(size, Image.BOX), dtype=float)
+    differing = float(np.mean(np.abs(a - b) > 40))
+    assert differing < 0.01, f"{differing:.2%} of {shot} differs from {reviewed}"
