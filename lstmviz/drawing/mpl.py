@@ -6,6 +6,7 @@ here, and only when this backend is used.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -183,16 +184,21 @@ def _line(line: Line) -> tuple[list[tuple[float, float]], list[int], list[tuple[
 
 def _mathtext(text: Text) -> str:
     """A math label as matplotlib mathtext (as written, when mathtext can read it); other text as is."""
-    if text.source and any(c in text.source for c in "_^\\"):
-        from matplotlib.mathtext import MathTextParser
-
-        candidate = f"${text.source}$"
-        try:
-            MathTextParser("path").parse(candidate)
-            return candidate
-        except ValueError:
-            pass
+    if text.source and any(c in text.source for c in "_^\\") and _readable(f"${text.source}$"):
+        return f"${text.source}$"
     return "".join(r.text for r in text.runs).replace("$", r"\$")
+
+
+@functools.lru_cache(maxsize=1024)
+def _readable(mathtext: str) -> bool:
+    """Whether matplotlib's mathtext reads ``mathtext`` (asked once per label: parsing is slow)."""
+    from matplotlib.mathtext import MathTextParser
+
+    try:
+        MathTextParser("path").parse(mathtext)
+    except ValueError:
+        return False
+    return True
 
 
 _LATEX = {"σ": r"$\sigma$", "×": r"$\times$", "−": "$-$", "⊙": r"$\odot$", "·": r"$\cdot$"}
