@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 
 
@@ -29,6 +30,11 @@ class LstmvizError(ValueError):
         self.file = str(file) if file is not None else None
         self.line = line
         super().__init__(self.one_line())
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        """Pickle every part (errors cross from the gallery's worker processes whole)."""
+        rebuild = functools.partial(type(self), name=self.name, fix=self.fix, file=self.file, line=self.line)
+        return rebuild, (self.message,)
 
     def one_line(self) -> str:
         """The error as a single line, for a terminal or a log."""
