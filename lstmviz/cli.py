@@ -332,20 +332,23 @@ def gallery() -> None:
     """Build the gallery website from gallery/, or preview it."""
 
 
+def _folder_option(*names: str, default: str, help: str) -> Callable[[F], F]:  # noqa: A002 - click's name
+    """An option naming a folder, with its default shown in --help."""
+    return click.option(
+        *names, type=click.Path(file_okay=False, path_type=Path), default=Path(default), show_default=True, help=help
+    )
+
+
 @gallery.command("build")
-@click.option(
+@_folder_option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("site"),
-    show_default=True,
+    default="site",
     help="The folder to build into (replaced whole, and only when the build succeeds).",
 )
-@click.option(
+@_folder_option(
     "--source",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("gallery"),
-    show_default=True,
+    default="gallery",
     help="The folder of entries (one spec with a [gallery] table each) and the site template.",
 )
 @click.option(
@@ -367,15 +370,7 @@ def gallery_build(output: Path, source: Path, jobs: int | None) -> None:
 
 
 @gallery.command("serve")
-@click.option(
-    "-d",
-    "--dir",
-    "folder",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("site"),
-    show_default=True,
-    help="The built site to serve.",
-)
+@_folder_option("-d", "--dir", "folder", default="site", help="The built site to serve.")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
 @_one_line_errors
 def gallery_serve(folder: Path, port: int) -> None:
