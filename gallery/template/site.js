@@ -25,7 +25,7 @@
   });
 
   // A chain wider than the screen scrolls sideways; start with its middle step, the one drawn in detail.
-  const centre = () => document.querySelectorAll("figure.wide .frame").forEach(frame => {
+  const centre = () => document.querySelectorAll("figure.chain.wide .frame").forEach(frame => {
     frame.scrollLeft = (frame.scrollWidth - frame.clientWidth) / 2;
   });
   window.addEventListener("load", centre);

@@ -202,7 +202,8 @@ def _figure(jobs: list[Job], root: Path, entry: Entry) -> Html:
     ]
     wide = _size(root / f"{jobs[0].stem}.svg")[0] > _WIDE  # such a figure scrolls sideways on a phone, not shrinks
     images = el("div", {"class": "frame"}, [_img(job, root, entry) for job in jobs])
-    return el("figure", {"class": "diagram wide" if wide else "diagram"}, images, el("figcaption", None, downloads))
+    kind = " ".join(["diagram", jobs[0].view] + (["wide"] if wide else []))
+    return el("figure", {"class": kind}, images, el("figcaption", None, downloads))
 
 
 def _img(job: Job, root: Path, entry: Entry, thumb: bool = False) -> Html:

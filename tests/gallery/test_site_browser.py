@@ -170,6 +170,18 @@ def test_nothing_is_wider_than_a_phone(site, browser, name):
     page.context.close()
 
 
+def test_a_wide_chain_scrolls_to_its_middle_step_on_a_phone(site, browser):
+    page = open_page(browser, (site / "lstm-stacked.html").as_uri(), width=WIDTHS["phone"])
+    scroll = page.evaluate(
+        """[...document.querySelectorAll('figure.wide .frame')].filter(f => f.offsetParent)
+           .map(f => [f.parentElement.className, f.scrollLeft, f.scrollWidth - f.clientWidth])"""
+    )
+    chains = [(left, room) for kind, left, room in scroll if "chain" in kind]
+    assert chains and all(room > 0 and abs(left - room / 2) <= 1 for left, room in chains)
+    assert all(left == 0 for kind, left, _ in scroll if "chain" not in kind)  # the rest start at their inputs
+    page.context.close()
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", ["index.html", "lstm.html", "lstm-stacked.html"])
 def test_screenshots_match_the_reviewed_ones(site, browser, tmp_path, name, width):
