@@ -9,7 +9,9 @@ import shutil
 import string
 from pathlib import Path
 
+from .. import api
 from ..errors import SpecError
+from ..spec.graph import CellGraph
 from .build import STYLES, Job, jobs_for
 from .entries import Entry
 from .html import Html, el, text
@@ -109,7 +111,9 @@ def entry_page(
     steps = [j.focus for j in jobs if j.view == "focus" and j.style == STYLES[0]]
     sections = [
         _section(
-            "equations", "Equations", el("div", {"class": "equations"}, [Html(to_mathml(eq)) for eq in graph.latex])
+            "equations",
+            "Equations",
+            el("div", {"class": "equations"}, [Html(to_mathml(eq)) for eq in _equations(graph)]),
         ),
         *(_section(v, _VIEW_TITLES[v], _figure(by_view[v], root, entry)) for v in views),
         _section(
@@ -170,6 +174,14 @@ def entry_page(
         _pager(neighbours),
     )
     return template.page(f"{entry.title} · lstmviz gallery", graph.description, body)
+
+
+def _equations(graph: CellGraph) -> list[str]:
+    """The cell's equations as its paper writes them (the spec's ``latex``), else as its walk-through
+    writes them from the graph."""
+    if graph.latex:
+        return list(graph.latex)
+    return list(dict.fromkeys(eq for eqs in api.steps_of(graph).values() for eq in eqs))
 
 
 def _section(section_id: str, title: str, *content: object) -> Html:

@@ -157,6 +157,8 @@ def test_every_text_from_an_entry_is_escaped(tmp_path):
         assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "Caption &lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in (tmp_path / "site" / "evil.html").read_text()
     assert "<b>h</b>" not in (tmp_path / "site" / "evil" / "evil-colah-cell.svg").read_text()
+    assert "&lt;b&gt;h&lt;/b&gt;" in (tmp_path / "site" / "evil" / "evil-colah-cell.svg").read_text()
+    assert "<math" in (tmp_path / "site" / "evil.html").read_text()  # no latex given: written from the graph
 
 
 def test_the_command_builds_and_reports_bad_input_in_one_line(tmp_path):
