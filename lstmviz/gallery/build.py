@@ -96,8 +96,8 @@ def build(
     code = _code_fingerprint()
     old = _read_manifest(output)
     jobs = [job for entry in entries for job in jobs_for(entry)]
+    _clear_leftovers(output)
     staging = output.parent / f".{output.name}.partial-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
     try:
         manifest: dict[str, str] = {}
         todo = []
@@ -210,6 +210,24 @@ def _link(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
+
+
+def _clear_leftovers(output: Path) -> None:
+    """Remove what a build that was killed outright left beside the output (its process is gone)."""
+    for path in output.parent.glob(f".{output.name}.*-*"):
+        kind, _, pid = path.name.removeprefix(f".{output.name}.").rpartition("-")
+        if kind in ("partial", "old") and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: is it there (PermissionError: there, but someone else's)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -189,3 +189,13 @@ def test_serve_previews_the_site_on_localhost(built):
         assert response.headers["Content-Type"].startswith("text/plain")
     with pytest.raises(LstmvizError, match="holds no built site"):
         serve(built[1])
+
+
+def test_what_a_killed_build_left_is_cleared_by_the_next(tmp_path):
+    src = small_source(tmp_path, "rnn")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    leftover = tmp_path / f".site.partial-{dead.stdout.strip()}"  # a process that has exited
+    (leftover / "rnn").mkdir(parents=True)
+    (leftover / "rnn" / "half.png").write_bytes(b"\x89PNG")
+    build(src, tmp_path / "site", workers=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "src"]
