@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 from .timeline import Timeline
 
@@ -18,14 +19,14 @@ _PAGE = """<!doctype html>
 <style>
   body { margin: 0; font-family: sans-serif; background: #fafafa; color: #222; }
   #stage { display: flex; justify-content: center; padding: 12px; }
-  #stage svg { max-width: 100%; height: auto; }
+  #stage svg { width: min(100%, calc(var(--natural, 600px) * 1.35)); height: auto; }
   #controls { display: flex; gap: 10px; align-items: center; justify-content: center; flex-wrap: wrap;
               padding: 8px 12px 16px; }
   button { font-size: 15px; padding: 4px 12px; }
   #scrub { width: min(420px, 60vw); }
 </style></head>
 <body>
-<div id="stage">@@SVG@@</div>
+<div id="stage" style="--natural: @@WIDTH@@px">@@SVG@@</div>
 <div id="controls">
   <button id="back" title="previous time step">&#9664; step</button>
   <button id="play" title="play or pause">Pause</button>
@@ -94,8 +95,12 @@ if (window.parent !== window) {  // inside a page (the gallery): tell it how tal
 def html_player(animated_svg: str, timeline: Timeline, title: str) -> str:
     """A page that plays ``animated_svg`` (made from ``timeline``) with controls."""
     svg = animated_svg.split("?>", 1)[-1]  # inline: no XML declaration
+    width = re.search(
+        r'<svg[^>]*?\swidth="([0-9.]+)', svg
+    )  # shown a little larger than print size, as the gallery does
     page = (
         _PAGE.replace("@@LAST@@", str(len(timeline.steps) - 1))
+        .replace("@@WIDTH@@", width.group(1) if width else "600")
         .replace("@@FIRST@@", str(timeline.steps[0]))
         .replace("@@STEPMS@@", f"{timeline.step_length * 1000:.1f}")
         .replace("@@STEPLIST@@", json.dumps(list(timeline.steps)))
