@@ -70,9 +70,10 @@ def write_pages(entries: tuple[Entry, ...], template: Template, root: Path) -> N
 
 
 def index_page(entries: tuple[Entry, ...], jobs: dict[str, list[Job]], template: Template, root: Path) -> str:
+    """The index: a card per entry with its cell in both styles (figures already drawn under ``root``)."""
     cards = []
     for entry in entries:
-        lead = [j for j in jobs[entry.slug] if j.view == "cell"]  # a chain is too wide to read as a thumbnail
+        cells = [j for j in jobs[entry.slug] if j.view == "cell"]  # a chain is too wide to read as a thumbnail
         cards.append(
             el(
                 "li",
@@ -81,7 +82,7 @@ def index_page(entries: tuple[Entry, ...], jobs: dict[str, list[Job]], template:
                     "a",
                     {"href": f"{entry.slug}.html"},
                     el("h2", None, entry.title),
-                    el("div", {"class": "thumbs"}, [_img(job, root, entry, thumb=True) for job in lead]),
+                    el("div", {"class": "thumbs"}, [_img(job, root, entry, thumb=True) for job in cells]),
                     el("p", None, entry.graph.description),
                 ),
             )
@@ -98,6 +99,17 @@ def index_page(entries: tuple[Entry, ...], jobs: dict[str, list[Job]], template:
             "walk-through, its animation on real numbers and the spec to start your own from.",
         ),
         el("ul", {"class": "cards"}, cards),
+        el(
+            "p",
+            {"class": "own"},
+            "Your own cell belongs here too: write its spec with a ",
+            el("code", None, "[gallery]"),
+            " table (a caption, a link to the paper) into ",
+            el("code", None, "gallery/"),
+            " and run ",
+            el("code", None, "lstmviz gallery build"),
+            ". No code to change.",
+        ),
     )
     return template.page("lstmviz gallery", "Recurrent cells drawn from their specs", body)
 
@@ -105,6 +117,8 @@ def index_page(entries: tuple[Entry, ...], jobs: dict[str, list[Job]], template:
 def entry_page(
     entry: Entry, jobs: list[Job], template: Template, root: Path, neighbours: tuple[Entry | None, Entry | None]
 ) -> str:
+    """An entry's page: its words, equations, every view in both styles, the players and the spec,
+    with links to the entries before and after it."""
     graph = entry.graph
     by_view = {v: [j for j in jobs if j.view == v] for v in ("cell", "chain", "ordered", "player")}
     views = ["chain", "cell"] if entry.lead == "chain" else ["cell", "chain"]
