@@ -8,9 +8,11 @@ are ``f.weight``, ``f.bias`` and ``f.diagonal.c``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -40,12 +42,23 @@ class LayerParams:
 Params = Mapping[str, LayerParams]
 
 
+def node_sizes(graph: CellGraph, dims: Mapping[str, int]) -> Mapping[str, int]:
+    """Every node's size under ``dims`` (cached: a run asks for them many times)."""
+    return _node_sizes(graph, tuple(sorted(dims.items())))
+
+
+@functools.lru_cache(maxsize=256)
+def _node_sizes(graph: CellGraph, dims: tuple[tuple[str, int], ...]) -> Mapping[str, int]:
+    known = dict(dims)
+    return MappingProxyType({n.id: sizes.resolve(n.size, known) for n in graph.nodes})
+
+
 def shapes(graph: CellGraph, dims: Mapping[str, int]) -> dict[str, dict[str, tuple[int, ...]]]:
     """Each layer's parameter shapes under ``dims``, keyed like the npz file."""
+    size = node_sizes(graph, dims)
     out = {}
     for layer in graph.of_kind("layer"):
-        m = sizes.resolve(layer.size, dims)
-        n = sizes.resolve(graph.node(layer.inputs[0]).size, dims)
+        m, n = size[layer.id], size[layer.inputs[0]]
         out[layer.id] = {"weight": (m, n), "bias": (m,), **{f"diagonal.{d}": (m,) for d in layer.diagonal}}
     return out
 

@@ -22,9 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from ..spec import sizes
 from .kernels import ACTIVATE, KERNELS, PRESCALE
-from .params import LayerParams
+from .params import LayerParams, node_sizes
 from .plan import Group, Plan
 
 Step = Callable[[int], object]
@@ -46,7 +45,7 @@ class Program:
     ) -> None:
         self.plan, self.graph, self.params = plan, plan.graph, params
         self.dtype, self.T, self.B, self.tracing = dtype, T, B, trace
-        self.size = {n.id: sizes.resolve(n.size, dims) for n in self.graph.nodes}
+        self.size = node_sizes(self.graph, dims)
         self.group_of = plan.group_of
         self.rows: dict[str, tuple[int, int]] = {}
         for group in plan.groups:

@@ -12,7 +12,7 @@ import numpy as np
 from ..errors import DataError
 from ..spec import sizes
 from ..spec.graph import CellGraph
-from .params import LayerParams, as_params, init_params
+from .params import LayerParams, as_params, init_params, node_sizes
 from .plan import Plan, compile
 from .program import Program
 
@@ -189,7 +189,7 @@ def _initial_state(
         )
     out = {}
     for name, (node_in, _) in graph.states.items():
-        shape = (B, sizes.resolve(node_in.size, dims))
+        shape = (B, node_sizes(graph, dims)[node_in.id])
         value = np.zeros(shape, dtype) if name not in given else np.array(given[name], dtype=dtype)
         if value.shape != shape:
             raise DataError(f"initial state has shape {value.shape}, expected {shape}", name=name)
