@@ -25,6 +25,12 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def _logistic(v: np.ndarray) -> np.ndarray:
+    """The sigmoid by its definition (not the executor's tanh form); exp(-v) may overflow to inf: 0."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-v))
+
+
 def reference_run(graph: CellGraph, x: dict[str, np.ndarray], params, state=None):
     """Evaluate a graph node by node, step by step, in float64: no fusion, no hoisting, no reuse.
 
@@ -38,7 +44,7 @@ def reference_run(graph: CellGraph, x: dict[str, np.ndarray], params, state=None
             dims[n.size] = np.shape(params[n.id].weight)[0]
     T, B = next(iter(x.values())).shape[:2]
     act = {
-        "sigmoid": lambda v: 1.0 / (1.0 + np.exp(-v)),
+        "sigmoid": _logistic,
         "tanh": np.tanh,
         "relu": lambda v: np.maximum(v, 0.0),
         "identity": lambda v: v,
