@@ -59,8 +59,10 @@ def load_entry(path: str | Path) -> Entry:
     def bad(message: str, key: str | None, fix: str) -> SpecError:
         return SpecError(message, name=key, fix=fix, file=path, line=line_of(source, key or "gallery"))
 
-    if not _SLUG.match(path.stem):
-        raise bad("is not a usable page name", None, "name the file in lower case letters, digits and hyphens")
+    if not _SLUG.match(path.stem) or path.stem == "index":
+        raise bad(
+            "is not a usable page name", None, "name the file in lower case letters, digits and hyphens (not index)"
+        )
     if not isinstance(table, dict):
         raise bad("has no [gallery] table", None, 'add [gallery] with caption = "..." (what the cell adds, and why)')
     for key in table:

@@ -97,6 +97,7 @@ def test_an_entry_needs_a_caption_a_title_and_a_page_name(tmp_path):
         "nocap.toml": ENTRY.format(extra="").replace('caption = "A caption long enough to be a sentence."', ""),
         "notitle.toml": ENTRY.format(extra="").replace('title = "T cell"\n', ""),
         "No Good.toml": ENTRY.format(extra=""),
+        "index.toml": ENTRY.format(extra=""),  # its page would be the site's index
         "nogallery.toml": ENTRY.format(extra="").split("\n", 2)[2],
     }
     for name, text in cases.items():
