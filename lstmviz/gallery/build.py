@@ -20,8 +20,10 @@ from ..spec.graph import CellGraph
 from ..spec.tomlfile import dump_spec
 from .entries import Entry, load_entries
 
-#: The gallery's two visual languages.
+#: The gallery's two visual languages, drawn in every view.
 STYLES = ("colah", "pipe")
+#: The other style sheets, for the cell alone: dark ones for slides, print for paper.
+MORE_STYLES = ("dark", "pipe-dark", "print")
 #: Formats every figure is offered in.
 FIGURE_FORMATS = ("svg", "png", "pdf")
 MANIFEST = ".lstmviz-gallery.json"
@@ -71,6 +73,8 @@ def jobs_for(entry: Entry) -> list[Job]:
         for k, name in enumerate(api.steps_of(entry.graph), 1):
             out.append(Job(entry.path, entry.graph, style, "focus", f"{stem}-step{k}-{name}", focus=name))
         out.append(Job(entry.path, entry.graph, style, "player", f"{stem}-player"))
+    for style in MORE_STYLES:
+        out.append(Job(entry.path, entry.graph, style, "cell", f"{entry.slug}/{entry.slug}-{style}-cell"))
     return out
 
 

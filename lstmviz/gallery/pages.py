@@ -12,12 +12,18 @@ from pathlib import Path
 from .. import api
 from ..errors import SpecError
 from ..spec.graph import CellGraph
-from .build import STYLES, Job, jobs_for
+from .build import MORE_STYLES, STYLES, Job, jobs_for
 from .entries import Entry
 from .html import Html, el, text
 from .mathml import to_mathml
 
-_STYLE_NAMES = {"colah": "Colah style", "pipe": "Pipe-and-valve style"}
+_STYLE_NAMES = {
+    "colah": "Colah style",
+    "pipe": "Pipe-and-valve style",
+    "dark": "Dark style, for slides",
+    "pipe-dark": "Pipes and valves, dark",
+    "print": "Print style, safe in greyscale",
+}
 _VIEW_TITLES = {"cell": "The cell", "chain": "Through time", "ordered": "In order of computation"}
 _NEEDED = ("layout.html", "site.css", "site.js")
 _WIDE = 600  # px: a figure wider than this (a chain, a stacked cell) keeps 60% of its size and scrolls
@@ -120,7 +126,10 @@ def entry_page(
     """An entry's page: its words, equations, every view in both styles, the players and the spec,
     with links to the entries before and after it."""
     graph = entry.graph
-    by_view = {v: [j for j in jobs if j.view == v] for v in ("cell", "chain", "ordered", "player")}
+    by_view = {
+        v: [j for j in jobs if j.view == v and j.style in STYLES] for v in ("cell", "chain", "ordered", "player")
+    }
+    more = {j.style: j for j in jobs if j.style in MORE_STYLES}
     views = ["chain", "cell"] if entry.lead == "chain" else ["cell", "chain"]
     steps = [j.focus for j in jobs if j.view == "focus" and j.style == STYLES[0]]
     sections = [
@@ -160,13 +169,32 @@ def entry_page(
                 _figure(by_view["ordered"], root, entry),
             ],
         ),
+        _section(
+            "styles",
+            "Every style sheet",
+            el("p", None, "The cell in lstmviz's other style sheets (", el("code", None, "--style NAME"), ")."),
+            el(
+                "div",
+                {"class": "styles"},
+                [
+                    el(
+                        "div",
+                        {"class": "sheet"},
+                        el("h3", None, _STYLE_NAMES[s], " ", el("code", None, s)),
+                        _figure([more[s]], root, entry),
+                    )
+                    for s in MORE_STYLES
+                ],
+            ),
+        ),
         _section("animation", "On real numbers", _players(by_view["player"], entry)),
         _section("spec", "The spec", _spec(entry)),
     ]
     toc = el("nav", {"class": "toc", "aria-label": "On this page"}, [
         el("a", {"href": f"#{s_id}"}, title)
         for s_id, title in [("equations", "Equations")] + [(v, _VIEW_TITLES[v]) for v in views]
-        + [("steps", "Step by step"), ("ordered", "In order"), ("animation", "Animation"), ("spec", "Spec")]
+        + [("steps", "Step by step"), ("ordered", "In order"), ("styles", "Every style"), ("animation", "Animation"),
+           ("spec", "Spec")]
     ])  # fmt: skip
     reference = el(
         "p",
