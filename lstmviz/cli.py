@@ -372,12 +372,28 @@ def gallery_build(output: Path, source: Path, jobs: int | None) -> None:
 @gallery.command("serve")
 @_folder_option("-d", "--dir", "folder", default="site", help="The built site to serve.")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
+@click.option("--watch", is_flag=True, help="Build first, then rebuild whenever a file in --source changes.")
+@_folder_option("--source", default="gallery", help="With --watch: the gallery's entries and template.")
 @_one_line_errors
-def gallery_serve(folder: Path, port: int) -> None:
+def gallery_serve(folder: Path, port: int, watch: bool, source: Path) -> None:
     """Serve a built site on localhost for a preview (Ctrl-C stops it)."""
-    from .gallery import serve
+    import threading
 
-    serve(folder, port=port, ready=lambda url: click.echo(f"serving {folder} at {url} (Ctrl-C to stop)"))
+    from .gallery import build, serve
+
+    stop = threading.Event()
+    if watch:
+        from .gallery.watch import watch as rebuild_on_change
+
+        with _progress("drawing") as advance:
+            build(source, folder, progress=advance)
+        args = (source, folder)
+        kwargs = {"stop": stop, "report": lambda line: click.echo(f"lstmviz: {line}", err=True)}
+        threading.Thread(target=rebuild_on_change, args=args, kwargs=kwargs, daemon=True).start()
+    try:
+        serve(folder, port=port, ready=lambda url: click.echo(f"serving {folder} at {url} (Ctrl-C to stop)"))
+    finally:
+        stop.set()
 
 
 @contextlib.contextmanager

@@ -199,3 +199,37 @@ def test_what_a_killed_build_left_is_cleared_by_the_next(tmp_path):
     (leftover / "rnn" / "half.png").write_bytes(b"\x89PNG")
     build(src, tmp_path / "site", workers=1)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "src"]
+
+
+def test_serve_watch_rebuilds_on_a_change_and_keeps_the_site_on_an_error(tmp_path):
+    import signal
+    import time
+
+    src = small_source(tmp_path, "rnn")
+    site = tmp_path / "site"
+    cmd = [sys.executable, "-m", "lstmviz.cli", "gallery", "serve", "--watch", "--source", str(src), "-d", str(site)]
+    server = subprocess.Popen(cmd + ["--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()  # after the first build
+        assert line.startswith(f"serving {site} at http://127.0.0.1:"), line + server.stderr.read()
+        url = line.split(" at ")[1].split()[0] + "rnn.html"
+
+        def page() -> str:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.read().decode()
+
+        assert "The simplest loop" in page()
+        path = src / "rnn.toml"
+        path.write_text(path.read_text().replace("The simplest loop", "The plainest loop"))
+        deadline = time.monotonic() + 60
+        while "The plainest loop" not in page() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "The plainest loop" in page()
+        assert server.stderr.readline().startswith("lstmviz: rebuilt: 0 figures drawn")
+        path.write_text(path.read_text().replace("h = tanh(linear(hx))", "h = tanh(linaer(hx))"))
+        error = server.stderr.readline()
+        assert error.startswith(f"lstmviz: error: {path}:") and "the site is unchanged" in error
+        assert "The plainest loop" in page()
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=20)
