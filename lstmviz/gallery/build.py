@@ -10,6 +10,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -103,6 +104,7 @@ def build(
     _clear_leftovers(output)
     staging = output.parent / f".{output.name}.partial-{os.getpid()}"
     try:
+        staging.mkdir()
         manifest: dict[str, str] = {}
         todo = []
         for job in jobs:
@@ -152,7 +154,7 @@ def _draw(jobs: list[Job], root: Path, workers: int | None, progress: Callable[[
             draw_job(job, root)
             tell(done, total)
         return
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    context = multiprocessing.get_context(_start_method())
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [pool.submit(draw_job, job, root) for job in jobs]
         try:
@@ -163,6 +165,16 @@ def _draw(jobs: list[Job], root: Path, workers: int | None, progress: Callable[[
             for future in futures:
                 future.cancel()
             raise
+
+
+def _start_method() -> str | None:
+    """Fork when this process has one thread (workers start at once, lstmviz already imported);
+    otherwise (``gallery serve --watch`` builds beside the server's thread) a fork could copy a
+    lock another thread holds, so workers start from a fresh server process."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else None
 
 
 def _code_fingerprint() -> str:

@@ -226,6 +226,10 @@ def test_serve_watch_rebuilds_on_a_change_and_keeps_the_site_on_an_error(tmp_pat
             time.sleep(0.2)
         assert "The plainest loop" in page()
         assert server.stderr.readline().startswith("lstmviz: rebuilt: 0 figures drawn")
+        path.write_text(path.read_text().replace('label = "x_t"', 'label = "u_t"'))  # redrawn beside a thread
+        rebuilt = server.stderr.readline()
+        assert rebuilt.startswith("lstmviz: rebuilt: ") and " 0 figures drawn" not in rebuilt, rebuilt
+        assert ">u</tspan>" in (site / "rnn" / "rnn-colah-cell.svg").read_text()
         path.write_text(path.read_text().replace("h = tanh(linear(hx))", "h = tanh(linaer(hx))"))
         error = server.stderr.readline()
         assert error.startswith(f"lstmviz: error: {path}:") and "the site is unchanged" in error
