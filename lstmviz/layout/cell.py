@@ -1,12 +1,13 @@
 """The cell view: one module laid out in the arrangement of "Understanding LSTM Networks".
 
 Rows, top to bottom: the conveyor (the state that only passes through pointwise ops, the cell
-state of an LSTM), rows for the other ops, the row of layers, and the bottom lane where the
-other states enter and vectors are joined. Columns follow evaluation order: each layer takes
-the next column; an op sits above the layer or op it reads when that place is free (the forget
-× above σ_f, the + above the ×), further down when it leads out of the cell (tanh(C_t), then
-the output ×), or else in a new column on the right. Wires are orthogonal; lines of one source
-share their path until they fork, lines of different sources get their own tracks.
+state of an LSTM; a stacked cell has one such line a layer, each a row lower), rows for the other
+ops, the row of layers, and the bottom lane where the other states enter and vectors are joined.
+Columns follow evaluation order: each layer takes the next column; an op sits above the layer or
+op it reads when that place is free (the forget × above σ_f, the + above the ×), further down
+when it leads out of the cell (tanh(C_t), then the output ×), or else in a new column on the
+right. Wires are orthogonal; lines of one source share their path until they fork, lines of
+different sources get their own tracks.
 """
 
 from __future__ import annotations
@@ -46,8 +47,14 @@ def layout_cell(graph: CellGraph, metrics: Metrics | None = None) -> Layout:
 class _CellLayout:
     def __init__(self, graph: CellGraph, m: Metrics) -> None:
         self.g, self.m = graph, m
-        self.conveyor_state, self.conveyor = _conveyor(graph)
-        self.top, self.layer_row = 0, MID_ROWS + 1
+        self.conveyors = _conveyors(graph)  # state -> the ops on its way, the main one first
+        self.conveyor = tuple(op for ops in self.conveyors.values() for op in ops)
+        self.lane_row = {state: k for k, state in enumerate(self.conveyors)}  # the top rows, one a state
+        self.row_of_op = {op: self.lane_row[state] for state, ops in self.conveyors.items() for op in ops}
+        self.top = 0
+        self.mid_lo = max(1, len(self.conveyors))  # rows for the other ops, then the layers
+        self.mid_hi = self.mid_lo + MID_ROWS - 1
+        self.layer_row = self.mid_hi + 1
         self.bottom = self.layer_row + 1
         self.cell: dict[str, tuple[int, int]] = {}  # node -> (row, col)
         self.taken: dict[tuple[int, int], str] = {}
@@ -63,10 +70,9 @@ class _CellLayout:
         self.pitch = max([m.column] + [m.box_w + w + 12 for w in labels])
         self.x0 = m.pad + m.lead + self.pitch  # x of column 0: room for entry labels and a gutter
         self.y0 = m.pad + m.lead + m.row * 0.75  # y of the top row: room for outputs above the module
-        other_states = [s for s in self.g.states if s != self.conveyor_state]
+        other_states = [s for s in self.g.states if s not in self.conveyors]
         self.lane_y = {s: self.Y(self.bottom) + k * m.row * 0.6 for k, s in enumerate(other_states)}
-        if self.conveyor_state:
-            self.lane_y[self.conveyor_state] = self.Y(self.top)
+        self.lane_y.update({s: self.Y(row) for s, row in self.lane_row.items()})
         concats = [n for n in self.g.of_kind("concat")]
         last_lane = max([self.Y(self.bottom)] + list(self.lane_y.values()))
         self.junction_y = {c.id: last_lane + k * m.track * 2 for k, c in enumerate(concats)}
@@ -97,9 +103,7 @@ class _CellLayout:
     def Y(self, row: float) -> float:
         """The y of a row; rows with nothing in them take no room (the top row only when there is a
         conveyor, the op rows only when they hold ops)."""
-        used = {r for r, _ in self.taken} | {self.layer_row, self.bottom}
-        if self.conveyor_state:
-            used.add(self.top)
+        used = {r for r, _ in self.taken} | {self.layer_row, self.bottom} | set(self.lane_row.values())
         below = sum(1 for r in used if r < row)
         return self.y0 + below * self.m.row
 
@@ -149,28 +153,30 @@ class _CellLayout:
     def _place_op(self, node: Node, upward: bool) -> None:
         placed = [(self.cell[r][1], -self.cell[r][0], r) for r in node.inputs if r in self.cell]
         if node.id in self.conveyor:
+            lane = self.row_of_op[node.id]
             col, neg_row, _ = max(placed, default=(0, -self.layer_row, ""))
-            if not self._fits(node.id, self.top, col, -neg_row):
+            if not self._fits(node.id, lane, col, -neg_row):
                 col = self.max_col + 1
-            self._take(node.id, self.top, col)
+            self._take(node.id, lane, col)
             return
+        lo, hi = self.mid_lo, self.mid_hi
         if not placed:
-            self._take(node.id, MID_ROWS, self.max_col + 1)
+            self._take(node.id, hi, self.max_col + 1)
             return
         col, neg_row, _ = max(placed)
         row = -neg_row
         if row >= self.layer_row:  # above the layer it reads
-            wanted = MID_ROWS
-        elif 1 < row <= MID_ROWS and upward:  # on the way up
+            wanted = hi
+        elif lo < row <= hi and upward:  # on the way up
             wanted = row - 1
-        elif 1 <= row < MID_ROWS and not upward:  # on the way out
+        elif lo <= row < hi and not upward:  # on the way out
             wanted = row + 1
         else:
             wanted = -1
-        if wanted >= 1 and self._fits(node.id, wanted, col, row):
+        if wanted >= lo and self._fits(node.id, wanted, col, row):
             self._take(node.id, wanted, col)
         else:
-            self._take(node.id, min(max(row, 1), MID_ROWS), self.max_col + 1)
+            self._take(node.id, min(max(row, lo), hi), self.max_col + 1)
 
     def _fits(self, node_id: str, row: int, col: int, input_row: int) -> bool:
         """Whether ``node_id`` may sit at (row, col), straight above or below the input at ``input_row``:
@@ -275,9 +281,7 @@ class _CellLayout:
             # an input first rises into the module: nothing runs along the labels below it
             lift = self.module.bottom - self.m.pad / 2 - self._track("inputs", src.node)
             points = [points[0], Point(points[0].x, lift), Point(points[1].x, lift), *points[2:]]
-        conveyor_line = set(self.conveyor)
-        if self.conveyor_state:
-            conveyor_line |= {n.id for n in self.g.states[self.conveyor_state]}
+        lines = [set(ops) | {n.id for n in self.g.states[state]} for state, ops in self.conveyors.items()]
         return Wire(
             edge.id,
             edge.kind,
@@ -286,7 +290,7 @@ class _CellLayout:
             tuple(_simplify(points)),
             dst.shape != "junction",
             stream=self._stream(edge.src),
-            lane=edge.src in conveyor_line and edge.dst in conveyor_line,
+            lane=any(edge.src in line and edge.dst in line for line in lines),
         )
 
     def _stream(self, node_id: str) -> str:
@@ -294,8 +298,9 @@ class _CellLayout:
         node = self.g.node(node_id)
         if node.kind == "state-in":
             return node.state
-        if node_id in self.conveyor:
-            return self.conveyor_state
+        for state, ops in self.conveyors.items():
+            if node_id in ops:
+                return state
         writes = [c for c in self.g.consumers[node_id] if self.g.node(c).kind == "state-out"]
         return self.g.node(writes[0]).state if writes else ""
 
@@ -505,7 +510,7 @@ class _CellLayout:
             b = shape.box
             if not node.label or node.kind in ("op", "concat"):
                 continue
-            on_top = node.state and node.state == self.conveyor_state
+            on_top = node.state in self.conveyors
             gap = max(5.0, self.m.lane_width / 2 + 3) if on_top else 5.0
             if node.kind == "state-in":
                 candidates = [(b.x, b.y - gap, "start"), (b.x, b.y + f + gap - 3, "start")]
@@ -565,6 +570,24 @@ def _is_gate(graph: CellGraph, node_id: str) -> bool:
     if node.kind == "layer":
         return node.activation == "sigmoid"
     return node.kind == "op" and node.op == "one-minus" and _is_gate(graph, node.inputs[0])
+
+
+def _conveyors(graph: CellGraph) -> dict[str, tuple[str, ...]]:
+    """The states that run along the top, each with the ops on its way: the main one (see
+    :func:`_conveyor`) first, then every other state whose new value comes from its old one through
+    pointwise ops of its own (as the second cell state of a stacked LSTM does), each a row lower."""
+    main, ops = _conveyor(graph)
+    if not main:
+        return {}
+    out, taken = {main: ops}, set(ops)
+    for state, (node_in, node_out) in graph.states.items():
+        if state in out or "bottom" in {node_in.lane, node_out.lane}:
+            continue
+        path = _op_path(graph, node_in.id, node_out.inputs[0])
+        if path and not taken & set(path):
+            out[state] = path
+            taken |= set(path)
+    return out
 
 
 def _conveyor(graph: CellGraph) -> tuple[str, tuple[str, ...]]:

@@ -31,12 +31,17 @@ FUNCTIONS = {
 _BINARY = {ast.Mult: "mul", ast.Add: "add", ast.Sub: "sub"}
 
 
+def _declared(decl: Mapping[str, Any] | str | int) -> Mapping[str, Any]:
+    """A declaration as keyword arguments: a size alone (``"hidden"``, ``4``) is short for ``{"size": ...}``."""
+    return {"size": decl} if isinstance(decl, str | int) and not isinstance(decl, bool) else decl
+
+
 def from_equations(
     text: str,
     *,
     name: str = "cell",
-    inputs: Mapping[str, Mapping[str, Any]] | None = None,
-    states: Mapping[str, Mapping[str, Any]] | None = None,
+    inputs: Mapping[str, Mapping[str, Any] | str | int] | None = None,
+    states: Mapping[str, Mapping[str, Any] | str | int] | None = None,
     outputs: Mapping[str, str] | None = None,
     describe: Mapping[str, Mapping[str, Any]] | None = None,
     dims: Mapping[str, int] | None = None,
@@ -47,7 +52,8 @@ def from_equations(
     """A cell from equations and declarations.
 
     ``inputs`` and ``states`` map names to keyword arguments of :meth:`CellBuilder.input` and
-    :meth:`CellBuilder.state` (``{"size": "hidden", "label": "C_{t-1}"}``); each state ``s`` is
+    :meth:`CellBuilder.state` (``{"size": "hidden", "label": "C_{t-1}"}``), or to a size alone
+    (``"hidden"``), as the TOML form writes them; each state ``s`` is
     read as ``s_prev`` and written by the equation for ``s``. ``outputs`` maps output ids to
     the value each emits (default ``{"y": "h"}`` when there is an ``h``); ``describe`` sets the
     label, role or size of any node.
@@ -55,9 +61,9 @@ def from_equations(
     states = dict(states or {})
     b = CellBuilder(name, dims=dims, **meta)
     for node_id, decl in (inputs if inputs is not None else {"x": {}}).items():
-        b.input(node_id, **decl)
+        b.input(node_id, **_declared(decl))
     for state, decl in states.items():
-        b.state(state, **decl)
+        b.state(state, **_declared(decl))
     lines = parse_equations(text, b, file=file, first_line=first_line)
     try:
         for state in states:

@@ -102,3 +102,46 @@ def test_bad_hints_are_named():
         parse_spec(text.replace('state = "h"\n', 'state = "h"\nlane = "middle"\n', 1))
     with pytest.raises(SpecError, match="a layer node has no 'lane'"):
         parse_spec(text.replace('activation = "tanh"\n', 'activation = "tanh"\nlane = "top"\n', 1))
+
+
+def stacked(kinds: str) -> lstmviz.CellGraph:
+    """Cells stacked as a deep RNN stacks them: layer k reads layer k-1's new hidden state."""
+    lines, states, below = [], {}, "x"
+    for k, kind in enumerate(kinds, 1):
+        if kind == "l":  # an LSTM layer
+            lines += [
+                f"hx{k} = concat(h{k}_prev, {below})",
+                *(f"{g}{k} = {a}(linear(hx{k}))" for g, a in zip("fiog", ("sigmoid",) * 3 + ("tanh",))),
+                f"c{k} = f{k} * c{k}_prev + i{k} * g{k}",
+                f"h{k} = o{k} * tanh(c{k})",
+            ]
+            states |= {f"c{k}": "hidden", f"h{k}": "hidden"}
+        else:  # a GRU layer
+            lines += [
+                f"hx{k} = concat(h{k}_prev, {below})",
+                f"r{k} = sigmoid(linear(hx{k}))",
+                f"z{k} = sigmoid(linear(hx{k}))",
+                f"n{k} = tanh(linear(concat(r{k} * h{k}_prev, {below})))",
+                f"h{k} = z{k} * h{k}_prev + (1 - z{k}) * n{k}",
+            ]
+            states |= {f"h{k}": "hidden"}
+        below = f"h{k}"
+    return lstmviz.from_equations("\n".join(lines), states=states, outputs={"y": below})
+
+
+@pytest.mark.parametrize("kinds", ["ll", "lll", "gg", "lg", "gl"])
+def test_stacked_cells_run_one_top_line_per_layer(kinds):
+    from lstmviz.api import metrics_for
+    from lstmviz.style import load_style
+
+    graph = stacked(kinds)
+    for style in ("colah", "pipe"):
+        layout = layout_cell(graph, metrics_for(load_style(style)))
+        assert layout_problems(layout) == []
+        s = shapes(layout)
+        tops = [graph.node(f"{'c' if kind == 'l' else 'h'}{k}_prev") for k, kind in enumerate(kinds, 1)]
+        ys = sorted({s[node.id].y for node in tops})
+        assert len(ys) == len(kinds)  # each layer's memory on a line of its own
+        assert all(
+            s[n.id].y < min(s[f"{'f' if kind == 'l' else 'z'}{k}"].y for k, kind in enumerate(kinds, 1)) for n in tops
+        )  # all of them above every gate

@@ -105,3 +105,8 @@ def test_a_state_never_assigned(tmp_path):
 def test_both_forms_in_one_file_is_an_error():
     with pytest.raises(SpecError, match="either"):
         parse_spec('[cell]\nname = "t"\nequations = "h = x"\n[[node]]\nid = "x"\nkind = "input"\n')
+
+
+def test_a_declaration_may_be_a_size_alone_as_in_toml():
+    cell = from_equations("h = tanh(linear(h_prev, x))", inputs={"x": 3}, states={"h": "hidden"})
+    assert cell.node("x").size == 3 and cell.node("h_prev").size == "hidden"
