@@ -27,6 +27,7 @@ _STYLE_NAMES = {
 _VIEW_TITLES = {"cell": "The cell", "chain": "Through time", "ordered": "In order of computation"}
 _NEEDED = ("layout.html", "site.css", "site.js")
 _WIDE = 600  # px: a figure wider than this (a chain, a stacked cell) keeps 60% of its size and scrolls
+_WIDE_STEP = 900  # px: a step wider than this would scroll even in half a desktop row: it takes a whole one
 _ZOOM = 1.35  # figures are drawn at print size; a screen shows them a little larger (SVG stays sharp)
 
 
@@ -146,12 +147,7 @@ def entry_page(
                 "div",
                 {"class": "steps"},
                 [
-                    el(
-                        "div",
-                        {"class": "step"},
-                        el("h3", None, f"{k}. {name.capitalize()}"),
-                        _figure([j for j in jobs if j.view == "focus" and j.focus == name], root, entry),
-                    )
+                    _step(k, name, [j for j in jobs if j.view == "focus" and j.focus == name], root, entry)
                     for k, name in enumerate(steps, 1)
                 ],
             ),
@@ -242,6 +238,13 @@ def _style_switch() -> Html:
         for s in STYLES
     ]
     return el("fieldset", {"class": "style-switch"}, el("legend", None, "Draw in"), options)
+
+
+def _step(k: int, name: str, jobs: list[Job], root: Path, entry: Entry) -> Html:
+    """One step of the walk-through; a wide one takes a whole row of the grid of steps."""
+    wide = _size(root / f"{jobs[0].stem}.svg")[0] > _WIDE_STEP
+    title = el("h3", None, f"{k}. {name.capitalize()}")
+    return el("div", {"class": "step wide" if wide else "step"}, title, _figure(jobs, root, entry))
 
 
 def _figure(jobs: list[Job], root: Path, entry: Entry) -> Html:
