@@ -1,4 +1,5 @@
-// The lstmviz gallery: remember the chosen drawing style across pages, and copy a spec.
+// The lstmviz gallery: the style switch (remembered across pages), players sized to their frames,
+// wide chains opened at their middle step, and the copy button of a spec.
 "use strict";
 (function () {
   const KEY = "lstmviz-gallery-style";

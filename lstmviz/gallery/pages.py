@@ -33,8 +33,8 @@ _ZOOM = 1.35  # figures are drawn at print size; a screen shows them a little la
 
 @dataclasses.dataclass(frozen=True)
 class Template:
-    """The page shell (``layout.html``, a string.Template with $title, $description, $body) and the
-    files copied beside the pages (style sheet, script, icon)."""
+    """The page shell (``layout.html``, a string.Template with $title, $description, $body and
+    $version) and the files copied beside the pages (style sheet, script, icon)."""
 
     folder: Path
     layout: string.Template
