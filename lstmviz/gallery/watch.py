@@ -20,10 +20,10 @@ def watch(
 ) -> None:
     """Rebuild ``output`` from ``source`` whenever a file under ``source`` changes, until ``stop`` is
     set. A build that fails is reported in one line and leaves the last good site in place."""
-    source = Path(source)
-    seen = _files(source)
+    source, output = Path(source), Path(output)
+    seen = _files(source, output)
     while not stop.wait(interval):
-        now = _files(source)
+        now = _files(source, output)
         if now == seen:
             continue
         seen = now
@@ -35,10 +35,15 @@ def watch(
             report(f"rebuilt: {done.drawn} figures drawn, {done.reused} kept, {done.seconds:.1f} s")
 
 
-def _files(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every file under ``folder`` with its modification time and size: what a change changes."""
+def _files(folder: Path, output: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``folder`` with its modification time and size: what a change changes.
+    The site itself is left out (with its staging folders) when it is built inside ``folder``,
+    or every build would start the next."""
+    site = output.resolve()
     out = {}
     for path in folder.rglob("*"):
+        if _in_site(path.resolve(), site):
+            continue
         try:
             stat = path.stat()
         except OSError:  # removed while we looked
@@ -46,3 +51,8 @@ def _files(folder: Path) -> dict[str, tuple[int, int]]:
         if path.is_file():
             out[str(path)] = (stat.st_mtime_ns, stat.st_size)
     return out
+
+
+def _in_site(path: Path, site: Path) -> bool:
+    """Whether ``path`` is the site, inside it, or inside one of its staging folders."""
+    return any(p == site or p.name.startswith(f".{site.name}.") for p in (path, *path.parents))

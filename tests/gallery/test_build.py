@@ -237,3 +237,30 @@ def test_serve_watch_rebuilds_on_a_change_and_keeps_the_site_on_an_error(tmp_pat
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=20)
+
+
+def test_watching_a_site_built_inside_its_sources_rebuilds_once_a_change(tmp_path):
+    import time
+
+    from lstmviz.gallery.watch import watch
+
+    src = small_source(tmp_path, "rnn")
+    site = src / "site"  # the build writes inside the folder it watches
+    build(src, site, workers=1)
+    stop, reports = threading.Event(), []
+    thread = threading.Thread(
+        target=watch, args=(src, site), kwargs={"stop": stop, "report": reports.append, "interval": 0.1}
+    )
+    thread.start()
+    try:
+        time.sleep(0.3)
+        path = src / "rnn.toml"
+        path.write_text(path.read_text().replace("The simplest loop", "The plainest loop"))
+        deadline = time.monotonic() + 30
+        while not reports and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)  # time for a build to set off another, were the site watched too
+    finally:
+        stop.set()
+        thread.join(30)
+    assert len(reports) == 1 and reports[0].startswith("rebuilt: 0 figures drawn"), reports
