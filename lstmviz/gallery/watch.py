@@ -31,6 +31,9 @@ def watch(
             done = build(source, output)
         except LstmvizError as err:
             report(f"error: {err.one_line()} (the site is unchanged)")
+        except OSError as err:  # a file vanished or could not be written mid-build: try again on the next change
+            where = f"{err.filename}: " if err.filename else ""
+            report(f"error: {where}{err.strerror or err} (the site is unchanged)")
         else:
             report(f"rebuilt: {done.drawn} figures drawn, {done.reused} kept, {done.seconds:.1f} s")
 
