@@ -36,19 +36,31 @@ def _one_line_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _path_option(
+    *names: str,
+    help: str,  # noqa: A002 - click's name
+    kind: str = "file",
+    default: str | None = None,
+    required: bool = False,
+) -> Callable[[F], F]:
+    """An option naming a ``file``, a ``folder`` or ``either``; a default is shown in --help."""
+    return click.option(
+        *names,
+        type=click.Path(dir_okay=kind != "file", file_okay=kind != "folder", path_type=Path),
+        default=Path(default) if default is not None else None,
+        show_default=default is not None,
+        required=required,
+        help=help,
+    )
+
+
 def _data_options(fn: F) -> F:
     """The options that give a cell its numbers: an input file and a parameter file."""
-    fn = click.option(
-        "--params",
-        "params_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help=".npz of parameters (keys like f.weight, f.bias); seeded random otherwise.",
+    fn = _path_option(
+        "--params", "params_path", help=".npz of parameters (keys like f.weight, f.bias); seeded random otherwise."
     )(fn)
-    return click.option(
-        "--input",
-        "input_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help=".npy shaped (T, B, features) or (T, features); .npz with one array per input.",
+    return _path_option(
+        "--input", "input_path", help=".npy shaped (T, B, features) or (T, features); .npz with one array per input."
     )(fn)
 
 
@@ -82,7 +94,7 @@ def check(spec: str) -> None:
 
 @main.command()
 @click.argument("spec")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the TOML here.")
+@_path_option("-o", "--output", help="Write the TOML here.")
 @_one_line_errors
 def show(spec: str, output: Path | None) -> None:
     """Print SPEC in canonical TOML form (equation-form specs come out as [[node]] tables)."""
@@ -111,15 +123,8 @@ def show(spec: str, output: Path | None) -> None:
 @click.option("--dim", "dims", multiple=True, metavar="NAME=N", help="Set a dim, e.g. --dim hidden=16.")
 @click.option("--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random input and parameters.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write inputs, outputs, final states and the trace of every node to this .npz.",
-)
-@click.option(
-    "--save-params", type=click.Path(dir_okay=False, path_type=Path), help="Write the parameters used to this .npz."
-)
+@_path_option("-o", "--output", help="Write inputs, outputs, final states and the trace of every node to this .npz.")
+@_path_option("--save-params", help="Write the parameters used to this .npz.")
 @click.option("--plan", "show_plan", is_flag=True, help="Also print how the executor compiled the cell.")
 @_one_line_errors
 def run(
@@ -202,10 +207,9 @@ def _figure_options(fn: F) -> F:
 
 @main.command()
 @click.argument("spec")
-@click.option(
+@_path_option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
     required=True,
     help="The figure to write: .svg, .png, .pdf, .pgf (for LaTeX), or .dot (the graph, for Graphviz).",
 )
@@ -229,10 +233,10 @@ def render(spec: str, output: Path, view: str, focus: str | None, **figure: Any)
 
 @main.command()
 @click.argument("spec")
-@click.option(
+@_path_option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    kind="either",
     required=True,
     help="A folder (numbered figures), a .pdf (one page per step) or a .tex (Beamer overlays).",
 )
@@ -255,10 +259,9 @@ def steps(spec: str, output: Path, fmt: str, **figure: Any) -> None:
 
 @main.command()
 @click.argument("spec")
-@click.option(
+@_path_option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
     required=True,
     help="The animation to write: .svg (self-contained, CSS, loops), .html (a player), .gif or .mp4.",
 )
@@ -332,22 +335,17 @@ def gallery() -> None:
     """Build the gallery website from gallery/, or preview it."""
 
 
-def _folder_option(*names: str, default: str, help: str) -> Callable[[F], F]:  # noqa: A002 - click's name
-    """An option naming a folder, with its default shown in --help."""
-    return click.option(
-        *names, type=click.Path(file_okay=False, path_type=Path), default=Path(default), show_default=True, help=help
-    )
-
-
 @gallery.command("build")
-@_folder_option(
+@_path_option(
     "-o",
     "--output",
+    kind="folder",
     default="site",
     help="The folder to build into (replaced whole, and only when the build succeeds).",
 )
-@_folder_option(
+@_path_option(
     "--source",
+    kind="folder",
     default="gallery",
     help="The folder of entries (one spec with a [gallery] table each) and the site template.",
 )
@@ -370,10 +368,10 @@ def gallery_build(output: Path, source: Path, jobs: int | None) -> None:
 
 
 @gallery.command("serve")
-@_folder_option("-d", "--dir", "folder", default="site", help="The built site to serve.")
+@_path_option("-d", "--dir", "folder", kind="folder", default="site", help="The built site to serve.")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
 @click.option("--watch", is_flag=True, help="Build first, then rebuild whenever a file in --source changes.")
-@_folder_option("--source", default="gallery", help="With --watch: the gallery's entries and template.")
+@_path_option("--source", kind="folder", default="gallery", help="With --watch: the gallery's entries and template.")
 @_one_line_errors
 def gallery_serve(folder: Path, port: int, watch: bool, source: Path) -> None:
     """Serve a built site on localhost for a preview (Ctrl-C stops it)."""
