@@ -15,42 +15,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import api
-from ..errors import LstmvizError, SpecError
-from ..spec.graph import CellGraph
-from ..spec.tomlfile import dump_spec
-from .entries import Entry, load_entries
+from ..errors import SpecError
+from .entries import load_entries
+from .jobs import Job, draw_job, jobs_for
+from .pages import Template, write_pages
 
-#: The gallery's two visual languages, drawn in every view.
-STYLES = ("colah", "pipe")
-#: The other style sheets, for the cell alone: dark ones for slides, print for paper.
-MORE_STYLES = ("dark", "pipe-dark", "print")
-#: Formats every figure is offered in.
-FIGURE_FORMATS = ("svg", "png", "pdf")
 MANIFEST = ".lstmviz-gallery.json"
 _MANIFEST_VERSION = 1
-
-
-@dataclasses.dataclass(frozen=True)
-class Job:
-    """One thing to draw for an entry: a figure (a view, or a focus step, in a style) or its player."""
-
-    path: Path  #: the entry's file, named when drawing fails
-    graph: CellGraph
-    style: str
-    view: str  #: cell, chain, ordered, focus, or player (the animation)
-    stem: str  #: where it goes, relative to the site and without suffix: "lstm/lstm-colah-cell"
-    focus: str | None = None
-
-    @property
-    def files(self) -> tuple[str, ...]:
-        suffixes = ("html",) if self.view == "player" else FIGURE_FORMATS
-        return tuple(f"{self.stem}.{s}" for s in suffixes)
-
-    def key(self, code: str) -> str:
-        """Changes whenever the job's output could: the code, the cell, the style, the view."""
-        text = "\0".join([code, dump_spec(self.graph), self.style, self.view, self.focus or ""])
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,21 +33,6 @@ class Report:
     drawn: int  #: jobs drawn this time
     reused: int  #: jobs whose files were kept from the last build
     seconds: float
-
-
-def jobs_for(entry: Entry) -> list[Job]:
-    """Everything drawn for an entry, in the order the page shows it."""
-    out = []
-    for style in STYLES:
-        stem = f"{entry.slug}/{entry.slug}-{style}"
-        for view in ("cell", "chain", "ordered"):
-            out.append(Job(entry.path, entry.graph, style, view, f"{stem}-{view}"))
-        for k, name in enumerate(api.steps_of(entry.graph), 1):
-            out.append(Job(entry.path, entry.graph, style, "focus", f"{stem}-step{k}-{name}", focus=name))
-        out.append(Job(entry.path, entry.graph, style, "player", f"{stem}-player"))
-    for style in MORE_STYLES:
-        out.append(Job(entry.path, entry.graph, style, "cell", f"{entry.slug}/{entry.slug}-{style}-cell"))
-    return out
 
 
 def build(
@@ -91,8 +47,6 @@ def build(
     Figures whose cell, style and code are unchanged since the last build into ``output`` are kept,
     the rest drawn by ``workers`` processes (default: one per CPU); ``progress`` is called with
     (done, total). Nothing in ``output`` changes unless the whole build succeeds."""
-    from .pages import Template, write_pages
-
     started = time.perf_counter()
     source, output = Path(source), Path(output)
     entries = load_entries(source)
@@ -100,7 +54,8 @@ def build(
     _check_output(output)
     code = _code_fingerprint()
     old = _read_manifest(output)
-    jobs = [job for entry in entries for job in jobs_for(entry)]
+    by_entry = {entry.slug: jobs_for(entry) for entry in entries}
+    jobs = [job for entry_jobs in by_entry.values() for job in entry_jobs]
     _clear_leftovers(output)
     staging = output.parent / f".{output.name}.partial-{os.getpid()}"
     try:
@@ -116,32 +71,12 @@ def build(
                 todo.append(job)
             manifest.update({f: key for f in job.files})
         _draw(todo, staging, workers, progress)
-        write_pages(entries, template, staging)
+        write_pages(entries, by_entry, template, staging)
         _write_manifest(staging, manifest)
         _swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Report(output, len(entries), len(todo), len(jobs) - len(todo), time.perf_counter() - started)
-
-
-def draw_job(job: Job, root: Path) -> None:
-    """Draw one job's files under ``root`` (run in a worker process)."""
-    (root / job.stem).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        if job.view == "player":
-            api.animate(job.graph, root / f"{job.stem}.html", style=job.style, steps=4)
-            return
-        for fmt in FIGURE_FORMATS:
-            api.render(job.graph, root / f"{job.stem}.{fmt}", view=job.view, focus=job.focus, style=job.style)
-    except LstmvizError as err:
-        raise err.located(job.path) from None
-    except Exception as err:  # a bug of ours, reported against the entry that found it
-        what = f"{job.view} view" + (f" ({job.focus})" if job.focus else "")
-        raise LstmvizError(
-            f"drawing the {what} in the {job.style} style failed: {type(err).__name__}: {err}",
-            file=job.path,
-            fix="please report this with the entry attached",
-        ) from err
 
 
 def _draw(jobs: list[Job], root: Path, workers: int | None, progress: Callable[[int, int], None] | None) -> None:
@@ -178,15 +113,16 @@ def _start_method() -> str | None:
 
 
 def _code_fingerprint() -> str:
-    """A hash of the code and style sheets that draw figures: a new lstmviz redraws everything."""
+    """A hash of the code and style sheets that draw figures (the package, less the command line and
+    the parts of the gallery that only write pages): a new lstmviz redraws everything."""
     import lstmviz.styles
 
-    here = Path(api.__file__).parent
-    files = sorted(
-        p
-        for p in here.rglob("*")
-        if p.suffix in (".py", ".toml") and "gallery" not in p.parts[-2:] and p.name != "cli.py"
-    )
+    def draws(path: Path) -> bool:
+        if path.suffix not in (".py", ".toml") or path.name == "cli.py":
+            return False
+        return path.parent.name != "gallery" or path.name == "jobs.py"
+
+    files = sorted(p for p in Path(__file__).parents[1].rglob("*") if draws(p))
     files += sorted(Path(next(iter(lstmviz.styles.__path__))).glob("*.toml"))
     digest = hashlib.sha256()
     for path in files:

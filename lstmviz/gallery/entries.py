@@ -7,6 +7,7 @@ import dataclasses
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from .. import api
 from ..errors import Choice, SpecError
@@ -24,7 +25,6 @@ class Entry:
 
     slug: str  #: the file's stem; the page is ``<slug>.html``, its figures in ``<slug>/``
     path: Path
-    source: str  #: the file as written
     spec: str  #: the file without its [gallery] table: what a visitor copies
     graph: CellGraph
     caption: tuple[str, ...]  #: paragraphs
@@ -54,7 +54,8 @@ def load_entry(path: str | Path) -> Entry:
     path = Path(path)
     graph = api.load(path)  # a spec error names the file and line already
     source = path.read_text(encoding="utf-8")
-    table = tomllib.loads(source).get("gallery")
+    data = tomllib.loads(source)  # well-formed: the spec has just been read from it
+    table = data.get("gallery")
 
     def bad(message: str, key: str | None, fix: str) -> SpecError:
         return SpecError(message, name=key, fix=fix, file=path, line=line_of(source, key or "gallery"))
@@ -85,8 +86,7 @@ def load_entry(path: str | Path) -> Entry:
     return Entry(
         slug=path.stem,
         path=path,
-        source=source,
-        spec=_without_gallery(source),
+        spec=_without_gallery(source, data),
         graph=graph,
         caption=tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", caption.strip())),
         order=order,
@@ -95,18 +95,17 @@ def load_entry(path: str | Path) -> Entry:
     )
 
 
-def _without_gallery(source: str) -> str:
-    """The spec text with the [gallery] table cut out, when that cut leaves exactly the same spec."""
+def _without_gallery(source: str, data: dict[str, Any]) -> str:
+    """The spec text with the [gallery] table cut out, when that cut leaves exactly the same spec
+    (``data``: the whole file, parsed)."""
     lines = source.splitlines(keepends=True)
     start = next((i for i, line in enumerate(lines) if re.match(r"\s*\[gallery\]\s*(#.*)?$", line)), None)
     if start is None:
         return source
     stop = next((i for i in range(start + 1, len(lines)) if re.match(r"\s*\[", lines[i])), len(lines))
     cut = "".join(lines[:start] + lines[stop:]).strip("\n") + "\n"
-    data = tomllib.loads(source)
-    data.pop("gallery")
     try:
-        same = tomllib.loads(cut) == data
+        same = tomllib.loads(cut) == {k: v for k, v in data.items() if k != "gallery"}
     except tomllib.TOMLDecodeError:
         same = False
     return cut if same else source

@@ -12,9 +12,9 @@ from pathlib import Path
 from .. import api
 from ..errors import SpecError
 from ..spec.graph import CellGraph
-from .build import MORE_STYLES, STYLES, Job, jobs_for
 from .entries import Entry
 from .html import Html, el, text
+from .jobs import MORE_STYLES, STYLES, Job
 from .mathml import to_mathml
 
 _STYLE_NAMES = {
@@ -61,12 +61,12 @@ class Template:
             ) from None
 
 
-def write_pages(entries: tuple[Entry, ...], template: Template, root: Path) -> None:
-    """Write the index, every entry's page and spec, and the template's files into ``root``."""
+def write_pages(entries: tuple[Entry, ...], jobs: dict[str, list[Job]], template: Template, root: Path) -> None:
+    """Write the index, every entry's page and spec, and the template's files into ``root``, where
+    ``jobs`` (each entry's, by slug) have drawn their figures."""
     for path in sorted(template.folder.iterdir()):
         if path.is_file() and path.name != "layout.html":
             shutil.copyfile(path, root / path.name)
-    jobs = {entry.slug: jobs_for(entry) for entry in entries}
     (root / "index.html").write_text(index_page(entries, jobs, template, root), encoding="utf-8")
     for k, entry in enumerate(entries):
         neighbours = (entries[k - 1] if k else None, entries[k + 1] if k + 1 < len(entries) else None)
@@ -281,7 +281,8 @@ def _img(job: Job, root: Path, entry: Entry, thumb: bool = False) -> Html:
 
 def _size(svg: Path) -> tuple[float, float]:
     """A drawn SVG's width and height, from its root element."""
-    head = svg.read_text(encoding="utf-8")[:600]
+    with svg.open(encoding="utf-8") as fh:
+        head = fh.read(600)  # the root element opens the file
     width = re.search(r'\swidth="([0-9.]+)', head)
     height = re.search(r'\sheight="([0-9.]+)', head)
     return (float(width.group(1)), float(height.group(1))) if width and height else (600.0, 400.0)

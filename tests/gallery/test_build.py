@@ -13,7 +13,8 @@ import pytest
 
 from lstmviz import LstmvizError, SpecError
 from lstmviz.gallery import build, load_entries, serve
-from lstmviz.gallery.build import MANIFEST, jobs_for
+from lstmviz.gallery.build import MANIFEST
+from lstmviz.gallery.jobs import jobs_for
 
 GALLERY = Path(__file__).parents[2] / "gallery"
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lstmviz.gallery import build, load_entries, serve
-from lstmviz.gallery.build import jobs_for
+from lstmviz.gallery.jobs import jobs_for
 from tests.support import CHROMIUM, CHROMIUM_FLAGS
 
 playwright = pytest.importorskip("playwright.sync_api")
