@@ -573,36 +573,32 @@ def _is_gate(graph: CellGraph, node_id: str) -> bool:
 
 
 def _conveyors(graph: CellGraph) -> dict[str, tuple[str, ...]]:
-    """The states that run along the top, each with the ops on its way: the main one (see
-    :func:`_conveyor`) first, then every other state whose new value comes from its old one through
-    pointwise ops of its own (as the second cell state of a stacked LSTM does), each a row lower."""
-    main, ops = _conveyor(graph)
-    if not main:
-        return {}
-    out, taken = {main: ops}, set(ops)
+    """The states that run along the top, each with the ops on its way, the main one first: a state
+    hinted ``lane = "top"``, else the one whose new value comes from its old one through the longest
+    chain of pointwise ops. Then every other state with such a chain of its own (the second cell
+    state of a stacked LSTM), each a row lower. States hinted ``lane = "bottom"`` are passed over."""
+    hinted, paths = None, {}
     for state, (node_in, node_out) in graph.states.items():
-        if state in out or "bottom" in {node_in.lane, node_out.lane}:
-            continue
+        lanes = {node_in.lane, node_out.lane}
         path = _op_path(graph, node_in.id, node_out.inputs[0])
-        if path and not taken & set(path):
+        if "top" in lanes and hinted is None:
+            hinted = (state, path or ())
+        elif "bottom" not in lanes and path is not None:
+            paths[state] = path
+    main = hinted or max(paths.items(), key=lambda item: len(item[1]), default=None)
+    if main is None:
+        return {}
+    out, taken = dict([main]), set(main[1])
+    for state, path in paths.items():
+        if state not in out and not taken & set(path):
             out[state] = path
             taken |= set(path)
     return out
 
 
 def _conveyor(graph: CellGraph) -> tuple[str, tuple[str, ...]]:
-    """The state that runs along the top, and the ops on its way: a state hinted ``lane = "top"``,
-    else the one whose new value comes from its old one through pointwise ops only (the longest
-    such path wins; states hinted ``lane = "bottom"`` are passed over)."""
-    best: tuple[str, tuple[str, ...]] = ("", ())
-    for state, (node_in, node_out) in graph.states.items():
-        lanes = {node_in.lane, node_out.lane}
-        path = _op_path(graph, node_in.id, node_out.inputs[0])
-        if "top" in lanes:
-            return state, path or ()
-        if "bottom" not in lanes and path is not None and len(path) > len(best[1]):
-            best = (state, path)
-    return best
+    """The main state along the top and the ops on its way (see :func:`_conveyors`); ("", ()) if none."""
+    return next(iter(_conveyors(graph).items()), ("", ()))
 
 
 def _op_path(graph: CellGraph, start: str, target: str) -> tuple[str, ...] | None:
