@@ -1,6 +1,7 @@
 """Math labels as the seed diagrams write them (``h_{t-1}``, ``\\tilde{C}_t``, ``\\sigma``), turned into
 runs of plain text with a baseline (normal, subscript, superscript) that any backend can draw as
-real text. Only this small LaTeX subset is read; anything else is kept as it is written.
+real text. Only this small LaTeX subset is read, and :func:`problem` refuses a label that uses
+anything else, so that what reaches LaTeX (PGF output) is only what is drawn here.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+
+from .spec.limits import MAX_LABEL, MAX_LABEL_DEPTH
 
 _GREEK = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η",
@@ -17,6 +20,8 @@ _GREEK = {
     "odot": "⊙", "cdot": "·", "times": "×", "tanh": "tanh", "circ": "∘",
 }  # fmt: skip
 _ACCENTS = {"tilde": "\u0303", "hat": "\u0302", "bar": "\u0304", "vec": "\u20d7"}
+#: The commands a label may use: each is drawn here, and each is harmless when LaTeX typesets it.
+COMMANDS = frozenset(_GREEK) | frozenset(_ACCENTS)
 _TOKEN = re.compile(r"\\([A-Za-z]+)|([_^])|(\{)|(\})|(.)", re.S)
 
 
@@ -91,6 +96,39 @@ def _plain(cmd: str, script: str, opening: str, closing: str, char: str, group) 
     if char == "-":
         return "−"
     return char or script
+
+
+def problem(label: str, *, max_length: int = MAX_LABEL) -> str | None:
+    """What makes ``label`` unsafe or unreadable as a math label, or None when it is fine: a command
+    that is not in :data:`COMMANDS` (``\\input``, ``\\def``), TeX's ``^^`` character codes, a control
+    character, unbalanced braces, or too much length or depth."""
+    if len(label) > max_length:
+        return f"is {len(label)} characters long (at most {max_length})"
+    bad = next((c for c in label if unicodedata.category(c) in ("Cc", "Cs")), None)
+    if bad is not None:
+        return f"holds the control character {bad!r}"
+    if "^^" in label:
+        return "holds '^^', which TeX reads as a character code"
+    depth = 0
+    for cmd, _, opening, closing, char in _TOKEN.findall(label):
+        if cmd and cmd not in COMMANDS:
+            return f"uses the command \\{cmd}, which lstmviz does not draw (it draws {_known()})"
+        if char == "\\":
+            return "holds a backslash that starts no command"
+        depth += 1 if opening else -1 if closing else 0
+        if depth < 0:
+            return "closes a brace that was never opened"
+        if depth > MAX_LABEL_DEPTH:
+            return f"nests braces more than {MAX_LABEL_DEPTH} deep"
+    if depth:
+        return "opens a brace that is never closed"
+    return None
+
+
+def _known() -> str:
+    """The commands, briefly: Greek letters by that name, the rest one by one."""
+    greek = {c for c, ch in _GREEK.items() if len(ch) == 1 and unicodedata.category(ch).startswith("L")}
+    return "Greek letters, " + " ".join("\\" + c for c in sorted(COMMANDS - greek))
 
 
 def plain(label: str) -> str:

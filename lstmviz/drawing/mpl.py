@@ -7,9 +7,13 @@ here, and only when this backend is used.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
+from .. import mathtext
+from ..errors import DataError
+from ..spec.limits import MAX_LATEX
 from .scene import Ellipse, Line, Polygon, Rect, Scene, Text, rounded_corners, with_arrowhead
 
 PX_PER_INCH = 100.0
@@ -123,21 +127,35 @@ def figure(scene: Scene, *, width_in: float | None = None, latex: bool = False) 
     return fig
 
 
+def encode(scene: Scene, *, fmt: str, width_in: float | None = None, dpi: float = 200) -> bytes:
+    """The scene as the bytes of a PNG, PDF or PGF file."""
+    import io
+
+    fig = figure(scene, width_in=width_in, latex=fmt == "pgf")
+    transparent = scene.background == "none"
+    out = io.BytesIO()
+    if fmt != "pgf":
+        fig.savefig(out, format=fmt, dpi=dpi, transparent=transparent)
+        return out.getvalue()
+    import matplotlib
+    from matplotlib.backends.backend_pgf import LatexError
+
+    _check_latex()
+    settings = {"pgf.texsystem": "pdflatex", "pgf.rcfonts": False}  # the document's own fonts
+    try:
+        with matplotlib.rc_context(settings):
+            fig.savefig(out, format="pgf", backend="pgf", transparent=transparent)
+    except LatexError as err:  # a label LaTeX cannot typeset: its message, not LaTeX's whole log
+        first = (str(err).strip().splitlines() or ["LaTeX failed"])[0]
+        raise DataError(f"LaTeX could not typeset a label: {first}", name="pgf", fix="check the labels") from None
+    return out.getvalue()
+
+
 def save(scene: Scene, path: str | Path, *, fmt: str, width_in: float | None = None, dpi: float = 200) -> None:
     """Write the scene as PNG, PDF or PGF (whole or not at all)."""
     from ..files import write_atomic
 
-    fig = figure(scene, width_in=width_in, latex=fmt == "pgf")
-    transparent = scene.background == "none"
-    if fmt == "pgf":
-        import matplotlib
-
-        _check_latex()
-        settings = {"pgf.texsystem": "pdflatex", "pgf.rcfonts": False}  # the document's own fonts
-        with matplotlib.rc_context(settings):
-            write_atomic(path, lambda fh: fig.savefig(fh, format="pgf", backend="pgf", transparent=transparent))
-    else:
-        write_atomic(path, lambda fh: fig.savefig(fh, format=fmt, dpi=dpi, transparent=transparent))
+    write_atomic(path, encode(scene, fmt=fmt, width_in=width_in, dpi=dpi))
 
 
 def save_pages(scenes: list[Scene], path: str | Path, *, width_in: float | None = None) -> None:
@@ -208,7 +226,10 @@ def _latex(text: Text) -> str:
     """Text for LaTeX itself to typeset: math labels as written, in math mode; words and symbols
     escaped or spelled as LaTeX."""
     if text.source and any(c in text.source for c in "_^\\"):
-        return f"${text.source}$"
+        problem = mathtext.problem(text.source, max_length=MAX_LATEX)
+        if problem:  # specs are checked when loaded; this guards scenes built some other way
+            raise DataError(f"{problem}, and is not handed to LaTeX", name=text.source[:40])
+        return "$" + re.sub(r"(?<!\\)([#$&%])", r"\\\1", text.source) + "$"
     plain = "".join(r.text for r in text.runs)
     special = {c: "\\" + c for c in "&%$#_{}"} | {
         "~": r"\textasciitilde{}",

@@ -11,7 +11,8 @@ import re
 
 from ..errors import Choice, SpecError
 from ..mathtext import width
-from ..spec.graph import CellGraph
+from ..spec.graph import CellGraph, Node
+from ..spec.vocab import is_identifier
 from .cell import layout_cell, place
 from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
 from .metrics import Metrics
@@ -71,7 +72,7 @@ def steps(graph: CellGraph) -> dict[str, frozenset[str]]:
         ids -= set(ops)  # the top line's ops belong to its own step
         if frozenset(ids) in out.values():
             continue
-        name = layer.role.split()[0] if layer.role else layer.id
+        name = _step_name(layer)
         out[name if name not in out else layer.id] = frozenset(ids)
     if not ops:
         return out
@@ -89,6 +90,13 @@ def steps(graph: CellGraph) -> dict[str, frozenset[str]]:
     ]
     names.insert(reads_new[0] if reads_new else len(names), "state")
     return {n: state_step if n == "state" else out[n] for n in names}
+
+
+def _step_name(layer: Node) -> str:
+    """A step's name: the first word of its layer's role ("forget" gate) when that is a plain name
+    (step names become file names), else the layer's id."""
+    word = layer.role.split()[0] if layer.role.strip() else ""
+    return word if is_identifier(word) else layer.id
 
 
 def _around(graph: CellGraph, node_id: str) -> frozenset[str]:

@@ -83,6 +83,9 @@ class CellBuilder:
             "steps": tuple((name, tuple(ids)) for name, ids in steps),
         }
         self._nodes: dict[str, Node] = {}
+        self._order: list[str] = []  #: ids in the order defined (a rename keeps a node's place)
+        self._position: dict[str, int] = {}  #: where each id stands in ``_order``
+        self._readers: dict[str, set[str]] = {}  #: who reads each id, so a rename touches only them
         self._reserved = set(reserved)
         self._concats: dict[tuple[str, ...], str] = {}
 
@@ -159,17 +162,27 @@ class CellBuilder:
         old = self._id(ref)
         if new_id in self._nodes:
             raise SpecError("is defined twice", name=new_id, fix="give each node its own id")
+        if old not in self._nodes:
+            raise SpecError("is renamed but not defined", name=old, fix="define it first")
 
         def swap(ids: tuple[str, ...]) -> tuple[str, ...]:
             return tuple(new_id if i == old else i for i in ids)
 
-        self._nodes = {
-            (new_id if k == old else k): dataclasses.replace(
-                n, id=new_id if k == old else k, inputs=swap(n.inputs), diagonal=swap(n.diagonal)
-            )
-            for k, n in self._nodes.items()
-        }
-        self._concats = {swap(k): (new_id if v == old else v) for k, v in self._concats.items()}
+        node = self._nodes.pop(old)
+        self._nodes[new_id] = dataclasses.replace(node, id=new_id)
+        self._position[new_id] = self._position.pop(old)
+        self._order[self._position[new_id]] = new_id
+        for reader in self._readers.get(old, ()):
+            n = self._nodes[reader]
+            self._nodes[reader] = dataclasses.replace(n, inputs=swap(n.inputs), diagonal=swap(n.diagonal))
+            if n.kind == "concat" and self._concats.get(n.inputs) == reader:
+                self._concats[swap(n.inputs)] = self._concats.pop(n.inputs)
+        self._readers.setdefault(new_id, set()).update(self._readers.pop(old, set()))  # read before defined too
+        for src in node.reads:
+            self._readers[src].discard(old)
+            self._readers[src].add(new_id)
+        if node.kind == "concat" and self._concats.get(node.inputs) == old:
+            self._concats[node.inputs] = new_id
         return Ref(self, new_id)
 
     def annotate(self, ref: NodeLike, **fields: object) -> None:
@@ -191,20 +204,23 @@ class CellBuilder:
         """Keep ``names`` free: no generated id will take one."""
         self._reserved.update(names)
 
-    def ids(self) -> tuple[str, ...]:
-        """The ids defined so far, in order."""
-        return tuple(self._nodes)
+    def ids(self, start: int = 0) -> tuple[str, ...]:
+        """The ids defined so far, in order (from the ``start``-th on)."""
+        return tuple(self._order[start:])
 
     def nodes(self) -> tuple[Node, ...]:
         """The nodes defined so far, in order (not yet validated)."""
-        return tuple(self._nodes.values())
+        return tuple(self._nodes[i] for i in self._order)
 
     def __contains__(self, node_id: str) -> bool:
         return node_id in self._nodes
 
+    def __len__(self) -> int:
+        return len(self._order)
+
     def build(self) -> CellGraph:
         """The validated, immutable cell."""
-        return CellGraph(self.name, tuple(self._nodes.values()), dims=tuple(self.dims.items()), **self.meta)
+        return CellGraph(self.name, self.nodes(), dims=tuple(self.dims.items()), **self.meta)
 
     # -- helpers -------------------------------------------------------------------------------
     def _add(self, node: Node) -> Ref:
@@ -213,6 +229,10 @@ class CellBuilder:
         if not is_identifier(node.id):
             raise SpecError(f"node id {node.id!r} is not a name", fix="use letters, digits and underscores")
         self._nodes[node.id] = node
+        self._position[node.id] = len(self._order)
+        self._order.append(node.id)
+        for src in node.reads:
+            self._readers.setdefault(src, set()).add(node.id)
         return Ref(self, node.id)
 
     def _id(self, ref: NodeLike) -> str:
@@ -221,8 +241,7 @@ class CellBuilder:
         return ref.id if isinstance(ref, Ref) else str(ref)
 
     def _fresh(self, base: str) -> str:
-        taken = self._nodes.keys() | self._reserved
         candidate, k = base, 2
-        while candidate in taken:
+        while candidate in self._nodes or candidate in self._reserved:
             candidate, k = f"{base}_{k}", k + 1
         return candidate

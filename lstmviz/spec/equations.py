@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import SpecError
 from .builder import CellBuilder, Ref
 from .graph import CellGraph
+from .limits import MAX_DEPTH, MAX_EQUATIONS
 from .vocab import ACTIVATIONS
 
 #: Functions an equation may call, with what each makes.
@@ -109,12 +110,28 @@ def parse_equations(
             line=(err.lineno or 1) + offset,
             fix="write one 'name = expression' per line",
         ) from None
+    except (RecursionError, MemoryError):  # Python's parser gives up on absurd nesting
+        raise SpecError(
+            "the equations nest too deeply to read", file=file, line=first_line, fix="split them into simpler ones"
+        ) from None
+    if len(tree.body) > MAX_EQUATIONS:
+        raise SpecError(
+            f"{len(tree.body):,} equations (at most {MAX_EQUATIONS:,})", file=file, line=first_line, fix="write fewer"
+        )
+    source_lines = text.splitlines()
     targets: dict[str, int] = {}
     for stmt in tree.body:
         line = stmt.lineno + offset
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            shown = source_lines[stmt.lineno - 1].strip()[:40]
+            raise SpecError("is not an equation", name=shown, file=file, line=line, fix="write 'name = expression'")
+        if _depth(stmt.value) > MAX_DEPTH:
             raise SpecError(
-                "is not an equation", name=ast.unparse(stmt)[:40], file=file, line=line, fix="write 'name = expression'"
+                f"nests more than {MAX_DEPTH} deep (each term of a sum nests one deeper)",
+                name=stmt.targets[0].id,
+                file=file,
+                line=line,
+                fix="split it into several equations",
             )
         name = stmt.targets[0].id
         if name in targets or name in builder:
@@ -128,7 +145,7 @@ def parse_equations(
         assert isinstance(stmt, ast.Assign)
         line = stmt.lineno + offset
         name = stmt.targets[0].id  # type: ignore[union-attr]
-        before = set(builder.ids())
+        before = len(builder)
         try:
             ref = walker.expr(stmt.value)
             if ref.id in declared or ref.id in targets:
@@ -138,10 +155,20 @@ def parse_equations(
                 lines[name] = lines.pop(ref.id)
         except SpecError as err:
             raise err.located(file, line) from None
-        for node_id in set(builder.ids()) - before:
+        for node_id in builder.ids(before):
             lines[node_id] = line
         lines.setdefault(name, line)
     return lines
+
+
+def _depth(tree: ast.AST) -> int:
+    """How deep an expression nests, found without recursion (a deep tree is what is being guarded against)."""
+    deepest, todo = 0, [(tree, 1)]
+    while todo:
+        node, depth = todo.pop()
+        deepest = max(deepest, depth)
+        todo.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 class _Walker:

@@ -8,8 +8,9 @@ from functools import cached_property
 
 from ..errors import SpecError
 from .sizes import Size
-from .validate import topological_order, validate
-from .vocab import is_identifier
+from .limits import MAX_LATEX
+from .validate import check_label, topological_order, validate
+from .vocab import is_file_name, is_identifier
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,6 +84,14 @@ class CellGraph:
     steps: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
+        if not is_file_name(self.name):
+            raise SpecError(
+                f"cell name {self.name!r} is not a plain name",
+                name="name",
+                fix="use letters, digits, '-', '_' and '.', at most 64 (the name becomes part of file names)",
+            )
+        for eq in self.latex:
+            check_label(eq, "equation", "latex", max_length=MAX_LATEX)
         dims = self.dims.items() if isinstance(self.dims, Mapping) else self.dims
         object.__setattr__(self, "dims", tuple((str(k), v) for k, v in dims))
         object.__setattr__(self, "nodes", validate(tuple(self.nodes), dict(self.dims)))

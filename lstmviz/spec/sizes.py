@@ -10,6 +10,7 @@ import functools
 from collections.abc import Iterable, Mapping
 
 from ..errors import SpecError
+from .limits import MAX_DIM
 from .vocab import is_identifier
 
 Size = int | str
@@ -20,6 +21,8 @@ Terms = tuple[str, ...]
 
 def terms(size: Size, *, name: str | None = None) -> Terms:
     """The parts of a size expression, each a dim name or a positive whole number."""
+    if isinstance(size, bool) or not isinstance(size, int | str):
+        raise SpecError(f"size {size!r} is neither a number nor a dim name", name=name, fix='write e.g. size = "hidden"')
     try:
         return _terms(size)
     except SpecError as err:
@@ -28,8 +31,6 @@ def terms(size: Size, *, name: str | None = None) -> Terms:
 
 @functools.lru_cache(maxsize=1024)
 def _terms(size: Size) -> Terms:
-    if isinstance(size, bool) or not isinstance(size, int | str):
-        raise SpecError(f"size {size!r} is neither a number nor a dim name")
     if isinstance(size, int):
         if size < 1:
             raise SpecError(f"size {size} is not positive", fix="give a size of 1 or more")
@@ -42,6 +43,16 @@ def _terms(size: Size) -> Terms:
                 fix='write e.g. size = "hidden" or size = 16',
             )
     return parts
+
+
+def check_dim(name: object, value: object) -> None:
+    """Refuse a dim that is not a plain name with a whole number from 1 to :data:`MAX_DIM`."""
+    if not is_identifier(name):
+        raise SpecError("is not a valid dim name", name=str(name), fix="use letters, digits and underscores")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DIM:
+        raise SpecError(
+            f"dim has value {value!r}", name=str(name), fix=f"give a whole number from 1 to {MAX_DIM:,}"
+        )
 
 
 def join(parts: Iterable[Size]) -> Size:

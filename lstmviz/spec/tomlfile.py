@@ -41,6 +41,7 @@ from typing import Any
 from ..errors import SpecError
 from .equations import from_equations
 from .graph import CellGraph, Node
+from .limits import MAX_SPEC_BYTES
 from .sizes import DEFAULT_DIMS
 
 #: Top-level tables. ``[gallery]`` is carried for the gallery (its caption and links); the cell ignores it,
@@ -69,20 +70,37 @@ def read_spec(path: str | Path) -> CellGraph:
     """Load the spec in the TOML file at ``path``."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:  # no more than a spec may hold: a device or a huge file is refused
+            data = fh.read(MAX_SPEC_BYTES + 1)
     except FileNotFoundError:
         raise SpecError("no such file", name=str(path), fix="check the path") from None
-    except UnicodeDecodeError as err:
-        raise SpecError(f"is not UTF-8 text ({err.reason})", name=str(path)) from None
+    except IsADirectoryError:
+        raise SpecError("is a folder, not a spec", name=str(path), fix="give the .toml file") from None
     except OSError as err:
-        raise SpecError(f"cannot be read ({err.strerror})", name=str(path)) from None
+        raise SpecError(f"cannot be read ({err.strerror})", name=str(path), fix="check the path") from None
+    if len(data) > MAX_SPEC_BYTES:
+        raise SpecError(
+            f"is larger than a spec may be ({MAX_SPEC_BYTES:,} bytes)", name=str(path), fix="give the spec's .toml file"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise SpecError(f"is not UTF-8 text ({err.reason})", name=str(path), fix="save it as UTF-8") from None
     return parse_spec(text, file=path)
 
 
 def parse_spec(text: str, *, file: str | Path | None = None) -> CellGraph:
     """Load a spec from TOML text; ``file`` is named in error messages."""
+    if len(text) > MAX_SPEC_BYTES:
+        raise SpecError(
+            f"the spec is larger than a spec may be ({MAX_SPEC_BYTES:,} bytes)", file=file, fix="give a smaller spec"
+        )
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise SpecError(
+            "malformed TOML: arrays or tables nest too deeply", file=file, fix="see https://toml.io for the syntax"
+        ) from None
     except tomllib.TOMLDecodeError as err:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
         message = re.sub(r"\s*\(at .*?\)$", "", str(err))
@@ -152,6 +170,8 @@ def _from_nodes(data: Mapping[str, Any], cell: Mapping[str, Any], lines: _Lines)
                 None, lines.of_table("node", i)
             )
         _known(table, _NODE, "key of a node", name=node_id)
+        if "kind" not in table:
+            raise SpecError("the node has no kind", name=node_id, fix='add kind = "layer" (or input, op, ...)')
         fields = {k: v for k, v in table.items()}
         for key in ("inputs", "diagonal"):
             fields[key] = tuple(_strings(fields.get(key, []), key, node_id))

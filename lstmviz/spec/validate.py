@@ -10,8 +10,10 @@ import heapq
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from .. import mathtext
 from ..errors import SpecError
 from . import sizes
+from .limits import MAX_LABEL, MAX_NODES
 from .vocab import ACTIVATION, KIND, OP, OP_ARITY, SINK_KINDS, SOURCE_KINDS, is_identifier
 
 if TYPE_CHECKING:
@@ -36,6 +38,8 @@ def validate(nodes: tuple[Node, ...], dims: Mapping[str, int]) -> tuple[Node, ..
     _check_dims(dims)
     if not nodes:
         raise SpecError("the cell has no nodes", fix="add at least an input, a layer and an output")
+    if len(nodes) > MAX_NODES:
+        raise SpecError(f"the cell has {len(nodes):,} nodes (at most {MAX_NODES:,})", fix="split it into smaller cells")
     for node in nodes:
         _check_fields(node)
     by_id = _unique(nodes)
@@ -97,10 +101,7 @@ def topological_order(nodes: tuple[Node, ...]) -> tuple[str, ...]:
 
 def _check_dims(dims: Mapping[str, int]) -> None:
     for name, value in dims.items():
-        if not is_identifier(name):
-            raise SpecError("is not a valid dim name", name=name, fix="use letters, digits and underscores")
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise SpecError(f"dim has value {value!r}", name=name, fix="give a whole number of 1 or more")
+        sizes.check_dim(name, value)
 
 
 def _check_fields(node: Node) -> None:
@@ -130,6 +131,8 @@ def _check_fields(node: Node) -> None:
                 name=node.id,
                 fix='write labels = { plain = "remember gate", pytorch = "f" }',
             )
+    for text in (node.label, *(text for _, text in node.labels)):
+        check_label(text, "label", node.id)
     if node.kind == "op":
         OP.check(node.op, name=node.id)
         _arity(node, OP_ARITY[node.op], f"the {node.op} op")
@@ -149,6 +152,17 @@ def _check_fields(node: Node) -> None:
         _arity(node, 1, f"a {node.kind} node")
     if node.kind in ("state-in", "state-out") and not is_identifier(node.state):
         raise SpecError(f"a {node.kind} node needs the name of its state", name=node.id, fix='add e.g. state = "h"')
+
+
+def check_label(text: object, what: str, name: str, *, max_length: int = MAX_LABEL) -> None:
+    """Refuse a label (or equation) that lstmviz would not draw as written or that is unsafe to hand
+    to LaTeX: only the commands lstmviz draws, balanced braces, no control characters, bounded size."""
+    if not isinstance(text, str):
+        raise SpecError(f"{what} {text!r} is not a text", name=name, fix=f"write {what} = '...'")
+    problem = mathtext.problem(text, max_length=max_length)
+    if problem:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise SpecError(f"{what} {shown!r} {problem}", name=name, fix="rewrite it")
 
 
 def _arity(node: Node, n: int, what: str, fix: str | None = None) -> None:
@@ -218,11 +232,13 @@ def _cycle_error(nodes: tuple[Node, ...], done: set[str]) -> SpecError:
     by_id = {n.id: n for n in nodes}
     # Walk back along unfinished reads until a node repeats: that stretch is a cycle.
     path = [next(n.id for n in nodes if n.id not in done)]
+    at = {path[0]: 0}
     while True:
         nxt = next(r for r in by_id[path[-1]].reads if r not in done)
-        if nxt in path:
-            cycle = path[path.index(nxt) :] + [nxt]
+        if nxt in at:
+            cycle = path[at[nxt] :] + [nxt]
             break
+        at[nxt] = len(path)
         path.append(nxt)
     shown = " <- ".join(cycle)
     states = {n.state: n.id for n in nodes if n.kind == "state-in"}

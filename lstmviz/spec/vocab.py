@@ -47,8 +47,15 @@ OP = Choice("op", tuple(OP_ARITY))
 ACTIVATION = Choice("activation", ACTIVATIONS)
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
 
 
 def is_identifier(text: object) -> bool:
     """True for the names ids, states and dims may take: letters, digits, underscores."""
     return isinstance(text, str) and _IDENT.match(text) is not None
+
+
+def is_file_name(text: object) -> bool:
+    """True for names that may become part of a file name (a cell's name, a walk-through step's):
+    letters, digits, ``_``, ``-`` and ``.``, at most 64, starting with a letter or digit, no ``..``."""
+    return isinstance(text, str) and _FILE_NAME.match(text) is not None and ".." not in text

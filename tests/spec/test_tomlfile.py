@@ -35,12 +35,13 @@ def test_random_graphs_round_trip(graph):
 
 
 def test_strings_that_need_escapes_survive():
-    b = lstmviz.CellBuilder("quote 'n' \"dq\"", description="tab\there\nnewline \\ back")
+    b = lstmviz.CellBuilder("q", title="quote 'n' \"dq\" \x01", description="tab\there\nnewline \\ back")
     x = b.input("x", label=r"it's \tilde{x}")
-    b.output(x, label="\u03c3 \x01")
+    b.output(x, label="\u03c3 \"q\"")
     cell = b.build()
     text = dump_spec(cell)
     assert tomllib.loads(text)["cell"]["description"] == "tab\there\nnewline \\ back"
+    assert tomllib.loads(text)["cell"]["title"] == "quote 'n' \"dq\" \x01"
     assert parse_spec(text) == cell
 
 
