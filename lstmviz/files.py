@@ -1,32 +1,116 @@
-"""Writing output files whole or not at all, so an error never leaves half a file behind."""
+"""Writing output files safely: whole or not at all, only where the user asked, and never over
+anything but a regular file, so an error, a kill or a stranger's spec never loses what was there."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+from .errors import DataError
 
 
 def write_atomic(path: str | Path, data: bytes | Callable[[BinaryIO], None]) -> None:
     """Write ``data`` (bytes, or a function that writes to a binary file) to ``path`` atomically.
 
-    The bytes go to a temporary file beside ``path``, which replaces ``path`` only once complete.
+    The bytes go to a new, unpredictably named file beside ``path``, which replaces ``path`` only
+    once complete; an existing file keeps its mode and (where allowed) its owner. Only a new path or
+    a regular file is ever replaced (see :func:`check_target`). The temporary file is removed on any
+    error, Ctrl-C included, and on SIGTERM when the CLI's handler turns it into an exit.
     """
+    with temporary_beside(path) as (fh, _):
+        if callable(data):
+            data(fh)
+        else:
+            fh.write(data)
+
+
+@contextlib.contextmanager
+def temporary_beside(path: str | Path, suffix: str = "") -> Iterator[tuple[BinaryIO, Path]]:
+    """A new temporary file beside ``path`` (open for writing, and its name, for a program that
+    writes by name, such as ffmpeg), which replaces ``path`` when the block ends without error and
+    is removed otherwise. ``suffix`` ends its name (some writers pick a format by it)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
+    before = check_target(path)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".part{suffix}", dir=path.parent)
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            if callable(data):
-                data(fh)
-            else:
-                fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; a figure is not
+            yield fh, tmp
+        _keep_metadata(tmp, before)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def check_target(path: str | Path) -> os.stat_result | None:
+    """Refuse an output path that is neither new nor a regular file (a device, a folder, a pipe, a
+    socket, or a symbolic link, which would be replaced by a file); return what is there, if anything."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise DataError("no such directory", name=str(path.parent), fix="create it first, or write elsewhere")
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        raise DataError(
+            "is a symbolic link, and lstmviz replaces only regular files",
+            name=str(path),
+            fix="write to the file it points at, or remove the link",
+        )
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, pipe or socket)"
+        raise DataError(f"is {what}, and lstmviz replaces only regular files", name=str(path), fix="write elsewhere")
+    return info
+
+
+def inside(folder: str | Path, path: str | Path) -> Path:
+    """``path`` (relative to ``folder`` unless absolute), resolved; refused unless it lies in ``folder``.
+
+    Names that come from a spec (a cell's name, a step's) become file names; this is the last
+    check that none of them leads out of the folder the user named."""
+    root = Path(folder).resolve()
+    resolved = (root / path).resolve()
+    if not resolved.is_relative_to(root) or resolved == root:
+        raise DataError(
+            f"would be written outside {str(folder)!r}",
+            name=str(path),
+            fix="give the cell and its steps plain names (letters, digits, - and _)",
+        )
+    return resolved
+
+
+def refuse_inputs(outputs: Iterable[str | Path | None], inputs: Iterable[str | Path | None]) -> None:
+    """Refuse to write any of ``outputs`` over one of ``inputs`` (the same file by any name)."""
+    existing = [Path(p) for p in inputs if p is not None and Path(p).is_file()]
+    for out in outputs:
+        if out is None or not Path(out).exists():
+            continue
+        for source in existing:
+            if os.path.samefile(out, source):
+                raise DataError(
+                    f"is also an input ({str(source)!r}): writing it would destroy it",
+                    name=str(out),
+                    fix="write the output to another file",
+                )
+
+
+def _keep_metadata(tmp: Path, before: os.stat_result | None) -> None:
+    """Give the new file the mode (and owner) of the one it replaces; else what a new file gets
+    (mkstemp makes files private, and a figure is not)."""
+    if before is None:
+        os.chmod(tmp, 0o666 & ~_umask())
+        return
+    os.chmod(tmp, stat.S_IMODE(before.st_mode))
+    if (before.st_uid, before.st_gid) != (os.getuid(), os.getgid()):
+        with contextlib.suppress(PermissionError):  # only root may give a file away
+            os.chown(tmp, before.st_uid, before.st_gid)
 
 
 def _umask() -> int:

@@ -90,16 +90,31 @@ def _draw(jobs: list[Job], root: Path, workers: int | None, progress: Callable[[
             tell(done, total)
         return
     context = multiprocessing.get_context(_start_method())
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start) as pool:
         futures = [pool.submit(draw_job, job, root) for job in jobs]
         try:
             for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
                 future.result()
                 tell(done, total)
-        except BaseException:
-            for future in futures:
-                future.cancel()
+        except BaseException:  # a failed job, Ctrl-C, or SIGTERM: stop drawing now, not after the queue
+            pool.shutdown(wait=False, cancel_futures=True)
+            for worker in multiprocessing.active_children():
+                worker.terminate()
             raise
+
+
+def _worker_start() -> None:
+    """In each worker: die with the parent (Linux's parent-death signal), and take SIGTERM and
+    SIGHUP as the default does (the CLI's handlers for them, inherited by a fork, are the parent's)."""
+    import ctypes
+    import signal
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (AttributeError, OSError):  # not Linux: the pool's own checks end idle workers
+        pass
 
 
 def _start_method() -> str | None:

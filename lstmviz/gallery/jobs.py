@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .. import api
 from ..errors import LstmvizError
+from ..files import inside
 from ..spec.graph import CellGraph
 from ..spec.tomlfile import dump_spec
 from .entries import Entry
@@ -60,13 +61,14 @@ def jobs_for(entry: Entry) -> list[Job]:
 
 def draw_job(job: Job, root: Path) -> None:
     """Draw one job's files under ``root`` (run in a worker process)."""
-    (root / job.stem).parent.mkdir(parents=True, exist_ok=True)
     try:
+        paths = [inside(root, name) for name in job.files]  # names come from the entry: none may lead out
+        paths[0].parent.mkdir(parents=True, exist_ok=True)
         if job.view == "player":
-            api.animate(job.graph, root / f"{job.stem}.html", style=job.style, steps=4)
+            api.animate(job.graph, paths[0], style=job.style, steps=4)
             return
-        for fmt in FIGURE_FORMATS:
-            api.render(job.graph, root / f"{job.stem}.{fmt}", view=job.view, focus=job.focus, style=job.style)
+        for path in paths:
+            api.render(job.graph, path, view=job.view, focus=job.focus, style=job.style)
     except LstmvizError as err:
         raise err.located(job.path) from None
     except Exception as err:  # a bug of ours, reported against the entry that found it

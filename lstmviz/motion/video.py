@@ -50,7 +50,7 @@ def write_video(
     import matplotlib.animation as animation
 
     from ..drawing.mpl import draw, figure
-    from ..files import write_atomic
+    from ..files import temporary_beside
 
     if fmt == "mp4" and shutil.which("ffmpeg") is None:
         raise DataError(
@@ -65,16 +65,10 @@ def write_video(
     else:  # H.264 in yuv420p plays everywhere, and needs even sides
         even = ["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p"]
         writer = animation.FFMpegWriter(fps=fps, codec="libx264", extra_args=even)
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.part.{fmt}")
-    try:
-        with writer.saving(fig, str(tmp), dpi=100):
-            for k, scene in enumerate(scenes):
-                ax.clear()
-                draw(scene, ax)
-                writer.grab_frame()
-                if progress:
-                    progress(k + 1, len(scenes))
-        write_atomic(target, tmp.read_bytes())
-    finally:
-        tmp.unlink(missing_ok=True)
+    with temporary_beside(path, suffix=f".{fmt}") as (_, tmp), writer.saving(fig, str(tmp), dpi=100):
+        for k, scene in enumerate(scenes):
+            ax.clear()
+            draw(scene, ax)
+            writer.grab_frame()
+            if progress:
+                progress(k + 1, len(scenes))
