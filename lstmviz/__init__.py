@@ -6,9 +6,9 @@ result = lstmviz.run(cell, x)            # x shaped (T, B, input size)
 result.outputs, result.state["c"]
 """
 
-from .api import animate, draw, load, render, run
+from .api import animate, draw, load, random_input, render, run
 from .cells import BUILTINS
-from .errors import DataError, LstmvizError, SpecError
+from .errors import DataError, LstmvizError, NonFiniteWarning, SpecError
 from .execute.params import LayerParams, init_params, load_params, save_params
 from .execute.plan import Plan, compile
 from .execute.run import Result, Trace
@@ -30,6 +30,7 @@ __all__ = [
     "LayerParams",
     "LstmvizError",
     "Node",
+    "NonFiniteWarning",
     "Plan",
     "Result",
     "SpecError",
@@ -43,6 +44,7 @@ __all__ = [
     "load",
     "load_params",
     "parse_spec",
+    "random_input",
     "read_spec",
     "render",
     "run",

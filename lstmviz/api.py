@@ -46,6 +46,30 @@ def run(
     return _run.run(load(cell), x, params, trace=trace, **options)
 
 
+def random_input(
+    cell: str | Path | CellGraph,
+    steps: int,
+    batch: int = 1,
+    *,
+    seed: int = 0,
+    dims: Mapping[str, int] | None = None,
+    dtype: Any = "float32",
+) -> dict[str, np.ndarray]:
+    """Seeded standard-normal input for every input of a cell, shaped (steps, batch, size), once the
+    run it is for is known to fit in memory (with a trace, which the animations need)."""
+    from .execute.run import check_memory
+    from .spec import sizes
+
+    graph = load(cell)
+    merged = {**graph.default_dims, **(dims or {})}
+    check_memory(graph, merged, steps, batch, dtype, trace=True)
+    rng = np.random.default_rng(seed)
+    return {
+        n.id: rng.standard_normal((steps, batch, sizes.resolve(n.size, merged))).astype(dtype)
+        for n in graph.of_kind("input")
+    }
+
+
 #: Output formats by file suffix.
 FORMATS = ("svg", "png", "pdf", "pgf", "dot")
 
@@ -158,13 +182,16 @@ def _inches(width: str | float, natural_px: float) -> float:
     if isinstance(width, int | float) and not isinstance(width, bool):
         value, unit = float(width), "px"
     else:
-        match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*(px|in|cm|mm|pt)?\s*", str(width))
+        match = re.fullmatch(r"\s*([0-9]{1,6}(?:\.[0-9]{1,6})?)\s*(px|in|cm|mm|pt)\s*", str(width))
         if not match:
-            raise SpecError(f"width {width!r} is not a length", name="width", fix="write e.g. 8cm, 600px or 3in")
-        value, unit = float(match.group(1)), match.group(2) or "px"
-    if value <= 0:
-        raise SpecError(f"width {width!r} is not positive", name="width")
-    return value * _UNITS[unit]
+            raise SpecError(
+                f"width {width!r} is not a length with a unit", name="width", fix="write e.g. 8cm, 600px or 3in"
+            )
+        value, unit = float(match.group(1)), match.group(2)
+    inches = value * _UNITS[unit]
+    if not 0.1 <= inches <= 200:  # under a tenth of an inch nothing is legible; over 200 a typo
+        raise SpecError(f"width {width!r} is not between 0.1 and 200 inches", name="width", fix="write e.g. 8cm")
+    return inches
 
 
 def steps_of(cell: str | Path | CellGraph, *, labels: str = "notation") -> dict[str, list[str]]:
@@ -208,9 +235,11 @@ def walk_through(
     output = Path(output)
     if output.suffix in (".pdf", ".tex"):
         from .drawing.mpl import save_pages
-        from .files import write_atomic
+        from .files import check_target, write_atomic
 
         pdf = output.with_suffix(".pdf")
+        for path in {pdf, output}:
+            check_target(path)  # both refused before anything is drawn, or neither
         save_pages(scenes, pdf, width_in=width_in)
         if output.suffix == ".pdf":
             return [pdf]
@@ -223,22 +252,31 @@ def walk_through(
         )
         write_atomic(output, tex.encode("utf-8"))
         return [pdf, output]
+    from .files import inside, write_atomic
+
     Choice("format", ("svg", "png")).check(fmt, name="fmt")
+    if output.exists() and not output.is_dir():
+        raise SpecError("is a file, not a folder", name=str(output), fix="give a folder, a .pdf or a .tex")
+    paths = [output / f"{graph.name}-{k}-{name}.{fmt}" for k, name in enumerate(names, 1)]
+    for path in paths:
+        inside(output, path.name)
+    files = [_figure_bytes(scene, fmt, width) for scene in scenes]  # all drawn before anything is written
     output.mkdir(exist_ok=True)
-    written = []
-    for k, (name, scene) in enumerate(zip(names, scenes), 1):
-        path = output / f"{graph.name}-{k}-{name}.{fmt}"
-        if fmt == "svg":
-            from .drawing.svg import to_svg
-            from .files import write_atomic
+    for path, data in zip(paths, files):
+        write_atomic(path, data)
+    return paths
 
-            write_atomic(path, to_svg(scene, width_in=width_in).encode("utf-8"))
-        else:
-            from .drawing.mpl import save
 
-            save(scene, path, fmt="png", width_in=width_in, dpi=_dpi(width))
-        written.append(path)
-    return written
+def _figure_bytes(scene: Any, fmt: str, width: str | float | None) -> bytes:
+    """One walk-through frame as an SVG or PNG file's bytes."""
+    width_in = _inches(width, scene.width) if width is not None else None
+    if fmt == "svg":
+        from .drawing.svg import to_svg
+
+        return to_svg(scene, width_in=width_in).encode("utf-8")
+    from .drawing.mpl import encode
+
+    return encode(scene, fmt="png", width_in=width_in, dpi=_dpi(width))
 
 
 def animate(
@@ -270,16 +308,12 @@ def animate(
     from .style import load_style
 
     graph = load(cell)
-    if x is None:
-        from .spec import sizes
-
-        width = sizes.resolve(graph.of_kind("input")[0].size, graph.default_dims)
-        x = np.random.default_rng(seed).standard_normal((steps, 1, width))
-    result = run(graph, x, params, trace=True, seed=seed)
+    given = random_input(graph, steps, seed=seed, dtype="float64") if x is None else x
+    result = run(graph, given, params, trace=True, seed=seed)
     sheet = load_style(style)
     Choice("animation view", ("cell", "ordered", "chain")).check(view, name="view")
     layout = layout_view(graph.relabelled(labels), view, metrics=metrics_for(sheet))
-    timeline = build_timeline(graph, result.trace, window=window or (0, min(len(x), 8)))
+    timeline = build_timeline(graph, result.trace, window=window or (0, min(len(result.outputs), 8)))
     fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
     Choice("animation format", ("svg", "html", "gif", "mp4")).check(fmt, name=str(output) if output else "fmt")
     if fmt in ("gif", "mp4"):

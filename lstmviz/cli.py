@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,7 +14,7 @@ import click
 
 from . import api
 from .cells import BUILTINS, builtin
-from .errors import DataError, LstmvizError
+from .errors import DataError, LstmvizError, NonFiniteWarning
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,7 +25,11 @@ def _one_line_errors(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's own, of several lines; ours say where
+                warnings.simplefilter("always", NonFiniteWarning)
+                warnings.showwarning = _warning_line
+                return fn(*args, **kwargs)
         except LstmvizError as err:
             click.echo(f"lstmviz: error: {err.one_line()}", err=True)
             sys.exit(2)
@@ -34,6 +39,11 @@ def _one_line_errors(fn: F) -> F:
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _warning_line(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
+    """A warning as one line on stderr, as errors are (not Python's two, with a source line)."""
+    click.echo(f"lstmviz: warning: {message}", err=True)
 
 
 def _path_option(
@@ -68,6 +78,21 @@ def _data_options(fn: F) -> F:
 @click.version_option(package_name="lstmviz")
 def main() -> None:
     """Diagrams and numbers from one description of a recurrent cell."""
+    _exit_on_termination()
+
+
+def _exit_on_termination() -> None:
+    """Turn SIGTERM and SIGHUP into an ordinary exit, so that what is half-written (temporary files, a
+    staging folder, worker processes) is cleaned up on the way out, as it is for Ctrl-C."""
+    import signal
+    import threading
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, stop)
 
 
 @main.command("list")
@@ -100,6 +125,7 @@ def show(spec: str, output: Path | None) -> None:
     """Print SPEC in canonical TOML form (equation-form specs come out as [[node]] tables)."""
     from .spec.tomlfile import dump_spec, save_spec
 
+    _check_outputs(output, inputs=[spec])
     cell = api.load(spec)
     if output is None:
         click.echo(dump_spec(cell), nl=False)
@@ -112,7 +138,7 @@ def show(spec: str, output: Path | None) -> None:
 @click.option(
     "--steps",
     "-T",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=1),
     default=None,
     help="Run on this many steps of seeded random input (default 5 without --input).",
 )
@@ -121,8 +147,15 @@ def show(spec: str, output: Path | None) -> None:
 )
 @_data_options
 @click.option("--dim", "dims", multiple=True, metavar="NAME=N", help="Set a dim, e.g. --dim hidden=16.")
-@click.option("--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random input and parameters.")
+@click.option(
+    "--dtype",
+    type=click.Choice(["float32", "float64"]),
+    default=None,
+    help="Arithmetic precision (default: that of --input, float32 for random input).",
+)
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the random input and parameters."
+)
 @_path_option("-o", "--output", help="Write inputs, outputs, final states and the trace of every node to this .npz.")
 @_path_option("--save-params", help="Write the parameters used to this .npz.")
 @click.option("--plan", "show_plan", is_flag=True, help="Also print how the executor compiled the cell.")
@@ -134,7 +167,7 @@ def run(
     input_path: Path | None,
     params_path: Path | None,
     dims: tuple[str, ...],
-    dtype: str,
+    dtype: str | None,
     seed: int,
     output: Path | None,
     save_params: Path | None,
@@ -146,21 +179,18 @@ def run(
     from .execute.params import load_params
     from .execute.params import save_params as write_params
 
+    if output is not None and save_params is not None and output.resolve() == save_params.resolve():
+        raise DataError("is given as both -o and --save-params", name=str(output), fix="give two files")
+    _check_outputs(output, save_params, inputs=[spec, input_path, params_path])
     cell = api.load(spec)
-    for path in (output, save_params):
-        _check_destination(path)
-    given_dims = _parse_dims(dims)
+    given_dims = _parse_dims(dims, cell)
     if input_path is not None and steps is not None:
         raise DataError("give --input or --steps, not both", name="--steps")
     if input_path is not None:
         x = _read_input(input_path, cell)
     else:
-        rng = np.random.default_rng(seed)
-        shape = (5 if steps is None else steps, batch)
-        x = {
-            n.id: rng.standard_normal(shape + (_size(cell, n.id, given_dims),)).astype(dtype)
-            for n in cell.of_kind("input")
-        }
+        dtype = dtype or "float32"
+        x = api.random_input(cell, 5 if steps is None else steps, batch, seed=seed, dims=given_dims, dtype=dtype)
     params = load_params(params_path) if params_path is not None else None
     try:
         result = api.run(cell, x, params, trace=output is not None, dtype=dtype, dims=given_dims, seed=seed)
@@ -226,7 +256,7 @@ def _figure_options(fn: F) -> F:
 @_one_line_errors
 def render(spec: str, output: Path, view: str, focus: str | None, **figure: Any) -> None:
     """Draw SPEC (a built-in name or a .toml file) as a figure."""
-    _check_destination(output)
+    _check_outputs(output, inputs=[spec, figure["style"]])
     api.render(spec, output, view=view, focus=focus, **figure)
     click.echo(f"wrote {output}")
 
@@ -252,7 +282,8 @@ def render(spec: str, output: Path, view: str, focus: str | None, **figure: Any)
 @_one_line_errors
 def steps(spec: str, output: Path, fmt: str, **figure: Any) -> None:
     """Write SPEC's walk-through: one focus figure per step, every frame the same size."""
-    _check_destination(output)
+    if output.suffix in (".pdf", ".tex"):  # else a folder, which the walk-through checks itself
+        _check_outputs(output, output.with_suffix(".pdf"), inputs=[spec, figure["style"]])
     for path in api.walk_through(spec, output, fmt=fmt, **figure):
         click.echo(f"wrote {path}")
 
@@ -278,7 +309,7 @@ def steps(spec: str, output: Path, fmt: str, **figure: Any) -> None:
 @click.option("--style", default="colah", show_default=True, help="A style name or the path of a style .toml.")
 @click.option("--view", default="cell", show_default=True, help="cell, ordered, or chain.")
 @click.option("--labels", default="notation", show_default=True, help="Label set.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option(
     "--fps",
     type=click.FloatRange(min=0.5, max=60),
@@ -302,14 +333,14 @@ def animate(
     """Animate SPEC on real numbers: each node's values appear as it is computed, step by step."""
     from .execute.params import load_params
 
-    _check_destination(output)
+    _check_outputs(output, inputs=[spec, input_path, params_path, style])
     cell = api.load(spec)
     x = _read_input(input_path, cell)[cell.of_kind("input")[0].id] if input_path is not None else None
     params = load_params(params_path) if params_path is not None else None
     span = None
     if window is not None:
         start, _, stop = window.partition(":")
-        if not (start.isdigit() and stop.isdigit()):
+        if not all(part.isascii() and part.isdigit() and len(part) <= 9 for part in (start, stop)):
             raise DataError(f"--window {window!r} is not START:STOP", name="--window", fix="write e.g. --window 0:8")
         span = (int(start), int(stop))
     with _progress("rendering frames") as advance:
@@ -415,26 +446,38 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
             bar.__exit__(None, None, None)
 
 
-def _check_destination(path: Path | None) -> None:
-    """Fail before any work when an output file could not be written."""
-    if path is not None and not path.parent.is_dir():
-        raise DataError("no such directory", name=str(path.parent), fix="create it first, or write elsewhere")
+def _check_outputs(*outputs: Path | None, inputs: list[str | Path | None]) -> None:
+    """Fail before any work when an output could not be written, would replace something that is
+    not a regular file, or is one of the command's inputs (the spec, a style, an input array)."""
+    from .files import check_target, refuse_inputs
+
+    for path in outputs:
+        if path is not None:
+            check_target(path)
+    refuse_inputs(outputs, inputs)
 
 
-def _parse_dims(dims: tuple[str, ...]) -> dict[str, int]:
+def _parse_dims(dims: tuple[str, ...], cell: Any) -> dict[str, int]:
+    """``--dim NAME=N`` options, each a dim the cell's sizes use, with a whole number in range."""
+    from .spec.limits import MAX_DIM
+    from .spec.sizes import terms
+
+    used = dict.fromkeys(t for n in cell.nodes for t in terms(n.size) if not t.isdigit())
     out = {}
     for item in dims:
-        name, _, value = item.partition("=")
-        if not value.isdigit() or int(value) < 1:
-            raise DataError(f"--dim {item!r} is not NAME=N", name="--dim", fix="write e.g. --dim hidden=16")
-        out[name.strip()] = int(value)
+        name, _, value = (part.strip() for part in item.partition("="))
+        if name not in used:
+            raise DataError(
+                f"--dim {item!r}: the cell has no dim {name!r}", name="--dim", fix=f"its dims: {', '.join(used)}"
+            )
+        if not (value.isascii() and value.isdigit() and len(value) <= 7 and 1 <= int(value) <= MAX_DIM):
+            raise DataError(
+                f"--dim {item!r} is not NAME=N with N from 1 to {MAX_DIM:,}",
+                name="--dim",
+                fix="write e.g. --dim hidden=16",
+            )
+        out[name] = int(value)
     return out
-
-
-def _size(cell: Any, node_id: str, dims: dict[str, int]) -> int:
-    from .spec import sizes
-
-    return sizes.resolve(cell.node(node_id).size, {**cell.default_dims, **dims})
 
 
 def _read_input(path: Path, cell: Any) -> Any:

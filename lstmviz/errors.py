@@ -80,3 +80,8 @@ class Choice:
             f"unknown {self.what} {value!r} (must be one of {', '.join(self.options)})",
             name=name,
         )
+
+
+class NonFiniteWarning(UserWarning):
+    """A run met NaN or infinity: in its inputs, or in a value it computed. The message names the
+    first step and node, so the cause can be found (an input of 1e300 in float32, a log of zero)."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from ..errors import DataError
+from ..errors import DataError, NonFiniteWarning
 from ..spec import sizes
 from ..spec.graph import CellGraph
 from .params import LayerParams, as_params, init_params, node_sizes
@@ -76,19 +78,103 @@ def run(
     Dims come from the spec, then ``x``, ``params`` and ``dims``, later ones winning.
     """
     plan = cell if isinstance(cell, Plan) else _compiled(cell)
+    result, xs = _execute(plan, x, params, state=state, trace=trace, dtype=dtype, dims=dims, seed=seed)
+    if not all(np.isfinite(a).all() for a in (*xs.values(), result.outputs, *result.state.values())):
+        warnings.warn(NonFiniteWarning(_nonfinite(plan, xs, result, state)), stacklevel=2)
+    return result
+
+
+def _execute(
+    plan: Plan,
+    x: np.ndarray | Mapping[str, np.ndarray],
+    params: Mapping[str, Any] | None,
+    *,
+    state: Mapping[str, np.ndarray] | None,
+    trace: bool,
+    dtype: Any,
+    dims: Mapping[str, int] | None,
+    seed: int,
+) -> tuple[Result, dict[str, np.ndarray]]:
+    """Check what the caller gives, run the plan; return the result and the inputs as run."""
     graph = plan.graph
     xs = _inputs(graph, x)
     dtype = _dtype(dtype, xs)
     dims = _dims(graph, xs, params, dims)
+    T, B = next(iter(xs.values())).shape[:2]
+    check_memory(graph, dims, T, B, dtype, trace=trace)
     params = init_params(graph, dims, seed=seed, dtype=dtype) if params is None else params
     checked = as_params(params, graph, dims, dtype)
-    T, B = next(iter(xs.values())).shape[:2]
     initial = _initial_state(graph, state, dims, B, dtype)
     program = Program(plan, checked, dims, dtype, T, B, trace)
-    outs, final, values = program.run({k: np.asarray(v, dtype=dtype) for k, v in xs.items()}, initial)
+    with np.errstate(all="ignore"):  # NaN and infinity are reported once, with where they began
+        cast = {k: np.asarray(v, dtype=dtype) for k, v in xs.items()}
+        outs, final, values = program.run(cast, initial)
     arrays = list(outs.values())
     outputs = arrays[0] if len(arrays) == 1 else np.concatenate(arrays, axis=-1)
-    return Result(outputs, outs, final, checked, Trace(values) if trace else None)
+    return Result(outputs, outs, final, checked, Trace(values) if trace else None), cast
+
+
+def _nonfinite(plan: Plan, xs: dict[str, np.ndarray], result: Result, state: Mapping[str, Any] | None) -> str:
+    """Where a run's NaN or infinity began: the first step, and the first node in evaluation order
+    (an input's own values first). A run without a trace is run again with one to find it."""
+    graph = plan.graph
+    values: dict[str, np.ndarray] = dict(result.trace.values) if result.trace is not None else {}
+    if result.trace is None:
+        dtype = next(iter(xs.values())).dtype
+        try:
+            again, _ = _execute(plan, xs, result.params, state=state, trace=True, dtype=dtype, dims=None, seed=0)
+            values = dict(again.trace.values)  # type: ignore[union-attr]
+        except DataError:  # a trace would not fit in memory: name the outputs alone
+            values = {**result.by_output}
+    values.update(xs)
+    first: tuple[int, int, str] | None = None
+    for rank, node_id in enumerate(graph.order):
+        if node_id not in values:
+            continue
+        bad = ~np.isfinite(values[node_id].reshape(len(values[node_id]), -1)).all(axis=1)
+        if bad.any() and (first is None or (int(bad.argmax()), rank) < first[:2]):
+            first = (int(bad.argmax()), rank, node_id)
+    if first is None:  # only an initial state was not finite
+        return "an initial state holds NaN or infinity"
+    step, _, node_id = first
+    value = values[node_id][step]
+    what = "NaN" if np.isnan(value).any() else "infinity"
+    where = "input" if graph.node(node_id).kind == "input" else "node"
+    return f"{what} at step {step}, first in {where} {node_id!r} (the first value that is not a finite number)"
+
+
+#: The share of this machine's memory a run may ask for; beyond it is a typo in a dim, not a model.
+MEMORY_SHARE = 0.5
+
+
+def check_memory(graph: CellGraph, dims: Mapping[str, int], T: int, B: int, dtype: Any, *, trace: bool) -> None:
+    """Refuse, before allocating anything, a run whose buffers (steps × batch × sizes, and the
+    weights) would take more than :data:`MEMORY_SHARE` of this machine's memory."""
+    size = node_sizes(graph, dims)
+    layers = graph.of_kind("layer")
+    kept = size.values() if trace else [size[n.id] for n in graph.nodes if n.kind in ("input", "output", "layer")]
+    weights = sum(size[n.id] * (size[n.inputs[0]] + 1 + len(n.diagonal)) for n in layers)
+    need = (T * B * sum(kept) + B * sum(size.values()) + weights) * np.dtype(dtype).itemsize
+    limit = int(_memory() * MEMORY_SHARE)
+    if need > limit:
+        raise DataError(
+            f"the run would need about {_gib(need)} ({T} steps, batch {B}, "
+            + ", ".join(f"{k}={v}" for k, v in dims.items())
+            + f"{', with a trace' if trace else ''}), more than {_gib(limit)}, half this machine's memory",
+            name=graph.name,
+            fix="use fewer steps, a smaller batch or smaller dims",
+        )
+
+
+def _memory() -> int:
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # no sysconf: assume a small machine
+        return 8 << 30
+
+
+def _gib(n: int) -> str:
+    return f"{n / (1 << 30):.1f} GiB" if n >= 1 << 30 else f"{n / (1 << 20):.1f} MiB"
 
 
 @functools.lru_cache(maxsize=64)
@@ -119,6 +205,8 @@ def _inputs(graph: CellGraph, x: np.ndarray | Mapping[str, np.ndarray]) -> dict[
         if arr.ndim != 3:
             fix = "add a batch axis: x[:, None, :]" if arr.ndim == 2 else "shape it (steps, batch, features)"
             raise DataError(f"input has shape {arr.shape}; expected (steps, batch, features)", name=name, fix=fix)
+        if arr.shape[1] == 0:
+            raise DataError(f"input has shape {arr.shape}: a batch of 0", name=name, fix="give a batch of 1 or more")
         if shape is not None and arr.shape[:2] != shape:
             raise DataError(f"input has {arr.shape[:2]} steps and batch; another has {shape}", name=name)
         shape = arr.shape[:2]
@@ -168,6 +256,8 @@ def _dims(
             if weight is not None and np.ndim(weight) == 2:
                 learn(layer.size, np.shape(weight)[0], f"layer {layer.id!r}")
     out.update({k: v for k, (v, _) in found.items()})
+    for name, value in (dims or {}).items():
+        sizes.check_dim(name, value)
     out.update(dims or {})
     for node in graph.of_kind("input"):
         want = sizes.resolve(node.size, out)

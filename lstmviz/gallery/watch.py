@@ -23,17 +23,20 @@ def watch(
     source, output = Path(source), Path(output)
     seen = _files(source, output)
     while not stop.wait(interval):
-        now = _files(source, output)
-        if now == seen:
-            continue
-        seen = now
         try:
+            now = _files(source, output)
+            if now == seen:
+                continue
+            seen = now
             done = build(source, output)
         except LstmvizError as err:
             report(f"error: {err.one_line()} (the site is unchanged)")
         except OSError as err:  # a file vanished or could not be written mid-build: try again on the next change
             where = f"{err.filename}: " if err.filename else ""
             report(f"error: {where}{err.strerror or err} (the site is unchanged)")
+        except Exception as err:  # a bug of ours must not end the preview: say it, keep watching
+            first = (str(err).splitlines() or [""])[0]
+            report(f"error: {type(err).__name__}: {first} (the site is unchanged; please report this)")
         else:
             report(f"rebuilt: {done.drawn} figures drawn, {done.reused} kept, {done.seconds:.1f} s")
 

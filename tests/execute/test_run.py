@@ -1,5 +1,7 @@
 """The executor against a naive reference interpreter: built-ins, random graphs, every option."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -119,14 +121,36 @@ def test_dtype_follows_the_input_unless_given():
     assert lstmviz.run(cell, np.zeros((1, 1, 3)), dtype="float32").outputs.dtype == np.float32
 
 
-def test_nan_and_infinity_pass_through_without_crashing():
+def test_nan_and_infinity_pass_through_with_one_warning_that_names_where():
     cell = lstmviz.load("lstm")
     x = np.zeros((3, 1, 3))
     x[1, 0, 0] = np.nan
     x[2, 0, 1] = np.inf
-    result = lstmviz.run(cell, x, trace=True)
+    with pytest.warns(lstmviz.NonFiniteWarning) as record:
+        result = lstmviz.run(cell, x, trace=True)
     assert np.isnan(result.outputs[1:]).any()
     assert np.isfinite(result.outputs[0]).all()
+    assert len(record) == 1 and str(record[0].message).startswith("NaN at step 1, first in input 'x'")
+
+
+@pytest.mark.parametrize("trace", [False, True])
+def test_a_value_that_overflows_inside_the_cell_is_found_by_step_and_node(trace):
+    b = lstmviz.CellBuilder("grow", dims={"input": 1, "hidden": 1})
+    x = b.input("x")
+    h = b.state("h")
+    g = b.layer(x, activation="identity", id="g")
+    b.write(h, b.op("mul", g, h.prev, id="hg") + g)
+    b.output(h.prev, "y")
+    params = {"g": {"weight": np.array([[1e200]]), "bias": np.array([0.0])}}
+    with pytest.warns(lstmviz.NonFiniteWarning) as record:
+        lstmviz.run(b.build(), np.ones((4, 1, 1)), params, trace=trace)
+    assert [str(w.message).split(" (")[0] for w in record] == ["infinity at step 1, first in node 'hg'"]
+
+
+def test_finite_runs_warn_nothing():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lstmviz.run("lstm", np.full((3, 1, 3), 1e30), dtype="float64")
 
 
 def test_sigmoid_saturates_without_overflow_warnings():

@@ -61,7 +61,8 @@ def test_gates_read_zero_to_one_and_tanh_minus_one_to_one():
 def test_nan_and_infinity_are_shown_as_such():
     x = np.zeros((2, 1, 3))
     x[0, 0, 0], x[1, 0, 1] = np.nan, np.inf
-    svg = lstmviz.animate("rnn", x=x)
+    with pytest.warns(lstmviz.NonFiniteWarning, match="NaN at step 0, first in input 'x'"):
+        svg = lstmviz.animate("rnn", x=x)
     values = {v for node, _, vs in strips(svg) if node == "x" for v in vs}
     assert any(np.isnan(v) for v in values) and np.inf in values
     assert "x[0] at t=0: NaN" in svg and diverging(float("nan")) == "#9e9e9e"
