@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -33,6 +34,9 @@ def _one_line_errors(fn: F) -> F:
         except LstmvizError as err:
             click.echo(f"lstmviz: error: {err.one_line()}", err=True)
             sys.exit(2)
+        except BrokenPipeError:  # the reader went away (| head): stop quietly, as other tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except OSError as err:
             where = f"{err.filename}: " if err.filename else ""
             click.echo(f"lstmviz: error: {where}{err.strerror or err}", err=True)
@@ -467,14 +471,10 @@ def _parse_dims(dims: tuple[str, ...], cell: Any) -> dict[str, int]:
     for item in dims:
         name, _, value = (part.strip() for part in item.partition("="))
         if name not in used:
-            raise DataError(
-                f"--dim {item!r}: the cell has no dim {name!r}", name="--dim", fix=f"its dims: {', '.join(used)}"
-            )
+            raise DataError(f"the cell has no dim {name!r}", name=f"--dim {item}", fix=f"its dims: {', '.join(used)}")
         if not (value.isascii() and value.isdigit() and len(value) <= 7 and 1 <= int(value) <= MAX_DIM):
             raise DataError(
-                f"--dim {item!r} is not NAME=N with N from 1 to {MAX_DIM:,}",
-                name="--dim",
-                fix="write e.g. --dim hidden=16",
+                f"is not NAME=N with N from 1 to {MAX_DIM:,}", name=f"--dim {item}", fix="write e.g. --dim hidden=16"
             )
         out[name] = int(value)
     return out

@@ -44,7 +44,13 @@ class Template:
         for name in _NEEDED:
             if not (folder / name).is_file():
                 raise SpecError("is missing from the site template", name=str(folder / name), fix="restore it")
-        return cls(folder, string.Template((folder / "layout.html").read_text(encoding="utf-8")))
+        try:
+            layout = (folder / "layout.html").read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            raise SpecError(
+                f"is not UTF-8 text ({err.reason})", name=str(folder / "layout.html"), fix="save it as UTF-8"
+            ) from None
+        return cls(folder, string.Template(layout))
 
     def page(self, title: str, description: str, body: Html) -> str:
         from .. import __version__

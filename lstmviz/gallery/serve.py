@@ -1,35 +1,40 @@
-"""Previewing a built site on localhost: files only (no listings), bad requests refused in one
-status line, and room for many connections at once (a deep backlog, idle ones timed out)."""
+"""Previewing a built site on localhost: its files and nothing else.
+
+One asyncio loop serves every connection, so hundreds at once cost no threads and an idle one
+holds nothing but a socket until it times out; the listen queue is deep, so a burst of
+connections is queued rather than dropped; a request for a path no file of the site can have is
+answered 400, a folder without an index 404 (never a listing), and nothing is printed per request.
+"""
 
 from __future__ import annotations
 
-import functools
-import http.server
+import asyncio
+import mimetypes
+import socket
+import threading
 import urllib.parse
 from collections.abc import Callable
+from email.utils import formatdate
 from pathlib import Path
 
 from ..errors import SpecError
 
 #: Connections the kernel queues before the server accepts them (socketserver's default is 5).
 BACKLOG = 1024
-#: Seconds a connection may sit idle (or send its request slowly) before it is closed.
+#: Seconds a connection may take to send its request before it is closed.
 TIMEOUT = 10.0
+#: The longest request head (request line and headers) read.
+MAX_HEAD = 16 * 1024
+
+_TYPES = {".toml": "text/plain; charset=utf-8", ".html": "text/html; charset=utf-8", ".svg": "image/svg+xml"}
+_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout"}
 
 
 def serve(
     folder: str | Path, *, port: int = 8000, host: str = "127.0.0.1", ready: Callable[[str], None] | None = None
 ) -> None:
     """Serve ``folder`` over HTTP until interrupted; ``ready`` is called with the address once listening."""
-    folder = Path(folder)
-    if not (folder / "index.html").is_file():
-        raise SpecError("holds no built site", name=str(folder), fix="run 'lstmviz gallery build -o FOLDER' first")
-    handler = functools.partial(_Files, directory=str(folder))
-    try:
-        server = _Server((host, port), handler)
-    except OSError as err:
-        raise SpecError(f"cannot listen on {host}:{port} ({err.strerror})", name="--port", fix="pick another port")
-    with server:
+    with make_server(folder, port=port, host=host) as server:
         if ready is not None:
             ready(f"http://{host}:{server.server_address[1]}/")
         try:
@@ -38,44 +43,127 @@ def serve(
             pass
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    """A thread per connection, a deep listen queue, and no tracebacks for a client's bad manners."""
+def make_server(folder: str | Path, *, port: int = 8000, host: str = "127.0.0.1", timeout: float = TIMEOUT) -> Server:
+    """A server for ``folder``, listening but not yet serving (``serve_forever``, ``shutdown``);
+    a connection that has not sent its whole request within ``timeout`` seconds is closed."""
+    folder = Path(folder)
+    if not (folder / "index.html").is_file():
+        raise SpecError("holds no built site", name=str(folder), fix="run 'lstmviz gallery build -o FOLDER' first")
+    try:
+        sock = socket.create_server((host, port), backlog=BACKLOG)
+    except OSError as err:
+        raise SpecError(
+            f"cannot listen on {host}:{port} ({err.strerror})", name="--port", fix="pick another port"
+        ) from None
+    return Server(folder.resolve(), sock, timeout)
+
+
+class Server:
+    """The site's files over HTTP/1.0, from one asyncio loop (see the module's docstring)."""
 
     request_queue_size = BACKLOG
-    daemon_threads = True
 
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # a client that hangs up or times out is not the server's error; nothing to print
+    def __init__(self, root: Path, sock: socket.socket, timeout: float) -> None:
+        self.root = root
+        self.socket = sock
+        self.timeout = timeout
+        self.server_address = sock.getsockname()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._stopped = threading.Event()
 
+    def serve_forever(self) -> None:
+        """Answer requests until :meth:`shutdown` is called (from another thread) or Ctrl-C."""
+        asyncio.run(self._main())
 
-class _Files(http.server.SimpleHTTPRequestHandler):
-    """Serves the site's files and nothing else: 400 for a path no file can have, 404 for a folder
-    without an index.html, no log line per request."""
+    def shutdown(self) -> None:
+        """Stop :meth:`serve_forever` and wait until it has."""
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+            self._stopped.wait()
 
-    timeout = TIMEOUT
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".toml": "text/plain; charset=utf-8"}
+    def server_close(self) -> None:
+        self.socket.close()
 
-    def send_head(self):  # type: ignore[no-untyped-def]
-        if not _plausible(self.path):
-            self.send_error(400, "Bad request path")
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server_close()
+
+    async def _main(self) -> None:
+        self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
+        try:
+            async with await asyncio.start_server(self._answer, sock=self.socket, limit=MAX_HEAD, backlog=BACKLOG):
+                await self._stop.wait()
+        finally:
+            self._stopped.set()
+
+    async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            try:
+                async with asyncio.timeout(self.timeout):
+                    head = await reader.readuntil(b"\r\n\r\n")
+            except TimeoutError:
+                writer.write(_reply(408, b"request timed out\n"))
+            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):  # hung up, or an endless head
+                writer.write(_reply(400, b"bad request\n"))
+            else:
+                writer.write(self._respond(head))
+            await writer.drain()
+        except OSError:  # the client went away: nothing to tell anyone
+            pass
+        finally:
+            writer.close()
+
+    def _respond(self, head: bytes) -> bytes:
+        """The whole reply to one request head."""
+        parts = head.split(b"\r\n", 1)[0].split(b" ")
+        if len(parts) != 3 or not parts[2].startswith(b"HTTP/"):
+            return _reply(400, b"bad request\n")
+        method, target = parts[0], parts[1].decode("latin-1")
+        if method not in (b"GET", b"HEAD"):
+            return _reply(405, b"only GET and HEAD\n")
+        path = _site_path(target)
+        if path is None:
+            return _reply(400, b"bad request path\n")
+        file = self._file(path)
+        if file is None:
+            return _reply(404, b"no such page\n")
+        try:
+            body = file.read_bytes()
+        except OSError:
+            return _reply(404, b"no such page\n")
+        kind = _TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        return _reply(200, body, kind, head_only=method == b"HEAD")
+
+    def _file(self, path: str) -> Path | None:
+        """The site's regular file at ``path`` (a folder's index.html), or None; never anything
+        outside the site, whatever links lead there."""
+        candidate = (self.root / path.lstrip("/")).resolve()
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        if not candidate.is_relative_to(self.root) or not candidate.is_file():
             return None
-        return super().send_head()
-
-    def list_directory(self, path: str | Path):  # type: ignore[no-untyped-def]
-        self.send_error(404, "No such page")
-        return None
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
+        return candidate
 
 
-def _plausible(raw: str) -> bool:
-    """Whether a request path could name a file of the site: it decodes as UTF-8, holds no NUL or
-    other control character and no backslash, and does not climb with ``..``."""
+def _site_path(target: str) -> str | None:
+    """The path a request names, decoded; None when no file of a site can have it: not UTF-8, a
+    NUL or other control character, a backslash, or a ``..`` that climbs."""
     try:
-        path = urllib.parse.unquote(raw.split("?", 1)[0].split("#", 1)[0], errors="strict")
+        path = urllib.parse.unquote(target.split("?", 1)[0].split("#", 1)[0], errors="strict")
     except UnicodeDecodeError:
-        return False
+        return None
     if not path.startswith("/") or any(ord(c) < 32 or ord(c) == 127 or c == "\\" for c in path):
-        return False
-    return ".." not in path.split("/")
+        return None
+    return None if ".." in path.split("/") else path
+
+
+def _reply(status: int, body: bytes, kind: str = "text/plain; charset=utf-8", *, head_only: bool = False) -> bytes:
+    head = (
+        f"HTTP/1.0 {status} {_REASONS[status]}\r\n"
+        f"Content-Type: {kind}\r\nContent-Length: {len(body)}\r\n"
+        f"Date: {formatdate(usegmt=True)}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + (b"" if head_only else body)

@@ -65,10 +65,19 @@ def write_video(
     else:  # H.264 in yuv420p plays everywhere, and needs even sides
         even = ["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p"]
         writer = animation.FFMpegWriter(fps=fps, codec="libx264", extra_args=even)
-    with temporary_beside(path, suffix=f".{fmt}") as (_, tmp), writer.saving(fig, str(tmp), dpi=100):
-        for k, scene in enumerate(scenes):
-            ax.clear()
-            draw(scene, ax)
-            writer.grab_frame()
-            if progress:
-                progress(k + 1, len(scenes))
+    with temporary_beside(path, suffix=f".{fmt}") as (_, tmp):
+        writer.setup(fig, str(tmp), dpi=100)
+        try:
+            for k, scene in enumerate(scenes):
+                ax.clear()
+                draw(scene, ax)
+                writer.grab_frame()
+                if progress:
+                    progress(k + 1, len(scenes))
+        except BaseException:  # stopped or failed: end ffmpeg now rather than finish a file no one wants
+            encoder = getattr(writer, "_proc", None)
+            if encoder is not None:
+                encoder.kill()
+                encoder.wait()
+            raise
+        writer.finish()

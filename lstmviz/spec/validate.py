@@ -162,7 +162,8 @@ def check_label(text: object, what: str, name: str, *, max_length: int = MAX_LAB
     problem = mathtext.problem(text, max_length=max_length)
     if problem:
         shown = text if len(text) <= 40 else text[:37] + "..."
-        raise SpecError(f"{what} {shown!r} {problem}", name=name, fix="rewrite it")
+        quoted = repr(shown) if not shown.isprintable() else f"'{shown}'"  # no raw control codes in a terminal
+        raise SpecError(f"{what} {quoted} {problem}", name=name, fix="rewrite it")
 
 
 def _arity(node: Node, n: int, what: str, fix: str | None = None) -> None:

@@ -265,3 +265,74 @@ def test_watching_a_site_built_inside_its_sources_rebuilds_once_a_change(tmp_pat
         stop.set()
         thread.join(30)
     assert len(reports) == 1 and reports[0].startswith("rebuilt: 0 figures drawn"), reports
+
+
+def watch_reports(src, site, change, *, count):
+    """Run the watcher while ``change()`` edits the sources; return its first ``count`` reports."""
+    import time
+
+    from lstmviz.gallery.watch import watch
+
+    stop, reports = threading.Event(), []
+    thread = threading.Thread(
+        target=watch, args=(src, site), kwargs={"stop": stop, "report": reports.append, "interval": 0.1}
+    )
+    thread.start()
+    try:
+        time.sleep(0.3)
+        for step in change:
+            seen = len(reports)
+            step()
+            deadline = time.monotonic() + 60
+            while len(reports) == seen and time.monotonic() < deadline:
+                time.sleep(0.1)
+    finally:
+        stop.set()
+        thread.join(60)
+    assert len(reports) >= count, reports
+    return reports
+
+
+def test_the_watcher_reports_a_template_saved_in_another_encoding_and_goes_on(tmp_path):
+    src = small_source(tmp_path, "rnn")
+    site = tmp_path / "site"
+    build(src, site, workers=1)
+    layout = src / "template" / "layout.html"
+    good = layout.read_bytes()
+    reports = watch_reports(
+        src,
+        site,
+        [lambda: layout.write_bytes(good.replace(b"<html", "<!-- d\u00e9j\u00e0 -->".encode("latin-1") + b"<html", 1)),
+         lambda: layout.write_bytes(good + b"\n")],
+        count=2,
+    )
+    assert reports[0].startswith(f"error: '{layout}': is not UTF-8 text") and reports[0].count("\n") == 0
+    assert reports[1].startswith("rebuilt: 0 figures drawn")
+
+
+def test_the_watcher_survives_an_error_that_is_not_an_lstmviz_error(tmp_path, monkeypatch):
+    """A bug of ours (here injected: no real input is known to cause one) is one line, and the
+    next change is built as usual."""
+    import lstmviz.gallery.watch as watch_module
+
+    src = small_source(tmp_path, "rnn")
+    site = tmp_path / "site"
+    build(src, site, workers=1)
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("an unexpected failure\nwith a second line")
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(watch_module, "build", flaky)
+    path = src / "rnn.toml"
+    reports = watch_reports(
+        src,
+        site,
+        [lambda: path.write_text(path.read_text() + "\n"), lambda: path.write_text(path.read_text() + "\n")],
+        count=2,
+    )
+    assert reports[0] == "error: RuntimeError: an unexpected failure (the site is unchanged; please report this)"
+    assert reports[1].startswith("rebuilt: ")

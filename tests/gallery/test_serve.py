@@ -1,0 +1,124 @@
+"""The preview server, as a stranger's browser or script would meet it: real sockets on loopback."""
+
+import concurrent.futures
+import socket
+import threading
+import time
+
+import pytest
+
+from lstmviz.gallery.serve import BACKLOG, make_server
+
+
+@pytest.fixture
+def site(tmp_path):
+    root = tmp_path / "site"
+    (root / "lstm").mkdir(parents=True)
+    (root / "empty").mkdir()
+    (root / "index.html").write_text("<!doctype html><title>gallery</title>")
+    (root / "lstm" / "lstm.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (tmp_path / "secret.txt").write_text("not for the web")
+    return root
+
+
+@pytest.fixture
+def server(site):
+    srv = make_server(site, port=0, timeout=0.5)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    thread.join(10)
+
+
+def request(server, raw: bytes, timeout: float = 10.0) -> bytes:
+    """Send bytes as they are (a browser would refuse some of these requests) and read the reply."""
+    with socket.create_connection(server.server_address[:2], timeout=timeout) as sock:
+        sock.sendall(raw)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def status(reply: bytes) -> int:
+    return int(reply.split(b" ", 2)[1])
+
+
+def get(server, path: str) -> bytes:
+    return request(server, f"GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n".encode("latin-1"))
+
+
+def test_files_of_the_site_are_served(server):
+    assert status(get(server, "/")) == 200
+    reply = get(server, "/lstm/lstm.svg")
+    assert status(reply) == 200 and reply.endswith(b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/index.html%00.svg", "/%00", "/lstm/%ff.svg", "/..%2fsecret.txt", "/../secret.txt", "/lstm%5c..%5c..%5csecret.txt"],
+)
+def test_a_path_no_file_can_have_is_a_bad_request_and_prints_nothing(server, path, capfd):
+    reply = get(server, path)
+    assert status(reply) == 400 and b"not for the web" not in reply
+    assert capfd.readouterr().err == ""
+
+
+def test_a_raw_null_byte_in_the_request_line_is_refused_without_a_traceback(server, capfd):
+    assert status(request(server, b"GET /a\x00b HTTP/1.0\r\n\r\n")) == 400
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_folders_are_never_listed(server):
+    for path in ("/empty/", "/lstm/"):
+        reply = get(server, path)
+        assert status(reply) == 404 and b"lstm.svg" not in reply
+
+
+def test_idle_connections_are_closed_and_do_not_stop_others(server):
+    idle = [socket.create_connection(server.server_address[:2], timeout=10) for _ in range(50)]
+    try:
+        assert status(get(server, "/")) == 200  # served while 50 connections say nothing
+        started = time.monotonic()
+        assert all(status(sock.recv(4096)) == 408 for sock in idle)  # each timed out by the server
+        assert time.monotonic() - started < 5
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_only_get_and_head_and_only_http(server):
+    assert status(request(server, b"POST / HTTP/1.0\r\n\r\n")) == 405
+    assert status(request(server, b"GET /\r\n\r\n")) == 400
+    head = request(server, b"HEAD /lstm/lstm.svg HTTP/1.0\r\n\r\n")
+    assert status(head) == 200 and head.endswith(b"\r\n\r\n") and b"Content-Type: image/svg+xml" in head
+
+
+def test_an_endless_request_head_is_refused(server):
+    assert status(request(server, b"GET / HTTP/1.0\r\nX: " + b"a" * 100_000 + b"\r\n\r\n")) == 400
+
+
+def test_a_link_out_of_the_site_is_not_followed(server, site):
+    (site / "out.txt").symlink_to(site.parent / "secret.txt")
+    reply = get(server, "/out.txt")
+    assert status(reply) == 404 and b"not for the web" not in reply
+
+
+def test_five_hundred_requests_at_once_are_all_answered_without_a_retry(server):
+    """A deep listen queue: none of 500 simultaneous connections is dropped, so none waits for
+    TCP's one-second SYN retry (a queue of 5 or 100 makes hundreds wait). How fast they are
+    answered is measured in benchmarks/bench_serve.py, not here."""
+    assert server.request_queue_size == BACKLOG >= 500
+    barrier = threading.Barrier(500)
+
+    def one(_: int) -> tuple[int, float]:
+        barrier.wait()
+        started = time.monotonic()
+        return status(get(server, "/lstm/lstm.svg")), time.monotonic() - started
+
+    with concurrent.futures.ThreadPoolExecutor(500) as pool:
+        answers = list(pool.map(one, range(500)))
+    assert [code for code, _ in answers] == [200] * 500
+    assert max(seconds for _, seconds in answers) < 1.0, "a connection waited for a SYN retry"
