@@ -94,7 +94,14 @@ def test_check_and_show(tmp_path):
         (["run", "lstm", "--input", "/dev/null"], "is not a readable .npy or .npz file"),
         (["run", "lstm", "--params", "/dev/null"], "is not a readable .npz file"),
         (["run", "lstm", "--params", "{tmp}/p.npz", "--dim", "hidden=5"], "{tmp}/p.npz: 'f': weight has shape (4, 7)"),
-        (["run", "lstm", "--dim", "hidden"], "--dim 'hidden' is not NAME=N"),
+        (["run", "lstm", "--dim", "hidden"], "'--dim hidden': is not NAME=N"),
+        (["run", "lstm", "--dim", "hiden=4"], "'--dim hiden=4': the cell has no dim 'hiden'; its dims: input, hidden"),
+        (["run", "lstm", "--dim", "hidden=10**30"], "'--dim hidden=10**30': is not NAME=N with N from 1 to 1,000,000"),
+        (["run", "lstm", "--dim", "hidden=" + "9" * 5000], "is not NAME=N with N from 1 to 1,000,000"),
+        (["run", "lstm", "--dim", "hidden=100000", "-T", "100000"], "the run would need about"),
+        (["run", "lstm", "--seed", "-1"], "-1 is not in the range x>=0"),
+        (["run", "lstm", "--batch", "0"], "0 is not in the range x>=1"),
+        (["run", "lstm", "--input", "{tmp}/empty_batch.npy"], "'x': input has shape (2, 0, 3): a batch of 0"),
         (["run", "lstm", "-T", "3", "--input", "{tmp}/x.npy"], "give --input or --steps, not both"),
         (["run", "lstm", "-o", "{tmp}/no/such/dir/t.npz"], "'{tmp}/no/such/dir': no such directory"),
         (["run", "lstm", "--save-params", "{tmp}/no/p.npz"], "'{tmp}/no': no such directory"),
@@ -105,9 +112,10 @@ def test_bad_input_is_one_line_and_exit_status_2(tmp_path, args, expected):
         '[cell]\nname = "t"\n[[node]]\nid = "f"\nkind = "layer"\nactivation = "sigmod"\ninputs = ["x"]\n'
     )
     np.save(tmp_path / "x.npy", np.zeros((2, 1, 3)))
+    np.save(tmp_path / "empty_batch.npy", np.zeros((2, 0, 3)))
     lstmviz.save_params(lstmviz.init_params(lstmviz.load("lstm")), tmp_path / "p.npz")
     out = lstmviz_cmd(*[a.format(tmp=tmp_path) for a in args])
-    assert out.returncode == 2
+    assert out.returncode == 2, out.stderr
     assert out.stdout == ""
     assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
     assert out.stderr.startswith("lstmviz: error: ")
@@ -173,6 +181,8 @@ def test_render_writes_each_format(tmp_path, suffix):
         (["render", "lstm", "-o", "{tmp}/x.svg", "--view", "sideways"], "unknown view 'sideways'"),
         (["render", "lstm", "-o", "{tmp}/x.svg", "--style", "neon"], "'neon': is neither a built-in style"),
         (["render", "lstm", "-o", "{tmp}/x.svg", "--width", "wide"], "width 'wide' is not a length"),
+        (["render", "lstm", "-o", "{tmp}/x.svg", "--width", "8"], "width '8' is not a length with a unit"),
+        (["render", "lstm", "-o", "{tmp}/x.svg", "--width", "0.01mm"], "is not between 0.1 and 200 inches"),
         (["render", "lstm", "-o", "{tmp}/none/x.svg"], "no such directory"),
     ],
 )

@@ -1,0 +1,232 @@
+"""The command line with strangers' specs and careless arguments: nothing written where it was not
+asked, nothing replaced but a regular file, nothing half-written after a kill, no LaTeX run from a
+label, and every refusal one line with exit status 2. Real processes, real signals."""
+
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.gallery.test_build import small_source
+from tests.test_cli import lstmviz_cmd
+
+SPEC = """[cell]
+name = "{name}"
+equations = '''
+f = sigmoid(linear(h_prev, x))
+h = f * h_prev + tanh(linear(h_prev, x))
+'''
+[states]
+h = "hidden"
+[describe]
+f = {{ role = "{role}", label = '{label}' }}
+"""
+
+
+def spec(path: Path, name: str = "cell", role: str = "forget gate", label: str = "f_t") -> Path:
+    path.write_text(SPEC.format(name=name, role=role, label=label))
+    return path
+
+
+def refused(out: subprocess.CompletedProcess, *expected: str) -> None:
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.count("\n") == 1 and out.stderr.startswith("lstmviz: error: "), out.stderr
+    for text in expected:
+        assert text in out.stderr, out.stderr
+
+
+def test_a_device_is_never_replaced():
+    refused(lstmviz_cmd("run", "lstm", "-o", "/dev/null"), "'/dev/null': is not a regular file")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "{spec}", "-o", "{spec}"],
+        ["show", "{spec}", "-o", "{spec}"],
+        ["run", "lstm", "--input", "{x}", "-o", "{x}"],
+        ["run", "lstm", "--input", "{x}", "--save-params", "{x}"],
+        ["animate", "lstm", "--input", "{x}", "-o", "{link}"],
+        ["render", "lstm", "--style", "{style}", "-o", "{style}"],
+    ],
+)
+def test_an_output_onto_an_input_is_refused_and_the_input_kept(tmp_path, args):
+    files = {
+        "spec": spec(tmp_path / "cell.toml"),
+        "x": tmp_path / "x.npy",
+        "style": tmp_path / "mine.toml",
+        "link": tmp_path / "again.npy",
+    }
+    np.save(files["x"], np.zeros((2, 1, 3)))
+    os.link(files["x"], files["link"])  # the same file by another name
+    shutil.copy(Path(__file__).parents[1] / "styles" / "colah.toml", files["style"])
+    before = {p: p.read_bytes() for p in tmp_path.iterdir()}
+    refused(lstmviz_cmd(*[a.format(**files) for a in args]), "is also an input", "write the output to another file")
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_symbolic_link_is_not_replaced_nor_followed(tmp_path):
+    (tmp_path / "precious.txt").write_text("keep me")
+    (tmp_path / "figure.svg").symlink_to(tmp_path / "precious.txt")
+    refused(lstmviz_cmd("render", "lstm", "-o", tmp_path / "figure.svg"), "is a symbolic link")
+    assert (tmp_path / "figure.svg").is_symlink() and (tmp_path / "precious.txt").read_text() == "keep me"
+
+
+def test_replacing_a_figure_keeps_its_mode(tmp_path):
+    target = tmp_path / "lstm.png"
+    target.write_bytes(b"old")
+    target.chmod(0o604)
+    assert lstmviz_cmd("render", "lstm", "-o", target).returncode == 0
+    assert target.read_bytes()[:4] == b"\x89PNG" and stat.S_IMODE(target.stat().st_mode) == 0o604
+
+
+@pytest.mark.parametrize("name", ["../../../escaped", "/tmp/escaped", "a b", "x/y", ".hidden", "a..b", "n" * 65])
+def test_a_cell_name_that_is_not_a_plain_name_is_refused(tmp_path, name):
+    path = spec(tmp_path / "cell.toml", name=name)
+    refused(lstmviz_cmd("check", path), f"{path}:2: 'name': cell name", "is not a plain name")
+    refused(lstmviz_cmd("steps", path, "-o", tmp_path / "out"), "is not a plain name")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cell.toml"]
+
+
+def test_a_role_that_looks_like_a_path_only_names_its_step_by_id(tmp_path):
+    path = spec(tmp_path / "cell.toml", role="../../../../tmp/evil gate")
+    out = lstmviz_cmd("steps", path, "-o", tmp_path / "out")
+    assert out.returncode == 0, out.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["cell-1-f.svg", "cell-2-tanh_layer.svg", "cell-3-state.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cell.toml", "out"]
+
+
+def test_a_gallery_entry_writes_only_inside_the_site(tmp_path):
+    src = small_source(tmp_path, "rnn")
+    text = (src / "rnn.toml").read_text()
+    assert 'role = "' in text
+    (src / "rnn.toml").write_text(text.replace('role = "', 'role = "../../../../outside ', 1))
+    out = subprocess.run(
+        [sys.executable, "-m", "lstmviz.cli", "gallery", "build", "--source", src, "-o", tmp_path / "site", "-j", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "src"]
+    site = (tmp_path / "site").resolve()
+    assert all(p.resolve().is_relative_to(site) for p in site.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        (r"\input{/etc/hostname}", r"uses the command \input, which lstmviz does not draw"),
+        (r"\def\a{\a}\a", r"uses the command \def"),
+        (r"x^^5cinput", "holds '^^', which TeX reads as a character code"),
+        (r"\catcode`\^=7", r"uses the command \catcode"),
+        (r"\\", "holds a backslash that starts no command"),
+        (r"f_{t", "opens a brace that is never closed"),
+        (r"f}_t", "closes a brace that was never opened"),
+        ("{" * 50 + "f" + "}" * 50, "nests braces more than 8 deep"),
+        ("f" * 300, "is 300 characters long (at most 200)"),
+    ],
+)
+def test_a_label_lstmviz_would_not_draw_is_refused_before_latex_sees_it(tmp_path, label, expected):
+    path = spec(tmp_path / "cell.toml", label=label)
+    refused(lstmviz_cmd("check", path), f"{path}:", "'f': label", expected)
+    refused(lstmviz_cmd("render", path, "-o", tmp_path / "cell.pgf"), expected)
+    assert not (tmp_path / "cell.pgf").exists()
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="PGF output is typeset by LaTeX")
+def test_characters_special_to_latex_reach_it_escaped(tmp_path):
+    path = spec(tmp_path / "cell.toml", label="f_{#1 & 100% $}")
+    out = lstmviz_cmd("render", path, "-o", tmp_path / "cell.pgf")
+    assert out.returncode == 0, out.stderr
+    assert r"$f_{\#1 \& 100\% \$}$" in (tmp_path / "cell.pgf").read_text()
+
+
+def test_float64_input_stays_float64_and_infinity_is_one_warning_line(tmp_path):
+    x = np.random.default_rng(0).standard_normal((4, 1, 3))
+    x[2, 0, 1] = 1e300  # finite in float64, infinity in float32
+    np.save(tmp_path / "x.npy", x)
+    out = lstmviz_cmd("run", "lstm", "--input", tmp_path / "x.npy")
+    assert out.returncode == 0 and out.stderr == "" and "outputs (4, 1, 4) float64" in out.stdout
+    out = lstmviz_cmd("run", "lstm", "--input", tmp_path / "x.npy", "--dtype", "float32")
+    assert out.returncode == 0 and "float32" in out.stdout
+    assert out.stderr == "lstmviz: warning: infinity at step 2, first in input 'x' (the first value that is not a finite number)\n"
+
+
+def test_nan_inside_the_cell_is_named_by_step_and_node(tmp_path):
+    x = np.zeros((5, 1, 3))
+    x[3, 0, 0] = np.nan
+    np.save(tmp_path / "x.npy", x)
+    out = lstmviz_cmd("animate", "rnn", "--input", tmp_path / "x.npy", "-o", tmp_path / "a.svg")
+    assert out.returncode == 0
+    assert out.stderr.splitlines() == [
+        "lstmviz: warning: NaN at step 3, first in input 'x' (the first value that is not a finite number)"
+    ]
+
+
+def wait_for(predicate, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("suffix", ["gif", "mp4"])
+def test_sigterm_while_writing_a_video_leaves_no_temporary_file(tmp_path, suffix):
+    if suffix == "mp4" and shutil.which("ffmpeg") is None:
+        pytest.skip("MP4 needs ffmpeg")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lstmviz.cli", "animate", "lstm", "--steps", "8", "-o", tmp_path / f"a.{suffix}"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(lambda: any(p.name.endswith(f".part.{suffix}") for p in tmp_path.iterdir()))
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(60) == 128 + signal.SIGTERM
+    assert list(tmp_path.iterdir()) == [] and "Traceback" not in proc.stderr.read()
+
+
+def children(pid: int) -> list[int]:
+    kids = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            kids.append(int(status.parent.name))
+    return kids
+
+
+def alive(pid: int) -> bool:
+    try:
+        return "\tZ" not in Path(f"/proc/{pid}/status").read_text().split("State:", 1)[1].splitlines()[0]
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_a_killed_gallery_build_leaves_no_worker_running(tmp_path, sig):
+    src = small_source(tmp_path, "lstm", "gru")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lstmviz.cli", "gallery", "build", "--source", src, "-o", tmp_path / "site", "-j", "2"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(lambda: len(children(proc.pid)) == 2 and any(tmp_path.glob(".site.partial-*")))
+    workers = children(proc.pid)
+    proc.send_signal(sig)
+    proc.wait(60)
+    wait_for(lambda: not any(alive(w) for w in workers), seconds=10)  # they end with their parent
+    if sig == signal.SIGTERM:  # a build told to stop also clears its staging folder
+        assert proc.returncode == 128 + signal.SIGTERM and "Traceback" not in proc.stderr.read()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
