@@ -31,6 +31,22 @@ def load(cell: str | Path | CellGraph) -> CellGraph:
     return read_spec(path)
 
 
+def drawable(cell: str | Path | CellGraph) -> CellGraph:
+    """A cell (see :func:`load`) that is small enough to draw: a larger figure is unreadable, and
+    laying it out would take long; the refusal names the spec's file."""
+    from .spec.limits import MAX_DRAWN_NODES
+
+    graph = load(cell)
+    if len(graph.nodes) > MAX_DRAWN_NODES:
+        raise SpecError(
+            f"has {len(graph.nodes):,} nodes, more than a figure can show legibly (at most {MAX_DRAWN_NODES})",
+            name=graph.name,
+            fix="draw a smaller cell; lstmviz still checks and runs this one",
+            file=None if isinstance(cell, CellGraph) or str(cell) in BUILTINS else cell,
+        )
+    return graph
+
+
 def run(
     cell: str | Path | CellGraph,
     x: np.ndarray | Mapping[str, np.ndarray],
@@ -54,15 +70,16 @@ def random_input(
     seed: int = 0,
     dims: Mapping[str, int] | None = None,
     dtype: Any = "float32",
+    trace: bool = True,
 ) -> dict[str, np.ndarray]:
     """Seeded standard-normal input for every input of a cell, shaped (steps, batch, size), once the
-    run it is for is known to fit in memory (with a trace, which the animations need)."""
+    run it is for (with a ``trace``, as animations need, or not) is known to fit in memory."""
     from .execute.run import check_memory
     from .spec import sizes
 
     graph = load(cell)
     merged = {**graph.default_dims, **(dims or {})}
-    check_memory(graph, merged, steps, batch, dtype, trace=True)
+    check_memory(graph, merged, steps, batch, dtype, trace=trace)
     rng = np.random.default_rng(seed)
     return {
         n.id: rng.standard_normal((steps, batch, sizes.resolve(n.size, merged))).astype(dtype)
@@ -102,7 +119,7 @@ def render(
     from .layout.views import layout_view
     from .style import adjusted, load_style
 
-    graph = load(cell).relabelled(labels)
+    graph = drawable(cell).relabelled(labels)
     sheet = adjusted(load_style(style), transparent=transparent, font=font)
     scene = build_scene(layout_view(graph, view, focus=focus, metrics=metrics_for(sheet)), sheet, openings=openings)
     if fmt is None:
@@ -153,7 +170,7 @@ def draw(
     from .style import load_style
 
     sheet = load_style(style)
-    layout = layout_view(load(cell).relabelled(labels), view, focus=focus, metrics=metrics_for(sheet))
+    layout = layout_view(drawable(cell).relabelled(labels), view, focus=focus, metrics=metrics_for(sheet))
     draw_scene(build_scene(layout, sheet), ax)
 
 
@@ -225,7 +242,7 @@ def walk_through(
     from .layout.views import layout_view, steps
     from .style import adjusted, load_style
 
-    graph = load(cell).relabelled(labels)
+    graph = drawable(cell).relabelled(labels)
     sheet = adjusted(load_style(style), transparent=transparent, font=font)
     names = list(steps(graph))
     layouts = [layout_view(graph, "focus", focus=name, metrics=metrics_for(sheet)) for name in names]
@@ -307,7 +324,7 @@ def animate(
     from .motion.timeline import build_timeline
     from .style import load_style
 
-    graph = load(cell)
+    graph = drawable(cell)
     given = random_input(graph, steps, seed=seed, dtype="float64") if x is None else x
     result = run(graph, given, params, trace=True, seed=seed)
     sheet = load_style(style)

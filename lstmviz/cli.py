@@ -164,9 +164,9 @@ def show(spec: str, output: Path | None) -> None:
 @click.option(
     "--steps",
     "-T",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=100_000),
     default=None,
-    help="Run on this many steps of seeded random input (default 5 without --input).",
+    help="Run on this many steps of seeded random input (default 5 without --input; longer: give --input).",
 )
 @click.option(
     "--batch", "-B", type=click.IntRange(min=1), default=1, show_default=True, help="Batch size of the random input."
@@ -216,7 +216,8 @@ def run(
         x = _read_input(input_path, cell)
     else:
         dtype = dtype or "float32"
-        x = api.random_input(cell, 5 if steps is None else steps, batch, seed=seed, dims=given_dims, dtype=dtype)
+        T = 5 if steps is None else steps
+        x = api.random_input(cell, T, batch, seed=seed, dims=given_dims, dtype=dtype, trace=output is not None)
     params = load_params(params_path) if params_path is not None else None
     try:
         result = api.run(cell, x, params, trace=output is not None, dtype=dtype, dims=given_dims, seed=seed)
@@ -325,7 +326,7 @@ def steps(spec: str, output: Path, fmt: str, **figure: Any) -> None:
 @click.option(
     "--steps",
     "-T",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=10_000),
     default=4,
     show_default=True,
     help="Time steps of seeded random input (without --input).",
@@ -360,7 +361,7 @@ def animate(
     from .execute.params import load_params
 
     _check_outputs(output, inputs=[spec, input_path, params_path, style])
-    cell = api.load(spec)
+    cell = api.drawable(spec)
     x = _read_input(input_path, cell)[cell.of_kind("input")[0].id] if input_path is not None else None
     params = load_params(params_path) if params_path is not None else None
     span = None

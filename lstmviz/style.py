@@ -128,6 +128,8 @@ _WORDS = {
     "lane_sum": ("circle", "tee"),
     "layer": ("box", "network"),
 }
+#: The largest size, width or opacity a style may set (in pixels): beyond it is a typo, and drawing stalls.
+MAX_NUMBER = 1000
 _COLOURS = ("fill", "stroke", "color", "background", "text", "pipe_wall", "water", "new_water", "valve")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?([0-9a-fA-F]{2})?\Z|none\Z")
 
@@ -156,7 +158,9 @@ def load_style(name_or_path: str | Path | Style = "colah") -> Style:
             name=str(name_or_path),
             fix=f"use one of {', '.join(builtin_styles())}, or the path of a .toml style",
         )
-    return parse_style(path.read_text(encoding="utf-8"), name=path.stem, file=path)
+    from .spec.tomlfile import read_text
+
+    return parse_style(read_text(path), name=path.stem, file=path)
 
 
 @cache
@@ -169,10 +173,14 @@ def parse_style(text: str, *, name: str, file: str | Path | None = None) -> Styl
     """A style from TOML text; every key is checked against the known settings."""
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise SpecError("malformed TOML: arrays or tables nest too deeply", file=file) from None
     except tomllib.TOMLDecodeError as err:
-        raise SpecError(f"malformed TOML: {err}", file=file) from None
+        raise SpecError(f"malformed TOML: {err}", file=file, fix="see https://toml.io for the syntax") from None
     try:
         meta = data.pop("style", {})
+        if not isinstance(meta, dict):
+            raise SpecError("'style' must be a table", fix="write [style] with description = \"...\"")
         unknown = set(data) - set(_SECTIONS)
         if unknown:
             raise SpecError(f"unknown table [{sorted(unknown)[0]}] (must be one of {', '.join(_SECTIONS)})")
@@ -183,6 +191,8 @@ def parse_style(text: str, *, name: str, file: str | Path | None = None) -> Styl
 
 
 def _section(key: str, cls: type, table: dict[str, Any]) -> Any:
+    if not isinstance(table, dict):
+        raise SpecError(f"'{key}' must be a table", fix=f"write it as [{key}]")
     fields = {f.name: f.type for f in dataclasses.fields(cls)}
     unknown = set(table) - set(fields)
     if unknown:
@@ -194,8 +204,8 @@ def _section(key: str, cls: type, table: dict[str, Any]) -> Any:
     for field, kind in fields.items():
         value = table[field]
         if kind == "float":
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise SpecError(f"[{key}] {field} = {value!r} is not a number of 0 or more")
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_NUMBER:
+                raise SpecError(f"[{key}] {field} = {value!r} is not a number from 0 to {MAX_NUMBER}")
             value = float(value)
         elif kind.startswith("tuple"):
             if not isinstance(value, list) or not all(isinstance(v, str) and _COLOUR.match(v) for v in value):

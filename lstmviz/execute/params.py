@@ -136,7 +136,12 @@ def save_params(params: Params, path: str | Path) -> None:
 def load_params(path: str | Path) -> dict[str, LayerParams]:
     """Read parameters from an ``.npz`` file written by :func:`save_params` (or by hand)."""
     try:
-        with np.load(path, allow_pickle=False) as data:
+        loaded = np.load(path, allow_pickle=False)
+        if isinstance(loaded, np.ndarray):
+            raise DataError(
+                "holds one array (.npy), not parameters by name", name=str(path), fix="give an .npz (see save_params)"
+            )
+        with loaded as data:
             flat = {k: data[k] for k in data.files}
     except FileNotFoundError:
         raise DataError("no such file", name=str(path), fix="check the path") from None

@@ -602,18 +602,24 @@ def _conveyor(graph: CellGraph) -> tuple[str, tuple[str, ...]]:
 
 
 def _op_path(graph: CellGraph, start: str, target: str) -> tuple[str, ...] | None:
-    """The longest chain of ops from ``start`` to ``target``, each reading the one before."""
-    best = None
-    for consumer in dict.fromkeys(graph.consumers[start]):
-        if graph.node(consumer).kind != "op":
-            continue
-        if consumer == target:
-            rest: tuple[str, ...] | None = ()
-        else:
-            rest = _op_path(graph, consumer, target)
-        if rest is not None and (best is None or len(rest) + 1 > len(best)):
-            best = (consumer, *rest)
-    return best
+    """The longest chain of ops from ``start`` to ``target``, each reading the one before (the first
+    found among equals). One pass over the graph in reverse evaluation order: the chains are many
+    (exponentially, where ops reuse each other), their lengths are not."""
+    length: dict[str, int] = {}  # ops on the longest chain from a node's consumers to target
+    step: dict[str, str] = {}  # the first op of that chain
+    for node in reversed(graph.order):
+        for consumer in dict.fromkeys(graph.consumers[node]):
+            if graph.node(consumer).kind != "op":
+                continue
+            rest = 0 if consumer == target else length.get(consumer)
+            if rest is not None and rest + 1 > length.get(node, 0):
+                length[node], step[node] = rest + 1, consumer
+    if start not in length:
+        return None
+    chain = [step[start]]
+    while chain[-1] != target:
+        chain.append(step[chain[-1]])
+    return tuple(chain)
 
 
 def _reaches(graph: CellGraph, targets: set[str]) -> set[str]:

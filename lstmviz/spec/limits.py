@@ -8,6 +8,8 @@ MAX_SPEC_BYTES = 1 << 20
 MAX_EQUATIONS = 10_000
 #: Nodes of a cell, however it is written.
 MAX_NODES = 20_000
+#: Nodes of a cell that is drawn: a larger figure is unreadable, and laying it out takes seconds.
+MAX_DRAWN_NODES = 200
 #: Nesting of one equation's expression; each term of a long sum nests one deeper.
 MAX_DEPTH = 100
 #: The value of a dim (a vector size).

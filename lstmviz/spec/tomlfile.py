@@ -68,6 +68,12 @@ _TEXT = ("label", "role")
 
 def read_spec(path: str | Path) -> CellGraph:
     """Load the spec in the TOML file at ``path``."""
+    return parse_spec(read_text(path), file=path)
+
+
+def read_text(path: str | Path) -> str:
+    """The UTF-8 text of a spec or style file, refused in one line when it cannot be one: missing, a
+    folder, unreadable, larger than a spec may be (a device that never ends), or not UTF-8."""
     path = Path(path)
     try:
         with path.open("rb") as fh:  # no more than a spec may hold: a device or a huge file is refused
@@ -83,10 +89,9 @@ def read_spec(path: str | Path) -> CellGraph:
             f"is larger than a spec may be ({MAX_SPEC_BYTES:,} bytes)", name=str(path), fix="give the spec's .toml file"
         )
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise SpecError(f"is not UTF-8 text ({err.reason})", name=str(path), fix="save it as UTF-8") from None
-    return parse_spec(text, file=path)
 
 
 def parse_spec(text: str, *, file: str | Path | None = None) -> CellGraph:

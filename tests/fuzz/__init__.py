@@ -1,0 +1,241 @@
+"""Strangers' specs and arguments, generated: mutations of every built-in and gallery spec (its
+structure and its equations), and command lines of valid and invalid options."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from hypothesis import strategies as st
+
+import lstmviz
+from lstmviz.cells import BUILTINS
+
+ROOT = Path(__file__).parents[2]
+REGRESSIONS = Path(__file__).parent / "regressions"
+
+#: Every spec the project ships, as text: the seeds that mutations start from.
+SEEDS = tuple(lstmviz.dump_spec(lstmviz.load(name)) for name in BUILTINS) + tuple(
+    p.read_text() for p in sorted((ROOT / "gallery").glob("*.toml"))
+)
+
+#: Strings an attacker or a typo would try where a name, a size, a label or a path is expected.
+NASTY = (
+    "../../../escaped", "/tmp/escaped", "a/b", "", " ", "x", "h_prev", "hidden", "input", "node", "edge",
+    r"\input{/etc/hostname}", r"\def\a{\a}\a", r"x^^5c", r"\tilde{C}_t", r"\mathrm{relu}", "{" * 60 + "}" * 60,
+    "f" * 1000, "\x00", "\x1b[2J", "\n", "<script>alert(1)</script>", "&amp;", "'", '"', "$x$", "%", "#",
+    "😀", "é", "σ", "10**30", "1e300", "-1", "0", "hidden+input", "hidden+", "+", "sigmoid", "mull",
+    "__import__('os').system('true')", "lambda: 0", "state-in", "op", "layer", "top", "bottom",
+)  # fmt: skip
+
+#: Words an equation may be built from, and words it should not hold.
+TOKENS = (
+    "linear", "sigmoid", "tanh", "relu", "identity", "one_minus", "concat", "diag", "exp", "log", "max",
+    "(", ")", ",", "*", "+", "-", "/", "**", "@", "=", "1", "2", "0.5", "1e300", "h_prev", "c_prev", "x",
+    "size=hidden", "bias=false", "\n", "lambda", "__import__", "'s'", "[", "]", "if", ";",
+)  # fmt: skip
+
+_SCALARS = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=20),
+    st.integers(-(2**70), 2**70),
+    st.sampled_from([0, 1, 3, 4, 10**6, 10**6 + 1, 2**63]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+)
+VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(NASTY[:12]), inner, max_size=3)),
+    max_leaves=8,
+)
+
+
+# -- TOML of any data, so that a mutated spec can be written back ---------------------------------
+def _key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf") if math.isinf(value) else repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # JSON's escapes are TOML's
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + " }"
+
+
+def to_toml(data: dict[str, Any]) -> str:
+    """TOML text for any mapping of TOML values: scalars first, then one table per mapping, and an
+    array of tables for a list of mappings (``[[node]]``)."""
+    lines = [f"{_key(k)} = {_value(v)}" for k, v in data.items() if not isinstance(v, dict | list) or _plain_list(v)]
+    for key, value in data.items():
+        if isinstance(value, dict):
+            lines += ["", f"[{_key(key)}]"] + [f"{_key(k)} = {_value(v)}" for k, v in value.items()]
+        elif isinstance(value, list) and not _plain_list(value):
+            for item in value:
+                lines += ["", f"[[{_key(key)}]]"] + [f"{_key(k)} = {_value(v)}" for k, v in item.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _plain_list(value: Any) -> bool:
+    return not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value)
+
+
+# -- mutations ----------------------------------------------------------------------------------
+def _paths(data: Any, here: tuple = ()) -> list[tuple]:
+    """Every place in nested data: keys of mappings and indices of lists."""
+    out = [here]
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += _paths(v, here + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            out += _paths(v, here + (i,))
+    return out
+
+
+def _at(data: Any, path: tuple) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+@st.composite
+def mutated_equations(draw, text: str) -> str:
+    """Equations with a few tokens deleted, repeated or replaced, or a line repeated many times."""
+    tokens = re.findall(r"\w+|\s+|.", text)
+    for _ in range(draw(st.integers(1, 4))):
+        if not tokens:
+            break
+        i = draw(st.integers(0, len(tokens) - 1))
+        action = draw(st.sampled_from(["delete", "repeat", "replace", "insert", "grow"]))
+        if action == "delete":
+            del tokens[i]
+        elif action == "repeat":
+            tokens.insert(i, tokens[i])
+        elif action == "replace":
+            tokens[i] = draw(st.sampled_from(TOKENS + NASTY))
+        elif action == "insert":
+            tokens.insert(i, draw(st.sampled_from(TOKENS)))
+        else:  # a long sum or a deep nesting: the shapes that once broke parsers
+            n = draw(st.sampled_from([50, 200, 1000]))
+            tokens.insert(i, draw(st.sampled_from(["+".join(["h_prev"] * n), "(" * n + "x" + ")" * n, "-" * n + "x"])))
+    return "".join(tokens)
+
+
+@st.composite
+def mutated_specs(draw) -> str:
+    """A spec shipped with lstmviz, parsed, changed in one to three places, and written back; or its
+    text with bytes flipped (malformed TOML); or left as it is (a valid spec)."""
+    import tomllib
+
+    seed = draw(st.sampled_from(SEEDS))
+    how = draw(st.sampled_from(["structure", "structure", "structure", "equations", "text", "none"]))
+    if how == "none":
+        return seed
+    if how == "text":
+        raw = bytearray(seed.encode())
+        for _ in range(draw(st.integers(1, 3))):
+            raw[draw(st.integers(0, len(raw) - 1))] = draw(st.integers(0, 255))
+        return raw.decode("utf-8", errors="replace")
+    data = tomllib.loads(seed)
+    if how == "equations":
+        if "equations" not in data.get("cell", {}):
+            return seed
+        data["cell"]["equations"] = draw(mutated_equations(data["cell"]["equations"]))
+        return to_toml(data)
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(_paths(data)[1:]))
+        parent, last = _at(data, path[:-1]), path[-1]
+        action = draw(st.sampled_from(["delete", "replace", "replace", "duplicate", "add"]))
+        if action == "delete":
+            del parent[last]
+        elif action == "replace":
+            parent[last] = draw(VALUES)
+        elif action == "duplicate" and isinstance(parent, list):
+            parent.insert(last, parent[last])
+        elif isinstance(parent, dict):
+            parent[draw(st.sampled_from(NASTY[:12] + ("kind", "size", "inputs", "bias", "lane")))] = draw(VALUES)
+        if not _paths(data)[1:]:
+            break
+    return to_toml(data)
+
+
+# -- command lines --------------------------------------------------------------------------------
+DIMS = ("hidden=4", "hidden=0", "hidden=1000001", "hidden=10**30", "input=2", "hiden=3", "hidden=", "=3", "x")
+WIDTHS = ("8cm", "600px", "3in", "8", "-1cm", "0.001mm", "100000px", "wide", "")
+OUTPUTS = ("out.svg", "out.dot", "out.gif", "out", "missing/out.svg", ".", "out.toml", "out.npz", "out.html")
+
+
+@st.composite
+def command_lines(draw, spec: str) -> list[str]:
+    """A command of lstmviz with options drawn from valid and invalid values, on ``spec`` (a path or
+    a built-in name); output names are relative (the test runs in a folder of its own)."""
+    command = draw(st.sampled_from(["check", "show", "render", "render", "run", "run", "steps", "animate"]))
+    args = [command, spec]
+    maybe = lambda *option: args.extend(option) if draw(st.booleans()) else None  # noqa: E731
+    if command == "show":
+        maybe("-o", draw(st.sampled_from(OUTPUTS)))
+    elif command == "render":
+        args += ["-o", draw(st.sampled_from(OUTPUTS))]
+        maybe("--view", draw(st.sampled_from(["cell", "focus", "ordered", "chain", "legend", "rolled", "bogus"])))
+        maybe("--focus", draw(st.sampled_from(["forget", "input", "state", "output", "f", "../x", "bogus"])))
+        maybe("--style", draw(st.sampled_from(["colah", "pipe", "dark", "print", "pipe-dark", "neon", "in.npy"])))
+        maybe("--labels", draw(st.sampled_from(["notation", "plain", "pytorch", "bogus"])))
+        maybe("--width", draw(st.sampled_from(WIDTHS)))
+        maybe("--font", draw(st.sampled_from(["sans", "serif", "cm", "comic"])))
+    elif command == "run":
+        maybe("--steps", draw(st.sampled_from(["1", "3", "0", "-1", "x", "10000000"])))
+        maybe("--batch", draw(st.sampled_from(["1", "2", "0", "100000000"])))
+        for _ in range(draw(st.integers(0, 2))):
+            args += ["--dim", draw(st.sampled_from(DIMS))]
+        maybe("--dtype", draw(st.sampled_from(["float32", "float64", "int8"])))
+        maybe("--seed", draw(st.sampled_from(["0", "7", "-3", "99999999999999999999999"])))
+        maybe("--input", draw(st.sampled_from(["in.npy", "nan.npy", "empty.npy", "flat.npy", "in.npz", "spec.toml"])))
+        maybe("--params", draw(st.sampled_from(["params.npz", "in.npy", "missing.npz"])))
+        maybe("-o", draw(st.sampled_from(["trace.npz", "missing/t.npz", "in.npy", "."])))
+    elif command == "steps":
+        args += ["-o", draw(st.sampled_from(["frames", "frames", "steps.tex", "frames/more", "."]))]
+        maybe("--format", draw(st.sampled_from(["svg", "gif"])))
+    elif command == "animate":
+        args += ["-o", draw(st.sampled_from(["anim.svg", "anim.html", "anim.svg", "anim.avi", "in.npy"]))]
+        maybe("--steps", draw(st.sampled_from(["1", "2", "0", "100000000"])))
+        maybe("--view", draw(st.sampled_from(["cell", "ordered", "chain", "legend"])))
+        maybe("--window", draw(st.sampled_from(["0:2", "2:1", "a:b", "0:99999999999", "1"])))
+        maybe("--input", draw(st.sampled_from(["in.npy", "nan.npy", "empty.npy"])))
+    return args
+
+
+#: Every style sheet the project ships, as text.
+STYLE_SEEDS = tuple(p.read_text() for p in sorted((ROOT / "styles").glob("*.toml")))
+
+
+@st.composite
+def mutated_styles(draw) -> str:
+    """A shipped style sheet with one to three values deleted or replaced, or bytes flipped."""
+    import tomllib
+
+    seed = draw(st.sampled_from(STYLE_SEEDS))
+    if draw(st.integers(0, 5)) == 0:
+        raw = bytearray(seed.encode())
+        raw[draw(st.integers(0, len(raw) - 1))] = draw(st.integers(0, 255))
+        return raw.decode("utf-8", errors="replace")
+    data = tomllib.loads(seed)
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(_paths(data)[1:]))
+        parent, last = _at(data, path[:-1]), path[-1]
+        if draw(st.booleans()):
+            del parent[last]
+        else:
+            parent[last] = draw(st.one_of(VALUES, st.sampled_from([1e300, -0.0, 0, 2000, "#zzz", "none", "#fff"])))
+        if not _paths(data)[1:]:
+            break
+    return to_toml(data)

@@ -1,0 +1,175 @@
+"""Fuzzing the command line with strangers' specs and careless arguments (issue: safe with specs
+from strangers). Every outcome is a success or one line on stderr with exit status 2, never a
+traceback, never a hang past 10 s, and never a file written when the command fails.
+
+The budget here is fixed (hypothesis, derandomised, so CI runs the same cases each time);
+``benchmarks/fuzz.py`` runs a larger one and benchmarks/README.md records it. A case that ever
+failed is kept in tests/fuzz/regressions/ and runs here every time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shlex
+import signal
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import lstmviz
+from lstmviz.cells import BUILTINS
+from lstmviz.cli import main
+from tests.fuzz import REGRESSIONS, command_lines, mutated_specs, mutated_styles
+
+#: Examples per test in CI; benchmarks/fuzz.py raises it.
+BUDGET = int(os.environ.get("LSTMVIZ_FUZZ_EXAMPLES", "0")) or None
+HANG = 10  # seconds
+
+FUZZ = settings(
+    max_examples=BUDGET or 1000,
+    deadline=None,
+    derandomize=BUDGET is None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def make_inputs(folder: Path) -> None:
+    """The input files a command line may name."""
+    rng = np.random.default_rng(0)
+    np.save(folder / "in.npy", rng.standard_normal((3, 1, 3)))
+    nan = rng.standard_normal((3, 1, 3))
+    nan[1, 0, 2] = np.nan
+    np.save(folder / "nan.npy", nan)
+    np.save(folder / "empty.npy", np.zeros((3, 0, 3)))
+    np.save(folder / "flat.npy", np.zeros(7))
+    np.savez(folder / "in.npz", y=np.zeros((2, 1, 3)))
+    lstmviz.save_params(lstmviz.init_params(lstmviz.load("lstm")), folder / "params.npz")
+
+
+@contextlib.contextmanager
+def at_most(seconds: int):
+    """Fail the case (instead of hanging the suite) when it runs past ``seconds``."""
+
+    def hang(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "folder"
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def run_case(folder: Path, args: list[str], spec_text: str | None = None) -> None:
+    """Run one command line in ``folder`` (inputs made fresh) and check the outcome."""
+    for p in list(folder.iterdir()):
+        if p.is_dir():
+            import shutil
+
+            shutil.rmtree(p)
+        else:
+            p.unlink()
+    make_inputs(folder)
+    if spec_text is not None:
+        (folder / "spec.toml").write_text(spec_text, encoding="utf-8", errors="surrogateescape")
+    before = snapshot(folder)
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        started = time.monotonic()
+        with at_most(HANG):
+            result = CliRunner().invoke(main, args, catch_exceptions=True)
+        seconds = time.monotonic() - started
+    finally:
+        os.chdir(cwd)
+    shown = shlex.join(["lstmviz", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"{shown}: {type(result.exception).__name__}: {result.exception}"
+    )
+    assert seconds < HANG, f"{shown}: {seconds:.1f} s"
+    assert result.exit_code in (0, 2), f"{shown}: exit {result.exit_code}: {result.stderr}"
+    after = snapshot(folder)
+    outputs = {args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-o", "--save-params")}
+    kept = {k: v for k, v in before.items() if k not in outputs}
+    assert {k: v for k, v in after.items() if k in kept} == kept, f"{shown}: an input was changed"
+    if result.exit_code == 2:
+        lines = result.stderr.splitlines()
+        errors = [line for line in lines if line.startswith("lstmviz: error: ")]
+        assert len(errors) == 1 and lines[-1] == errors[0], f"{shown}: {result.stderr!r}"
+        assert all(line.startswith("lstmviz: warning: ") for line in lines[:-1]), f"{shown}: {result.stderr!r}"
+        assert after == before, f"{shown}: failed, yet wrote {sorted(set(after) - set(before))}"
+        if args == ["check", "spec.toml"]:
+            assert "spec.toml" in errors[0], f"{shown}: the error does not name the file: {errors[0]}"
+    else:
+        assert all(line.startswith("lstmviz: warning: ") for line in result.stderr.splitlines()), result.stderr
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("fuzz")
+
+
+@FUZZ
+@given(spec=mutated_specs())
+def test_mutated_specs_are_checked_in_one_line_that_names_the_file(folder, spec):
+    run_case(folder, ["check", "spec.toml"], spec)
+
+
+@FUZZ
+@given(data=st.data())
+def test_mutated_specs_through_every_command(folder, data):
+    spec = data.draw(mutated_specs())
+    run_case(folder, data.draw(command_lines("spec.toml")), spec)
+
+
+@FUZZ
+@given(data=st.data())
+def test_built_in_cells_with_careless_arguments(folder, data):
+    run_case(folder, data.draw(command_lines(data.draw(st.sampled_from(BUILTINS)))))
+
+
+@FUZZ
+@given(style=mutated_styles(), fmt=st.sampled_from(["svg", "svg", "svg", "png"]))
+def test_mutated_style_sheets_draw_or_are_refused_in_one_line(folder, style, fmt):
+    (folder.parent / "style.toml").write_text(style, encoding="utf-8", errors="surrogateescape")
+    run_case(folder, ["render", "lstm", "--style", str(folder.parent / "style.toml"), "-o", f"out.{fmt}"])
+
+
+def regressions() -> list:
+    cases = [pytest.param(p.read_text(encoding="utf-8"), id=p.name) for p in sorted(REGRESSIONS.glob("*.toml"))]
+    return cases
+
+
+@pytest.mark.parametrize("spec", regressions())
+@pytest.mark.parametrize(
+    "args",
+    [["check", "spec.toml"], ["render", "spec.toml", "-o", "out.svg"], ["render", "spec.toml", "-o", "out.png"],
+     ["run", "spec.toml", "-o", "t.npz"], ["steps", "spec.toml", "-o", "frames"]],
+    ids=["check", "svg", "png", "run", "steps"],
+)  # fmt: skip
+def test_specs_that_once_failed(tmp_path, spec, args):
+    run_case(tmp_path, args, spec)
+
+
+@pytest.mark.parametrize(
+    "line", [line for line in (REGRESSIONS / "args.txt").read_text().splitlines() if line and line[0] != "#"]
+)
+def test_command_lines_that_once_failed(tmp_path, line):
+    run_case(tmp_path, shlex.split(line))
