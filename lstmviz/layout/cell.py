@@ -13,6 +13,7 @@ different sources get their own tracks.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 
 from ..mathtext import width
@@ -29,9 +30,14 @@ def layout_cell(graph: CellGraph, metrics: Metrics | None = None) -> Layout:
 
     Rows and columns start at the style's spacing and widen when the wires between them need more
     tracks than fit (one track per source), so that no wire runs through a node, or when a label
-    finds no place clear of wires and other labels.
+    finds no place clear of wires and other labels. Layouts are immutable, and the last few are
+    kept: a walk-through draws the same cell once per step.
     """
-    m = metrics or Metrics()
+    return _layout_cell(graph, metrics or Metrics())
+
+
+@functools.lru_cache(maxsize=16)
+def _layout_cell(graph: CellGraph, m: Metrics) -> Layout:
     for _ in range(4):
         cell = _CellLayout(graph, m)
         layout = cell.build()

@@ -7,6 +7,7 @@ a cell looks the same in every view.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
 from ..errors import Choice, SpecError
@@ -44,6 +45,12 @@ def layout_view(
 
 # -- focus ---------------------------------------------------------------------------------------
 def steps(graph: CellGraph) -> dict[str, frozenset[str]]:
+    """The cell's walk-through steps, by name (see :func:`_steps`; a copy the caller may change)."""
+    return dict(_steps(graph))
+
+
+@functools.lru_cache(maxsize=16)
+def _steps(graph: CellGraph) -> dict[str, frozenset[str]]:
     """The cell's walk-through steps, by name: the spec's own ``[steps]`` when it has them (each the
     nodes it lists with the lines around them), else derived, in the order of "Understanding LSTM
     Networks".
