@@ -200,7 +200,6 @@ def run(
     show_plan: bool,
 ) -> None:
     """Run SPEC (a built-in name or a .toml file) on real numbers and print what it computes."""
-    import numpy as np
 
     from .execute.params import load_params
     from .execute.params import save_params as write_params

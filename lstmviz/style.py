@@ -180,7 +180,7 @@ def parse_style(text: str, *, name: str, file: str | Path | None = None) -> Styl
     try:
         meta = data.pop("style", {})
         if not isinstance(meta, dict):
-            raise SpecError("'style' must be a table", fix="write [style] with description = \"...\"")
+            raise SpecError("'style' must be a table", fix='write [style] with description = "..."')
         unknown = set(data) - set(_SECTIONS)
         if unknown:
             raise SpecError(f"unknown table [{sorted(unknown)[0]}] (must be one of {', '.join(_SECTIONS)})")

@@ -100,7 +100,11 @@ def test_a_role_that_looks_like_a_path_only_names_its_step_by_id(tmp_path):
     path = spec(tmp_path / "cell.toml", role="../../../../tmp/evil gate")
     out = lstmviz_cmd("steps", path, "-o", tmp_path / "out")
     assert out.returncode == 0, out.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["cell-1-f.svg", "cell-2-tanh_layer.svg", "cell-3-state.svg"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "cell-1-f.svg",
+        "cell-2-tanh_layer.svg",
+        "cell-3-state.svg",
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cell.toml", "out"]
 
 
@@ -158,7 +162,10 @@ def test_float64_input_stays_float64_and_infinity_is_one_warning_line(tmp_path):
     assert out.returncode == 0 and out.stderr == "" and "outputs (4, 1, 4) float64" in out.stdout
     out = lstmviz_cmd("run", "lstm", "--input", tmp_path / "x.npy", "--dtype", "float32")
     assert out.returncode == 0 and "float32" in out.stdout
-    assert out.stderr == "lstmviz: warning: infinity at step 2, first in input 'x' (the first value that is not a finite number)\n"
+    assert (
+        out.stderr
+        == "lstmviz: warning: infinity at step 2, first in input 'x' (the first value that is not a finite number)\n"
+    )
 
 
 def test_nan_inside_the_cell_is_named_by_step_and_node(tmp_path):

@@ -196,8 +196,15 @@ class CellBuilder:
             raise SpecError(
                 f"unknown field {sorted(unknown)[0]!r} (must be one of label, role, size, labels)", name=node_id
             )
-        if isinstance(fields.get("labels"), Mapping):
-            fields["labels"] = tuple(fields["labels"].items())  # type: ignore[union-attr]
+        if "labels" in fields:
+            sets = fields["labels"]
+            if not isinstance(sets, Mapping) or not all(isinstance(k, str) for k in sets):
+                raise SpecError(
+                    f"labels {sets!r} is not a table of label sets",
+                    name=node_id,
+                    fix='write labels = { plain = "remember gate", pytorch = "f" }',
+                )
+            fields["labels"] = tuple(sets.items())
         self._nodes[node_id] = dataclasses.replace(self._nodes[node_id], **fields)
 
     def reserve(self, names: Iterable[str]) -> None:

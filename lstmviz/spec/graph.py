@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from functools import cached_property
 
 from ..errors import SpecError
-from .sizes import Size
 from .limits import MAX_LATEX
+from .sizes import Size
 from .validate import check_label, topological_order, validate
 from .vocab import is_file_name, is_identifier
 

@@ -22,7 +22,9 @@ Terms = tuple[str, ...]
 def terms(size: Size, *, name: str | None = None) -> Terms:
     """The parts of a size expression, each a dim name or a positive whole number."""
     if isinstance(size, bool) or not isinstance(size, int | str):
-        raise SpecError(f"size {size!r} is neither a number nor a dim name", name=name, fix='write e.g. size = "hidden"')
+        raise SpecError(
+            f"size {size!r} is neither a number nor a dim name", name=name, fix='write e.g. size = "hidden"'
+        )
     try:
         return _terms(size)
     except SpecError as err:
@@ -50,9 +52,7 @@ def check_dim(name: object, value: object) -> None:
     if not is_identifier(name):
         raise SpecError("is not a valid dim name", name=str(name), fix="use letters, digits and underscores")
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DIM:
-        raise SpecError(
-            f"dim has value {value!r}", name=str(name), fix=f"give a whole number from 1 to {MAX_DIM:,}"
-        )
+        raise SpecError(f"dim has value {value!r}", name=str(name), fix=f"give a whole number from 1 to {MAX_DIM:,}")
 
 
 def join(parts: Iterable[Size]) -> Size:

@@ -133,6 +133,12 @@ def _check_fields(node: Node) -> None:
             )
     for text in (node.label, *(text for _, text in node.labels)):
         check_label(text, "label", node.id)
+    if not isinstance(node.role, str) or len(node.role) > MAX_LABEL:
+        raise SpecError(
+            f"role {node.role!r} is not a text of at most {MAX_LABEL} characters",
+            name=node.id,
+            fix='write role = "forget gate"',
+        )
     if node.kind == "op":
         OP.check(node.op, name=node.id)
         _arity(node, OP_ARITY[node.op], f"the {node.op} op")

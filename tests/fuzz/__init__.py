@@ -3,6 +3,7 @@ structure and its equations), and command lines of valid and invalid options."""
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -21,6 +22,30 @@ REGRESSIONS = Path(__file__).parent / "regressions"
 SEEDS = tuple(lstmviz.dump_spec(lstmviz.load(name)) for name in BUILTINS) + tuple(
     p.read_text() for p in sorted((ROOT / "gallery").glob("*.toml"))
 )
+
+
+def _plausible(seeds: tuple[str, ...]) -> dict[str, list[Any]]:
+    """For each key in the seeds, the values it takes anywhere in them."""
+    import tomllib
+
+    out: dict[str, list[Any]] = {}
+
+    def walk(data: Any) -> None:
+        if isinstance(data, dict):
+            for k, v in data.items():
+                if v not in out.setdefault(k, []):
+                    out[k].append(v)
+                walk(v)
+        elif isinstance(data, list):
+            for v in data:
+                walk(v)
+
+    for text in seeds:
+        walk(tomllib.loads(text))
+    return out
+
+
+PLAUSIBLE = _plausible(SEEDS)
 
 #: Strings an attacker or a typo would try where a name, a size, a label or a path is expected.
 NASTY = (
@@ -48,7 +73,9 @@ _SCALARS = st.one_of(
 )
 VALUES = st.recursive(
     _SCALARS,
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(NASTY[:12]), inner, max_size=3)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(NASTY[:12]), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -75,7 +102,7 @@ def _value(value: Any) -> str:
 def to_toml(data: dict[str, Any]) -> str:
     """TOML text for any mapping of TOML values: scalars first, then one table per mapping, and an
     array of tables for a list of mappings (``[[node]]``)."""
-    lines = [f"{_key(k)} = {_value(v)}" for k, v in data.items() if not isinstance(v, dict | list) or _plain_list(v)]
+    lines = [f"{_key(k)} = {_value(v)}" for k, v in data.items() if not isinstance(v, dict) and _plain_list(v)]
     for key, value in data.items():
         if isinstance(value, dict):
             lines += ["", f"[{_key(key)}]"] + [f"{_key(k)} = {_value(v)}" for k, v in value.items()]
@@ -131,13 +158,27 @@ def mutated_equations(draw, text: str) -> str:
     return "".join(tokens)
 
 
+#: Keys whose values are words for people or choices among a few: changing one often keeps a cell valid.
+GENTLE = ("label", "role", "title", "description", "reference", "plain", "pytorch", "activation", "op", "lane",
+          "order", "input", "hidden", "name", "caption")  # fmt: skip
+
+
 @st.composite
-def mutated_specs(draw) -> str:
+def mutated_specs(draw, *, gentle: bool = False) -> str:
     """A spec shipped with lstmviz, parsed, changed in one to three places, and written back; or its
-    text with bytes flipped (malformed TOML); or left as it is (a valid spec)."""
+    text with bytes flipped (malformed TOML); or left as it is (a valid spec). ``gentle`` changes
+    only one value among :data:`GENTLE` (a word, a choice, a dim), to another that key takes
+    somewhere or to a nasty string: the cell is often still valid, and goes on to be drawn and run."""
     import tomllib
 
     seed = draw(st.sampled_from(SEEDS))
+    if gentle:
+        data = tomllib.loads(seed)
+        places = [p for p in _paths(data)[1:] if isinstance(p[-1], str) and p[-1] in GENTLE]
+        path = draw(st.sampled_from(places))
+        parent = _at(data, path[:-1])
+        parent[path[-1]] = copy.deepcopy(draw(st.sampled_from(PLAUSIBLE[path[-1]] + list(NASTY[:20]))))
+        return to_toml(data)
     how = draw(st.sampled_from(["structure", "structure", "structure", "equations", "text", "none"]))
     if how == "none":
         return seed
@@ -155,8 +196,12 @@ def mutated_specs(draw) -> str:
     for _ in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(_paths(data)[1:]))
         parent, last = _at(data, path[:-1]), path[-1]
-        action = draw(st.sampled_from(["delete", "replace", "replace", "duplicate", "add"]))
-        if action == "delete":
+        action = draw(st.sampled_from(["delete", "replace", "plausible", "plausible", "plausible", "duplicate", "add"]))
+        if action == "plausible":  # a value the same key has somewhere in the seeds: often still a valid cell
+            key = last if isinstance(last, str) else path[-2] if len(path) > 1 else None
+            if key in PLAUSIBLE:
+                parent[last] = copy.deepcopy(draw(st.sampled_from(PLAUSIBLE[key])))
+        elif action == "delete":
             del parent[last]
         elif action == "replace":
             parent[last] = draw(VALUES)
@@ -169,10 +214,19 @@ def mutated_specs(draw) -> str:
     return to_toml(data)
 
 
+DIMS = ("hidden=0", "hidden=1000001", "hidden=10**30", "hiden=3", "hidden=", "=3", "x")
+
+
 # -- command lines --------------------------------------------------------------------------------
-DIMS = ("hidden=4", "hidden=0", "hidden=1000001", "hidden=10**30", "input=2", "hiden=3", "hidden=", "=3", "x")
-WIDTHS = ("8cm", "600px", "3in", "8", "-1cm", "0.001mm", "100000px", "wide", "")
-OUTPUTS = ("out.svg", "out.dot", "out.gif", "out", "missing/out.svg", ".", "out.toml", "out.npz", "out.html")
+@st.composite
+def either(draw, valid: tuple[str, ...], invalid: tuple[str, ...]) -> str:
+    """A valid value four times in five, else an invalid one: most command lines get far enough to
+    do their work, and every option is also tried wrong."""
+    return draw(st.sampled_from(valid if draw(st.integers(0, 4)) else invalid))
+
+
+OUTPUTS = ("out.svg", "out.dot", "out.svg")
+BAD_OUTPUTS = ("out.gif", "out", "missing/out.svg", ".", "out.toml", "in.npy", "spec.toml", "/dev/null")
 
 
 @st.composite
@@ -181,36 +235,46 @@ def command_lines(draw, spec: str) -> list[str]:
     a built-in name); output names are relative (the test runs in a folder of its own)."""
     command = draw(st.sampled_from(["check", "show", "render", "render", "run", "run", "steps", "animate"]))
     args = [command, spec]
-    maybe = lambda *option: args.extend(option) if draw(st.booleans()) else None  # noqa: E731
+
+    def maybe(option: str, valid: tuple[str, ...], invalid: tuple[str, ...]) -> None:
+        if draw(st.booleans()):
+            args.extend([option, draw(either(valid, invalid))])
+
     if command == "show":
-        maybe("-o", draw(st.sampled_from(OUTPUTS)))
+        maybe("-o", ("shown.toml",), BAD_OUTPUTS)
     elif command == "render":
-        args += ["-o", draw(st.sampled_from(OUTPUTS))]
-        maybe("--view", draw(st.sampled_from(["cell", "focus", "ordered", "chain", "legend", "rolled", "bogus"])))
-        maybe("--focus", draw(st.sampled_from(["forget", "input", "state", "output", "f", "../x", "bogus"])))
-        maybe("--style", draw(st.sampled_from(["colah", "pipe", "dark", "print", "pipe-dark", "neon", "in.npy"])))
-        maybe("--labels", draw(st.sampled_from(["notation", "plain", "pytorch", "bogus"])))
-        maybe("--width", draw(st.sampled_from(WIDTHS)))
-        maybe("--font", draw(st.sampled_from(["sans", "serif", "cm", "comic"])))
+        args += ["-o", draw(either(OUTPUTS, BAD_OUTPUTS))]
+        maybe("--view", ("cell", "ordered", "chain", "legend", "rolled", "unrolled"), ("bogus", "focus"))
+        if "focus" in args or draw(st.integers(0, 9)) == 0:
+            args += ["--view", "focus", "--focus", draw(either(("forget", "input", "state", "output", "h"), ("../x",)))]
+        maybe("--style", ("colah", "pipe", "dark", "print", "pipe-dark"), ("neon", "in.npy", "spec.toml", "."))
+        maybe("--labels", ("notation", "plain", "pytorch"), ("bogus",))
+        maybe("--width", ("8cm", "600px", "3in", "120mm"), ("8", "-1cm", "0.001mm", "100000in", "wide", ""))
+        maybe("--font", ("sans", "serif", "cm"), ("comic",))
+        if draw(st.booleans()):
+            args.append("--transparent")
     elif command == "run":
-        maybe("--steps", draw(st.sampled_from(["1", "3", "0", "-1", "x", "10000000"])))
-        maybe("--batch", draw(st.sampled_from(["1", "2", "0", "100000000"])))
+        maybe("--steps", ("1", "3", "7"), ("0", "-1", "x", "10000000"))
+        maybe("--batch", ("1", "2"), ("0", "100000000"))
         for _ in range(draw(st.integers(0, 2))):
-            args += ["--dim", draw(st.sampled_from(DIMS))]
-        maybe("--dtype", draw(st.sampled_from(["float32", "float64", "int8"])))
-        maybe("--seed", draw(st.sampled_from(["0", "7", "-3", "99999999999999999999999"])))
-        maybe("--input", draw(st.sampled_from(["in.npy", "nan.npy", "empty.npy", "flat.npy", "in.npz", "spec.toml"])))
-        maybe("--params", draw(st.sampled_from(["params.npz", "in.npy", "missing.npz"])))
-        maybe("-o", draw(st.sampled_from(["trace.npz", "missing/t.npz", "in.npy", "."])))
+            args += ["--dim", draw(either(("hidden=5", "input=3", "hidden=1"), DIMS))]
+        maybe("--dtype", ("float32", "float64"), ("int8",))
+        maybe("--seed", ("0", "7"), ("-3", "99999999999999999999999"))
+        maybe("--input", ("in.npy", "nan.npy"), ("empty.npy", "flat.npy", "in.npz", "spec.toml", "missing.npy"))
+        maybe("--params", ("params.npz",), ("in.npy", "missing.npz", "spec.toml"))
+        maybe("-o", ("trace.npz",), ("missing/t.npz", "in.npy", ".", "/dev/null"))
     elif command == "steps":
-        args += ["-o", draw(st.sampled_from(["frames", "frames", "steps.tex", "frames/more", "."]))]
-        maybe("--format", draw(st.sampled_from(["svg", "gif"])))
+        args += [
+            "-o",
+            draw(either(("frames", "frames", "frames", "steps.tex"), ("frames/more", "spec.toml", "/dev/null"))),
+        ]
+        maybe("--format", ("svg",), ("gif",))
     elif command == "animate":
-        args += ["-o", draw(st.sampled_from(["anim.svg", "anim.html", "anim.svg", "anim.avi", "in.npy"]))]
-        maybe("--steps", draw(st.sampled_from(["1", "2", "0", "100000000"])))
-        maybe("--view", draw(st.sampled_from(["cell", "ordered", "chain", "legend"])))
-        maybe("--window", draw(st.sampled_from(["0:2", "2:1", "a:b", "0:99999999999", "1"])))
-        maybe("--input", draw(st.sampled_from(["in.npy", "nan.npy", "empty.npy"])))
+        args += ["-o", draw(either(("anim.svg", "anim.html"), ("anim.avi", "in.npy", "spec.toml")))]
+        maybe("--steps", ("1", "2", "3"), ("0", "100000000"))
+        maybe("--view", ("cell", "ordered", "chain"), ("legend",))
+        maybe("--window", ("0:2", "1:3"), ("2:1", "a:b", "0:99999999999", "1"))
+        maybe("--input", ("in.npy", "nan.npy"), ("empty.npy", "flat.npy"))
     return args
 
 

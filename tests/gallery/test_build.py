@@ -302,8 +302,12 @@ def test_the_watcher_reports_a_template_saved_in_another_encoding_and_goes_on(tm
     reports = watch_reports(
         src,
         site,
-        [lambda: layout.write_bytes(good.replace(b"<html", "<!-- d\u00e9j\u00e0 -->".encode("latin-1") + b"<html", 1)),
-         lambda: layout.write_bytes(good + b"\n")],
+        [
+            lambda: layout.write_bytes(
+                good.replace(b"<html", "<!-- d\u00e9j\u00e0 -->".encode("latin-1") + b"<html", 1)
+            ),
+            lambda: layout.write_bytes(good + b"\n"),
+        ],
         count=2,
     )
     assert reports[0].startswith(f"error: '{layout}': is not UTF-8 text") and reports[0].count("\n") == 0

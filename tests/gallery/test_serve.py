@@ -58,7 +58,14 @@ def test_files_of_the_site_are_served(server):
 
 @pytest.mark.parametrize(
     "path",
-    ["/index.html%00.svg", "/%00", "/lstm/%ff.svg", "/..%2fsecret.txt", "/../secret.txt", "/lstm%5c..%5c..%5csecret.txt"],
+    [
+        "/index.html%00.svg",
+        "/%00",
+        "/lstm/%ff.svg",
+        "/..%2fsecret.txt",
+        "/../secret.txt",
+        "/lstm%5c..%5c..%5csecret.txt",
+    ],
 )
 def test_a_path_no_file_can_have_is_a_bad_request_and_prints_nothing(server, path, capfd):
     reply = get(server, path)

@@ -37,7 +37,7 @@ def test_random_graphs_round_trip(graph):
 def test_strings_that_need_escapes_survive():
     b = lstmviz.CellBuilder("q", title="quote 'n' \"dq\" \x01", description="tab\there\nnewline \\ back")
     x = b.input("x", label=r"it's \tilde{x}")
-    b.output(x, label="\u03c3 \"q\"")
+    b.output(x, label='\u03c3 "q"')
     cell = b.build()
     text = dump_spec(cell)
     assert tomllib.loads(text)["cell"]["description"] == "tab\there\nnewline \\ back"
