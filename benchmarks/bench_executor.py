@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import time
 
 import numpy as np
+from timing import best_of
 
 import lstmviz
 
@@ -55,17 +55,6 @@ def hand_written_lstm(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b: np.n
         np.multiply(o, tmp, h)
         out[t] = h.T
     return out
-
-
-def best_of(fn, repeat: int) -> float:
-    """The fastest of ``repeat`` calls, in seconds (the least disturbed by the rest of the machine)."""
-    fn()  # warm up: caches, lazy initialisation, the plan
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

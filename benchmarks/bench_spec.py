@@ -2,9 +2,9 @@
 
     python benchmarks/bench_spec.py [--repeat 3]
 
-For 625 to 10,000 equations (the most a spec may hold) (each reusing the two before it, the shape that once made renaming
-quadratic), times ``lstmviz.parse_spec`` (TOML, parsing, building, validating) and ``ast.parse``
-of the equations alone (a floor no reader of Python syntax can beat). Linear-time building shows
+For 625 to 9,999 equations (10,000 is the most a spec may hold), each reusing the two before it
+(the shape that once made renaming quadratic), times ``lstmviz.parse_spec`` (TOML, parsing,
+building, validating) and ``ast.parse`` of the equations alone (a floor no reader of Python syntax can beat). Linear-time building shows
 as a ratio that stays flat as the spec grows, and as a doubling of time when the equations double.
 Target (issue "Safe with specs ... from strangers"): linear time; 5,000 equations took 86 s before.
 """
@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import argparse
 import ast
-import time
+
+from timing import best_of
 
 import lstmviz
 
@@ -27,15 +28,6 @@ def spec(n: int) -> tuple[str, str]:
     return text, equations
 
 
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -45,8 +37,8 @@ def main() -> None:
     previous = None
     for n in (625, 1250, 2500, 5000, 9_999):
         text, equations = spec(n)
-        ours = best(lambda: lstmviz.parse_spec(text), args.repeat)
-        floor = best(lambda: ast.parse(equations), args.repeat)
+        ours = best_of(lambda: lstmviz.parse_spec(text), args.repeat)
+        floor = best_of(lambda: ast.parse(equations), args.repeat)
         growth = f"{ours / previous:.2f}" if previous else "-"
         print(f"| {n:,} | {ours * 1e3:.1f} ms | {floor * 1e3:.1f} ms | {ours / floor:.1f} | {growth} |")
         previous = ours
