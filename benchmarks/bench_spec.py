@@ -4,8 +4,9 @@
 
 For 625 to 9,999 equations (10,000 is the most a spec may hold), each reusing the two before it
 (the shape that once made renaming quadratic), times ``lstmviz.parse_spec`` (TOML, parsing,
-building, validating) and ``ast.parse`` of the equations alone (a floor no reader of Python syntax can beat). Linear-time building shows
-as a ratio that stays flat as the spec grows, and as a doubling of time when the equations double.
+building, validating) and ``ast.parse`` of the equations alone (a floor no reader of Python
+syntax can beat). Linear-time building shows as a ratio that stays flat as the spec grows, and
+as a doubling of time when the equations double.
 Target (issue "Safe with specs ... from strangers"): linear time; 5,000 equations took 86 s before.
 """
 
