@@ -31,6 +31,29 @@ def _logistic(v: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-v))
 
 
+def _softplus(v: np.ndarray) -> np.ndarray:
+    """log(1 + e^v) by cases, as a textbook writes it: v + log(1 + e^-v) for positive v (no overflow)."""
+    with np.errstate(over="ignore"):
+        return np.where(v > 0, v + np.log1p(np.exp(-np.abs(v))), np.log1p(np.exp(np.minimum(v, 0.0))))
+
+
+#: The new ops by their definitions, written apart from the executor's kernels.
+UNARY_REFERENCE = {
+    "exp": lambda v: np.e**v,
+    "log": lambda v: np.log(v),
+    "softplus": _softplus,
+    "abs": lambda v: np.where(v < 0, -v, v),
+}
+BINARY_REFERENCE = {
+    "mul": lambda a, b: a * b,
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "div": lambda a, b: a / b,
+    "max": lambda a, b: np.where(np.isnan(a) | np.isnan(b), np.nan, np.where(a >= b, a, b)),
+    "min": lambda a, b: np.where(np.isnan(a) | np.isnan(b), np.nan, np.where(a <= b, a, b)),
+}
+
+
 def reference_run(graph: CellGraph, x: dict[str, np.ndarray], params, state=None):
     """Evaluate a graph node by node, step by step, in float64: no fusion, no hoisting, no reuse.
 
@@ -49,8 +72,9 @@ def reference_run(graph: CellGraph, x: dict[str, np.ndarray], params, state=None
         "relu": lambda v: np.maximum(v, 0.0),
         "identity": lambda v: v,
         "one-minus": lambda v: 1.0 - v,
+        **UNARY_REFERENCE,
     }
-    binary = {"mul": np.multiply, "add": np.add, "sub": np.subtract}
+    binary = BINARY_REFERENCE
     current = {
         name: np.zeros((B, sizes.resolve(pair[0].size, dims)))
         if not state or name not in state
@@ -70,12 +94,16 @@ def reference_run(graph: CellGraph, x: dict[str, np.ndarray], params, state=None
                 v[node_id] = np.concatenate([v[i] for i in n.inputs], axis=-1)
             elif n.kind == "layer":
                 p = params[node_id]
-                pre = v[n.inputs[0]] @ np.asarray(p.weight, np.float64).T + np.asarray(p.bias, np.float64)
+                pre = v[n.inputs[0]] @ np.asarray(p.weight, np.float64).T
+                if n.bias:
+                    pre = pre + np.asarray(p.bias, np.float64)
                 for d in n.diagonal:
                     pre = pre + np.asarray(p.diagonal[d], np.float64) * v[d]
                 v[node_id] = act[n.activation](pre)
             elif n.kind == "op":
                 args = [v[i] for i in n.inputs]
+                if n.constant is not None:
+                    args.insert(n.constant_at, np.full_like(args[0], n.constant))
                 v[node_id] = binary[n.op](*args) if n.op in binary else act[n.op](args[0])
             else:
                 v[node_id] = v[n.inputs[0]]
@@ -121,16 +149,22 @@ def valid_graphs(draw) -> CellGraph:
                 size=size,
                 diagonal=[diag[0]] if diag else [],
                 id=f"L{k}",
+                bias=draw(st.sampled_from([True, True, False])),
             )
             values.append((ref.id, size))
         elif kind == "binary":
             a = pick()
-            other = pick(a[1])
-            ref = b.op(draw(st.sampled_from(["mul", "add", "sub"])), a[0], other[0], id=f"P{k}")
+            op = draw(st.sampled_from(["mul", "add", "sub", "mul", "add", "sub", "div", "max", "min"]))
+            if draw(st.integers(0, 3)) == 0:  # one operand a number: 0.5 * x, x / 2, max(x, 0)
+                constant = draw(st.sampled_from([0.5, 2.0, -1.0, 0.0, 1e-3]))
+                ref = b.op(op, a[0], id=f"P{k}", constant=constant, constant_at=draw(st.integers(0, 1)))
+            else:
+                ref = b.op(op, a[0], pick(a[1])[0], id=f"P{k}")
             values.append((ref.id, a[1]))
         else:
             a = pick()
-            ref = b.op(draw(st.sampled_from(["one-minus", "tanh", "sigmoid", "relu", "identity"])), a[0], id=f"U{k}")
+            ops = ["one-minus", "tanh", "sigmoid", "relu", "identity", "exp", "log", "softplus", "abs"]
+            ref = b.op(draw(st.sampled_from(ops)), a[0], id=f"U{k}")
             values.append((ref.id, a[1]))
     for s, size in states:
         source = pick(size)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..mathtext import plain
 from ..spec.graph import CellGraph
-from ..spec.vocab import SYMBOLS
+from ..spec.vocab import symbol
 
 _SHAPES = {
     "input": "plaintext",
@@ -26,11 +26,7 @@ def to_dot(graph: CellGraph) -> str:
     """The cell as a DOT digraph, bottom to top as in the seed diagrams."""
     lines = [f"digraph {_quote(graph.name)} {{", "  rankdir=BT;", '  node [fontname="DejaVu Sans"];']
     for node in graph.nodes:
-        text = (
-            plain(node.label)
-            if node.kind not in ("layer", "op")
-            else (SYMBOLS[node.activation if node.kind == "layer" else node.op] or node.id)
-        )
+        text = plain(node.label) if node.kind not in ("layer", "op") else (symbol(node) or node.id)
         lines.append(f"  {node.id} [label={_quote(text)}, shape={_SHAPES[node.kind]}, class={_quote(node.kind)}];")
     for edge in graph.edges:
         lines.append(f"  {edge.src} -> {edge.dst}{_EDGES[edge.kind]};")

@@ -1,7 +1,8 @@
 """The arithmetic of each op and activation, on NumPy arrays of any shape, writing into ``out``.
 
-Every kernel is called as ``kernel(*args, out=out)``; ``out`` may be one of the arguments, so a
-value can be computed in place.
+Every kernel is called as ``kernel(*args, out=out)`` (``out`` by keyword: NumPy's maximum and
+minimum no longer take it by position); ``out`` may be one of the arguments, so a value can be
+computed in place.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ def relu(a: np.ndarray, out: np.ndarray) -> np.ndarray:
     return np.maximum(a, 0.0, out=out)
 
 
+def softplus(a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """log(1 + exp(a)), as log(exp(0) + exp(a)): no overflow for large a, exact for very negative a."""
+    return np.logaddexp(0.0, a, out=out)
+
+
 def identity(a: np.ndarray, out: np.ndarray) -> np.ndarray:
     """a itself (a copy unless ``out`` is ``a``)."""
     if out is not a:
@@ -52,10 +58,34 @@ UNARY: dict[str, Kernel] = {
     "relu": relu,
     "identity": identity,
     "one-minus": one_minus,
+    "exp": np.exp,
+    "log": np.log,
+    "softplus": softplus,
+    "abs": np.abs,
 }
 #: Binary pointwise ops.
-BINARY: dict[str, Kernel] = {"mul": np.multiply, "add": np.add, "sub": np.subtract}
+BINARY: dict[str, Kernel] = {
+    "mul": np.multiply,
+    "add": np.add,
+    "sub": np.subtract,
+    "div": np.divide,
+    "max": np.maximum,
+    "min": np.minimum,
+}
 KERNELS: dict[str, Kernel] = {**UNARY, **BINARY}
+
+
+def kernel_for(node: object) -> Kernel:
+    """The kernel of an op node, called with its vector operands only: a constant operand (0.5 in
+    0.5 * x) is bound in on its side."""
+    kernel = KERNELS[getattr(node, "op")]
+    constant = getattr(node, "constant", None)
+    if constant is None:
+        return kernel
+    if getattr(node, "constant_at", 1) == 0:
+        return lambda a, out: kernel(constant, a, out=out)
+    return lambda a, out: kernel(a, constant, out=out)
+
 
 #: How a layer's weights and bias are scaled, by activation, so that ``ACTIVATE`` finishes it.
 PRESCALE = {"sigmoid": 0.5, "tanh": 1.0, "relu": 1.0, "identity": 1.0}

@@ -1,7 +1,8 @@
 """A cell's learned parameters, by layer name: shapes, seeded initialisation, checks, npz files.
 
-Layer ``f`` reading a vector of size n, with size m, has ``weight`` (m, n), ``bias`` (m,) and, for
-each diagonal (peephole) input ``c``, a vector ``diagonal[c]`` (m,). In an ``.npz`` file the keys
+Layer ``f`` reading a vector of size n, with size m, has ``weight`` (m, n), ``bias`` (m,) (unless
+the layer has none: ``bias = false``) and, for each diagonal (peephole) input ``c``, a vector
+``diagonal[c]`` (m,). In an ``.npz`` file the keys
 are ``f.weight``, ``f.bias`` and ``f.diagonal.c``.
 """
 
@@ -27,14 +28,14 @@ class LayerParams:
     """The weights of one layer."""
 
     weight: np.ndarray
-    bias: np.ndarray
+    bias: np.ndarray | None  #: None for a layer without a bias
     diagonal: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
     def astype(self, dtype: np.dtype) -> LayerParams:
         """The same parameters as ``dtype`` arrays."""
         return LayerParams(
             np.asarray(self.weight, dtype=dtype),
-            np.asarray(self.bias, dtype=dtype),
+            None if self.bias is None else np.asarray(self.bias, dtype=dtype),
             {k: np.asarray(v, dtype=dtype) for k, v in self.diagonal.items()},
         )
 
@@ -59,7 +60,11 @@ def shapes(graph: CellGraph, dims: Mapping[str, int]) -> dict[str, dict[str, tup
     out = {}
     for layer in graph.of_kind("layer"):
         m, n = size[layer.id], size[layer.inputs[0]]
-        out[layer.id] = {"weight": (m, n), "bias": (m,), **{f"diagonal.{d}": (m,) for d in layer.diagonal}}
+        out[layer.id] = {
+            "weight": (m, n),
+            **({"bias": (m,)} if layer.bias else {}),
+            **{f"diagonal.{d}": (m,) for d in layer.diagonal},
+        }
     return out
 
 
@@ -71,10 +76,10 @@ def init_params(
     dims = graph.default_dims if dims is None else dims
     out = {}
     for name, layer_shapes in shapes(graph, dims).items():
-        bound = 1.0 / np.sqrt(layer_shapes["bias"][0])
+        bound = 1.0 / np.sqrt(layer_shapes["weight"][0])
         drawn = {k: rng.uniform(-bound, bound, size=s).astype(dtype) for k, s in layer_shapes.items()}
         out[name] = LayerParams(
-            drawn.pop("weight"), drawn.pop("bias"), {k.removeprefix("diagonal."): v for k, v in drawn.items()}
+            drawn.pop("weight"), drawn.pop("bias", None), {k.removeprefix("diagonal."): v for k, v in drawn.items()}
         )
     return out
 
@@ -101,7 +106,9 @@ def as_params(
         if name not in nested:
             raise DataError("layer has no parameters", name=name, fix="give weight and bias for every layer")
         layer = nested[name]
-        flat = {"weight": layer.weight, "bias": layer.bias, **{f"diagonal.{k}": v for k, v in layer.diagonal.items()}}
+        flat = {"weight": layer.weight, **{f"diagonal.{k}": v for k, v in layer.diagonal.items()}}
+        if layer.bias is not None:
+            flat["bias"] = layer.bias
         for key in list(layer_shapes) + [k for k in flat if k not in layer_shapes]:
             if key not in layer_shapes:
                 raise DataError(f"unexpected parameter {key!r}", name=name, fix=f"expected {', '.join(layer_shapes)}")
@@ -128,7 +135,8 @@ def save_params(params: Params, path: str | Path) -> None:
     arrays = {}
     for name, layer in params.items():
         arrays[f"{name}.weight"] = layer.weight
-        arrays[f"{name}.bias"] = layer.bias
+        if layer.bias is not None:
+            arrays[f"{name}.bias"] = layer.bias
         arrays.update({f"{name}.diagonal.{k}": v for k, v in layer.diagonal.items()})
     write_atomic(path, lambda fh: np.savez(fh, **arrays))
 
@@ -178,7 +186,8 @@ def _nest(given: Mapping[str, Any]) -> dict[str, LayerParams]:
                 name=name,
                 fix="give weight, bias and, for peepholes, diagonal",
             )
-        if "weight" not in entry or "bias" not in entry:
-            raise DataError(f"parameter {'weight' if 'weight' not in entry else 'bias'!r} is missing", name=name)
-        out[name] = LayerParams(np.asarray(entry["weight"]), np.asarray(entry["bias"]), dict(entry.get("diagonal", {})))
+        if "weight" not in entry:
+            raise DataError("parameter 'weight' is missing", name=name)
+        bias = np.asarray(entry["bias"]) if entry.get("bias") is not None else None  # a layer may have none
+        out[name] = LayerParams(np.asarray(entry["weight"]), bias, dict(entry.get("diagonal", {})))
     return out

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .kernels import ACTIVATE, KERNELS, PRESCALE
+from .kernels import ACTIVATE, PRESCALE, kernel_for
 from .params import LayerParams, node_sizes
 from .plan import Group, Plan
 
@@ -88,7 +88,8 @@ class Program:
         """The group's stacked weights and biases, each layer's rows pre-scaled for its activation."""
         layers = [(self.params[n], PRESCALE[self.graph.node(n).activation]) for n in group.layers]
         weight = np.concatenate([p.weight * s if s != 1 else p.weight for p, s in layers])
-        bias = np.concatenate([p.bias * s if s != 1 else p.bias for p, s in layers])
+        biases = [np.zeros(len(p.weight)) if p.bias is None else p.bias for p, _ in layers]
+        bias = np.concatenate([b * s if s != 1 else b for b, (_, s) in zip(biases, layers)])
         return weight.astype(self.dtype, copy=False), bias.astype(self.dtype, copy=False)
 
     def _diagonal(self, layer: str, source: str) -> np.ndarray:
@@ -126,7 +127,7 @@ class Program:
                 self.full[node_id] = ACTIVATE[node.activation](value, value)
             else:
                 args = [self.full[r] for r in node.inputs]
-                self.full[node_id] = KERNELS[node.op](*args, np.empty_like(args[0]))
+                self.full[node_id] = kernel_for(node)(*args, out=np.empty_like(args[0]))
         for group in self.plan.groups:
             if group.static_parts and not group.is_static:
                 # Feature-major straight from the product, with no transposing copy.
@@ -163,7 +164,7 @@ class Program:
                 if node.kind == "concat":
                     steps.append(self._concat_step(node.inputs, buf))
                 else:
-                    steps.append(self._op_step(KERNELS[node.op], node.inputs, buf))
+                    steps.append(self._op_step(kernel_for(node), node.inputs, buf))
                 self.now[item] = buf
         return steps
 
@@ -183,15 +184,15 @@ class Program:
         ops = [self._operand(i) for i in inputs]
         if len(ops) == 1:
             ((a, ta),) = ops
-            return (lambda t: kernel(a[t], out)) if ta else (lambda t: kernel(a, out))
+            return (lambda t: kernel(a[t], out=out)) if ta else (lambda t: kernel(a, out=out))
         (a, ta), (b, tb) = ops
         if ta and tb:
-            return lambda t: kernel(a[t], b[t], out)
+            return lambda t: kernel(a[t], b[t], out=out)
         if ta:
-            return lambda t: kernel(a[t], b, out)
+            return lambda t: kernel(a[t], b, out=out)
         if tb:
-            return lambda t: kernel(a, b[t], out)
-        return lambda t: kernel(a, b, out)
+            return lambda t: kernel(a, b[t], out=out)
+        return lambda t: kernel(a, b, out=out)
 
     def _concat_step(self, inputs: tuple[str, ...], out: np.ndarray) -> Step:
         ops = [self._operand(i) for i in inputs]

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from ..mathtext import width
 from ..spec.graph import CellGraph, Node
-from ..spec.vocab import SYMBOLS
+from ..spec.vocab import symbol as vocab_symbol
 from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
 from .metrics import Metrics
 
@@ -211,13 +211,14 @@ class _CellLayout:
                 row, col = self.cell[node.id]
                 x, y = self.X(col), self.Y(row)
                 if node.kind == "layer":
-                    symbol = SYMBOLS[node.activation] or "W"
+                    symbol = vocab_symbol(node) or "W"
                     w = max(m.box_w, width(symbol, m.symbol_font) + 12)
                     out.append(Shape(node.id, node.kind, "box", Box(x, y, w, m.box_h), symbol))
                 else:
-                    symbol, form = SYMBOLS[node.op], self._form(node)
-                    if len(symbol) > 2:
-                        box = Box(x, y, m.ellipse_w, m.ellipse_h)
+                    symbol, form = vocab_symbol(node), self._form(node)
+                    if len(symbol) > 2:  # a word (tanh, exp) or an op with its number: an ellipse as wide as it
+                        w = max(m.ellipse_w, width(symbol, m.symbol_font) + 10)
+                        box = Box(x, y, w, m.ellipse_h)
                         out.append(Shape(node.id, node.kind, "ellipse", box, symbol, form))
                     else:
                         box = Box(x, y, 2 * m.op_r, 2 * m.op_r)

@@ -88,6 +88,7 @@ class CellBuilder:
         self._readers: dict[str, set[str]] = {}  #: who reads each id, so a rename touches only them
         self._reserved = set(reserved)
         self._concats: dict[tuple[str, ...], str] = {}
+        self._aliases: dict[str, str] = {}  #: names that stand for another value (``h = c``)
 
     # -- sources -------------------------------------------------------------------------------
     def input(self, id: str = "x", size: Size = "input", *, label: str = "", role: str = "input") -> Ref:
@@ -119,9 +120,11 @@ class CellBuilder:
         label: str = "",
         role: str = "",
         labels: Mapping[str, str] | None = None,
+        bias: bool = True,
     ) -> Ref:
         """A learned affine map of its inputs (joined by a concat when there are several), then
-        ``activation``; ``diagonal`` inputs are weighted elementwise (peephole connections)."""
+        ``activation``; ``diagonal`` inputs are weighted elementwise (peephole connections);
+        without ``bias``, a plain matrix product."""
         source = self.concat(*inputs) if len(inputs) > 1 else inputs[0] if inputs else None
         if source is None:
             raise SpecError("a layer needs at least one input", name=id)
@@ -135,14 +138,35 @@ class CellBuilder:
             activation=activation,
             diagonal=tuple(self._id(d) for d in diagonal),
             labels=tuple((labels or {}).items()),
+            bias=bias,
         )
         return self._add(node)
 
-    def op(self, op: str, *args: NodeLike, id: str | None = None, label: str = "", role: str = "") -> Ref:
-        """A pointwise op (mul, add, sub, one-minus, tanh, sigmoid, relu, identity)."""
+    def op(
+        self,
+        op: str,
+        *args: NodeLike,
+        id: str | None = None,
+        label: str = "",
+        role: str = "",
+        constant: float | None = None,
+        constant_at: int = 1,
+    ) -> Ref:
+        """A pointwise op (see ``lstmviz.spec.vocab.OP_ARITY``); ``constant`` is a number standing for
+        one operand of a binary op, at position ``constant_at`` (``op("div", x, constant=2)`` is x / 2)."""
         ids = tuple(self._id(a) for a in args)
         auto = "_".join((op.replace("-", "_"),) + ids)
-        return self._add(Node(id or self._fresh(auto), "op", inputs=ids, label=label, role=role, op=op))
+        node = Node(
+            id or self._fresh(auto),
+            "op",
+            inputs=ids,
+            label=label,
+            role=role,
+            op=op,
+            constant=constant,
+            constant_at=constant_at,
+        )
+        return self._add(node)
 
     # -- sinks ---------------------------------------------------------------------------------
     def write(self, state: State | str, value: NodeLike, *, label: str = "", role: str = "") -> Ref:
@@ -185,9 +209,30 @@ class CellBuilder:
             self._concats[node.inputs] = new_id
         return Ref(self, new_id)
 
+    def alias(self, name: str, value: NodeLike) -> None:
+        """Let ``name`` stand for ``value`` wherever it is read or written (``h = c``: the new hidden
+        state is the cell state itself, drawn as one line leaving under both names)."""
+        if not is_identifier(name):
+            raise SpecError(f"{name!r} is not a name", fix="use letters, digits and underscores")
+        if name in self._nodes or name in self._aliases:
+            raise SpecError("is defined twice", name=name, fix="give each value its own name")
+        target, seen = self._id(value), {name}
+        while target in self._aliases:  # a chain of names: follow it, refusing a loop
+            if target in seen:
+                raise SpecError(f"names only itself ({' = '.join([*seen, target])})", name=name, fix="give it a value")
+            seen.add(target)
+            target = self._aliases[target]
+        if target in seen:
+            raise SpecError("names only itself", name=name, fix="give it a value")
+        self._aliases[name] = target
+
     def annotate(self, ref: NodeLike, **fields: object) -> None:
         """Set a node's label, role, size, other label sets (``labels={"plain": ...}``) or layout
         hints (``lane="top"`` on a state's nodes, ``order=2`` on a layer)."""
+        if isinstance(ref, str) and ref in self._aliases:
+            raise SpecError(
+                f"is another name for {self._id(ref)!r}", name=ref, fix=f"describe {self._id(ref)!r} instead"
+            )
         node_id = self._id(ref)
         if node_id not in self._nodes:
             raise SpecError("is described but not defined", name=node_id, fix="define it, or remove its description")
@@ -220,7 +265,7 @@ class CellBuilder:
         return tuple(self._nodes[i] for i in self._order)
 
     def __contains__(self, node_id: str) -> bool:
-        return node_id in self._nodes
+        return node_id in self._nodes or node_id in self._aliases
 
     def __len__(self) -> int:
         return len(self._order)
@@ -245,7 +290,10 @@ class CellBuilder:
     def _id(self, ref: NodeLike) -> str:
         if isinstance(ref, State):
             raise SpecError(f"state {ref.name!r} is not a value", fix=f"read {ref.name}.prev")
-        return ref.id if isinstance(ref, Ref) else str(ref)
+        node_id = ref.id if isinstance(ref, Ref) else str(ref)
+        while node_id in self._aliases:
+            node_id = self._aliases[node_id]
+        return node_id
 
     def _fresh(self, base: str) -> str:
         candidate, k = base, 2

@@ -8,6 +8,7 @@ may be read before the line that assigns it.
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,16 +21,22 @@ from .vocab import ACTIVATIONS
 
 #: Functions an equation may call, with what each makes.
 FUNCTIONS = {
-    "linear": "a learned layer over its arguments (joined by a concat)",
+    "linear": "a learned layer over its arguments (joined by a concat); bias=false for none",
     "sigmoid": "the sigmoid of a layer (a gate) or, of anything else, a pointwise op",
     "tanh": "the tanh of a layer or, of anything else, a pointwise op",
     "relu": "the ReLU of a layer or a pointwise op",
     "identity": "a layer or a pointwise op left as it is",
+    "exp": "e to the power of its argument, pointwise",
+    "log": "the natural logarithm, pointwise",
+    "softplus": "log(1 + exp(x)), pointwise",
+    "abs": "the absolute value, pointwise",
+    "max": "the larger of two values (or of a value and a number), pointwise",
+    "min": "the smaller of two values (or of a value and a number), pointwise",
     "one_minus": "1 - x, pointwise",
     "concat": "its arguments joined end to end",
     "diag": "inside linear(): an input weighted elementwise (a peephole)",
 }
-_BINARY = {ast.Mult: "mul", ast.Add: "add", ast.Sub: "sub"}
+_BINARY = {ast.Mult: "mul", ast.Add: "add", ast.Sub: "sub", ast.Div: "div"}
 
 
 def _declared(decl: Mapping[str, Any] | str | int) -> Mapping[str, Any]:
@@ -139,26 +146,53 @@ def parse_equations(
         targets[name] = line
     builder.reserve(targets)
     walker = _Walker(builder, set(targets))
-    declared = set(builder.ids())
     lines: dict[str, int] = {}
+    for stmt in tree.body:  # names given to another value (h = c) first: they may be read anywhere
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name):
+            name, line = stmt.targets[0].id, stmt.lineno + offset  # type: ignore[union-attr]
+            try:
+                builder.alias(name, walker.name(stmt.value.id))
+            except SpecError as err:
+                raise err.located(file, line) from None
+            lines[name] = line
+    declared = set(builder.ids())
     for stmt in tree.body:
         assert isinstance(stmt, ast.Assign)
+        if isinstance(stmt.value, ast.Name):
+            continue
         line = stmt.lineno + offset
         name = stmt.targets[0].id  # type: ignore[union-attr]
         before = len(builder)
         try:
             ref = walker.expr(stmt.value)
-            if ref.id in declared or ref.id in targets:
-                raise SpecError(f"only renames {ref.id!r}", name=name, fix=f"use {ref.id!r} where {name!r} is read")
+            if ref.id in declared or ref.id in targets:  # the same concatenation as a named one
+                raise SpecError(f"computes the same as {ref.id!r}", name=name, fix=f"write {name} = {ref.id}")
             builder.rename(ref, name)
             if ref.id in lines:  # a node made earlier (a shared concat) now has this name
                 lines[name] = lines.pop(ref.id)
-        except SpecError as err:
-            raise err.located(file, line) from None
+        except SpecError as err:  # named by the equation's left side when nothing closer is named
+            named = err if err.name else type(err)(err.message, name=name, fix=err.fix)
+            raise named.located(file, line) from None
         for node_id in builder.ids(before):
             lines[node_id] = line
         lines.setdefault(name, line)
     return lines
+
+
+def _number(node: ast.expr) -> float | None:
+    """The value of a number written in an equation (``2``, ``0.5``, ``-1e-3``), or None."""
+    sign = 1.0
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        sign, node = (-1.0 if isinstance(node.op, ast.USub) else 1.0), node.operand
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+        try:
+            value = sign * float(node.value)
+        except OverflowError:  # an integer too large for a float
+            value = math.inf
+        if not math.isfinite(value):
+            raise SpecError(f"the number {ast.unparse(node)} is not finite", fix="write a finite number")
+        return value
+    return None
 
 
 def _depth(tree: ast.AST) -> int:
@@ -182,19 +216,37 @@ class _Walker:
         if isinstance(node, ast.Name):
             return self.name(node.id)
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            if type(node.op) is ast.Sub and isinstance(node.left, ast.Constant) and node.left.value == 1:
-                return self.b.op("one-minus", self.expr(node.right))
-            return self.b.op(_BINARY[type(node.op)], self.expr(node.left), self.expr(node.right))
+            return self.binary(_BINARY[type(node.op)], node.left, node.right)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and _number(node) is None:
+            return self.b.op("mul", self.expr(node.operand), constant=-1.0, constant_at=0)  # -x
         if isinstance(node, ast.Call):
             return self.call(node)
-        if isinstance(node, ast.Constant):
-            raise SpecError(f"the number {node.value!r} is not allowed here", fix="numbers may appear only in '1 - x'")
+        if _number(node) is not None:
+            raise SpecError(
+                f"the number {ast.unparse(node)} stands alone",
+                fix="a number may stand for one operand of *, +, -, /, max or min (0.5 * x, x / 2)",
+            )
         if isinstance(node, ast.BinOp):
-            raise SpecError(f"unknown operator in {ast.unparse(node)!r}", fix="use *, + or - (and 1 - x)")
+            raise SpecError(f"unknown operator in {ast.unparse(node)!r}", fix="use *, /, + or -")
         raise SpecError(
             f"{ast.unparse(node)!r} is not an expression lstmviz reads",
-            fix="use names, *, +, -, 1 - x and the functions " + ", ".join(FUNCTIONS),
+            fix="use names, numbers, *, /, +, - and the functions " + ", ".join(FUNCTIONS),
         )
+
+    def binary(self, op: str, left: ast.expr, right: ast.expr) -> Ref:
+        """A binary op; one operand may be a number (``1 - x`` is the one-minus op of the seeds)."""
+        a, b = _number(left), _number(right)
+        if a is not None and b is not None:
+            raise SpecError(
+                f"{op} of two numbers ({a:g} and {b:g})", fix="write the result, or make one operand a vector"
+            )
+        if op == "sub" and a == 1:
+            return self.b.op("one-minus", self.expr(right))
+        if a is not None:
+            return self.b.op(op, self.expr(right), constant=a, constant_at=0)
+        if b is not None:
+            return self.b.op(op, self.expr(left), constant=b, constant_at=1)
+        return self.b.op(op, self.expr(left), self.expr(right))
 
     def name(self, name: str) -> Ref:
         if name in self.b or name in self.targets:
@@ -216,13 +268,17 @@ class _Walker:
         if fn not in FUNCTIONS:
             raise SpecError(f"unknown function {fn!r} (must be one of {', '.join(FUNCTIONS)})")
         if fn != "linear" and node.keywords:
-            raise SpecError(f"{fn}() takes no keyword arguments", fix="only linear() takes size=")
+            raise SpecError(f"{fn}() takes no keyword arguments", fix="only linear() takes size= and bias=")
         if fn == "linear":
             return self.layer(node, "identity")
         if fn == "diag":
             raise SpecError("diag() is used outside linear()", fix="write linear(h_prev, x, diag(c_prev))")
         if fn == "concat":
             return self.b.concat(*(self.expr(a) for a in node.args))
+        if fn in ("max", "min"):
+            if len(node.args) != 2:
+                raise SpecError(f"{fn}() takes two arguments, not {len(node.args)}", fix=f"write {fn}(a, b)")
+            return self.binary(fn, *node.args)
         if len(node.args) != 1:
             raise SpecError(f"{fn}() takes one argument, not {len(node.args)}")
         (arg,) = node.args
@@ -240,9 +296,16 @@ class _Walker:
             else:
                 full.append(self.expr(arg))
         size: object = "hidden"
+        bias = True
         for kw in node.keywords:
+            if kw.arg == "bias":
+                flag = kw.value.id if isinstance(kw.value, ast.Name) else getattr(kw.value, "value", None)
+                if flag not in ("true", "false", True, False):
+                    raise SpecError(f"bias={ast.unparse(kw.value)} is not true or false", fix="write bias=false")
+                bias = flag in ("true", True)
+                continue
             if kw.arg != "size":
-                raise SpecError(f"linear() has no argument {kw.arg!r}", fix="only size= is allowed")
+                raise SpecError(f"linear() has no argument {kw.arg!r}", fix="only size= and bias= are allowed")
             if isinstance(kw.value, ast.Name):
                 size = kw.value.id
             elif isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, int):
@@ -251,4 +314,4 @@ class _Walker:
                 raise SpecError(f"size={ast.unparse(kw.value)} is neither a dim name nor a number")
         if not full:
             raise SpecError("linear() needs at least one input that is not diag()")
-        return self.b.layer(*full, activation=activation, size=size, diagonal=diagonal)  # type: ignore[arg-type]
+        return self.b.layer(*full, activation=activation, size=size, diagonal=diagonal, bias=bias)  # type: ignore[arg-type]

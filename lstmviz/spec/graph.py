@@ -23,7 +23,9 @@ class Node:
     ``label`` is the math label of the post's notation; ``labels`` holds the same node's label in
     other label sets, by set name (``plain``: words for beginners, ``pytorch``: PyTorch's names).
     ``lane`` (states: ``top`` or ``bottom``) and ``order`` (layers: left to right) are optional
-    hints for the diagram; the arithmetic ignores them.
+    hints for the diagram; the arithmetic ignores them. A layer without ``bias`` is a plain
+    matrix product. A binary op may take one of its operands as a number, ``constant``, standing
+    at operand position ``constant_at`` (0: ``0.5 * x``; 1: ``x / 2``).
     """
 
     id: str
@@ -39,6 +41,9 @@ class Node:
     labels: tuple[tuple[str, str], ...] = ()
     lane: str = ""
     order: int | None = None
+    bias: bool = True
+    constant: float | None = None
+    constant_at: int = 1
 
     @property
     def reads(self) -> tuple[str, ...]:

@@ -32,6 +32,7 @@ Equation form (sugar, read only)::
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -62,6 +63,9 @@ _NODE = (
     "labels",
     "lane",
     "order",
+    "bias",
+    "constant",
+    "constant_at",
 )
 _TEXT = ("label", "role")
 
@@ -138,11 +142,14 @@ def dump_spec(graph: CellGraph) -> str:
     out += ["", "[dims]"] + [f"{k} = {v}" for k, v in graph.dims]
     if graph.steps:
         out += ["", "[steps]"] + [f"{name} = {_value(members)}" for name, members in graph.steps]
+    defaults = {f.name: f.default for f in dataclasses.fields(Node)}
     for node in graph.nodes:
         out += ["", "[[node]]"]
         for key in _NODE:
             value = getattr(node, key)
-            if value in ("", (), None):
+            if key != "kind" and key != "id" and (value in ("", ()) or value is defaults[key]):
+                continue
+            if key == "constant_at" and node.constant is None:
                 continue
             out.append(f"{key} = {_value(value)}")
     return "\n".join(out) + "\n"
@@ -348,7 +355,13 @@ def _tuple(value: tuple[Any, ...]) -> str:
     return "[" + ", ".join(_str(x) for x in value) + "]"
 
 
-_WRITERS: dict[type, Callable[[Any], str]] = {str: _str, int: str, tuple: _tuple}
+_WRITERS: dict[type, Callable[[Any], str]] = {
+    str: _str,
+    int: str,
+    float: repr,  # finite: the spec's checks refuse NaN and infinity
+    bool: lambda b: "true" if b else "false",
+    tuple: _tuple,
+}
 
 
 def _value(value: object) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from .. import mathtext
 from ..errors import SpecError
 from . import sizes
 from .limits import MAX_LABEL, MAX_NODES
-from .vocab import ACTIVATION, KIND, OP, OP_ARITY, SINK_KINDS, SOURCE_KINDS, is_identifier
+from .vocab import ACTIVATION, KIND, OP, OP_ARITY, SINK_KINDS, SOURCE_KINDS, is_identifier, number
 
 if TYPE_CHECKING:
     from .graph import Node
@@ -24,12 +25,12 @@ _FIELDS = {
     "input": {"size"},
     "state-in": {"size", "state", "lane"},
     "concat": {"size"},
-    "layer": {"size", "activation", "diagonal", "order"},
-    "op": {"size", "op"},
+    "layer": {"size", "activation", "diagonal", "order", "bias"},
+    "op": {"size", "op", "constant", "constant_at"},
     "state-out": {"size", "state", "lane"},
     "output": {"size"},
 }
-_OPTIONAL = ("op", "activation", "diagonal", "state", "lane", "order")
+_OPTIONAL = ("op", "activation", "diagonal", "state", "lane", "order", "constant")
 LANES = ("top", "bottom")
 
 
@@ -139,9 +140,16 @@ def _check_fields(node: Node) -> None:
             name=node.id,
             fix='write role = "forget gate"',
         )
+    if node.bias is not True and (node.kind != "layer" or node.bias is not False):
+        raise SpecError(
+            f"bias {node.bias!r}: only a layer has a bias", name=node.id, fix="write bias = false on a layer"
+        )
+    if node.constant_at not in (0, 1) or isinstance(node.constant_at, bool):
+        raise SpecError(f"constant_at {node.constant_at!r} is not 0 or 1", name=node.id, fix="write constant_at = 0")
     if node.kind == "op":
         OP.check(node.op, name=node.id)
-        _arity(node, OP_ARITY[node.op], f"the {node.op} op")
+        _check_constant(node)
+        _arity(node, OP_ARITY[node.op] - (node.constant is not None), f"the {node.op} op" + _with_constant(node))
     elif node.kind == "layer":
         ACTIVATION.check(node.activation or "identity", name=node.id)
         _arity(node, 1, "a layer", fix="read one node; to read several, read a concat node of them")
@@ -170,6 +178,25 @@ def check_label(text: object, what: str, name: str, *, max_length: int = MAX_LAB
         shown = text if len(text) <= 40 else text[:37] + "..."
         quoted = repr(shown) if not shown.isprintable() else f"'{shown}'"  # no raw control codes in a terminal
         raise SpecError(f"{what} {quoted} {problem}", name=name, fix="rewrite it")
+
+
+def _check_constant(node: Node) -> None:
+    """A constant operand is a finite number, and only a binary op has room for one."""
+    value = node.constant
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise SpecError(f"constant {value!r} is not a finite number", name=node.id, fix="write e.g. constant = 0.5")
+    if OP_ARITY[node.op] != 2:
+        raise SpecError(
+            f"the {node.op} op takes no constant",
+            name=node.id,
+            fix="a number may stand for one operand of *, +, -, /, max, min",
+        )
+
+
+def _with_constant(node: Node) -> str:
+    return "" if node.constant is None else f" with a constant ({number(node.constant)})"
 
 
 def _arity(node: Node, n: int, what: str, fix: str | None = None) -> None:

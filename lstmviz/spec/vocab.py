@@ -16,15 +16,23 @@ SINK_KINDS = frozenset({"state-out", "output"})
 #: Edge kinds: a line to a single consumer, a line that forks, a line that merges.
 EDGE_KINDS = ("transfer", "copy", "concat")
 
-#: Pointwise ops (the pink circles) and how many inputs each takes.
+#: Pointwise ops (the pink circles) and how many operands each takes. One operand of a binary op
+#: may be a number (a node's ``constant``): ``0.5 * x``, ``x / 2``, ``max(x, 0)``.
 OP_ARITY = {
     "mul": 2,
     "add": 2,
     "sub": 2,
+    "div": 2,
+    "max": 2,
+    "min": 2,
     "one-minus": 1,
     "tanh": 1,
     "sigmoid": 1,
     "relu": 1,
+    "exp": 1,
+    "log": 1,
+    "softplus": 1,
+    "abs": 1,
     "identity": 1,
 }
 #: Activations a learned layer (the yellow box) may end in.
@@ -35,10 +43,17 @@ SYMBOLS = {
     "mul": "×",
     "add": "+",
     "sub": "−",
+    "div": "÷",
+    "max": "max",
+    "min": "min",
     "one-minus": "1−",
     "tanh": "tanh",
     "sigmoid": "σ",
     "relu": "ReLU",
+    "exp": "exp",
+    "log": "log",
+    "softplus": "softplus",
+    "abs": "|·|",
     "identity": "",
 }
 
@@ -48,6 +63,26 @@ ACTIVATION = Choice("activation", ACTIVATIONS)
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
+
+
+def number(value: float) -> str:
+    """A constant as a reader writes it: 2, 0.5, 1e-08 (no trailing .0)."""
+    return f"{value:g}"
+
+
+def symbol(node: object) -> str:
+    """The text drawn in a layer's box or an op's circle: its activation or op, with its constant
+    operand where it has one, on the side it stands (``0.5×`` for 0.5 * x, ``÷2`` for x / 2)."""
+    kind, op, activation = getattr(node, "kind"), getattr(node, "op", ""), getattr(node, "activation", "")
+    if kind == "layer":
+        return SYMBOLS[activation or "identity"]
+    text = SYMBOLS[op]
+    constant = getattr(node, "constant", None)
+    if constant is None:
+        return text
+    if op in ("max", "min"):
+        return f"{text} {number(constant)}"
+    return f"{number(constant)}{text}" if getattr(node, "constant_at", 1) == 0 else f"{text}{number(constant)}"
 
 
 def is_identifier(text: object) -> bool:
