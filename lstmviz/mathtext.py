@@ -17,11 +17,15 @@ _GREEK = {
     "theta": "θ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ",
     "tau": "τ", "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ",
     "Theta": "Θ", "Lambda": "Λ", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
-    "odot": "⊙", "cdot": "·", "times": "×", "tanh": "tanh", "circ": "∘",
+    "odot": "⊙", "cdot": "·", "times": "×", "circ": "∘", "tanh": "tanh", "exp": "exp", "log": "log",
+    "max": "max", "min": "min",
 }  # fmt: skip
 _ACCENTS = {"tilde": "\u0303", "hat": "\u0302", "bar": "\u0304", "vec": "\u20d7"}
-#: The commands a label may use: each is drawn here, and each is harmless when LaTeX typesets it.
-COMMANDS = frozenset(_GREEK) | frozenset(_ACCENTS)
+#: Commands whose argument is drawn as written, upright (a function's name, a word).
+_WORDS = ("mathrm", "operatorname", "text", "mathit", "mathbf")
+#: The commands a label may use: each is drawn here, and each is harmless when LaTeX typesets it
+#: (with amsmath, which PGF output loads).
+COMMANDS = frozenset(_GREEK) | frozenset(_ACCENTS) | frozenset(_WORDS) | {"frac"}
 _TOKEN = re.compile(r"\\([A-Za-z]+)|([_^])|(\{)|(\})|(.)", re.S)
 
 
@@ -34,68 +38,86 @@ class Run:
 
 
 def runs(label: str) -> tuple[Run, ...]:
-    """The label as runs of plain text; ``-`` becomes a minus sign, accents combining characters."""
-    out: list[Run] = []
+    """The label as runs of plain text; ``-`` becomes a minus sign, accents combining characters,
+    ``\\frac{a}{b}`` a/b on one line, ``\\mathrm{relu}`` and its kind the word itself."""
+    return _Reader(_TOKEN.findall(label)).all()
 
-    def emit(text: str, shift: int) -> None:
+
+class _Reader:
+    """Reads tokens of the LaTeX subset into runs, one group or command at a time."""
+
+    def __init__(self, tokens: list[tuple[str, str, str, str, str]]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.out: list[Run] = []
+
+    def all(self) -> tuple[Run, ...]:
+        while self.pos < len(self.tokens):
+            self.item(0)
+        return tuple(self.out)
+
+    def emit(self, text: str, shift: int) -> None:
         if not text:
             return
-        if out and out[-1].shift == shift:
-            out[-1] = Run(out[-1].text + text, shift)
+        if self.out and self.out[-1].shift == shift:
+            self.out[-1] = Run(self.out[-1].text + text, shift)
         else:
-            out.append(Run(text, shift))
+            self.out.append(Run(text, shift))
 
-    tokens = _TOKEN.findall(label)
-    pos = 0
-
-    def group() -> str:
-        """The next token, or the text of the next {...} group, as plain text."""
-        nonlocal pos
-        if pos >= len(tokens):
-            return ""
-        cmd, script, opening, closing, char = tokens[pos]
-        pos += 1
-        if opening:
-            depth, parts = 1, []
-            while pos < len(tokens):
-                cmd, script, opening, closing, char = tokens[pos]
-                pos += 1
-                if opening:
-                    depth += 1
-                elif closing:
-                    depth -= 1
-                    if depth == 0:
-                        break
-                parts.append(_plain(cmd, script, opening, closing, char, group))
-            return "".join(parts)
-        return _plain(cmd, script, opening, closing, char, group)
-
-    while pos < len(tokens):
-        cmd, script, opening, closing, char = tokens[pos]
+    def item(self, shift: int) -> None:
+        """One token, a script applied to what follows, or a command with its arguments."""
+        cmd, script, opening, closing, char = self.tokens[self.pos]
+        self.pos += 1
         if script:
-            pos += 1
-            emit(group(), -1 if script == "_" else 1)
-        elif opening or closing:
-            pos += 1
-        elif (
-            char == "-" and 0 < pos < len(tokens) - 1 and tokens[pos - 1][4].isalpha() and tokens[pos + 1][4].isalpha()
-        ):
-            pos += 1
-            emit("-", 0)  # a hyphen between letters (long-term), not a minus
+            self.group(-1 if script == "_" else 1)
+        elif opening:
+            self.pos -= 1
+            self.group(shift)
+        elif closing:
+            pass  # unbalanced: refused by problem(); drawn as nothing
+        elif cmd in _ACCENTS:
+            text = "".join(r.text for r in self.apart(shift))
+            self.emit(text[:1] + _ACCENTS[cmd] + text[1:] if text else "", shift)
+        elif cmd in _WORDS:
+            self.group(shift)
+        elif cmd == "frac":  # on one line: a/b, brackets around a part of several terms
+            for k, part in enumerate((self.apart(shift), self.apart(shift))):
+                wrap = any(c in r.text for r in part for c in "+−-, ")
+                self.emit(("/" if k else "") + ("(" if wrap else ""), shift)
+                for run in part:
+                    self.emit(run.text, run.shift)
+                self.emit(")" if wrap else "", shift)
+        elif cmd:
+            self.emit(_GREEK.get(cmd, cmd), shift)
+        elif char == "-" and self._between_letters():
+            self.emit("-", shift)  # a hyphen between letters (long-term), not a minus
         else:
-            emit(group(), 0)
-    return tuple(out)
+            self.emit("−" if char == "-" else char, shift)
 
+    def group(self, shift: int) -> None:
+        """The next {...} group (or single item) at ``shift``; scripts inside keep their place."""
+        if self.pos >= len(self.tokens):
+            return
+        if not self.tokens[self.pos][2]:
+            self.item(shift)
+            return
+        self.pos += 1
+        while self.pos < len(self.tokens) and not self.tokens[self.pos][3]:
+            self.item(shift)
+        self.pos += 1
 
-def _plain(cmd: str, script: str, opening: str, closing: str, char: str, group) -> str:  # type: ignore[no-untyped-def]
-    if cmd in _ACCENTS:
-        base = group()
-        return (base[:1] + _ACCENTS[cmd] + base[1:]) if base else ""
-    if cmd:
-        return _GREEK.get(cmd, cmd)
-    if char == "-":
-        return "−"
-    return char or script
+    def apart(self, shift: int) -> list[Run]:
+        """The next group's runs, read without emitting them (an accent's base, a fraction's part)."""
+        saved, self.out = self.out, []
+        self.group(shift)
+        part, self.out = self.out, saved
+        return part
+
+    def _between_letters(self) -> bool:
+        before, after = self.pos - 2, self.pos
+        if before < 0 or after >= len(self.tokens):
+            return False
+        return self.tokens[before][4].isalpha() and self.tokens[after][4].isalpha()
 
 
 def problem(label: str, *, max_length: int = MAX_LABEL) -> str | None:

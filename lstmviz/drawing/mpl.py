@@ -141,7 +141,8 @@ def encode(scene: Scene, *, fmt: str, width_in: float | None = None, dpi: float 
     from matplotlib.backends.backend_pgf import LatexError
 
     _check_latex()
-    settings = {"pgf.texsystem": "pdflatex", "pgf.rcfonts": False}  # the document's own fonts
+    # The document's own fonts; amsmath for \\operatorname and \\text, which labels may use.
+    settings = {"pgf.texsystem": "pdflatex", "pgf.rcfonts": False, "pgf.preamble": r"\usepackage{amsmath}"}
     try:
         with matplotlib.rc_context(settings):
             fig.savefig(out, format="pgf", backend="pgf", transparent=transparent)

@@ -167,7 +167,7 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
             items.extend(tee(b.x, b.y, b.w / 2, s))
         elif shape.shape == "box":
             items.append(Rect(b.left, b.top, b.w, b.h, 0, s.layer.fill, s.layer.stroke, s.layer.stroke_width))
-            if s.vocabulary.layer == "network":  # a one-layer network: weights, and a bias too
+            if s.vocabulary.layer == "network" and shape.form != "no-bias":  # weights, and a bias too
                 items.append(
                     Text(
                         b.right - 2,

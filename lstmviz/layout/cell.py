@@ -213,7 +213,8 @@ class _CellLayout:
                 if node.kind == "layer":
                     symbol = vocab_symbol(node) or "W"
                     w = max(m.box_w, width(symbol, m.symbol_font) + 12)
-                    out.append(Shape(node.id, node.kind, "box", Box(x, y, w, m.box_h), symbol))
+                    form = "" if node.bias else "no-bias"
+                    out.append(Shape(node.id, node.kind, "box", Box(x, y, w, m.box_h), symbol, form))
                 else:
                     symbol, form = vocab_symbol(node), self._form(node)
                     if len(symbol) > 2:  # a word (tanh, exp) or an op with its number: an ellipse as wide as it

@@ -68,7 +68,8 @@ class Shape:
 
     ``form`` says what the node does in the picture, for styles that draw it their own way:
     ``gate-product`` (a product with a gate: a valve in the pipe style), ``lane-sum`` (a sum on
-    the top line: a T-joint where a side pipe merges).
+    the top line: a T-joint where a side pipe merges), ``no-bias`` (a layer without a bias: the
+    pipe style's network shows no "+b").
     """
 
     node: str

@@ -12,6 +12,7 @@ import re
 
 from ..errors import Choice, SpecError
 from ..mathtext import width
+from ..spec import latex
 from ..spec.graph import CellGraph, Node
 from ..spec.vocab import is_identifier
 from .cell import layout_cell, place
@@ -147,7 +148,8 @@ def layout_focus(graph: CellGraph, focus: str | None, m: Metrics) -> Layout:
 
 def equations(graph: CellGraph, ids: frozenset[str]) -> list[str]:
     """The equations of the nodes in ``ids``: the spec's own (matched by label) where it has one,
-    else written from the graph."""
+    else written from the graph: a labelled layer always, a labelled op when the spec gives none
+    of its paper's equations."""
     by_lhs = {eq.split("=")[0].strip(): eq for eq in graph.latex if "=" in eq}
     out = []
     for node in graph.nodes:
@@ -155,12 +157,8 @@ def equations(graph: CellGraph, ids: frozenset[str]) -> list[str]:
             continue
         if node.label in by_lhs:
             eq = by_lhs[node.label]
-        elif node.kind == "layer" and node.label:
-            source = graph.node(node.inputs[0])
-            parts = source.inputs if source.kind == "concat" else (source.id,)
-            args = ", ".join(graph.node(p).label or p for p in parts)
-            act = {"sigmoid": "\\sigma", "tanh": "\\tanh", "relu": "relu", "identity": ""}[node.activation]
-            eq = f"{node.label} = {act}(W_{{{node.id}}} \\cdot [{args}] + b_{{{node.id}}})"
+        elif node.label and (node.kind == "layer" or not graph.latex):
+            eq = latex.equation(graph, node)
         else:
             continue
         if eq not in out:
