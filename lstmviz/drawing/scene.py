@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from ..layout.geometry import Layout, Point
 from ..mathtext import Run, runs
+from ..mathtext import width as text_width
 from ..style import Style
 
 
@@ -201,16 +202,11 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
         elif shape.symbol and not drawn_as or drawn_as == "circle":
             colour = s.layer.text if shape.shape == "box" else s.op.text
             network = shape.shape == "box" and s.vocabulary.layer == "network"
+            size = t.symbol_size
+            if shape.shape == "circle" and len(shape.symbol) > 2:  # a word in a circle (max, min) fits it
+                size = min(size, size * (b.w - 4) / max(text_width(shape.symbol, size), 1e-9))
             items.append(
-                Text(
-                    b.x - (5 if network else 0),
-                    b.y + t.symbol_size * 0.36,
-                    (Run(shape.symbol),),
-                    "middle",
-                    t.symbol_size,
-                    colour,
-                    t.family,
-                )
+                Text(b.x - (5 if network else 0), b.y + size * 0.36, (Run(shape.symbol),), "middle", size, colour, t.family)
             )
         items.extend(labels_of.pop(shape.node, []))
         # every node has its group, even one with nothing to draw (a junction), so ids always resolve
