@@ -206,7 +206,15 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
             if shape.shape == "circle" and len(shape.symbol) > 2:  # a word in a circle (max, min) fits it
                 size = min(size, size * (b.w - 4) / max(text_width(shape.symbol, size), 1e-9))
             items.append(
-                Text(b.x - (5 if network else 0), b.y + size * 0.36, (Run(shape.symbol),), "middle", size, colour, t.family)
+                Text(
+                    b.x - (5 if network else 0),
+                    b.y + size * 0.36,
+                    (Run(shape.symbol),),
+                    "middle",
+                    size,
+                    colour,
+                    t.family,
+                )
             )
         items.extend(labels_of.pop(shape.node, []))
         # every node has its group, even one with nothing to draw (a junction), so ids always resolve

@@ -23,24 +23,44 @@ from .vocab import is_identifier
 
 @dataclasses.dataclass(frozen=True)
 class Ref:
-    """A node being built. ``*``, ``+`` and ``-`` on refs add pointwise ops; ``1 - r`` adds one-minus."""
+    """A node being built. ``*``, ``/``, ``+`` and ``-`` on refs add pointwise ops, with a number for
+    either operand as in the equations (``0.5 * r``, ``r / 2``); ``1 - r`` adds one-minus."""
 
     builder: CellBuilder = dataclasses.field(repr=False, compare=False)
     id: str
 
-    def __mul__(self, other: Ref) -> Ref:
-        return self.builder.op("mul", self, other)
+    def _binary(self, op: str, other: object, *, reflected: bool = False) -> Ref:
+        if isinstance(other, Ref):
+            return self.builder.op(op, other, self) if reflected else self.builder.op(op, self, other)
+        if isinstance(other, int | float) and not isinstance(other, bool):
+            return self.builder.op(op, self, constant=float(other), constant_at=0 if reflected else 1)
+        return NotImplemented
 
-    def __add__(self, other: Ref) -> Ref:
-        return self.builder.op("add", self, other)
+    def __mul__(self, other: object) -> Ref:
+        return self._binary("mul", other)
 
-    def __sub__(self, other: Ref) -> Ref:
-        return self.builder.op("sub", self, other)
+    def __rmul__(self, other: object) -> Ref:
+        return self._binary("mul", other, reflected=True)
+
+    def __truediv__(self, other: object) -> Ref:
+        return self._binary("div", other)
+
+    def __rtruediv__(self, other: object) -> Ref:
+        return self._binary("div", other, reflected=True)
+
+    def __add__(self, other: object) -> Ref:
+        return self._binary("add", other)
+
+    def __radd__(self, other: object) -> Ref:
+        return self._binary("add", other, reflected=True)
+
+    def __sub__(self, other: object) -> Ref:
+        return self._binary("sub", other)
 
     def __rsub__(self, other: object) -> Ref:
-        if other == 1:
+        if other == 1 and not isinstance(other, bool):
             return self.builder.op("one-minus", self)
-        return NotImplemented
+        return self._binary("sub", other, reflected=True)
 
 
 @dataclasses.dataclass(frozen=True)

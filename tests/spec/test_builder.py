@@ -89,3 +89,23 @@ def test_builder_reports_duplicates_and_bad_annotations():
         b.annotate("nope", label="n")
     with pytest.raises(SpecError, match="unknown field 'colour'"):
         b.annotate("x", colour="red")
+
+
+def test_numbers_stand_for_an_operand_on_either_side_as_in_the_equations():
+    b = lstmviz.CellBuilder("n")
+    x = b.input("x")
+    outputs = {"half": 0.5 * x, "third": x / 3, "inverse": 2 / x, "less": x - 1, "more": 1 + x, "flip": 1 - x}
+    for name, ref in outputs.items():
+        b.output(ref, name)
+    cell = b.build()
+    ops = {name: cell.node(cell.node(name).inputs[0]) for name in outputs}
+    assert [(n.op, n.constant, n.constant_at) for n in ops.values()] == [
+        ("mul", 0.5, 0),
+        ("div", 3.0, 1),
+        ("div", 2.0, 0),
+        ("sub", 1.0, 1),
+        ("add", 1.0, 0),
+        ("one-minus", None, 1),
+    ]
+    with pytest.raises(TypeError):
+        x * "2"
