@@ -133,3 +133,26 @@ def test_a_spec_names_and_orders_its_steps(tmp_path):
         lstmviz.read_spec(tmp_path / "bad.toml")
     line = next(i for i, s in enumerate(text.splitlines(), 1) if s.startswith("forget_and_keep"))
     assert str(info.value).startswith(f"{tmp_path / 'bad.toml'}:{line}: 'forget_and_keep': step names 'fcc'")
+
+
+@needs_latex
+def test_pgf_of_a_cell_with_fractions_and_function_names_compiles(tmp_path):
+    """The labels and equations lstmviz accepts are what LaTeX typesets (\\frac, \\mathrm, \\max,
+    \\exp, \\tilde): the minLSTM and sLSTM walk-throughs as PGF, in a document with amsmath."""
+    gallery = Path(__file__).resolve().parents[1] / "gallery"
+    lstmviz.render(gallery / "minlstm.toml", tmp_path / "gates.pgf", view="focus", focus="gates")
+    lstmviz.render(gallery / "slstm.toml", tmp_path / "stabiliser.pgf", view="focus", focus="stabiliser")
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\\usepackage{pgf}\\usepackage{amsmath}\\begin{document}"
+        "\\input{gates.pgf}\\input{stabiliser.pgf}\\end{document}\n"
+    )
+    run = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-3000:]
+    text = (tmp_path / "gates.pgf").read_text()
+    assert r"\frac{f_t}{f_t + i_t}" in text and r"\mathrm{Linear}" in text
