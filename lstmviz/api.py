@@ -277,23 +277,22 @@ def walk_through(
     paths = [output / f"{graph.name}-{k}-{name}.{fmt}" for k, name in enumerate(names, 1)]
     for path in paths:
         inside(output, path.name)
-    files = [_figure_bytes(scene, fmt, width) for scene in scenes]  # all drawn before anything is written
+    files = [_figure_bytes(scene, fmt, width_in, _dpi(width)) for scene in scenes]  # all before any is written
     output.mkdir(exist_ok=True)
     for path, data in zip(paths, files):
         write_atomic(path, data)
     return paths
 
 
-def _figure_bytes(scene: Any, fmt: str, width: str | float | None) -> bytes:
+def _figure_bytes(scene: Any, fmt: str, width_in: float | None, dpi: float) -> bytes:
     """One walk-through frame as an SVG or PNG file's bytes."""
-    width_in = _inches(width, scene.width) if width is not None else None
     if fmt == "svg":
         from .drawing.svg import to_svg
 
         return to_svg(scene, width_in=width_in).encode("utf-8")
     from .drawing.mpl import encode
 
-    return encode(scene, fmt="png", width_in=width_in, dpi=_dpi(width))
+    return encode(scene, fmt="png", width_in=width_in, dpi=dpi)
 
 
 def animate(

@@ -70,6 +70,7 @@ class Server:
         self.server_address = sock.getsockname()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
+        self._serving = threading.Event()
         self._stopped = threading.Event()
 
     def serve_forever(self) -> None:
@@ -77,10 +78,12 @@ class Server:
         asyncio.run(self._main())
 
     def shutdown(self) -> None:
-        """Stop :meth:`serve_forever` and wait until it has."""
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-            self._stopped.wait()
+        """Stop :meth:`serve_forever` (started in another thread) and wait until it has."""
+        if not self._serving.wait(10):
+            return  # never started
+        assert self._loop is not None and self._stop is not None
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._stopped.wait()
 
     def server_close(self) -> None:
         self.socket.close()
@@ -95,6 +98,7 @@ class Server:
         self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
         try:
             async with await asyncio.start_server(self._answer, sock=self.socket, limit=MAX_HEAD, backlog=BACKLOG):
+                self._serving.set()
                 await self._stop.wait()
         finally:
             self._stopped.set()
