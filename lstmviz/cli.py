@@ -78,6 +78,10 @@ def _data_options(fn: F) -> F:
     )(fn)
 
 
+#: click's "no arguments: show the help" (click 8.2 and later), which is not a mistake to report.
+_NO_ARGS: type[Exception] = getattr(click.exceptions, "NoArgsIsHelpError", type("_Never", (Exception,), {}))
+
+
 class _OneLineGroup(click.Group):
     """Click's own errors (a bad option value, a missing argument) in the shape of every other
     error: one line on stderr, exit status 2, with where to read more."""
@@ -87,6 +91,9 @@ class _OneLineGroup(click.Group):
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
             result = super().main(*args, standalone_mode=False, **kwargs)
+        except _NO_ARGS as err:  # 'lstmviz' alone: the help, as click shows it
+            err.show()
+            sys.exit(err.exit_code)
         except click.UsageError as err:
             hint = f" (see '{err.ctx.command_path} --help')" if err.ctx is not None else ""
             click.echo(f"lstmviz: error: {err.format_message()}{hint}", err=True)
