@@ -200,3 +200,11 @@ def test_svg_rendering_does_not_import_matplotlib_or_graphviz():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_lstmviz_alone_shows_the_help_and_a_mistake_is_one_line():
+    alone = lstmviz_cmd()
+    assert "Usage:" in alone.stderr + alone.stdout and "lstmviz: error" not in alone.stderr
+    wrong = lstmviz_cmd("render", "lstm", "--frobnicate")
+    assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1
+    assert wrong.stderr.startswith("lstmviz: error: No such option: --frobnicate")
