@@ -207,4 +207,4 @@ def test_lstmviz_alone_shows_the_help_and_a_mistake_is_one_line():
     assert "Usage:" in alone.stderr + alone.stdout and "lstmviz: error" not in alone.stderr
     wrong = lstmviz_cmd("render", "lstm", "--frobnicate")
     assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1
-    assert wrong.stderr.startswith("lstmviz: error: No such option: --frobnicate")
+    assert wrong.stderr.startswith("lstmviz: error: No such option '--frobnicate'") and "render --help" in wrong.stderr
