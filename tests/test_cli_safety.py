@@ -191,7 +191,7 @@ def test_sigterm_while_writing_a_video_leaves_no_temporary_file(tmp_path, suffix
     if suffix == "mp4" and shutil.which("ffmpeg") is None:
         pytest.skip("MP4 needs ffmpeg")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "lstmviz.cli", "animate", "lstm", "--steps", "8", "-o", tmp_path / f"a.{suffix}"],
+        [sys.executable, "-m", "lstmviz.cli", "animate", "lstm", "--fps", "4", "-o", tmp_path / f"a.{suffix}"],
         stderr=subprocess.PIPE,
         text=True,
     )
