@@ -82,18 +82,30 @@ def figures(random: int):
         yield "built-ins", lstmviz.load(name)
     for path in sorted((ROOT / "gallery").glob("*.toml")):
         yield "gallery", lstmviz.load(path)
-    strategy = valid_graphs()
-    for _ in range(random):
-        yield "random", strategy.example()
+    for graph in _random_graphs(random):
+        yield "random", graph
+
+
+def _random_graphs(n: int) -> list:
+    """The same ``n`` random valid cells every run (hypothesis, derandomised), so runs compare."""
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    found: list = []
+
+    @settings(max_examples=n, derandomize=True, database=None, phases=[Phase.generate], deadline=None,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(valid_graphs())
+    def collect(graph) -> None:  # type: ignore[no-untyped-def]
+        found.append(graph)
+
+    collect()
+    return found[:n]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--random", type=int, default=300, help="random valid cells to draw")
     args = parser.parse_args()
-    import warnings
-
-    warnings.simplefilter("ignore")  # hypothesis warns that example() is for interactive use: it is, here
     rows: dict[tuple[str, str, str], list] = collections.defaultdict(lambda: [0, 0, collections.Counter()])
     for group, graph in figures(args.random):
         for style in ("colah", "pipe"):

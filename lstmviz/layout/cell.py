@@ -476,6 +476,14 @@ class _CellLayout:
             return [a, Point(b.left if b.x > s.x else b.right, b.y)]
         if abs(s.x - b.x) < 1e-6 and self._column_clear(s.x, s.y, b.y, src.node, dst.node):
             return [Point(s.x, s.top), Point(b.x, b.bottom)] if s.y > b.y else [Point(s.x, s.bottom), Point(b.x, b.top)]
+        if dst.node in self.conveyor and s.y > b.y and src.node not in self.conveyor:
+            # an op on a top line takes the line from the left: anything else comes up into its bottom,
+            # along a channel of its own just below the line (never along the line's own track)
+            y = b.bottom + self.m.track + self._track(f"u{round(b.y)}", src.node)
+            start = Point(s.x, s.y) if src.shape == "terminal" else Point(s.x, s.top)
+            route = [start, Point(s.x, y), Point(b.x, y), Point(b.x, b.bottom)]
+            if not self._blocked(route, src.node, dst.node):
+                return route
         if (
             s.x < b.x
             and s.y > b.y
