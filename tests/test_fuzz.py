@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import os
 import shlex
+import shutil
 import signal
 import time
 from pathlib import Path
@@ -82,8 +83,6 @@ def run_case(folder: Path, args: list[str], spec_text: str | None = None) -> Non
     """Run one command line in ``folder`` (inputs made fresh) and check the outcome."""
     for p in list(folder.iterdir()):
         if p.is_dir():
-            import shutil
-
             shutil.rmtree(p)
         else:
             p.unlink()

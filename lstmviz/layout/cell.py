@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from ..mathtext import width
 from ..spec.graph import CellGraph, Node
+from ..spec.vocab import ROUND_WORDS
 from ..spec.vocab import symbol as vocab_symbol
 from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
 from .metrics import Metrics
@@ -217,8 +218,8 @@ class _CellLayout:
                     out.append(Shape(node.id, node.kind, "box", Box(x, y, w, m.box_h), symbol, form))
                 else:
                     symbol, form = vocab_symbol(node), self._form(node)
-                    if len(symbol) > 2 and symbol not in ("max", "min"):  # a function's name (tanh, exp) or
-                        # an op with its number: an ellipse as wide as its text; max and min are circles
+                    if len(symbol) > 2 and symbol not in ROUND_WORDS:  # a function's name (tanh, exp) or an
+                        # op with its number: an ellipse as wide as its text; max and min are circles
                         w = max(m.ellipse_w, width(symbol, m.symbol_font) + 10)
                         box = Box(x, y, w, m.ellipse_h)
                         out.append(Shape(node.id, node.kind, "ellipse", box, symbol, form))

@@ -65,6 +65,10 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
 
 
+#: Symbols drawn in a circle though they are words: a comparison, read as an operator, not a function.
+ROUND_WORDS = frozenset({"max", "min"})
+
+
 def number(value: float) -> str:
     """A constant as a reader writes it: 2, 0.5, 1e-08 (no trailing .0)."""
     return f"{value:g}"
