@@ -33,7 +33,7 @@ import lstmviz  # noqa: E402
 from lstmviz.api import metrics_for  # noqa: E402
 from lstmviz.layout.views import layout_view  # noqa: E402
 from lstmviz.style import load_style  # noqa: E402
-from tests.support import layout_problems, valid_graphs  # noqa: E402
+from tests.support import layout_problems, random_graphs  # noqa: E402
 
 #: How long two lines may run together and still be a crossing, in pixels.
 CROSSING = 6.0
@@ -82,24 +82,8 @@ def figures(random: int):
         yield "built-ins", lstmviz.load(name)
     for path in sorted((ROOT / "gallery").glob("*.toml")):
         yield "gallery", lstmviz.load(path)
-    for graph in _random_graphs(random):
+    for graph in random_graphs(random):
         yield "random", graph
-
-
-def _random_graphs(n: int) -> list:
-    """The same ``n`` random valid cells every run (hypothesis, derandomised), so runs compare."""
-    from hypothesis import HealthCheck, Phase, given, settings
-
-    found: list = []
-
-    @settings(max_examples=n, derandomize=True, database=None, phases=[Phase.generate], deadline=None,
-              suppress_health_check=list(HealthCheck))  # fmt: skip
-    @given(valid_graphs())
-    def collect(graph) -> None:  # type: ignore[no-untyped-def]
-        found.append(graph)
-
-    collect()
-    return found[:n]
 
 
 def main() -> None:

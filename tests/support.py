@@ -118,14 +118,14 @@ def reference_run(graph: CellGraph, x: dict[str, np.ndarray], params, state=None
 
 @st.composite
 def valid_graphs(draw) -> CellGraph:
-    """Random valid cells: 1-2 inputs, 1-3 states, up to 10 layers and ops, any wiring."""
+    """Random valid cells: 1-2 inputs, 1-4 states, up to 10 layers and ops, any wiring."""
     b = CellBuilder("random", dims=DIMS)
     values: list[tuple[str, str]] = []  # (id, size)
     for k in range(draw(st.integers(1, 2))):
         size = draw(st.sampled_from(["input", "other"]))
         values.append((b.input(f"x{k}", size).id, size))
     states = []
-    for k in range(draw(st.integers(1, 3))):
+    for k in range(draw(st.integers(1, 4))):
         size = draw(st.sampled_from(["hidden", "hidden", "other"]))
         s = b.state(f"s{k}", size)
         states.append((s, size))
@@ -175,6 +175,22 @@ def valid_graphs(draw) -> CellGraph:
         if vid not in read:
             b.output(vid, f"y_{vid}")
     return b.build()
+
+
+def random_graphs(n: int) -> list[CellGraph]:
+    """The same ``n`` random valid cells every run (hypothesis, derandomised), so runs compare."""
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    found: list[CellGraph] = []
+
+    @settings(max_examples=n, derandomize=True, database=None, phases=[Phase.generate], deadline=None,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(valid_graphs())
+    def collect(graph: CellGraph) -> None:
+        found.append(graph)
+
+    collect()
+    return found[:n]
 
 
 def layout_problems(layout) -> list[str]:

@@ -9,7 +9,7 @@ import dataclasses
 import math
 from collections.abc import Mapping
 
-from ..layout.geometry import Layout, Point
+from ..layout.geometry import Layout, Point, Shape
 from ..mathtext import Run, runs
 from ..mathtext import width as text_width
 from ..style import Style
@@ -123,7 +123,7 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
     for wire in layout.wires:
         groups.append(
             Group(
-                f"edge {wire.kind}",
+                f"edge {wire.kind} diagonal" if wire.diagonal else f"edge {wire.kind}",
                 (("edge", wire.edge), ("src", wire.src), ("dst", wire.dst)),
                 _wire_items(wire, s, streams, wire.src in new_values, wire.edge in layout.dashed),
                 faded(wire.edge),
@@ -161,9 +161,9 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
         data = (("node", shape.node),)
         if drawn_as == "valve":
             opening = min(1.0, max(0.0, (openings or {}).get(shape.node, 0.5)))
-            on_lane = any(w.lane and shape.node in (w.src, w.dst) for w in layout.wires)
-            items.extend(valve(b.x, b.y, b.w / 2, opening, horizontal=on_lane, style=s))
-            data += (("opening", f"{opening:.3g}"),)
+            handle = side_entered(layout, shape)
+            items.extend(valve(b.x, b.y, b.w / 2, opening, handle=handle, style=s))
+            data += (("opening", f"{opening:.3g}"), ("gate", shape.gate), ("handle", handle))
         elif drawn_as == "tee":
             items.extend(tee(b.x, b.y, b.w / 2, s))
         elif shape.shape == "box":
@@ -240,17 +240,56 @@ def _wire_items(wire, s: Style, streams: list[str], new_value: bool, dashed: boo
     if wire.stream and s.streams.colors:
         colour = s.streams.colors[streams.index(wire.stream) % len(s.streams.colors)]
         colour = s.streams.new_water if new_value else colour
-    return (Line(wire.points, colour, s.wire.width, s.wire.corner_radius, arrow, dash),)
+    line = Line(wire.points, colour, s.wire.width, s.wire.corner_radius, arrow, dash)
+    if not wire.diagonal:
+        return (line,)
+    # elementwise (diagonal) weights: a small ⊙ on the line just before it enters the layer
+    tip, before = wire.points[-1], wire.points[-2]
+    ux, uy = _unit(before, tip)
+    back = min(arrow + s.wire.width * 2.2, _length(before, tip) * 0.6)
+    r = s.wire.width * 1.5
+    at = Point(tip.x - ux * back, tip.y - uy * back)
+    return (
+        line,
+        Ellipse(at.x, at.y, r, r, s.canvas.background, colour, s.wire.width * 0.5),
+        Ellipse(at.x, at.y, r * 0.35, r * 0.35, colour, "none", 0.0),
+    )
 
 
-def valve(x: float, y: float, r: float, opening: float, *, horizontal: bool, style: Style) -> list[Item]:
-    """A gate valve at (x, y): its body (two wedges meeting in the middle), a stem and handle
-    across the flow, the water through it, and the gate, which closes from the stem's side as
-    ``opening`` goes from 1 (open) to 0 (shut)."""
+def side_entered(layout: Layout, shape: Shape) -> str:
+    """The side of ``shape`` where the line of its gate comes in: there the valve has its handle."""
+    b = shape.box
+    for w in layout.wires:
+        if w.dst == shape.node and w.src == shape.gate and len(w.points) >= 2:
+            end = w.points[-1]
+            return min(
+                ("bottom", abs(end.y - b.bottom)),
+                ("top", abs(end.y - b.top)),
+                ("left", abs(end.x - b.left)),
+                ("right", abs(end.x - b.right)),
+                key=lambda side: side[1],
+            )[0]
+    return "bottom"
+
+
+#: The way the stream flows through a valve, and the way to its handle, by the handle's side.
+_VALVE_AXES = {
+    "bottom": ((1, 0), (0, 1)),
+    "top": ((1, 0), (0, -1)),
+    "left": ((0, -1), (-1, 0)),
+    "right": ((0, -1), (1, 0)),
+}
+
+
+def valve(x: float, y: float, r: float, opening: float, *, handle: str, style: Style) -> list[Item]:
+    """A gate valve at (x, y): its body (two wedges meeting in the middle), a stem and handle on
+    the ``handle`` side (where the gate's line comes in), across the flow, the water through it,
+    and the gate, which closes from the stem's side as ``opening`` goes from 1 (open) to 0 (shut)."""
     s = style.streams
+    (fx, fy), (nx, ny) = _VALVE_AXES[handle]
 
-    def at(u: float, v: float) -> Point:  # u along the flow, v across it (negative: the stem's side,
-        return Point(x + u, y - v) if horizontal else Point(x + v, y - u)  # where the gate comes in)
+    def at(u: float, v: float) -> Point:  # u along the flow, v across it (negative: the stem's side)
+        return Point(x + u * fx - v * nx, y + u * fy - v * ny)
 
     def rect(u0: float, v0: float, u1: float, v1: float, fill: str) -> Rect:
         a, b = at(u0, v0), at(u1, v1)

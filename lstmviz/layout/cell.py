@@ -18,10 +18,12 @@ from collections.abc import Iterable
 
 from ..mathtext import width
 from ..spec.graph import CellGraph, Node
+from ..spec.ranges import gate_of
 from ..spec.vocab import ROUND_WORDS
 from ..spec.vocab import symbol as vocab_symbol
 from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
 from .metrics import Metrics
+from .routing import Board, Port, Solid
 
 MID_ROWS = 2
 
@@ -43,7 +45,7 @@ def _layout_cell(graph: CellGraph, m: Metrics) -> Layout:
         cell = _CellLayout(graph, m)
         layout = cell.build()
         row, column = cell.room_needed()
-        if cell.crowded:  # a label found no clear place: give everything more room
+        if cell.crowded or cell.unrouted:  # a label or a wire found no clear place: give everything more room
             row, column = max(row, m.row * 1.25), max(column, cell.pitch * 1.25)
         if row <= m.row and column <= cell.pitch:
             break
@@ -67,6 +69,8 @@ class _CellLayout:
         self.taken: dict[tuple[int, int], str] = {}
         self.max_col = -1
         self.crowded = 0  # labels that found no clear place
+        self.unrouted = 0  # wires that found no track of their own
+        self.in_x: dict[str, float] = {}  # input -> its x below the module
 
     # -- grid --------------------------------------------------------------------------------------
     def build(self) -> Layout:
@@ -86,7 +90,7 @@ class _CellLayout:
         self.out_x, x = {}, self.X(self.max_col) + self.pitch / 2
         for o in self.g.of_kind("output"):  # side by side, each with room for its label on the right
             self.out_x[o.id] = x
-            x += max(m.track * 2, width(o.label, m.font) + 12)
+            x += _terminal_room(o.label, m)
         right = max([self.X(self.max_col) + self.pitch / 2] + list(self.out_x.values())) + m.pad
         self.module = Box((self.X(-1) + right) / 2, 0, right - self.X(-1), 0)
         module_top = self.Y(self.top) - m.row * 0.75
@@ -97,9 +101,9 @@ class _CellLayout:
         shapes = self._shapes()
         self.shape = {s.node: s for s in shapes}
         self.vtracks: dict[tuple[float, str], float] = {}
-        wires = [self._wire(e) for e in self.g.edges]
+        wires = self._untangle([self._wire(e) for e in self.g.edges])
         dots = _dots(wires, self.shape)
-        labels = self._labels(wires)
+        labels = self._labels(wires, dots)
         width_ = max([self.module.right + m.lead + m.pad] + [lab.box().right + m.pad for lab in labels])
         height = self.module.bottom + m.lead + m.pad
         return Layout(width_, height, self.module, tuple(shapes), tuple(wires), tuple(dots), tuple(labels))
@@ -216,9 +220,14 @@ class _CellLayout:
                     w = max(m.box_w, width(symbol, m.symbol_font) + 12)
                     form = "" if node.bias else "no-bias"
                     out.append(Shape(node.id, node.kind, "box", Box(x, y, w, m.box_h), symbol, form))
+                elif node.op == "identity" and node.constant is None:  # a renaming: the line runs on
+                    out.append(Shape(node.id, node.kind, "junction", Box(x, y, 0, 0)))
                 else:
                     symbol, form = vocab_symbol(node), self._form(node)
-                    if len(symbol) > 2 and symbol not in ROUND_WORDS:  # a function's name (tanh, exp) or an
+                    if form == "gate-product":
+                        box = Box(x, y, 2 * m.op_r, 2 * m.op_r)
+                        out.append(Shape(node.id, node.kind, "circle", box, symbol, form, self._gate(node) or ""))
+                    elif len(symbol) > 2 and symbol not in ROUND_WORDS:  # a function's name (tanh, exp) or an
                         # op with its number: an ellipse as wide as its text; max and min are circles
                         w = max(m.ellipse_w, width(symbol, m.symbol_font) + 10)
                         box = Box(x, y, w, m.ellipse_h)
@@ -234,9 +243,14 @@ class _CellLayout:
                 out.append(Shape(node.id, node.kind, "terminal", self._terminal(node)))
         return out
 
+    def _gate(self, node: Node) -> str | None:
+        """The operand that gates the product ``node`` (not the line it sits on), if any."""
+        stream = next((i for i in node.inputs if i in self.conveyor or self.g.node(i).kind == "state-in"), None)
+        return gate_of(self.g, node.id, stream if node.id in self.conveyor else None)
+
     def _form(self, node: Node) -> str:
         """What an op does in the picture: a product with a gate, or a sum on the top line."""
-        if node.op == "mul" and any(_is_gate(self.g, i) for i in node.inputs):
+        if self._gate(node):
             return "gate-product"
         if node.op == "add" and node.id in self.conveyor:
             return "lane-sum"
@@ -255,17 +269,27 @@ class _CellLayout:
             return Box(self.module.right + m.lead, self.lane_y[node.state], 0, 0)
         if node.kind == "output":
             return Box(self.out_x[node.id], self.module.top - m.lead, 0, 0)
-        first = self.g.consumers[node.id][0]
-        x = (
-            self._junction_x(self.g.node(first))
-            if self.g.node(first).kind == "concat"
-            else (self.X(self.cell[first][1] - 0.5) if first in self.cell else self.X(-0.5))
-        )
-        for other in self.g.of_kind("input"):  # inputs further left make room for this one's label
-            if other.id == node.id:
-                break
-            x -= max(m.track * 2, width(other.label, m.font) + 12)
-        return Box(x, self.module.bottom + m.lead, 0, 0)
+        return Box(self._input_x()[node.id], self.module.bottom + m.lead, 0, 0)
+
+    def _input_x(self) -> dict[str, float]:
+        """Where each input enters below the module: left of its first reader's column, and far
+        enough left of the input to its right that this one's label (and the chain view's circle)
+        has room."""
+        if self.in_x:
+            return self.in_x
+        wanted = {}
+        for node in self.g.of_kind("input"):
+            first = self.g.node(self.g.consumers[node.id][0])
+            if first.kind == "concat":
+                wanted[node.id] = self._junction_x(first)
+            else:
+                wanted[node.id] = self.X(self.cell[first.id][1] - 0.5) if first.id in self.cell else self.X(-0.5)
+        right = None
+        for node_id in sorted(wanted, key=lambda n: -wanted[n]):  # from the right
+            x = wanted[node_id] if right is None else min(wanted[node_id], right)
+            self.in_x[node_id] = x
+            right = x - _terminal_room(self.g.node(node_id).label, self.m)
+        return self.in_x
 
     # -- wires -------------------------------------------------------------------------------------
     def _wire(self, edge) -> Wire:  # type: ignore[no-untyped-def]
@@ -301,7 +325,101 @@ class _CellLayout:
             dst.shape != "junction",
             stream=self._stream(edge.src),
             lane=any(edge.src in line and edge.dst in line for line in lines),
+            diagonal=diagonal,
         )
+
+    def _untangle(self, wires: list[Wire]) -> list[Wire]:
+        """The wires, each on a track of its own: those whose paths keep clear of the others stay
+        (the top lines first), the rest are routed again on the board (see :mod:`.routing`)."""
+        m = self.m
+        meet = {}
+        for shape in self.shape.values():
+            if shape.shape == "junction":  # a concatenation, or a renaming
+                node = self.g.node(shape.node)
+                meet[Point(shape.box.x, shape.box.y)] = frozenset({node.id, *node.inputs})
+        ports = [p for w in wires for p in self._ports(w, "out") + self._ports(w, "in")]
+        coordinates = [p for w in wires for p in w.points] + [q for p in ports for q in (p.at, p.beyond)]
+        coordinates += [Point(s.box.x, s.box.y) for s in self._occupants()]
+        area = Box(self.module.x, self.module.y, self.module.w - 2 * m.track, self.module.h - 2 * m.track)
+        solids = [Solid(s.node, s.box) for s in self._occupants()]
+        first: list[int] = []  # wires that found no way: next time they go before any other
+        for _ in range(4):
+            board = Board(area, solids, coordinates, track=m.track, wire=m.wire_width, gap=3.0, meet=meet)
+            for w in wires:  # where a line enters or leaves the module, nothing else may run
+                for way in ("out", "in"):
+                    if self.shape[w.src if way == "out" else w.dst].shape == "terminal":
+                        port = self._ports(w, way)[0]
+                        board.add(w.src, [port.at, port.beyond], m.lane_width if w.lane else m.wire_width)
+            out, placed = list(wires), set()
+            failed = [k for k in first if not self._reroute(board, out, placed, k)]
+            pending = []
+            for k in sorted(range(len(wires)), key=lambda k: not wires[k].lane):
+                w = wires[k]
+                if k in first:
+                    continue
+                if board.fits(w.src, w.points, (w.src, w.dst)):
+                    board.add(w.src, w.points, m.lane_width if w.lane else m.wire_width)
+                    placed.add(k)
+                else:
+                    pending.append(k)
+            failed += [k for k in pending if not self._reroute(board, out, placed, k)]
+            if not failed or set(failed) <= set(first):
+                break
+            # the concatenation's own line first, so that its inputs can merge into it
+            first += sorted(set(failed) - set(first), key=lambda k: self.shape[wires[k].src].shape != "junction")
+        self.unrouted += len(failed)
+        return out
+
+    def _reroute(self, board: Board, out: list[Wire], placed: set[int], k: int) -> bool:
+        """Route wire ``k`` on ``board`` (from its source, or off a placed line of its value) and put
+        it there; False if it finds no way."""
+        w = out[k]
+        tree = [out[n].points for n in sorted(placed) if out[n].src == w.src]
+        merge = None
+        if self.shape[w.dst].shape == "junction":  # it may join the concatenation's line from the side
+            merge = (w.dst, [out[n].points for n in sorted(placed) if out[n].src == w.dst])
+        path = board.route(w.src, self._ports(w, "out"), self._ports(w, "in"), tree, (w.src, w.dst), merge)
+        if path is None:
+            return False
+        if merge and path[-1] != board.snap(Point(self.shape[w.dst].box.x, self.shape[w.dst].box.y)):
+            board.allow_meeting(path[-1], (w.src, w.dst))
+        board.add(w.src, path, self.m.lane_width if w.lane else self.m.wire_width)
+        out[k] = dataclasses.replace(w, points=tuple(_simplify(path)))
+        placed.add(k)
+        return True
+
+    def _ports(self, wire: Wire, way: str) -> list[Port]:
+        """Where ``wire`` may leave its source (``way`` "out") or enter its destination ("in")."""
+        m = self.m
+        node_id = wire.src if way == "out" else wire.dst
+        shape = self.shape[node_id]
+        b = shape.box
+        stub = m.track if way == "out" else max(m.track, 14.0)
+        sides = {  # heading away from the shape -> where on its outline
+            0: Point(b.right, b.y),
+            1: Point(b.x, b.bottom),
+            2: Point(b.left, b.y),
+            3: Point(b.x, b.top),
+        }
+        if shape.shape == "terminal":
+            edge = {
+                "state-in": (0, self.module.left),
+                "input": (3, self.module.bottom),
+                "state-out": (2, self.module.right),
+                "output": (1, self.module.top),
+            }[shape.kind]
+            along = abs((b.x if edge[0] % 2 == 0 else b.y) - edge[1]) + m.track
+            return [Port(Point(b.x, b.y), edge[0], along)]
+        if shape.shape == "junction":
+            return [Port(Point(b.x, b.y), h, m.track) for h in range(4)]
+        if shape.shape == "box":
+            if way == "out":  # a layer's value leaves from its top; from a side only if it must
+                return [Port(sides[3], 3, stub), Port(sides[0], 0, stub, 60.0), Port(sides[2], 2, stub, 60.0)]
+            if wire.diagonal:  # elementwise weights come in at a side (or below, if both are taken)
+                return [Port(sides[2], 2, stub), Port(sides[0], 0, stub), Port(sides[1], 1, stub, 60.0)]
+            return [Port(sides[1], 1, stub)]
+        order = (0, 3, 1, 2) if way == "out" else (2, 1, 3, 0)
+        return [Port(sides[h], h, stub) for h in order]
 
     def _stream(self, node_id: str) -> str:
         """The state whose value leaves ``node_id``, if any: its old value, or its new one."""
@@ -517,25 +635,29 @@ class _CellLayout:
         return not any(s.box.crossed_by(a, b) for s in self._occupants() if s.node not in ends)
 
     # -- labels ------------------------------------------------------------------------------------
-    def _labels(self, wires: list[Wire]) -> list[Label]:
+    def _labels(self, wires: list[Wire], dots: list[Dot]) -> list[Label]:
         """Labels where they are read: at the ends of the lines entering and leaving the module, and
-        beside each layer's output; each at the first candidate place that is clear of the rest."""
-        f, out = self.m.font, []
-        segments = [(a, b) for w in wires for a, b in zip(w.points, w.points[1:])]
-        solid = [s.box for s in self._occupants()]
+        beside each layer's output; each at the first candidate place that is clear of the rest
+        (of shapes, junction dots, and wires as thick as they are drawn)."""
+        f, out, m = self.m.font, [], self.m
+        segments = [(a, b) for w in wires if not w.lane for a, b in zip(w.points, w.points[1:])]
+        solid = [s.box for s in self._occupants()] + [Box(d.at.x, d.at.y, 7.0, 7.0) for d in dots]
+        solid += [_band(a, b, m.lane_width) for w in wires if w.lane for a, b in zip(w.points, w.points[1:])]
         for shape in self.shape.values():
             node = self.g.node(shape.node)
             b = shape.box
             if not node.label or node.kind in ("op", "concat"):
                 continue
             on_top = node.state in self.conveyors
-            gap = max(5.0, self.m.lane_width / 2 + 3) if on_top else 5.0
+            gap = (m.lane_width if on_top else m.wire_width) / 2 + 3
+            drop = Label(node.id, node.label, 0, 0, "start", f).box().bottom  # a subscript hangs down
+            above, below = b.y - gap - drop, b.y + gap + f * 0.78
             if node.kind == "state-in":
-                candidates = [(b.x, b.y - gap, "start"), (b.x, b.y + f + gap - 3, "start")]
+                candidates = [(b.x, above, "start"), (b.x, below, "start")]
             elif node.kind == "state-out":
                 candidates = [
-                    (b.x - 10, b.y - gap, "end"),  # clear of the arrow
-                    (b.x - 10, b.y + f + gap - 3, "end"),
+                    (b.x - 10, above, "end"),  # clear of the arrow
+                    (b.x - 10, below, "end"),
                     (b.x + 6, b.y + f * 0.35, "start"),  # or beyond its tip
                 ]
             elif node.kind == "input":
@@ -558,22 +680,27 @@ class _CellLayout:
                 ]
             size = f * 0.85 if node.kind == "layer" else f
             options = [Label(node.id, node.label, x, y, anchor, size) for x, y, anchor in candidates]
-            best, crowded = place(options, segments, solid, out)
+            best, crowded = place(options, segments, solid, out, clearance=m.wire_width / 2 + 0.5)
             self.crowded += crowded
             out.append(best)
         return out
 
 
 def place(
-    options: list[Label], segments: list[tuple[Point, Point]], solid: list[Box], placed: list[Label]
+    options: list[Label],
+    segments: list[tuple[Point, Point]],
+    solid: list[Box],
+    placed: list[Label],
+    clearance: float = 0.0,
 ) -> tuple[Label, bool]:
-    """The first of ``options`` clear of wires, shapes and labels placed already, else the least
-    crowded; and whether it had to settle for a crowded place."""
+    """The first of ``options`` clear of wires (by ``clearance`` at least), shapes and labels placed
+    already, else the least crowded; and whether it had to settle for a crowded place."""
 
     def clashes(label: Label) -> int:
         box = label.box()
+        wide = Box(box.x, box.y, box.w + 2 * clearance, box.h + 2 * clearance)
         return (
-            sum(box.crossed_by(a, z, inset=0) for a, z in segments)
+            sum(wide.crossed_by(a, z, inset=0) for a, z in segments)
             + sum(box.overlaps(o) for o in solid)
             + sum(box.overlaps(o.box()) for o in placed)
         )
@@ -582,12 +709,15 @@ def place(
     return best, clashes(best) > 0
 
 
-def _is_gate(graph: CellGraph, node_id: str) -> bool:
-    """A sigmoid layer, or one minus a gate (the GRU's 1 - z): a value between 0 and 1 that scales."""
-    node = graph.node(node_id)
-    if node.kind == "layer":
-        return node.activation == "sigmoid"
-    return node.kind == "op" and node.op == "one-minus" and _is_gate(graph, node.inputs[0])
+def _terminal_room(label: str, m: Metrics) -> float:
+    """How far apart inputs (or outputs) stand: room for the label beside the line, and for the
+    circle the chain view draws each in (``m.font * 1.25`` in radius) with its label inside."""
+    return max(m.font * 2.5 + 8, width(label, m.font) + 12)
+
+
+def _band(a: Point, b: Point, thick: float) -> Box:
+    """The room an orthogonal segment drawn ``thick`` takes."""
+    return Box((a.x + b.x) / 2, (a.y + b.y) / 2, abs(a.x - b.x) + thick, abs(a.y - b.y) + thick)
 
 
 def _conveyors(graph: CellGraph) -> dict[str, tuple[str, ...]]:

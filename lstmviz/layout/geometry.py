@@ -69,7 +69,8 @@ class Shape:
     ``form`` says what the node does in the picture, for styles that draw it their own way:
     ``gate-product`` (a product with a gate: a valve in the pipe style), ``lane-sum`` (a sum on
     the top line: a T-joint where a side pipe merges), ``no-bias`` (a layer without a bias: the
-    pipe style's network shows no "+b").
+    pipe style's network shows no "+b"). ``gate`` names the operand of a gate product that is the
+    gate (the valve's handle is on the side its line comes in).
     """
 
     node: str
@@ -78,6 +79,7 @@ class Shape:
     box: Box
     symbol: str = ""
     form: str = ""
+    gate: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,7 +88,8 @@ class Wire:
 
     ``stream`` names the state whose value the line carries ("" for others), and ``lane`` is true
     when the line runs along the top line, so a style can draw state streams in their own colours
-    and the top line as a pipe.
+    and the top line as a pipe. ``diagonal`` marks a value that enters a layer through elementwise
+    (diagonal) weights, as a peephole does, which is drawn apart from a full matrix's input.
     """
 
     edge: str
@@ -97,6 +100,7 @@ class Wire:
     arrow: bool = True
     stream: str = ""
     lane: bool = False
+    diagonal: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,13 +123,19 @@ class Label:
     size: float
 
     def box(self) -> Box:
-        """The room the label takes, estimated from its text."""
-        from ..mathtext import width
+        """The room the label takes, estimated from its text: a subscript hangs below the baseline,
+        a superscript stands above the capitals."""
+        from ..mathtext import SCRIPT_SCALE, runs, width
 
         w = width(self.text, self.size)
         left = {"start": self.x, "middle": self.x - w / 2, "end": self.x - w}[self.anchor]
-        top = self.y - 0.78 * self.size  # cap height above the baseline, descenders below it
-        return Box(left + w / 2, top + 0.5 * self.size, w, 1.0 * self.size)
+        top, bottom = self.y - 0.78 * self.size, self.y + 0.24 * self.size  # capitals, descenders
+        for run in runs(self.text):
+            if run.shift:  # a script is shifted by 0.3 of the size (see the SVG backend), and smaller
+                base = self.y - run.shift * 0.3 * self.size
+                top = min(top, base - 0.78 * SCRIPT_SCALE * self.size)
+                bottom = max(bottom, base + 0.24 * SCRIPT_SCALE * self.size)
+        return Box(left + w / 2, (top + bottom) / 2, w, bottom - top)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -22,3 +22,4 @@ class Metrics:
     font: float = 13.0  # size of math labels
     symbol_font: float = 11.0  # size of the symbols inside shapes
     lane_width: float = 3.0  # how thick the top line is drawn (a pipe is thicker), so labels clear it
+    wire_width: float = 2.6  # how thick a wire is drawn: parallel wires keep half of it clear between them

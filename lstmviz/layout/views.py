@@ -184,7 +184,7 @@ def layout_ordered(graph: CellGraph, m: Metrics) -> Layout:
         solid = [s.box for s in base.shapes if s.shape in ("box", "circle", "ellipse")]
         size = m.font * 0.7
         for shape in base.shapes:
-            if shape.kind in ("layer", "op"):
+            if shape.kind in ("layer", "op") and shape.shape != "junction":  # a renaming has no number
                 b, text = shape.box, str(rounds[shape.node])
                 corners = [
                     (b.right + 2, b.bottom + size, "start"),

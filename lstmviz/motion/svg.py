@@ -12,7 +12,7 @@ import math
 
 import svgwrite
 
-from ..drawing.scene import Scene, rounded_corners, valve
+from ..drawing.scene import Scene, rounded_corners, side_entered, valve
 from ..drawing.svg import to_svg
 from ..layout.geometry import Layout, Point
 from ..style import Style
@@ -72,8 +72,7 @@ def animated_svg(
         opening = timeline.opening(event.step, event.node)
         if opening is not None and style.vocabulary.gate_product == "valve":
             b = shape.box
-            on_lane = any(w.lane and event.node in (w.src, w.dst) for w in layout.wires)
-            water, gate = valve(b.x, b.y, b.w / 2, opening, horizontal=on_lane, style=style)[-2:]
+            water, gate = valve(b.x, b.y, b.w / 2, opening, handle=side_entered(layout, shape), style=style)[-2:]
             g = dwg.g(
                 class_=f"valve-opening anim show s{k}", **{"data-node": event.node, "data-opening": f"{opening:.4g}"}
             )

@@ -81,11 +81,12 @@ def build_timeline(
         for i, node_id in enumerate(order):
             vector = np.asarray(values[node_id][t, batch], dtype=np.float64)
             events.append(Event(t, node_id, k * step_length + i * beat, tuple(float(v) for v in vector)))
-    from ..layout.cell import _is_gate
+    from ..spec.ranges import gate_of
 
     openings = []
     for node in graph.of_kind("op"):
-        gates = [i for i in node.inputs if _is_gate(graph, i)] if node.op == "mul" else []
+        gate = gate_of(graph, node.id)
+        gates = [gate] if gate else []
         for t in range(start, stop):
             if gates:
                 gate = np.asarray(values[gates[0]][t, batch], dtype=np.float64)

@@ -1,0 +1,314 @@
+"""What a drawn SVG shows, read back from the file alone, and what a reader could misread in it.
+
+The layout has rules of its own for keeping wires apart; this module does not use them. It parses
+the SVG (edges carry data-src, data-dst and data-edge; nodes data-node), measures the labels with
+the fonts they name (matplotlib's DejaVu files), and reports every defect the issue "Any cell drawn
+right" names:
+
+- two wires of different values on one track, or parallel with less than half a wire's width of
+  background between them, for longer than a crossing;
+- a line that ends or turns on a line of another value (a junction the figure does not have),
+  except where values are joined: lines into a concatenation (or a renaming) meet at its point or
+  merge into its line, and its line leaves from there;
+- a wire through a shape that is not its source or destination; shapes that overlap;
+- a label over another label, a shape it does not belong to, a junction dot or a wire; anything
+  off the canvas; an op drawn as an empty circle.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import xml.etree.ElementTree as ET
+from itertools import combinations
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Rect:
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def overlaps(self, o: Rect, gap: float = 0.0) -> bool:
+        return (
+            self.left - gap < o.right and o.left - gap < self.right and self.top - gap < o.bottom and o.top - gap < self.bottom
+        )
+
+    def hit_by(self, a: tuple[float, float], b: tuple[float, float], half: float = 0.0) -> bool:
+        """Whether segment a-b, drawn ``half`` wide on each side, passes through the inside."""
+        (x1, y1), (x2, y2) = a, b
+        return (
+            min(x1, x2) - half < self.right
+            and max(x1, x2) + half > self.left
+            and min(y1, y2) - half < self.bottom
+            and max(y1, y2) + half > self.top
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Line:
+    edge: str
+    src: str
+    dst: str
+    points: tuple[tuple[float, float], ...]
+    width: float
+    classes: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Drawn:
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+    shapes: dict[str, Rect]  # node -> its shape's outline (layers, ops)
+    empty_ops: tuple[str, ...]  # ops drawn as a circle with nothing in it
+    points: frozenset[str]  # nodes drawn as a point (concatenations, renamings)
+    dots: tuple[tuple[float, float], ...]
+    labels: tuple[tuple[str, str, Rect], ...]  # (owner, text, box)
+    valves: dict[str, tuple[str, str]]  # node -> (gate node, side of its handle)
+
+
+def read(svg: str) -> Drawn:
+    """The wires, shapes, dots and labels of a figure drawn by lstmviz's SVG backend."""
+    root = ET.fromstring(svg)
+    _, _, width, height = (float(v) for v in root.get("viewBox").split(","))
+    lines, shapes, empty, points, dots, labels, valves = [], {}, [], set(), [], [], {}
+    for g in root.iter(f"{SVG}g"):
+        cls = g.get("class", "")
+        if cls.startswith("edge"):
+            paths = g.findall(f"{SVG}path")
+            if not paths:
+                continue
+            pts = _polyline(paths[0].get("d"))
+            arrow = g.find(f"{SVG}polygon")
+            if arrow is not None:  # the line ends at the arrowhead's tip
+                tip = tuple(float(v) for v in arrow.get("points").split()[0].split(","))
+                pts = _clean(pts[:-1] + [tip])
+            w = max(float(p.get("stroke-width")) for p in paths)
+            lines.append(Line(g.get("data-edge"), g.get("data-src"), g.get("data-dst"), tuple(pts), w, cls))
+        elif cls.startswith("junction"):
+            for e in g.findall(f"{SVG}ellipse"):
+                dots.append((float(e.get("cx")), float(e.get("cy"))))
+        elif cls.startswith("node"):
+            node = g.get("data-node")
+            outline = _outline(g)
+            if outline is not None and "module" not in cls:
+                shapes[node] = outline
+                symbol = g.find(f"{SVG}text")
+                circle = g.find(f"{SVG}ellipse") is not None and g.find(f"{SVG}polygon") is None
+                if "node op" in cls and circle and (symbol is None or not "".join(symbol.itertext()).strip()):
+                    empty.append(node)
+            elif outline is None and ("node op" in cls or "node concat" in cls):
+                points.add(node)
+            if g.get("data-gate") is not None:
+                valves[node] = (g.get("data-gate"), g.get("data-handle"))
+            for text in g.findall(f"{SVG}text"):
+                if "Serif" in text.get("font-family", ""):  # a math label (symbols are sans)
+                    labels.append((node, "".join(text.itertext()), _text_box(text)))
+    return Drawn(width, height, tuple(lines), shapes, tuple(empty), frozenset(points), tuple(dots), tuple(labels), valves)
+
+
+def _outline(g) -> Rect | None:  # type: ignore[no-untyped-def]
+    rect, ellipse = g.find(f"{SVG}rect"), g.find(f"{SVG}ellipse")
+    if rect is not None:
+        x, y, w, h = (float(rect.get(k)) for k in ("x", "y", "width", "height"))
+        return Rect(x, y, x + w, y + h)
+    if ellipse is not None:
+        cx, cy, rx, ry = (float(ellipse.get(k)) for k in ("cx", "cy", "rx", "ry"))
+        return Rect(cx - rx, cy - ry, cx + rx, cy + ry)
+    polygons = g.findall(f"{SVG}polygon")  # a valve: its two wedges
+    if polygons:
+        xy = [tuple(float(v) for v in p.split(",")) for poly in polygons for p in poly.get("points").split()]
+        return Rect(min(x for x, _ in xy), min(y for _, y in xy), max(x for x, _ in xy), max(y for _, y in xy))
+    return None
+
+
+def _polyline(d: str) -> list[tuple[float, float]]:
+    """The corners of a path of M, L and Q (a rounded corner: its control point is the corner)."""
+    out: list[tuple[float, float]] = []
+    for cmd, args in re.findall(r"([MLQ])([^MLQ]*)", d):
+        nums = [float(v) for v in re.findall(r"-?[0-9.]+(?:e-?[0-9]+)?", args)]
+        if cmd in "ML":
+            out.append((nums[0], nums[1]))
+        else:
+            out[-1] = (nums[0], nums[1])  # the curve's start becomes the corner
+            out.append((nums[2], nums[3]))
+    return _clean(out)
+
+
+def _clean(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for p in points:
+        if out and abs(out[-1][0] - p[0]) < 0.02 and abs(out[-1][1] - p[1]) < 0.02:
+            continue
+        if len(out) >= 2 and _straight(out[-2], out[-1], p):
+            out[-1] = p
+            continue
+        out.append(p)
+    return out
+
+
+def _straight(a, b, c) -> bool:  # type: ignore[no-untyped-def]
+    return (abs(a[0] - b[0]) < 0.02 and abs(b[0] - c[0]) < 0.02) or (abs(a[1] - b[1]) < 0.02 and abs(b[1] - c[1]) < 0.02)
+
+
+@functools.lru_cache(maxsize=4)
+def _font(family: str):  # type: ignore[no-untyped-def]
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    return FT2Font(font_manager.findfont(font_manager.FontProperties(family=family)))
+
+
+def _advance(text: str, size: float, family: str) -> tuple[float, float, float]:
+    """Width, ascent and descent of ``text`` at ``size`` px in the font ``family`` names first."""
+    font = _font(family)
+    font.set_size(size, 72)  # at 72 dpi a point is a pixel
+    font.set_text(text, 0.0)
+    w, h = font.get_width_height()
+    descent = font.get_descent()
+    return w / 64.0, (h - descent) / 64.0, descent / 64.0
+
+
+def _text_box(text) -> Rect:  # type: ignore[no-untyped-def]
+    """The room a label's text takes, measured run by run with its font."""
+    family = text.get("font-family").split(",")[0].strip()
+    size = float(text.get("font-size"))
+    x, y = float(text.get("x")), float(text.get("y"))
+    runs = [(text.text or "", size, 0.0)] if (text.text or "").strip() else []
+    dy = 0.0
+    for span in text.findall(f"{SVG}tspan"):
+        dy += float(span.get("dy", 0))
+        runs.append((span.text or "", float(span.get("font-size", size)), dy))
+    width, top, bottom = 0.0, y, y
+    for content, s, shift in runs:
+        w, ascent, descent = _advance(content, s, family)
+        width += w
+        top, bottom = min(top, y + shift - ascent), max(bottom, y + shift + descent)
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[text.get("text-anchor", "start")]
+    return Rect(left, top, left + width, bottom)
+
+
+# -- what a reader could misread ------------------------------------------------------------------
+def defects(d: Drawn) -> list[str]:
+    """Every defect of the drawn figure, one line each (empty when a reader can trust it)."""
+    out: list[str] = []
+    solid = d.shapes
+    joined = _joined(d)
+    for a, b in combinations(d.lines, 2):
+        if a.src == b.src:
+            continue  # one value may fan out along a shared bus
+        problem = _together(a, b) or _touching(a, b, joined)
+        if problem:
+            out.append(f"{a.edge} and {b.edge}: {problem}")
+    for line in d.lines:
+        for p, q in zip(line.points, line.points[1:]):
+            for node, box in solid.items():
+                inner = Rect(box.left + 1, box.top + 1, box.right - 1, box.bottom - 1)
+                if node not in (line.src, line.dst) and inner.hit_by(p, q):
+                    out.append(f"{line.edge} runs through {node}")
+        for x, y in line.points:
+            if not (-0.5 <= x <= d.width + 0.5 and -0.5 <= y <= d.height + 0.5):
+                out.append(f"{line.edge} leaves the canvas")
+    for (n1, b1), (n2, b2) in combinations(solid.items(), 2):
+        if b1.overlaps(b2, gap=2):
+            out.append(f"shapes {n1} and {n2} overlap")
+    for node in d.empty_ops:
+        out.append(f"{node} is drawn as an empty circle")
+    for k, (owner, text, box) in enumerate(d.labels):
+        name = f"label {text!r} of {owner}"
+        if box.left < -0.5 or box.top < -0.5 or box.right > d.width + 0.5 or box.bottom > d.height + 0.5:
+            out.append(f"{name} is off the canvas")
+        for node, shape in solid.items():
+            if node != owner and box.overlaps(shape):
+                out.append(f"{name} covers {node}")
+        for line in d.lines:
+            if any(box.hit_by(p, q, line.width / 2) for p, q in zip(line.points, line.points[1:])):
+                out.append(f"{name} lies on {line.edge}")
+                break
+        for x, y in d.dots:
+            if box.overlaps(Rect(x - 3, y - 3, x + 3, y + 3)):
+                out.append(f"{name} covers a junction dot")
+        for other, other_text, other_box in d.labels[k + 1 :]:
+            if box.overlaps(other_box):
+                out.append(f"{name} and label {other_text!r} of {other} overlap")
+    return out
+
+
+def _joined(d: Drawn) -> dict[str, set[str]]:
+    """For each node drawn as a point: the sources whose lines may meet there (its inputs and itself)."""
+    out: dict[str, set[str]] = {}
+    for line in d.lines:
+        if line.dst in d.points:
+            out.setdefault(line.dst, {line.dst}).add(line.src)
+    return out
+
+
+def _segments(line: Line):  # type: ignore[no-untyped-def]
+    return [(p, q) for p, q in zip(line.points, line.points[1:]) if p != q]
+
+
+def _together(a: Line, b: Line) -> str:
+    """Whether the two lines run along one track, or side by side too close, for longer than a crossing."""
+    need = (a.width + b.width) / 2 + min(a.width, b.width) / 2  # half a wire of background between
+    crossing = max(a.width, b.width) + 1.0
+    for (p, q) in _segments(a):
+        for (r, s) in _segments(b):
+            for along, across in ((0, 1), (1, 0)):
+                if abs(p[across] - q[across]) < 0.02 and abs(r[across] - s[across]) < 0.02:
+                    gap = abs(p[across] - r[across])
+                    lo = max(min(p[along], q[along]), min(r[along], s[along]))
+                    hi = min(max(p[along], q[along]), max(r[along], s[along]))
+                    if hi - lo > crossing and gap < need - 0.05:
+                        return "share a track" if gap < 0.5 else f"run {gap:.1f} px apart"
+    return ""
+
+
+def _touching(a: Line, b: Line, joined: dict[str, set[str]]) -> str:
+    """Whether an end or a corner of one line lies on the other (a junction that is not there)."""
+    for one, other in ((a, b), (b, a)):
+        for k, p in enumerate(one.points):
+            for r, s in _segments(other):
+                if not _on(p, r, s, (one.width + other.width) / 2):
+                    continue
+                if _legit(one, other, k, joined):
+                    continue
+                what = "ends" if k in (0, len(one.points) - 1) else "turns"
+                return f"{one.edge} {what} on {other.edge} at ({p[0]:.0f}, {p[1]:.0f})"
+    return ""
+
+
+def _legit(one: Line, other: Line, k: int, joined: dict[str, set[str]]) -> bool:
+    """Lines that join values may meet: into a concatenation's point (or merging into its line), and
+    its line leaving from there."""
+    for node, members in joined.items():
+        if one.src in members and other.src in members and node in (one.dst, one.src, other.dst, other.src):
+            return True
+    return False
+
+
+def _on(p, r, s, reach: float) -> bool:  # type: ignore[no-untyped-def]
+    x0, x1 = sorted((r[0], s[0]))
+    y0, y1 = sorted((r[1], s[1]))
+    return x0 - reach < p[0] < x1 + reach and y0 - reach < p[1] < y1 + reach
+
+
+def crossings(d: Drawn) -> int:
+    """How many times lines of different values cross."""
+    count = 0
+    for a, b in combinations(d.lines, 2):
+        if a.src == b.src:
+            continue
+        for p, q in _segments(a):
+            for r, s in _segments(b):
+                h1, h2 = abs(p[1] - q[1]) < 0.02, abs(r[1] - s[1]) < 0.02
+                if h1 == h2:
+                    continue
+                (hp, hq), (vr, vs) = ((p, q), (r, s)) if h1 else ((r, s), (p, q))
+                if min(hp[0], hq[0]) < vr[0] < max(hp[0], hq[0]) and min(vr[1], vs[1]) < hp[1] < max(vr[1], vs[1]):
+                    count += 1
+    return count
