@@ -145,8 +145,9 @@ class Board:
 
     # -- what may go where -------------------------------------------------------------------------
     def _edge_free(self, net: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
-        key = _edge(a, b)
-        if not self.edges.get(key, set()) <= {net}:
+        key = (0, min(a[0], b[0]), a[1]) if a[1] == b[1] else (1, a[0], min(a[1], b[1]))
+        marks = self.edges.get(key)
+        if marks and (len(marks) > 1 or net not in marks):
             return False
         reach = self._reach(net)
         if reach <= self.wire * 1.5:  # an ordinary wire: the marks of the lines about are enough
@@ -154,11 +155,16 @@ class Board:
         return all(self.lines.get(near, set()) <= {net} for near in self._near(*key, reach))  # a pipe
 
     def _others(self, net: str, at: tuple[int, int]) -> dict[str, set[int]]:
-        return {n: h for n, h in self.nodes.get(at, {}).items() if n != net}
+        here = self.nodes.get(at)
+        if not here or (len(here) == 1 and net in here):
+            return {}
+        return {n: h for n, h in here.items() if n != net}
 
     def _may_pass(self, net: str, at: tuple[int, int], headings: set[int]) -> bool:
         """Whether ``net`` may touch grid point ``at`` with lines leaving it along ``headings``: only
         straight across lines of other nets that pass straight, or at a meeting point it may use."""
+        if at in self.meet and net not in self.meet[at]:
+            return False  # a concatenation's point: only its own lines meet there
         others = self._others(net, at)
         if not others:
             return True
@@ -239,10 +245,12 @@ class Board:
             return None
         targets = [(self.xs[i], self.ys[j]) for i, j in [*goals, *joins]]
         inside = self._inside()
+        x0, x1 = min(t[0] for t in targets), max(t[0] for t in targets)
+        y0, y1 = min(t[1] for t in targets), max(t[1] for t in targets)
 
-        def guess(i: int, j: int) -> float:
+        def guess(i: int, j: int) -> float:  # the distance to the targets' bounding box: never too much
             x, y = self.xs[i], self.ys[j]
-            return min(abs(x - tx) + abs(y - ty) for tx, ty in targets)
+            return max(x0 - x, 0.0, x - x1) + max(y0 - y, 0.0, y - y1)
 
         best: dict[object, float] = {}
         came: dict[object, object] = {}

@@ -191,6 +191,14 @@ def layout_ordered(graph: CellGraph, m: Metrics) -> Layout:
                     (b.right + 2, b.top - 2, "start"),
                     (b.left - 2, b.bottom + size, "end"),
                     (b.left - 2, b.top - 2, "end"),
+                    (b.right + 2, b.y + size * 0.35, "start"),
+                    (b.left - 2, b.y + size * 0.35, "end"),
+                    (b.right + size, b.bottom + size * 1.6, "start"),
+                    (b.left - size, b.top - size, "end"),
+                    (b.right + size, b.top - size, "start"),
+                    (b.left - size, b.bottom + size * 1.6, "end"),
+                    (b.x, b.top - size * 1.8, "middle"),
+                    (b.x, b.bottom + size * 2.2, "middle"),
                 ]
                 options = [Label(f"round-{shape.node}", text, x, y, anchor, size) for x, y, anchor in corners]
                 label, clash = place(options, segments, solid, labels)

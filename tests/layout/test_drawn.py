@@ -1,0 +1,169 @@
+"""The drawn figures, read back from their SVG alone (tests/drawn.py), hold what a reader trusts:
+no two values on one track, no line ending on another, nothing through a node, labels clear."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import lstmviz
+from lstmviz.api import metrics_for
+from lstmviz.drawing.scene import build_scene
+from lstmviz.drawing.svg import to_svg
+from lstmviz.layout.views import layout_view
+from lstmviz.spec.builder import CellBuilder
+from lstmviz.style import load_style
+from tests import drawn
+from tests.support import random_graphs
+
+GALLERY = sorted(Path(__file__).resolve().parents[2].joinpath("gallery").glob("*.toml"))
+FIGURES = [(style, view) for style in ("colah", "pipe") for view in ("cell", "chain")]
+
+#: Crossings of lines of different values in each built-in's cell figure (colah, pipe) before the
+#: layout routed wires on tracks of their own: a figure may keep as many, or fewer.
+CROSSINGS = {
+    "rnn": (0, 0),
+    "lstm": (1, 1),
+    "lstm-peephole": (2, 2),
+    "lstm-coupled": (2, 2),
+    "gru": (2, 2),
+    "gru-pytorch": (12, 9),
+    "mgu": (4, 4),
+}
+
+#: Random cells (of the 500 below) still drawn with a defect, counted when the router was written;
+#: the issue "Any cell drawn right" stays open until this is zero. It may only go down.
+RANDOM_DEFECTS_AT_MOST = 30
+
+
+def svg_of(graph, style: str, view: str) -> str:  # type: ignore[no-untyped-def]
+    sheet = load_style(style)
+    return to_svg(build_scene(layout_view(graph, view, metrics=metrics_for(sheet)), sheet))
+
+
+@pytest.mark.parametrize("style,view", FIGURES)
+@pytest.mark.parametrize("name", lstmviz.BUILTINS)
+def test_builtin_figures_have_no_defect(name: str, style: str, view: str) -> None:
+    d = drawn.read(svg_of(lstmviz.load(name), style, view))
+    assert drawn.defects(d) == []
+    if view == "cell":
+        assert drawn.crossings(d) <= CROSSINGS[name][style == "pipe"]
+
+
+@pytest.mark.parametrize("style,view", FIGURES)
+@pytest.mark.parametrize("path", GALLERY, ids=lambda p: p.stem)
+def test_gallery_figures_have_no_defect(path: Path, style: str, view: str) -> None:
+    assert drawn.defects(drawn.read(svg_of(lstmviz.load(path), style, view))) == []
+
+
+def test_random_cells_are_drawn_without_defects() -> None:
+    """500 random valid cells with 1-4 states, colah and pipe, cell and chain views."""
+    graphs = random_graphs(500)
+    assert {len(g.states) for g in graphs} == {1, 2, 3, 4}
+    bad = {}
+    for k, graph in enumerate(graphs):
+        for style, view in FIGURES:
+            found = drawn.defects(drawn.read(svg_of(graph, style, view)))
+            if found:
+                bad.setdefault(k, f"{style} {view}: {found[0]}")
+    assert len(bad) <= RANDOM_DEFECTS_AT_MOST, "\n".join(f"cell {k}: {v}" for k, v in bad.items())
+
+
+# -- the checker itself: each defect is caught ----------------------------------------------------
+def _svg(body: str) -> str:
+    return f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0,0,200,200">{body}</svg>'
+
+
+def _edge(src: str, dst: str, d: str, width: float = 2.6) -> str:
+    return (
+        f'<g class="edge transfer" data-edge="{src}-&gt;{dst}" data-src="{src}" data-dst="{dst}">'
+        f'<path d="{d}" stroke-width="{width}" /></g>'
+    )
+
+
+def _op(node: str, x: float, y: float, symbol: str = "×") -> str:
+    return (
+        f'<g class="node op" data-node="{node}"><ellipse cx="{x}" cy="{y}" rx="10" ry="10" />'
+        f'<text font-family="DejaVu Sans" font-size="11" x="{x}" y="{y}">{symbol}</text></g>'
+    )
+
+
+def test_checker_sees_two_values_on_one_track() -> None:
+    d = drawn.read(_svg(_edge("a", "p", "M10,50 L100,50") + _edge("b", "p", "M40,50 L100,50") + _op("p", 110, 50)))
+    assert any("share a track" in p for p in drawn.defects(d))
+
+
+def test_checker_sees_lines_too_close_but_not_a_fan_out() -> None:
+    close = _edge("a", "p", "M10,50 L100,50") + _edge("b", "q", "M10,53 L100,53")
+    assert any("apart" in p for p in drawn.defects(drawn.read(_svg(close))))
+    fan_out = _edge("a", "p", "M10,50 L100,50") + _edge("a", "q", "M10,50 L60,50 L60,90")
+    assert drawn.defects(drawn.read(_svg(fan_out))) == []
+
+
+def test_checker_sees_a_line_ending_on_another_but_not_a_crossing() -> None:
+    t = _edge("a", "p", "M10,50 L100,50") + _edge("b", "q", "M50,90 L50,50")
+    assert any("ends on" in p for p in drawn.defects(drawn.read(_svg(t))))
+    crossing = _edge("a", "p", "M10,50 L100,50") + _edge("b", "q", "M50,90 L50,10")
+    assert drawn.defects(drawn.read(_svg(crossing))) == []
+    assert drawn.crossings(drawn.read(_svg(crossing))) == 1
+
+
+def test_checker_sees_a_line_through_a_node_and_an_empty_circle() -> None:
+    found = drawn.defects(drawn.read(_svg(_edge("a", "q", "M10,50 L190,50") + _op("p", 100, 50, ""))))
+    assert "a->q runs through p" in found
+    assert "p is drawn as an empty circle" in found
+
+
+def test_checker_measures_labels_with_their_font() -> None:
+    label = (
+        '<g class="node state-in" data-node="h"><text font-family="DejaVu Serif" font-size="13" '
+        'text-anchor="start" x="10" y="48"><tspan>h</tspan><tspan dy="3.9" font-size="9.1">t−1</tspan></text></g>'
+    )
+    d = drawn.read(_svg(label + _edge("h", "p", "M10,50 L100,50")))
+    assert any("lies on" in p for p in drawn.defects(d))  # the subscript hangs onto the line
+    (_, _, box), = d.labels
+    assert 18 < box.right - box.left < 30  # "h" and a small "t−1", as DejaVu Serif draws them
+
+
+# -- what the figures say -------------------------------------------------------------------------
+def test_the_valve_handle_is_turned_by_the_gate() -> None:
+    """lstm-coupled's new-memory valve is gated by 1 - f, not by the candidate (which is the
+    stream), and every handle faces the side its gate's line comes in."""
+    for name in lstmviz.BUILTINS:
+        d = drawn.read(svg_of(lstmviz.load(name), "pipe", "cell"))
+        for node, (gate, side) in d.valves.items():
+            line = next(ln for ln in d.lines if ln.src == gate and ln.dst == node)
+            box = d.shapes[node]
+            dx = line.points[-1][0] - (box.left + box.right) / 2  # where the gate's line ends,
+            dy = line.points[-1][1] - (box.top + box.bottom) / 2  # from the valve's centre
+            came_in = ("right" if dx > 0 else "left") if abs(dx) > abs(dy) else ("bottom" if dy > 0 else "top")
+            assert came_in == side, (name, node, side)
+    coupled = drawn.read(svg_of(lstmviz.load("lstm-coupled"), "pipe", "cell"))
+    gates = {gate for gate, _ in coupled.valves.values()}
+    assert "one_minus_f" in gates or any(lstmviz.load("lstm-coupled").node(g).op == "one-minus" for g in gates)
+    assert not any(lstmviz.load("lstm-coupled").node(g).activation == "tanh" for g in gates)
+
+
+def test_a_renaming_is_a_point_on_the_line_not_an_empty_circle() -> None:
+    b = CellBuilder("renamed", dims={"input": 3, "hidden": 4})
+    x = b.input("x", "input")
+    h = b.state("h", "hidden")
+    a = b.layer(h.prev, x, activation="tanh", size="hidden", id="a")
+    same = b.op("identity", a, id="same")
+    b.write(h, same)
+    b.output(same, "y")
+    graph = b.build()
+    for style in ("colah", "pipe"):
+        d = drawn.read(svg_of(graph, style, "cell"))
+        assert "same" not in d.shapes and "same" in d.points
+        assert drawn.defects(d) == []
+
+
+def test_diagonal_weights_are_marked_apart_from_a_matrix_input() -> None:
+    svg = svg_of(lstmviz.load("lstm-peephole"), "colah", "cell")
+    d = drawn.read(svg)
+    diagonal = [ln for ln in d.lines if "diagonal" in ln.classes]
+    assert {ln.src for ln in diagonal} == {"c_prev", "c"}
+    assert len(diagonal) == 3
+    assert all("diagonal" not in ln.classes for ln in d.lines if ln.src in ("hx",))
