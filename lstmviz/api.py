@@ -181,7 +181,8 @@ def metrics_for(style: Any) -> Any:
     lane = style.streams.pipe_width if style.vocabulary.lane == "pipe" else style.wire.width
     drawn_big = style.vocabulary.gate_product == "valve" or style.vocabulary.lane_sum == "tee"
     big = 15.0 if drawn_big else Metrics.op_r  # valves need room
-    return Metrics(lane_width=lane, wire_width=style.wire.width, op_r=big)
+    valve = style.vocabulary.gate_product == "valve"
+    return Metrics(lane_width=lane, wire_width=style.wire.width, op_r=big, gate_across=valve)
 
 
 _UNITS = {"px": 1 / 100, "in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72}

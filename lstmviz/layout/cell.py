@@ -71,6 +71,7 @@ class _CellLayout:
         self.crowded = 0  # labels that found no clear place
         self.unrouted = 0  # wires that found no track of their own
         self.in_x: dict[str, float] = {}  # input -> its x below the module
+        self.gate_sides: dict[str, tuple[int, ...]] = {}  # a gate's edge -> the sides it may enter by
 
     # -- grid --------------------------------------------------------------------------------------
     def build(self) -> Layout:
@@ -342,6 +343,7 @@ class _CellLayout:
         coordinates += [Point(s.box.x, s.box.y) for s in self._occupants()]
         area = Box(self.module.x, self.module.y, self.module.w - 2 * m.track, self.module.h - 2 * m.track)
         solids = [Solid(s.node, s.box) for s in self._occupants()]
+        self.gate_sides = self._gate_sides(wires)
         first: list[int] = []  # wires that found no way: next time they go before any other
         for _ in range(4):
             board = Board(area, solids, coordinates, track=m.track, wire=m.wire_width, gap=3.0, meet=meet)
@@ -357,7 +359,8 @@ class _CellLayout:
                 w = wires[k]
                 if k in first:
                     continue
-                if board.fits(w.src, w.points, (w.src, w.dst)):
+                on_side = _side(w.points[-1], self.shape[w.dst].box) in self.gate_sides.get(w.edge, range(4))
+                if on_side and board.fits(w.src, w.points, (w.src, w.dst)):
                     board.add(w.src, w.points, m.lane_width if w.lane else m.wire_width)
                     placed.add(k)
                 else:
@@ -368,6 +371,21 @@ class _CellLayout:
             # the concatenation's own line first, so that its inputs can merge into it
             first += sorted(set(failed) - set(first), key=lambda k: self.shape[wires[k].src].shape != "junction")
         self.unrouted += len(failed)
+        return out
+
+    def _gate_sides(self, wires: list[Wire]) -> dict[str, tuple[int, ...]]:
+        """For the line of each gate into its product: the sides it may come in by, across the way
+        the stream comes in (a valve's handle stands across its flow)."""
+        out: dict[str, tuple[int, ...]] = {}
+        for shape in self.shape.values():
+            if not shape.gate or not self.m.gate_across:
+                continue
+            into = [w for w in wires if w.dst == shape.node]
+            stream = next((w for w in into if w.src != shape.gate), None)
+            gate = next((w for w in into if w.src == shape.gate), None)
+            if stream is not None and gate is not None:
+                h = _side(stream.points[-1], shape.box)
+                out[gate.edge] = ((h + 1) % 4, (h + 3) % 4)
         return out
 
     def _reroute(self, board: Board, out: list[Wire], placed: set[int], k: int) -> bool:
@@ -419,6 +437,8 @@ class _CellLayout:
                 return [Port(sides[2], 2, stub), Port(sides[0], 0, stub), Port(sides[1], 1, stub, 60.0)]
             return [Port(sides[1], 1, stub)]
         order = (0, 3, 1, 2) if way == "out" else (2, 1, 3, 0)
+        if way == "in" and wire.edge in self.gate_sides:
+            order = tuple(h for h in (1, 3, 2, 0) if h in self.gate_sides[wire.edge])
         return [Port(sides[h], h, stub) for h in order]
 
     def _stream(self, node_id: str) -> str:
@@ -678,9 +698,16 @@ class _CellLayout:
                     (b.x, b.bottom + size + 2, "middle"),
                     (b.x, b.top - size * 1.2, "middle"),
                 ]
+                # and each a track further out, for a layer the router has surrounded with lines
+                out_by = {"end": (-m.track, 0.0), "start": (m.track, 0.0)}
+                candidates += [
+                    (x + out_by.get(a, (0.0, 0.0))[0], y + (0.0 if a in out_by else m.track * (1 if y > b.y else -1)), a)
+                    for x, y, a in candidates
+                ]
             size = f * 0.85 if node.kind == "layer" else f
             options = [Label(node.id, node.label, x, y, anchor, size) for x, y, anchor in candidates]
-            best, crowded = place(options, segments, solid, out, clearance=m.wire_width / 2 + 0.5)
+            others = [box for box in solid if box is not b]  # its own shape it may touch: a subscript
+            best, crowded = place(options, segments, others, out, clearance=m.wire_width / 2 + 0.5)
             self.crowded += crowded
             out.append(best)
         return out
@@ -707,6 +734,15 @@ def place(
 
     best = min(options, key=clashes)
     return best, clashes(best) > 0
+
+
+def _side(end: Point, box: Box) -> int:
+    """The side of ``box`` that ``end`` lies on, as the heading away from it (0 right, 1 below,
+    2 left, 3 above)."""
+    dx, dy = end.x - box.x, end.y - box.y
+    if abs(dx) * box.h > abs(dy) * box.w:
+        return 0 if dx > 0 else 2
+    return 1 if dy > 0 else 3
 
 
 def _terminal_room(label: str, m: Metrics) -> float:

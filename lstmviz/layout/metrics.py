@@ -23,3 +23,4 @@ class Metrics:
     symbol_font: float = 11.0  # size of the symbols inside shapes
     lane_width: float = 3.0  # how thick the top line is drawn (a pipe is thicker), so labels clear it
     wire_width: float = 2.6  # how thick a wire is drawn: parallel wires keep half of it clear between them
+    gate_across: bool = False  # a gate comes into its product across the stream (a valve's handle)
