@@ -35,7 +35,10 @@ class Rect:
 
     def overlaps(self, o: Rect, gap: float = 0.0) -> bool:
         return (
-            self.left - gap < o.right and o.left - gap < self.right and self.top - gap < o.bottom and o.top - gap < self.bottom
+            self.left - gap < o.right
+            and o.left - gap < self.right
+            and self.top - gap < o.bottom
+            and o.top - gap < self.bottom
         )
 
     def hit_by(self, a: tuple[float, float], b: tuple[float, float], half: float = 0.0) -> bool:
@@ -109,7 +112,9 @@ def read(svg: str) -> Drawn:
             for text in g.findall(f"{SVG}text"):
                 if "Serif" in text.get("font-family", ""):  # a math label (symbols are sans)
                     labels.append((node, "".join(text.itertext()), _text_box(text)))
-    return Drawn(width, height, tuple(lines), shapes, tuple(empty), frozenset(points), tuple(dots), tuple(labels), valves)
+    return Drawn(
+        width, height, tuple(lines), shapes, tuple(empty), frozenset(points), tuple(dots), tuple(labels), valves
+    )
 
 
 def _outline(g) -> Rect | None:  # type: ignore[no-untyped-def]
@@ -153,7 +158,9 @@ def _clean(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 def _straight(a, b, c) -> bool:  # type: ignore[no-untyped-def]
-    return (abs(a[0] - b[0]) < 0.02 and abs(b[0] - c[0]) < 0.02) or (abs(a[1] - b[1]) < 0.02 and abs(b[1] - c[1]) < 0.02)
+    return (abs(a[0] - b[0]) < 0.02 and abs(b[0] - c[0]) < 0.02) or (
+        abs(a[1] - b[1]) < 0.02 and abs(b[1] - c[1]) < 0.02
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -256,8 +263,8 @@ def _together(a: Line, b: Line) -> str:
     """Whether the two lines run along one track, or side by side too close, for longer than a crossing."""
     need = (a.width + b.width) / 2 + min(a.width, b.width) / 2  # half a wire of background between
     crossing = max(a.width, b.width) + 1.0
-    for (p, q) in _segments(a):
-        for (r, s) in _segments(b):
+    for p, q in _segments(a):
+        for r, s in _segments(b):
             for along, across in ((0, 1), (1, 0)):
                 if abs(p[across] - q[across]) < 0.02 and abs(r[across] - s[across]) < 0.02:
                     gap = abs(p[across] - r[across])
@@ -275,14 +282,14 @@ def _touching(a: Line, b: Line, joined: dict[str, set[str]]) -> str:
             for r, s in _segments(other):
                 if not _on(p, r, s, (one.width + other.width) / 2):
                     continue
-                if _legit(one, other, k, joined):
+                if _legit(one, other, joined):
                     continue
                 what = "ends" if k in (0, len(one.points) - 1) else "turns"
                 return f"{one.edge} {what} on {other.edge} at ({p[0]:.0f}, {p[1]:.0f})"
     return ""
 
 
-def _legit(one: Line, other: Line, k: int, joined: dict[str, set[str]]) -> bool:
+def _legit(one: Line, other: Line, joined: dict[str, set[str]]) -> bool:
     """Lines that join values may meet: into a concatenation's point (or merging into its line), and
     its line leaving from there."""
     for node, members in joined.items():

@@ -246,8 +246,8 @@ def _wire_items(wire, s: Style, streams: list[str], new_value: bool, dashed: boo
     # elementwise (diagonal) weights: a small ⊙ on the line just before it enters the layer
     tip, before = wire.points[-1], wire.points[-2]
     ux, uy = _unit(before, tip)
-    back = min(arrow + s.wire.width * 2.2, _length(before, tip) * 0.6)
     r = s.wire.width * 1.5
+    back = min(arrow + r + 1.0, _length(before, tip) * 0.6)
     at = Point(tip.x - ux * back, tip.y - uy * back)
     return (
         line,

@@ -224,10 +224,11 @@ class _CellLayout:
                 elif node.op == "identity" and node.constant is None:  # a renaming: the line runs on
                     out.append(Shape(node.id, node.kind, "junction", Box(x, y, 0, 0)))
                 else:
-                    symbol, form = vocab_symbol(node), self._form(node)
-                    if form == "gate-product":
+                    gate = self._gate(node)
+                    symbol, form = vocab_symbol(node), self._form(node, gate)
+                    if gate:
                         box = Box(x, y, 2 * m.op_r, 2 * m.op_r)
-                        out.append(Shape(node.id, node.kind, "circle", box, symbol, form, self._gate(node) or ""))
+                        out.append(Shape(node.id, node.kind, "circle", box, symbol, form, gate))
                     elif len(symbol) > 2 and symbol not in ROUND_WORDS:  # a function's name (tanh, exp) or an
                         # op with its number: an ellipse as wide as its text; max and min are circles
                         w = max(m.ellipse_w, width(symbol, m.symbol_font) + 10)
@@ -249,9 +250,9 @@ class _CellLayout:
         stream = next((i for i in node.inputs if i in self.conveyor or self.g.node(i).kind == "state-in"), None)
         return gate_of(self.g, node.id, stream if node.id in self.conveyor else None)
 
-    def _form(self, node: Node) -> str:
-        """What an op does in the picture: a product with a gate, or a sum on the top line."""
-        if self._gate(node):
+    def _form(self, node: Node, gate: str | None) -> str:
+        """What an op does in the picture: a product with a gate (``gate``), or a sum on the top line."""
+        if gate:
             return "gate-product"
         if node.op == "add" and node.id in self.conveyor:
             return "lane-sum"
@@ -433,8 +434,9 @@ class _CellLayout:
         if shape.shape == "box":
             if way == "out":  # a layer's value leaves from its top; from a side only if it must
                 return [Port(sides[3], 3, stub), Port(sides[0], 0, stub, 60.0), Port(sides[2], 2, stub, 60.0)]
-            if wire.diagonal:  # elementwise weights come in at a side (or below, if both are taken)
-                return [Port(sides[2], 2, stub), Port(sides[0], 0, stub), Port(sides[1], 1, stub, 60.0)]
+            if wire.diagonal:  # elementwise weights come in at a side (below is the matrix's input),
+                long = stub + 3 * m.wire_width  # straight for long enough to carry its ⊙ clear of others
+                return [Port(sides[2], 2, long), Port(sides[0], 0, long)]
             return [Port(sides[1], 1, stub)]
         order = (0, 3, 1, 2) if way == "out" else (2, 1, 3, 0)
         if way == "in" and wire.edge in self.gate_sides:
@@ -701,13 +703,16 @@ class _CellLayout:
                 # and each a track further out, for a layer the router has surrounded with lines
                 out_by = {"end": (-m.track, 0.0), "start": (m.track, 0.0)}
                 candidates += [
-                    (x + out_by.get(a, (0.0, 0.0))[0], y + (0.0 if a in out_by else m.track * (1 if y > b.y else -1)), a)
+                    (
+                        x + out_by.get(a, (0.0, 0.0))[0],
+                        y + (0.0 if a in out_by else m.track * (1 if y > b.y else -1)),
+                        a,
+                    )
                     for x, y, a in candidates
                 ]
             size = f * 0.85 if node.kind == "layer" else f
             options = [Label(node.id, node.label, x, y, anchor, size) for x, y, anchor in candidates]
-            others = [box for box in solid if box is not b]  # its own shape it may touch: a subscript
-            best, crowded = place(options, segments, others, out, clearance=m.wire_width / 2 + 0.5)
+            best, crowded = place(options, segments, solid, out, clearance=m.wire_width / 2 + 0.5)
             self.crowded += crowded
             out.append(best)
         return out

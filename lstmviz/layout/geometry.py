@@ -111,6 +111,9 @@ class Dot:
     at: Point
 
 
+_DESCENDERS = frozenset("gjpqyβγζημξρφχψ(),[]{}|")  # letters that reach below the baseline
+
+
 @dataclasses.dataclass(frozen=True)
 class Label:
     """A math label: ``anchor`` is start, middle or end; (x, y) is the baseline's anchor point."""
@@ -133,8 +136,9 @@ class Label:
         for run in runs(self.text):
             if run.shift:  # a script is shifted by 0.3 of the size (see the SVG backend), and smaller
                 base = self.y - run.shift * 0.3 * self.size
+                hangs = 0.24 if any(ch in _DESCENDERS for ch in run.text) else 0.02
                 top = min(top, base - 0.78 * SCRIPT_SCALE * self.size)
-                bottom = max(bottom, base + 0.24 * SCRIPT_SCALE * self.size)
+                bottom = max(bottom, base + hangs * SCRIPT_SCALE * self.size)
         return Box(left + w / 2, (top + bottom) / 2, w, bottom - top)
 
 

@@ -86,6 +86,12 @@ class Board:
         self.nodes: dict[tuple[int, int], dict[str, set[int]]] = {}  # grid point -> net -> headings out of it
         self.solid: dict[tuple[int, int], str] = {}  # grid point -> the shape it lies in
         self.meet = {(self._i(p.x), self._j(p.y)): nets for p, nets in (meet or {}).items()}
+        self.halo: dict[tuple[int, int], frozenset[str]] = {}  # grid points about a meeting point -> its nets
+        reach = wire * 1.5
+        for p, nets in (meet or {}).items():
+            for i in range(bisect.bisect_right(self.xs, p.x - reach), bisect.bisect_left(self.xs, p.x + reach)):
+                for j in range(bisect.bisect_right(self.ys, p.y - reach), bisect.bisect_left(self.ys, p.y + reach)):
+                    self.halo[(i, j)] = self.halo.get((i, j), frozenset()) | nets
         self.widths: dict[str, float] = {}
         for s in solids:
             b = s.box
@@ -163,8 +169,8 @@ class Board:
     def _may_pass(self, net: str, at: tuple[int, int], headings: set[int]) -> bool:
         """Whether ``net`` may touch grid point ``at`` with lines leaving it along ``headings``: only
         straight across lines of other nets that pass straight, or at a meeting point it may use."""
-        if at in self.meet and net not in self.meet[at]:
-            return False  # a concatenation's point: only its own lines meet there
+        if at in self.halo and net not in self.halo[at]:
+            return False  # at or beside a concatenation's point: only its own lines meet there
         others = self._others(net, at)
         if not others:
             return True
@@ -194,6 +200,7 @@ class Board:
         if width is not None:
             self.widths[net] = max(width, self.widths.get(net, 0.0))
         walk = self._walk(points) or []
+        on_line = set(walk)
         reach = self._reach(net)
         for k, at in enumerate(walk):
             self.nodes.setdefault(at, {}).setdefault(net, set()).update(_headings(walk, k))
@@ -206,7 +213,7 @@ class Board:
                 through = {1, 3} if key[0] else {0, 2}
                 for axis, i, j in self._near(*key, reach):
                     for end in ((i, j), (i + 1, j) if axis == 0 else (i, j + 1)):
-                        if end not in walk:
+                        if end not in on_line:
                             self.nodes.setdefault(end, {}).setdefault(net, set()).update(through)
 
     # -- routing -----------------------------------------------------------------------------------
@@ -287,14 +294,16 @@ class Board:
                 ni, nj = i + di, j + dj
                 if joins.get((ni, nj), nh % 2) != nh % 2 and self._edge_free(net, (i, j), (ni, nj)):
                     jkey = ("join", ni, nj)  # meets the line across it: a merge
-                    done = cost + abs(self.xs[ni] - self.xs[i]) + abs(self.ys[nj] - self.ys[j]) + (BEND if nh != h else 0)
+                    done = (
+                        cost + abs(self.xs[ni] - self.xs[i]) + abs(self.ys[nj] - self.ys[j]) + (BEND if nh != h else 0)
+                    )
                     if done < best.get(jkey, float("inf")):
                         best[jkey], came[jkey] = done, key
                         heapq.heappush(heap, (done, done, tie, jkey))
                         tie += 1
                 if not inside(ni, nj) or (ni, nj) in self.solid or not self._edge_free(net, (i, j), (ni, nj)):
                     continue
-                if (ni, nj) in self.meet and net not in self.meet[(ni, nj)]:
+                if (ni, nj) in self.halo and net not in self.halo[(ni, nj)]:
                     continue
                 others = self._others(net, (ni, nj))
                 across = {1, 3} if nh % 2 == 0 else {0, 2}
@@ -357,19 +366,13 @@ class Board:
         """Places a new wire may leave ``wire`` (a line of its net): grid points along it outside every
         shape and clear of other nets, short of its last stub, with the way the line runs there."""
         walk = self._walk(wire)
-        if not walk:
-            return
-        last = len(walk) - 1
-        corners = list(wire)
-        for k, at in enumerate(walk[:-1]):
-            if k == 0 or at in self.solid or self._others(net, at):
-                continue
-            if _dist(Point(self.xs[at[0]], self.ys[at[1]]), wire[-1]) < 12 or k >= last:
+        end = wire[-1] if wire else None
+        for k, at in enumerate(walk[1:-1] if walk else (), start=1):
+            here = Point(self.xs[at[0]], self.ys[at[1]])
+            if at in self.solid or self._others(net, at) or _dist(here, end) < 12:  # not in its last stub
                 continue
             i0, j0 = walk[k - 1]
-            h = STEPS.index((at[0] - i0, at[1] - j0))
-            here = Point(self.xs[at[0]], self.ys[at[1]])
-            yield (at[0], at[1], h), _prefix(corners, here)
+            yield (at[0], at[1], STEPS.index((at[0] - i0, at[1] - j0))), _prefix(wire, here)
 
 
 def _tracks(required: list[float], lo: float, hi: float, track: float) -> list[float]:
@@ -409,7 +412,10 @@ def _prefix(points: Sequence[Point], stop: Point) -> list[Point]:
     """The polyline ``points`` up to ``stop``, a point on it."""
     out = [points[0]]
     for a, b in zip(points, points[1:]):
-        if min(a.x, b.x) - EPS <= stop.x <= max(a.x, b.x) + EPS and min(a.y, b.y) - EPS <= stop.y <= max(a.y, b.y) + EPS:
+        if (
+            min(a.x, b.x) - EPS <= stop.x <= max(a.x, b.x) + EPS
+            and min(a.y, b.y) - EPS <= stop.y <= max(a.y, b.y) + EPS
+        ):
             out.append(stop)
             return out
         out.append(b)

@@ -32,9 +32,10 @@ CROSSINGS = {
     "mgu": (4, 4),
 }
 
-#: Random cells (of the 500 below) still drawn with a defect, counted when the router was written;
-#: the issue "Any cell drawn right" stays open until this is zero. It may only go down.
-RANDOM_DEFECTS_AT_MOST = 30
+#: Random cells (of the 500 below) still drawn with a defect when the router was written: three
+#: crowded layer labels on a wire, one line ending on another (a wire the router found no way for).
+#: The issue "Any cell drawn right" stays open until this is zero. It may only go down.
+RANDOM_DEFECTS_AT_MOST = 5
 
 
 def svg_of(graph, style: str, view: str) -> str:  # type: ignore[no-untyped-def]
@@ -122,7 +123,7 @@ def test_checker_measures_labels_with_their_font() -> None:
     )
     d = drawn.read(_svg(label + _edge("h", "p", "M10,50 L100,50")))
     assert any("lies on" in p for p in drawn.defects(d))  # the subscript hangs onto the line
-    (_, _, box), = d.labels
+    ((_, _, box),) = d.labels
     assert 18 < box.right - box.left < 30  # "h" and a small "t−1", as DejaVu Serif draws them
 
 
