@@ -52,52 +52,103 @@ def steps(graph: CellGraph) -> dict[str, frozenset[str]]:
 
 @functools.lru_cache(maxsize=16)
 def _steps(graph: CellGraph) -> dict[str, frozenset[str]]:
-    """The cell's walk-through steps, by name: the spec's own ``[steps]`` when it has them (each the
-    nodes it lists with the lines around them), else derived, in the order of "Understanding LSTM
-    Networks".
+    """The cell's walk-through steps, by name: the spec's own ``[steps]`` in its order when it has
+    them, else derived (:func:`_derive`) and put in the order their values can be computed.
 
-    One step per layer (named by the first word of its role, else its id): the layer, the lines
-    into and out of it, and the ops it drives that are not on the top line, with what else feeds
-    them (so the input gate comes with the candidate, the output gate with tanh(C_t)); layers
-    whose step is the same as an earlier one's share it. Then ``state``: the state along the top
-    with the ops on it."""
+    Every layer and op is computed in exactly one step, so no equation is told twice: the first
+    step that names it, and an op no step names joins the step that computes its last operand. A
+    step lights its nodes, the lines into and out of them, and the inputs and states it reads; not
+    the nodes of other steps."""
+    owner: dict[str, str] = {}  # layer or op -> the step that computes it
+    listed: dict[str, set[str]] = {}  # the spec's steps: what else each names (a state, an output)
     if graph.steps:  # the spec names and orders its steps
-        return {name: frozenset().union(*(_around(graph, n) for n in ids)) for name, ids in graph.steps}
+        for name, ids in graph.steps:
+            listed[name] = {n for n in ids if not _computed(graph, n)}
+            owner.update({n: name for n in ids if _computed(graph, n) and n not in owner})
+        named = list(listed)
+    else:
+        named = _derive(graph, owner)
+    for node_id in graph.order:  # ops no step names: with the last value they read
+        if _computed(graph, node_id) and node_id not in owner:
+            sources = [owner[s] for s in graph.node(node_id).reads if s in owner]
+            if not named:
+                named.append(node_id)
+            owner[node_id] = max(sources, key=named.index) if sources else named[0]
+    order = named if graph.steps else _computation_order(graph, named, owner)
+    members: dict[str, set[str]] = {name: set() for name in order}
+    for node_id, name in owner.items():
+        members[name] |= _around(graph, node_id)
+    for name, ids in listed.items():
+        members[name] |= {i for n in ids for i in _around(graph, n)}
+    return {name: frozenset(members[name]) for name in order}
+
+
+def _derive(graph: CellGraph, owner: dict[str, str]) -> list[str]:
+    """Steps as "Understanding LSTM Networks" tells them: one a layer not taken yet, with the ops it
+    drives off the top line and what else feeds them; then ``state``, the top line's ops. Fills
+    ``owner`` and returns the steps' names."""
     from .cell import _conveyor
 
     state, ops = _conveyor(graph)
-    out: dict[str, frozenset[str]] = {}
+    named: list[str] = []
     for layer in graph.of_kind("layer"):
-        ids = _around(graph, layer.id)
-        todo = [c for c in graph.consumers[layer.id] if graph.node(c).kind == "op" and c not in ops]
-        while todo:
-            op = todo.pop()
-            ids |= _around(graph, op)
-            for src in graph.node(op).inputs:  # what else feeds the op: a layer, or an op off the top line
-                if graph.node(src).kind == "layer" or (graph.node(src).kind == "op" and src not in ops):
-                    ids |= _around(graph, src)
-            todo += [c for c in graph.consumers[op] if graph.node(c).kind == "op" and c not in ops and c not in ids]
-        ids -= set(ops)  # the top line's ops belong to its own step
-        if frozenset(ids) in out.values():
+        if layer.id in owner:
             continue
         name = _step_name(layer)
-        out[name if name not in out else layer.id] = frozenset(ids)
-    if not ops:
-        return out
-    node_in, node_out = graph.states[state]
-    ids = {node_in.id, node_out.id, *ops}
-    state_step = frozenset(
-        ids
-        | {e.id for e in graph.edges if e.dst in ids and e.src in ids | set(ops)}
-        | {e.id for e in graph.edges if e.dst in ops}
-    )
-    # The state is updated before the first step that reads its new value (LSTM: before the output).
-    names = list(out)
-    reads_new = [
-        k for k, n in enumerate(names) if any(set(graph.node(i).inputs) & set(ops) for i in out[n] if i in graph.by_id)
-    ]
-    names.insert(reads_new[0] if reads_new else len(names), "state")
-    return {n: state_step if n == "state" else out[n] for n in names}
+        name = name if name not in named else layer.id
+        named.append(name)
+        todo = [layer.id]
+        while todo:
+            node_id = todo.pop()
+            if node_id in owner:
+                continue
+            owner[node_id] = name
+            for c in graph.consumers[node_id]:
+                if graph.node(c).kind == "op" and c not in ops and c not in owner:
+                    todo.append(c)
+                    # what else feeds the op: a layer, or an op off the top line
+                    todo += [s for s in graph.node(c).inputs if _computed(graph, s) and s not in ops and s not in owner]
+    if ops:
+        named.append("state")
+        owner.update({op: "state" for op in ops})
+    return named
+
+
+def _computed(graph: CellGraph, node_id: str) -> bool:
+    return graph.node(node_id).kind in ("layer", "op")
+
+
+def _computation_order(graph: CellGraph, named: list[str], owner: dict[str, str]) -> list[str]:
+    """The steps so that each comes after the steps whose values it reads (the given order where
+    that leaves a choice). Steps that read each other's values become one (the first of them), and
+    ``owner`` says so."""
+    needs = {name: set() for name in named}
+    for node_id, name in owner.items():
+        for r in graph.node(node_id).reads:
+            for s in graph.node(r).inputs if graph.node(r).kind == "concat" else (r,):
+                if s in owner and owner[s] != name:
+                    needs[name].add(owner[s])
+    out: list[str] = []
+    left = list(named)
+    while left:
+        ready = next((n for n in left if needs[n] <= set(out)), None)
+        if ready is None:  # a cycle: the first step takes in the steps it waits for
+            ready = left[0]
+            for other in needs[ready] - set(out):
+                left.remove(other)
+                needs[ready] |= needs.pop(other)
+                for node_id, name in owner.items():
+                    if name == other:
+                        owner[node_id] = ready
+                for wants in needs.values():
+                    if other in wants:
+                        wants.discard(other)
+                        wants.add(ready)
+            needs[ready].discard(ready)
+            continue
+        out.append(ready)
+        left.remove(ready)
+    return out
 
 
 def _step_name(layer: Node) -> str:
@@ -108,15 +159,20 @@ def _step_name(layer: Node) -> str:
 
 
 def _around(graph: CellGraph, node_id: str) -> frozenset[str]:
-    """A node, the lines into and out of it, and what feeds it through a concatenation."""
+    """A node, the lines into and out of it, the inputs and states it reads (through a
+    concatenation too) and the outputs it writes; never another layer or op, which is another
+    step's to show."""
     ids = {node_id}
     for e in graph.edges:
         if e.dst == node_id or e.src == node_id:
-            ids |= {e.id, e.src}
+            ids.add(e.id)
+            if e.dst == node_id and not _computed(graph, e.src):
+                ids.add(e.src)
             if graph.node(e.dst).kind in ("state-out", "output"):
                 ids.add(e.dst)
             if graph.node(e.src).kind == "concat":
-                ids |= {x.id for x in graph.edges if x.dst == e.src} | set(graph.node(e.src).inputs)
+                ids |= {x.id for x in graph.edges if x.dst == e.src}
+                ids |= {i for i in graph.node(e.src).inputs if not _computed(graph, i)}
     return frozenset(ids)
 
 

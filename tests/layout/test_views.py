@@ -2,16 +2,19 @@
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import lstmviz
 from lstmviz import SpecError
-from lstmviz.layout.views import layout_view, shift_time, steps
+from lstmviz.layout.views import equations, layout_view, shift_time, steps
 from lstmviz.style import builtin_styles
-from tests.support import layout_problems
+from tests.support import layout_problems, valid_graphs
 
 SVG = "{http://www.w3.org/2000/svg}"
+GALLERY = Path(__file__).resolve().parents[2] / "gallery"
 
 
 def every_view(name):
@@ -131,3 +134,52 @@ def test_ordered_view_dashes_what_exists_before_the_step():
 def test_random_and_built_in_cells_have_an_ordered_view(name):
     layout = layout_view(lstmviz.load(name), "ordered")
     assert layout.dashed and layout_problems(layout) == []
+
+
+def _step_problems(graph) -> list[str]:  # type: ignore[no-untyped-def]
+    """What would mislead a reader of the walk-through: an equation told twice, a layer or op no
+    step computes or two steps light, a step before the step whose value it reads."""
+    found = steps(graph)
+    computed = {n.id for n in graph.nodes if n.kind in ("layer", "op")}
+    problems, told, lit = [], {}, {}
+    for name, ids in found.items():
+        for eq in equations(graph, ids):
+            if eq in told:
+                problems.append(f"{eq} told in {told[eq]} and {name}")
+            told.setdefault(eq, name)
+        for n in ids & computed:
+            if n in lit:
+                problems.append(f"{n} lit in {lit[n]} and {name}")
+            lit.setdefault(n, name)
+    problems += [f"no step computes {n}" for n in sorted(computed - set(lit))]
+    if not graph.steps:  # a spec's own steps keep the spec's order
+        order = list(found)
+        for n, name in lit.items():
+            for r in graph.node(n).reads:
+                for s in graph.node(r).inputs if graph.node(r).kind == "concat" else (r,):
+                    if s in lit and order.index(lit[s]) > order.index(name):
+                        problems.append(f"{name} reads {s}, computed later in {lit[s]}")
+    return problems
+
+
+@pytest.mark.parametrize("path", [*lstmviz.BUILTINS, *sorted(str(p) for p in GALLERY.glob("*.toml"))])
+def test_steps_tell_each_equation_once_in_the_order_values_are_computed(path):
+    assert _step_problems(lstmviz.load(path)) == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_graphs())
+def test_steps_of_any_cell_tell_each_equation_once_in_order(graph):
+    assert _step_problems(graph) == []
+
+
+def test_a_step_lights_its_own_nodes_and_the_lines_into_and_out_of_them():
+    """The coupled LSTM once told f_t in the forget and the candidate steps, and lit f in both."""
+    graph = lstmviz.load("lstm-coupled")
+    found = steps(graph)
+    assert len(_step_problems(graph)) == 0
+    forget = next(ids for ids in found.values() if "f" in ids)
+    assert "g" in forget  # the candidate comes with the gate that scales it (1 - f)
+    state = found["state"]
+    assert {"c_prev", "fc", "c", "c_next"} <= state and not {"f", "g", "o"} & state
+    assert {e.id for e in graph.edges if e.dst == "fc"} <= state  # the lines into its ops are lit
