@@ -267,8 +267,13 @@ class Board:
             best[key], came[key] = cost, None
             heapq.heappush(heap, (cost + guess(key[0], key[1]), cost, tie, key))
             tie += 1
+        # a way three times as long as the straight one, with a dozen bends, is no way a reader follows:
+        # give up there rather than search the whole grid (the caller tries again with more room)
+        limit = 3 * min(guess(i, j) for i, j, _ in begin) + 12 * BEND
         while heap:
-            _, cost, _, key = heapq.heappop(heap)
+            bound, cost, _, key = heapq.heappop(heap)
+            if bound > limit:
+                return None
             if cost > best.get(key, float("inf")):
                 continue
             if isinstance(key[0], Port):  # a way in: done
@@ -301,7 +306,13 @@ class Board:
                         best[jkey], came[jkey] = done, key
                         heapq.heappush(heap, (done, done, tie, jkey))
                         tie += 1
-                if not inside(ni, nj) or (ni, nj) in self.solid or not self._edge_free(net, (i, j), (ni, nj)):
+                if not inside(ni, nj) or (ni, nj) in self.solid:
+                    continue
+                nkey = (ni, nj, nh)
+                new = cost + abs(self.xs[ni] - self.xs[i]) + abs(self.ys[nj] - self.ys[j]) + (BEND if nh != h else 0.0)
+                if new >= best.get(nkey, float("inf")) - 1e-9:  # no better, even before a crossing's price
+                    continue
+                if not self._edge_free(net, (i, j), (ni, nj)):
                     continue
                 if (ni, nj) in self.halo and net not in self.halo[(ni, nj)]:
                     continue
@@ -309,9 +320,7 @@ class Board:
                 across = {1, 3} if nh % 2 == 0 else {0, 2}
                 if others and ((ni, nj) in self.meet or any(v != across for v in others.values())):
                     continue
-                step = abs(self.xs[ni] - self.xs[i]) + abs(self.ys[nj] - self.ys[j])
-                new = cost + step + (BEND if nh != h else 0.0) + (CROSS if others else 0.0)
-                nkey = (ni, nj, nh)
+                new += CROSS if others else 0.0
                 if new < best.get(nkey, float("inf")) - 1e-9:
                     best[nkey], came[nkey] = new, key
                     heapq.heappush(heap, (new + guess(ni, nj), new, tie, nkey))
