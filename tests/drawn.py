@@ -118,18 +118,22 @@ def read(svg: str) -> Drawn:
 
 
 def _outline(g) -> Rect | None:  # type: ignore[no-untyped-def]
-    rect, ellipse = g.find(f"{SVG}rect"), g.find(f"{SVG}ellipse")
-    if rect is not None:
+    """The box around everything a node draws (a T-joint's stem and a valve's handle included)."""
+    boxes = []
+    for rect in g.findall(f"{SVG}rect"):
         x, y, w, h = (float(rect.get(k)) for k in ("x", "y", "width", "height"))
-        return Rect(x, y, x + w, y + h)
-    if ellipse is not None:
+        boxes.append(Rect(x, y, x + w, y + h))
+    for ellipse in g.findall(f"{SVG}ellipse"):
         cx, cy, rx, ry = (float(ellipse.get(k)) for k in ("cx", "cy", "rx", "ry"))
-        return Rect(cx - rx, cy - ry, cx + rx, cy + ry)
-    polygons = g.findall(f"{SVG}polygon")  # a valve: its two wedges
-    if polygons:
-        xy = [tuple(float(v) for v in p.split(",")) for poly in polygons for p in poly.get("points").split()]
-        return Rect(min(x for x, _ in xy), min(y for _, y in xy), max(x for x, _ in xy), max(y for _, y in xy))
-    return None
+        boxes.append(Rect(cx - rx, cy - ry, cx + rx, cy + ry))
+    for poly in g.findall(f"{SVG}polygon"):  # a valve's wedges
+        xy = [tuple(float(v) for v in p.split(",")) for p in poly.get("points").split()]
+        boxes.append(Rect(min(x for x, _ in xy), min(y for _, y in xy), max(x for x, _ in xy), max(y for _, y in xy)))
+    if not boxes:
+        return None
+    return Rect(
+        min(b.left for b in boxes), min(b.top for b in boxes), max(b.right for b in boxes), max(b.bottom for b in boxes)
+    )
 
 
 def _polyline(d: str) -> list[tuple[float, float]]:

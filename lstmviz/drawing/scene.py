@@ -165,7 +165,7 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
             items.extend(valve(b.x, b.y, b.w / 2, opening, handle=handle, style=s))
             data += (("opening", f"{opening:.3g}"), ("gate", shape.gate), ("handle", handle))
         elif drawn_as == "tee":
-            items.extend(tee(b.x, b.y, b.w / 2, s))
+            items.extend(tee(b.x, b.y, b.w / 2, s, stem=b.h / 2))  # within its box
         elif shape.shape == "box":
             items.append(Rect(b.left, b.top, b.w, b.h, 0, s.layer.fill, s.layer.stroke, s.layer.stroke_width))
             if s.vocabulary.layer == "network" and shape.form != "no-bias":  # weights, and a bias too
@@ -307,16 +307,18 @@ def valve(x: float, y: float, r: float, opening: float, *, handle: str, style: S
     ]
 
 
-def tee(x: float, y: float, r: float, style: Style) -> list[Item]:
-    """A T-joint at (x, y): the pipe runs through, a side pipe joins from below."""
+def tee(x: float, y: float, r: float, style: Style, stem: float | None = None) -> list[Item]:
+    """A T-joint at (x, y), ``2 r`` long: the pipe runs through, a side pipe ``stem`` long (``r`` unless
+    given) joins from below."""
     s = style.streams
+    stem = r if stem is None else stem
     w = s.pipe_width
     inner = w - 2 * max(1.5, w * 0.18)
     return [
         Rect(x - r, y - w / 2, r * 2, w, 2, s.pipe_wall, "none", 0),
-        Rect(x - w / 2, y, w, r, 2, s.pipe_wall, "none", 0),
+        Rect(x - w / 2, y, w, stem, 2, s.pipe_wall, "none", 0),
         Rect(x - r, y - inner / 2, r * 2, inner, 0, s.new_water, "none", 0),
-        Rect(x - inner / 2, y, inner, r - (w - inner) / 2, 0, s.new_water, "none", 0),
+        Rect(x - inner / 2, y, inner, stem - (w - inner) / 2, 0, s.new_water, "none", 0),
     ]
 
 

@@ -712,7 +712,8 @@ class _CellLayout:
                 ]
             size = f * 0.85 if node.kind == "layer" else f
             options = [Label(node.id, node.label, x, y, anchor, size) for x, y, anchor in candidates]
-            best, crowded = place(options, segments, solid, out, clearance=m.wire_width / 2 + 0.5)
+            # a pixel more than half a wire: width() may err by one
+            best, crowded = place(options, segments, solid, out, clearance=m.wire_width / 2 + 1.5)
             self.crowded += crowded
             out.append(best)
         return out

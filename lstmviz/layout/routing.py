@@ -85,6 +85,7 @@ class Board:
         self.lines: dict[tuple[int, int, int], set[str]] = {}  # (axis, i, j) -> nets on it
         self.nodes: dict[tuple[int, int], dict[str, set[int]]] = {}  # grid point -> net -> headings out of it
         self.solid: dict[tuple[int, int], str] = {}  # grid point -> the shape it lies in
+        self.on: dict[tuple[int, int], set[str]] = {}  # grid point -> nets whose lines pass it
         self.meet = {(self._i(p.x), self._j(p.y)): nets for p, nets in (meet or {}).items()}
         self.halo: dict[tuple[int, int], frozenset[str]] = {}  # grid points about a meeting point -> its nets
         reach = wire * 1.5
@@ -193,7 +194,24 @@ class Board:
                 return False
             if not self._may_pass(net, at, _headings(walk, k)):
                 return False
-        return True
+        return all(self.on.get(near, set()) <= {net} for k in self._stops(walk) for near in self._around(net, walk[k]))
+
+    def _stops(self, walk: Sequence[tuple[int, int]]) -> Iterable[int]:
+        """Where a walk ends or turns, away from a concatenation's point (where lines do meet)."""
+        for k, at in enumerate(walk):
+            if at in self.halo:
+                continue
+            if k in (0, len(walk) - 1) or _headings(walk, k) not in ({0, 2}, {1, 3}):
+                yield k
+
+    def _around(self, net: str, at: tuple[int, int]) -> Iterable[tuple[int, int]]:
+        """The grid points near enough to ``at`` that another net's line there would touch ``net``'s
+        end or corner at ``at`` (the reader would see a junction)."""
+        reach = (self.widths.get(net, self.wire) + self.wire) / 2 + 0.5
+        x, y = self.xs[at[0]], self.ys[at[1]]
+        for i in range(bisect.bisect_right(self.xs, x - reach), bisect.bisect_left(self.xs, x + reach)):
+            for j in range(bisect.bisect_right(self.ys, y - reach), bisect.bisect_left(self.ys, y + reach)):
+                yield (i, j)
 
     def add(self, net: str, points: Sequence[Point], width: float | None = None) -> None:
         """Put a wire of ``net`` on the board (its points on the grid), with the room it keeps."""
@@ -204,6 +222,7 @@ class Board:
         reach = self._reach(net)
         for k, at in enumerate(walk):
             self.nodes.setdefault(at, {}).setdefault(net, set()).update(_headings(walk, k))
+            self.on.setdefault(at, set()).add(net)
             if k:
                 key = _edge(walk[k - 1], at)
                 self.lines.setdefault(key, set()).add(net)
@@ -215,6 +234,9 @@ class Board:
                     for end in ((i, j), (i + 1, j) if axis == 0 else (i, j + 1)):
                         if end not in on_line:
                             self.nodes.setdefault(end, {}).setdefault(net, set()).update(through)
+        for k in self._stops(walk):  # about an end or a corner, others may not even cross
+            for near in self._around(net, walk[k]):
+                self.nodes.setdefault(near, {}).setdefault(net, set()).update(range(4))
 
     # -- routing -----------------------------------------------------------------------------------
     def route(
