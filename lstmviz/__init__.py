@@ -6,7 +6,7 @@ result = lstmviz.run(cell, x)            # x shaped (T, B, input size)
 result.outputs, result.state["c"]
 """
 
-from .api import animate, draw, load, random_input, render, run
+from .api import animate, draw, figures, load, random_input, render, run
 from .cells import BUILTINS
 from .errors import DataError, LstmvizError, NonFiniteWarning, SpecError
 from .execute.params import LayerParams, init_params, load_params, save_params
@@ -37,6 +37,7 @@ __all__ = [
     "Trace",
     "compile",
     "draw",
+    "figures",
     "dump_spec",
     "from_equations",
     "from_torch",

@@ -175,14 +175,26 @@ def draw(
 
 
 def metrics_for(style: Any) -> Any:
-    """The layout's sizes for a style: the top line as thick as the style draws it, ops as big."""
+    """The layout's sizes for a style: its [proportions], the top line as thick as the style draws it,
+    labels and arrowheads as big, ops big enough for a valve."""
     from .layout.metrics import Metrics
 
     lane = style.streams.pipe_width if style.vocabulary.lane == "pipe" else style.wire.width
     drawn_big = style.vocabulary.gate_product == "valve" or style.vocabulary.lane_sum == "tee"
-    big = 15.0 if drawn_big else Metrics.op_r  # valves need room
-    valve = style.vocabulary.gate_product == "valve"
-    return Metrics(lane_width=lane, wire_width=style.wire.width, op_r=big, gate_across=valve)
+    sizes = dict(style.proportions)
+    if drawn_big:  # valves need room
+        sizes["op_r"] = max(15.0, sizes.get("op_r", Metrics.op_r))
+    return Metrics(
+        **sizes,
+        lane_width=lane,
+        wire_width=style.wire.width,
+        gate_across=style.vocabulary.gate_product == "valve",
+        font=style.text.label_size,
+        symbol_font=style.text.symbol_size,
+        arrow=style.wire.arrow,
+        equation_font=style.text.equation_size,
+        bias_inputs=style.vocabulary.layer == "network",
+    )
 
 
 _UNITS = {"px": 1 / 100, "in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72}
@@ -283,6 +295,37 @@ def walk_through(
     output.mkdir(exist_ok=True)
     for path, data in zip(paths, files):
         write_atomic(path, data)
+    return paths
+
+
+def figures(
+    post: str,
+    output: str | Path,
+    *,
+    fmt: str = "svg",
+    width: str | float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Path]:
+    """Every figure of a seed post (``"colah"``: "Understanding LSTM Networks"; ``"pipe"``: Shi Yan's
+    "Understanding LSTM and its diagrams"), drawn in its style into the folder ``output``, one file
+    each (``fmt`` svg, png or pdf); ``progress`` is called with (figures done, figures). Returns the
+    files written. :data:`lstmviz.figures.POSTS` lists them, each with the command that draws it."""
+    from .errors import Choice
+    from .figures import POSTS
+
+    style, entries = POSTS[Choice("post", tuple(POSTS)).check(post, name="post")]
+    Choice("format", ("svg", "png", "pdf")).check(fmt, name="format")
+    output = Path(output)
+    if output.exists() and not output.is_dir():
+        raise SpecError("is a file, not a folder", name=str(output), fix="give a folder for the figures")
+    output.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k, figure in enumerate(entries):
+        path = output / f"{figure.name}.{fmt}"
+        render(figure.spec, path, view=figure.view, focus=figure.focus, style=style, width=width)
+        paths.append(path)
+        if progress is not None:
+            progress(k + 1, len(entries))
     return paths
 
 

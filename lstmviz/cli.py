@@ -280,10 +280,13 @@ def _figure_options(fn: F) -> F:
     "--view",
     default="cell",
     show_default=True,
-    help="What to draw: cell, focus, ordered, chain, legend, rolled, unrolled.",
+    help="What to draw: cell, focus, ordered, chain, equations, cell-state, unit, legend, gate, rolled, "
+    "unrolled, short-term, long-term.",
 )
 @click.option(
-    "--focus", default=None, help="With --view focus: a step (forget, input, output, state, ...) or a node id."
+    "--focus",
+    default=None,
+    help="With --view focus: a step (forget, input, output, state, ...) or a node id; join several with +.",
 )
 @_figure_options
 @_one_line_errors
@@ -292,6 +295,23 @@ def render(spec: str, output: Path, view: str, focus: str | None, **figure: Any)
     _check_outputs(output, inputs=[spec, figure["style"]])
     api.render(spec, output, view=view, focus=focus, **figure)
     click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.argument("post", type=click.Choice(["colah", "pipe"]))
+@_path_option("-o", "--output", kind="either", required=True, help="The folder to write the figures into.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["svg", "png", "pdf"]), default="svg", show_default=True, help="Their format."
+)
+@click.option("--width", default=None, help="Printed width of each: 8cm, 600px, 3in ...")
+@_one_line_errors
+def figures(post: str, output: Path, fmt: str, width: str | None) -> None:
+    """Draw every figure of a seed post: colah ("Understanding LSTM Networks") or pipe (Shi Yan's
+    "Understanding LSTM and its diagrams"), one file each, named as in the README's table."""
+    with _progress("figures") as advance:
+        paths = api.figures(post, output, fmt=fmt, width=width, progress=advance)
+    for path in paths:
+        click.echo(f"wrote {path}")
 
 
 @main.command()

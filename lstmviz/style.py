@@ -49,11 +49,17 @@ class Terminals:
     output_fill: str
     stroke: str
     stroke_width: float
+    text_scale: float = 0.4  # a circle's label, as a share of the circle's diameter
 
 
 @dataclasses.dataclass(frozen=True)
 class Focus:
-    faded_opacity: float  # how strongly the focus view fades what is not in focus
+    """How the focus view fades what is not in focus: every colour of it mixed toward ``wash`` (the
+    module's fill when empty), keeping ``faded_opacity`` of its own. Faded parts are opaque, so lines
+    that overlap do not add up, and the SVG and matplotlib figures agree."""
+
+    faded_opacity: float
+    wash: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,6 +91,7 @@ class Text:
     math_family: str
     label_size: float
     symbol_size: float
+    equation_size: float = 15.0  # the equations beside a focus figure
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,9 +115,12 @@ class Style:
     vocabulary: Vocabulary
     streams: Streams
     text: Text
+    #: Sizes of the layout (:class:`~lstmviz.layout.metrics.Metrics`) the style sets, by name: the
+    #: optional [proportions] table; what it leaves out keeps the layout's default.
+    proportions: tuple[tuple[str, float], ...] = ()
 
 
-_SECTIONS = {f.name: f.type for f in dataclasses.fields(Style) if f.name not in ("name", "description")}
+_SECTIONS = {f.name: f.type for f in dataclasses.fields(Style) if f.name not in ("name", "description", "proportions")}
 _TYPES = {
     "Canvas": Canvas,
     "Module": Module,
@@ -181,11 +191,14 @@ def parse_style(text: str, *, name: str, file: str | Path | None = None) -> Styl
         meta = data.pop("style", {})
         if not isinstance(meta, dict):
             raise SpecError("'style' must be a table", fix='write [style] with description = "..."')
+        proportions = _proportions(data.pop("proportions", {}))
         unknown = set(data) - set(_SECTIONS)
         if unknown:
-            raise SpecError(f"unknown table [{sorted(unknown)[0]}] (must be one of {', '.join(_SECTIONS)})")
+            raise SpecError(
+                f"unknown table [{sorted(unknown)[0]}] (must be one of {', '.join(_SECTIONS)}, proportions)"
+            )
         sections = {key: _section(key, _TYPES[str(kind)], data.get(key, {})) for key, kind in _SECTIONS.items()}
-        return Style(name=name, description=str(meta.get("description", "")), **sections)
+        return Style(name=name, description=str(meta.get("description", "")), proportions=proportions, **sections)
     except SpecError as err:
         raise err.located(file) from None
 
@@ -197,11 +210,14 @@ def _section(key: str, cls: type, table: dict[str, Any]) -> Any:
     unknown = set(table) - set(fields)
     if unknown:
         raise SpecError(f"unknown key {sorted(unknown)[0]!r} in [{key}] (must be one of {', '.join(fields)})")
-    missing = set(fields) - set(table)
+    optional = {f.name for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}
+    missing = set(fields) - set(table) - optional
     if missing:
         raise SpecError(f"[{key}] has no {sorted(missing)[0]!r}", fix="every key of the table must be given")
     values = {}
     for field, kind in fields.items():
+        if field not in table:
+            continue
         value = table[field]
         if kind == "float":
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_NUMBER:
@@ -216,11 +232,45 @@ def _section(key: str, cls: type, table: dict[str, Any]) -> Any:
         elif field in _WORDS:
             if value not in _WORDS[field]:
                 raise SpecError(f"[{key}] {field} = {value!r} (must be one of {', '.join(_WORDS[field])})")
-        elif field in _COLOURS or field.endswith("_fill"):
+        elif field in _COLOURS or field.endswith("_fill") or (field == "wash" and value):
             if not _COLOUR.match(value):
                 raise SpecError(f"[{key}] {field} = {value!r} is not a colour", fix='write "#rrggbb", "#rgb" or "none"')
         values[field] = value
     return cls(**values)
+
+
+#: The layout's sizes a style may set in [proportions], in pixels.
+PROPORTIONS = (
+    "column",
+    "row",
+    "box_w",
+    "box_h",
+    "op_r",
+    "ellipse_w",
+    "ellipse_h",
+    "track",
+    "lead",
+    "pad",
+    "port_r",
+    "module_above",
+    "module_below",
+    "layer_label",
+    "gate_gap",
+    "stub",
+)
+
+
+def _proportions(table: Any) -> tuple[tuple[str, float], ...]:
+    if not isinstance(table, dict):
+        raise SpecError("'proportions' must be a table", fix="write it as [proportions]")
+    out = []
+    for key, value in table.items():
+        if key not in PROPORTIONS:
+            raise SpecError(f"unknown key {key!r} in [proportions] (must be one of {', '.join(PROPORTIONS)})")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= MAX_NUMBER:
+            raise SpecError(f"[proportions] {key} = {value!r} is not a number above 0 and up to {MAX_NUMBER}")
+        out.append((key, float(value)))
+    return tuple(out)
 
 
 #: Font choices for --font: sans (the default look), serif, and cm to match LaTeX's Computer Modern.

@@ -73,15 +73,20 @@ class Drawn:
     dots: tuple[tuple[float, float], ...]
     labels: tuple[tuple[str, str, Rect], ...]  # (owner, text, box)
     valves: dict[str, tuple[str, str]]  # node -> (gate node, side of its handle)
+    arrows: tuple[tuple[str, Rect], ...] = ()  # (edge, the box around its arrowhead)
 
 
 def read(svg: str) -> Drawn:
     """The wires, shapes, dots and labels of a figure drawn by lstmviz's SVG backend."""
     root = ET.fromstring(svg)
     _, _, width, height = (float(v) for v in root.get("viewBox").split(","))
-    lines, shapes, empty, points, dots, labels, valves = [], {}, [], set(), [], [], {}
+    lines, shapes, empty, points, dots, labels, valves, arrows = [], {}, [], set(), [], [], {}, []
+    # the chain's faded copies of the module's inside (under an outer "A") repeat what is checked
+    ghosts = {g.get("data-node") for g in root.iter(f"{SVG}g") if "ghost" in g.get("class", "").split()}
     for g in root.iter(f"{SVG}g"):
         cls = g.get("class", "")
+        if "ghost" in cls.split() or g.get("data-node") in ghosts:
+            continue
         if cls.startswith("edge"):
             paths = g.findall(f"{SVG}path")
             if not paths:
@@ -89,8 +94,11 @@ def read(svg: str) -> Drawn:
             pts = _polyline(paths[0].get("d"))
             arrow = g.find(f"{SVG}polygon")
             if arrow is not None:  # the line ends at the arrowhead's tip
-                tip = tuple(float(v) for v in arrow.get("points").split()[0].split(","))
+                corners = [tuple(float(v) for v in p.split(",")) for p in arrow.get("points").split()]
+                tip = corners[0]
                 pts = _clean(pts[:-1] + [tip])
+                xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+                arrows.append((g.get("data-edge"), Rect(min(xs), min(ys), max(xs), max(ys))))
             w = max(float(p.get("stroke-width")) for p in paths)
             lines.append(Line(g.get("data-edge"), g.get("data-src"), g.get("data-dst"), tuple(pts), w, cls))
         elif cls.startswith("junction"):
@@ -113,7 +121,16 @@ def read(svg: str) -> Drawn:
                 if "Serif" in text.get("font-family", ""):  # a math label (symbols are sans)
                     labels.append((node, "".join(text.itertext()), _text_box(text)))
     return Drawn(
-        width, height, tuple(lines), shapes, tuple(empty), frozenset(points), tuple(dots), tuple(labels), valves
+        width,
+        height,
+        tuple(lines),
+        shapes,
+        tuple(empty),
+        frozenset(points),
+        tuple(dots),
+        tuple(labels),
+        valves,
+        tuple(arrows),
     )
 
 
@@ -168,16 +185,16 @@ def _straight(a, b, c) -> bool:  # type: ignore[no-untyped-def]
 
 
 @functools.lru_cache(maxsize=4)
-def _font(family: str):  # type: ignore[no-untyped-def]
+def _font(family: str, style: str = "normal"):  # type: ignore[no-untyped-def]
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
-    return FT2Font(font_manager.findfont(font_manager.FontProperties(family=family)))
+    return FT2Font(font_manager.findfont(font_manager.FontProperties(family=family, style=style)))
 
 
-def _advance(text: str, size: float, family: str) -> tuple[float, float, float]:
+def _advance(text: str, size: float, family: str, style: str = "normal") -> tuple[float, float, float]:
     """Width, ascent and descent of ``text`` at ``size`` px in the font ``family`` names first."""
-    font = _font(family)
+    font = _font(family, style)
     font.set_size(size, 72)  # at 72 dpi a point is a pixel
     font.set_text(text, 0.0)
     w, h = font.get_width_height()
@@ -190,14 +207,14 @@ def _text_box(text) -> Rect:  # type: ignore[no-untyped-def]
     family = text.get("font-family").split(",")[0].strip()
     size = float(text.get("font-size"))
     x, y = float(text.get("x")), float(text.get("y"))
-    runs = [(text.text or "", size, 0.0)] if (text.text or "").strip() else []
+    runs = [(text.text or "", size, 0.0, "normal")] if (text.text or "").strip() else []
     dy = 0.0
     for span in text.findall(f"{SVG}tspan"):
         dy += float(span.get("dy", 0))
-        runs.append((span.text or "", float(span.get("font-size", size)), dy))
+        runs.append((span.text or "", float(span.get("font-size", size)), dy, span.get("font-style", "normal")))
     width, top, bottom = 0.0, y, y
-    for content, s, shift in runs:
-        w, ascent, descent = _advance(content, s, family)
+    for content, s, shift, style in runs:
+        w, ascent, descent = _advance(content, s, family, style)
         width += w
         top, bottom = min(top, y + shift - ascent), max(bottom, y + shift + descent)
     left = {"start": x, "middle": x - width / 2, "end": x - width}[text.get("text-anchor", "start")]
@@ -244,6 +261,9 @@ def defects(d: Drawn) -> list[str]:
         for x, y in d.dots:
             if box.overlaps(Rect(x - 3, y - 3, x + 3, y + 3)):
                 out.append(f"{name} covers a junction dot")
+        for edge, head in d.arrows:
+            if box.overlaps(head):
+                out.append(f"{name} covers the arrowhead of {edge}")
         for other, other_text, other_box in d.labels[k + 1 :]:
             if box.overlaps(other_box):
                 out.append(f"{name} and label {other_text!r} of {other} overlap")

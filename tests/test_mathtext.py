@@ -26,7 +26,29 @@ from lstmviz.mathtext import COMMANDS, Run, plain, problem, runs
 )
 def test_each_command_is_drawn_as_it_reads(label, expected):
     assert problem(label) is None
-    assert runs(label) == expected
+    merged: list[Run] = []  # the text on each baseline, italic or upright
+    for run in runs(label):
+        if merged and merged[-1].shift == run.shift:
+            merged[-1] = Run(merged[-1].text + run.text, run.shift)
+        else:
+            merged.append(Run(run.text, run.shift))
+    assert tuple(merged) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "italic", "upright"),
+    [
+        (r"h_{t-1}", "ht", "−1"),
+        (r"\tanh(C_t)", "Ct", "tanh()"),
+        (r"\sigma(W_f \cdot x + b)", "σWfxb", "( ·  + )"),
+        (r"\mathrm{relu}(x)", "x", "relu()"),
+        (r"\Delta t", "t", "Δ "),
+    ],
+)
+def test_letters_are_italic_as_tex_sets_math(label, italic, upright):
+    """A letter standing for a value is italic; digits, signs, capital Greek and names are upright."""
+    assert "".join(r.text for r in runs(label) if r.italic) == italic
+    assert "".join(r.text for r in runs(label) if not r.italic) == upright
 
 
 def test_no_command_name_is_ever_drawn_as_text():

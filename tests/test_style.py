@@ -33,8 +33,11 @@ def test_a_style_by_path(tmp_path):
         ('fill = "#e1f7d0"', 'fill = "greenish"', "[module] fill = 'greenish' is not a colour"),
         ('fill = "#e1f7d0"', 'fill = "#e1f7d0"\nfil = "#000"', "unknown key 'fil' in [module]"),
         ("[wire]", "[wires]", "unknown table [wires]"),
-        ("width = 2.6", "width = -1", "[wire] width = -1 is not a number"),
-        ("corner_radius = 10.0", "", "[module] has no 'corner_radius'"),
+        ("width = 5.2", "width = -1", "[wire] width = -1 is not a number"),
+        ("corner_radius = 12.0", "", "[module] has no 'corner_radius'"),
+        ("[proportions]", "[proportions]\nrows = 3", "unknown key 'rows' in [proportions]"),
+        ("column = 66.0", "column = 0", "[proportions] column = 0 is not a number above 0"),
+        ("faded_opacity = 0.12", 'faded_opacity = 0.12\nwash = "green"', "[focus] wash = 'green' is not a colour"),
     ],
 )
 def test_mistakes_in_a_style(tmp_path, old, new, message):
@@ -54,3 +57,24 @@ def test_unknown_style_name():
         SpecError, match="neither a built-in style nor a file; use one of colah, dark, pipe, pipe-dark, print"
     ):
         load_style("neon")
+
+
+def test_proportions_and_optional_keys_may_be_left_out(tmp_path):
+    """A style written before [proportions], text_scale, wash and equation_size still loads, with
+    the layout's defaults; colah's own proportions reach the layout."""
+    from importlib import resources
+
+    from lstmviz.api import metrics_for
+    from lstmviz.layout.metrics import Metrics
+
+    text = resources.files("lstmviz.styles").joinpath("colah.toml").read_text()
+    text = text[: text.index("[proportions]")]
+    for line in ("text_scale = 0.62", "equation_size = 29.0"):
+        text = text.replace(line + "\n", "")
+    path = tmp_path / "old.toml"
+    path.write_text(text)
+    old = load_style(path)
+    assert old.proportions == () and old.terminal.text_scale == 0.4 and old.focus.wash == ""
+    assert metrics_for(old).column == Metrics.column
+    colah = metrics_for(load_style("colah"))
+    assert (colah.column, colah.port_r, colah.gate_gap, colah.font) == (66.0, 30.0, 18.0, 24.0)

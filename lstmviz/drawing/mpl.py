@@ -38,7 +38,7 @@ def draw(scene: Scene, ax: Any, *, latex: bool = False) -> None:
         z += 1
         for item in group.items:
             gid = dict(group.data).get("node") or dict(group.data).get("edge")
-            common = {"zorder": z, "gid": gid, "alpha": group.opacity if group.opacity < 1 else None}
+            common = {"zorder": z, "gid": gid}
             if isinstance(item, Rect):
                 ax.add_patch(
                     patches.FancyBboxPatch(
@@ -103,7 +103,7 @@ def draw(scene: Scene, ax: Any, *, latex: bool = False) -> None:
                     fontsize=item.size * pt,
                     color=_c(item.color),
                     family=_family(item.family),
-                    math_fontfamily="cm" if "cmr10" in item.family else "dejavusans",
+                    math_fontfamily=_math_fonts(item.family),
                     **{**common, "zorder": z + 1},
                 )
 
@@ -238,6 +238,14 @@ def _latex(text: Text) -> str:
         "\\": r"\textbackslash{}",
     }
     return "".join(_LATEX.get(ch) or special.get(ch, ch) for ch in plain).replace("$$", "")
+
+
+def _math_fonts(family: str) -> str:
+    """The mathtext font set nearest ``family``: Computer Modern, DejaVu Serif or DejaVu Sans (the SVG
+    sets math in the same family, letters italic)."""
+    if "cmr10" in family:
+        return "cm"
+    return "dejavuserif" if "serif" in family.split(",")[0].lower() else "dejavusans"
 
 
 def _family(family: str) -> list[str]:

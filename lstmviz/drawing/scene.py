@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping
 
 from ..layout.geometry import Layout, Point, Shape
-from ..mathtext import Run, runs
+from ..mathtext import SCRIPT_SCALE, Run, runs
 from ..mathtext import width as text_width
 from ..style import Style
 
@@ -62,7 +62,7 @@ class Polygon:
 @dataclasses.dataclass(frozen=True)
 class Text:
     """Text made of runs on a baseline at (x, y); ``source`` keeps a math label as written, for a
-    backend that typesets math itself."""
+    backend that typesets math itself; ``script`` is the size of sub- and superscripts."""
 
     x: float
     y: float
@@ -72,6 +72,7 @@ class Text:
     color: str
     family: str
     source: str = ""
+    script: float = SCRIPT_SCALE
 
 
 Item = Rect | Ellipse | Line | Polygon | Text
@@ -79,13 +80,12 @@ Item = Rect | Ellipse | Line | Polygon | Text
 
 @dataclasses.dataclass(frozen=True)
 class Group:
-    """Primitives of one node or edge: ``css`` is its class list, ``data`` its data attributes,
-    ``opacity`` below 1 when the figure fades it (the focus view)."""
+    """Primitives of one node or edge: ``css`` is its class list ("faded" among them when the focus
+    view fades it: its colours are washed already), ``data`` its data attributes."""
 
     css: str
     data: tuple[tuple[str, str], ...]
     items: tuple[Item, ...]
-    opacity: float = 1.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,55 +103,61 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
     not named is drawn half open. The animation drives them from the executor's values.
     """
     s, t = style, style.text
+    wash = s.focus.wash or s.module.fill
+    lit_dots = _lit_dots(layout)
 
-    def faded(*ids: str) -> float:
-        return s.focus.faded_opacity if any(i in layout.faded for i in ids) else 1.0
+    def group(css: str, data: tuple[tuple[str, str], ...], items: tuple[Item, ...], faded: bool) -> Group:
+        """One group; a faded one has every colour washed toward the module's (one fade, once)."""
+        if not faded:
+            return Group(css, data, items)
+        return Group(f"{css} faded", data, tuple(_washed(i, wash, s.focus.faded_opacity) for i in items))
 
-    groups = []
+    groups, names = [], []
     modules = [(None, layout.module)] if layout.module is not None else []
     modules += [(shape, shape.box) for shape in layout.shapes if shape.shape == "module"]
     for shape, b in modules:
-        items: list[Item] = [
-            Rect(b.left, b.top, b.w, b.h, s.module.corner_radius, s.module.fill, s.module.stroke, s.module.stroke_width)
-        ]
-        if shape is not None and shape.symbol:
-            items.append(Text(b.x, b.y + b.h * 0.15, (Run(shape.symbol),), "middle", b.h * 0.42, t.color, t.family))
+        items: tuple[Item, ...] = (
+            Rect(
+                b.left, b.top, b.w, b.h, s.module.corner_radius, s.module.fill, s.module.stroke, s.module.stroke_width
+            ),
+        )
         data = (("node", shape.node),) if shape is not None else ()
-        groups.append(Group("module", data, tuple(items)))
-    streams = list(dict.fromkeys(w.stream for w in layout.wires if w.stream))
+        groups.append(group("module", data, items, "module" in layout.faded))
+        if shape is not None and shape.symbol:  # its name over whatever is drawn inside it
+            size = 0.6 * min(b.h, 160.0)  # colah's A: most of a small module's height, not a chain's
+            size = min(size, size * b.w * 0.4 / max(text_width(shape.symbol, size), 1e-9))  # a word fits
+            name = Text(b.x, b.y + size * 0.36, (Run(shape.symbol),), "middle", size, t.color, t.family)
+            names.append(Group("module-name", data, (name,)))
+    streams = list(dict.fromkeys([*layout.streams, *(w.stream for w in layout.wires if w.stream)]))
     new_values = {sh.node for sh in layout.shapes if sh.form == "lane-sum"}
-    for wire in layout.wires:
+    piped = {w.stream for w in layout.wires if w.lane} if s.vocabulary.lane == "pipe" else set()
+    for wire in sorted(layout.wires, key=lambda w: w.edge not in layout.faded):  # lit lines over faded ones
         groups.append(
-            Group(
+            group(
                 f"edge {wire.kind} diagonal" if wire.diagonal else f"edge {wire.kind}",
                 (("edge", wire.edge), ("src", wire.src), ("dst", wire.dst)),
-                _wire_items(wire, s, streams, wire.src in new_values, wire.edge in layout.dashed),
-                faded(wire.edge),
+                _wire_items(wire, s, streams, wire.src in new_values, wire.edge in layout.dashed, wire.stream in piped),
+                wire.edge in layout.faded,
             )
         )
     for dot in layout.dots:
         groups.append(
-            Group(
+            group(
                 "junction",
                 (("node", dot.node),),
                 (Ellipse(dot.at.x, dot.at.y, s.wire.dot, s.wire.dot, s.wire.color, "none", 0),),
-                faded(dot.node),
+                dot.node in layout.faded or ("module" in layout.faded and dot not in lit_dots),
             )
         )
     labels_of: dict[str, list[Text]] = {}
     for label in layout.labels:
-        labels_of.setdefault(label.owner, []).append(
-            Text(
-                label.x,
-                label.y,
-                runs(label.text),
-                label.anchor,
-                label.size * t.label_size / 13.0,
-                t.color,
-                t.math_family,
-                label.text,
+        if label.math:
+            text = Text(
+                label.x, label.y, runs(label.text), label.anchor, label.size, t.color, t.math_family, label.text
             )
-        )
+        else:  # words (a caption) and signs, upright in the text font
+            text = Text(label.x, label.y, (Run(label.text),), label.anchor, label.size, t.color, t.family)
+        labels_of.setdefault(label.owner, []).append(text)
     for shape in layout.shapes:
         if shape.shape == "module":
             continue
@@ -168,7 +174,8 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
             items.extend(tee(b.x, b.y, b.w / 2, s, stem=b.h / 2))  # within its box
         elif shape.shape == "box":
             items.append(Rect(b.left, b.top, b.w, b.h, 0, s.layer.fill, s.layer.stroke, s.layer.stroke_width))
-            if s.vocabulary.layer == "network" and shape.form != "no-bias":  # weights, and a bias too
+            drawn_in = any(w.dst == shape.node and w.kind == "bias" for w in layout.wires)
+            if s.vocabulary.layer == "network" and shape.form != "no-bias" and not drawn_in:  # "+b": a bias
                 items.append(
                     Text(
                         b.right - 2,
@@ -186,19 +193,12 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
         elif shape.shape == "port":
             fill = s.terminal.input_fill if shape.kind == "input" else s.terminal.output_fill
             items.append(Ellipse(b.x, b.y, b.w / 2, b.h / 2, fill, s.terminal.stroke, s.terminal.stroke_width))
-        if shape.symbol and shape.shape == "port":
-            items.append(
-                Text(
-                    b.x,
-                    b.y + t.label_size * 0.3,
-                    runs(shape.symbol),
-                    "middle",
-                    t.label_size,
-                    t.color,
-                    t.math_family,
-                    shape.symbol,
-                )
-            )
+        if shape.symbol and shape.shape == "port":  # x_t in its circle, as big as the circle allows
+            size = b.h * s.terminal.text_scale
+            upright = tuple(dataclasses.replace(r, italic=False) for r in runs(shape.symbol))  # as colah's
+            wide = sum(text_width(r.text, size * (0.5 if r.shift else 1.0)) for r in upright)
+            size = min(size, size * b.w * 0.8 / max(wide, 1e-9))  # and small scripts, as his
+            items.append(Text(b.x, b.y + size * 0.3, upright, "middle", size, t.color, t.family, script=0.5))
         elif shape.symbol and not drawn_as or drawn_as == "circle":
             colour = s.layer.text if shape.shape == "box" else s.op.text
             network = shape.shape == "box" and s.vocabulary.layer == "network"
@@ -218,14 +218,55 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
             )
         items.extend(labels_of.pop(shape.node, []))
         # every node has its group, even one with nothing to draw (a junction), so ids always resolve
-        groups.append(Group(f"node {shape.kind}", data, tuple(items), faded(shape.node)))
+        groups.append(group(f"node {shape.kind}", data, tuple(items), shape.node in layout.faded))
     for owner, texts in labels_of.items():  # labels of no node: equations, legend captions
         groups.append(Group("label", (("owner", owner),), tuple(texts)))
-    return Scene(layout.width, layout.height, s.canvas.background, tuple(groups))
+    return Scene(layout.width, layout.height, s.canvas.background, tuple(groups + names))
 
 
-def _wire_items(wire, s: Style, streams: list[str], new_value: bool, dashed: bool) -> tuple[Item, ...]:  # type: ignore[no-untyped-def]
-    """A line, in its stream's colour, or (the top line in the pipe vocabulary) a pipe of water."""
+def _lit_dots(layout: Layout) -> set:  # type: ignore[type-arg]
+    """The junction dots a focus figure leaves lit: those on a lit line (a dot washed out on a black
+    line would read as a gap in it)."""
+    out = set()
+    for dot in layout.dots:
+        lit = [w for w in layout.wires if w.src == dot.node and w.edge not in layout.faded]
+        if any(any(_on_segment(dot.at, a, b) for a, b in zip(w.points, w.points[1:])) for w in lit):
+            out.add(dot)
+    return out
+
+
+def _on_segment(p: Point, a: Point, b: Point) -> bool:
+    return min(a.x, b.x) - 0.01 <= p.x <= max(a.x, b.x) + 0.01 and min(a.y, b.y) - 0.01 <= p.y <= max(a.y, b.y) + 0.01
+
+
+def _washed(item: Item, wash: str, keep: float) -> Item:
+    """``item`` with every colour mixed toward ``wash``, keeping ``keep`` of its own."""
+    changes = {
+        name: mix(getattr(item, name), wash, keep)
+        for name in ("fill", "stroke", "color")
+        if hasattr(item, name) and getattr(item, name) != "none"
+    }
+    return dataclasses.replace(item, **changes)  # type: ignore[arg-type]
+
+
+def mix(colour: str, toward: str, keep: float) -> str:
+    """The colour ``keep`` of the way from ``toward`` to ``colour`` (1: ``colour`` itself)."""
+    a, b = _rgb(colour), _rgb(toward)
+    return "#" + "".join(f"{round(keep * p + (1 - keep) * q):02x}" for p, q in zip(a, b))
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    h = colour.lstrip("#")
+    if len(h) in (3, 4):
+        h = "".join(c * 2 for c in h[:3])
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def _wire_items(  # type: ignore[no-untyped-def]
+    wire, s: Style, streams: list[str], new_value: bool, dashed: bool, piped: bool
+) -> tuple[Item, ...]:
+    """A line, in its stream's colour, or (the top line in the pipe vocabulary) a pipe of water; a
+    line drawing from a pipe carries its water's colour."""
     arrow = s.wire.arrow if wire.arrow else 0.0
     dash = (s.wire.width * 2.5, s.wire.width * 1.8) if dashed else ()
     if wire.lane and s.vocabulary.lane == "pipe":
@@ -239,6 +280,7 @@ def _wire_items(wire, s: Style, streams: list[str], new_value: bool, dashed: boo
     colour = s.wire.color
     if wire.stream and s.streams.colors:
         colour = s.streams.colors[streams.index(wire.stream) % len(s.streams.colors)]
+        colour = s.streams.water if piped else colour
         colour = s.streams.new_water if new_value else colour
     line = Line(wire.points, colour, s.wire.width, s.wire.corner_radius, arrow, dash)
     if not wire.diagonal:
@@ -323,15 +365,17 @@ def tee(x: float, y: float, r: float, style: Style, stem: float | None = None) -
 
 
 def with_arrowhead(line: Line) -> tuple[list[Point], list[Point] | None]:
-    """The line's points, its end pulled back under the arrowhead, and the arrowhead's triangle."""
+    """The line's points, its end pulled back under the arrowhead, and the arrowhead's triangle (no
+    longer than 0.7 of the last straight piece, so a short line between two ops keeps a stem)."""
     points = list(line.points)
     if not line.arrow:
         return points, None
     tip, before = points[-1], points[-2]
     ux, uy = _unit(before, tip)
-    half = line.arrow * 0.55
-    base = Point(tip.x - ux * line.arrow, tip.y - uy * line.arrow)
-    points[-1] = Point(tip.x - ux * line.arrow * 0.8, tip.y - uy * line.arrow * 0.8)
+    arrow = min(line.arrow, 0.7 * _length(before, tip))
+    half = arrow * 0.55
+    base = Point(tip.x - ux * arrow, tip.y - uy * arrow)
+    points[-1] = Point(tip.x - ux * arrow * 0.8, tip.y - uy * arrow * 0.8)
     return points, [tip, Point(base.x - uy * half, base.y + ux * half), Point(base.x + uy * half, base.y - ux * half)]
 
 

@@ -24,8 +24,6 @@ def to_svg(scene: Scene, *, width_in: float | None = None) -> str:
         dwg.add(dwg.rect((0, 0), (scene.width, scene.height), fill=scene.background, class_="background"))
     for group in scene.groups:
         g = dwg.g(class_=group.css, **{f"data-{k}": v for k, v in group.data})
-        if group.opacity < 1:
-            g["opacity"] = _n(group.opacity)
         for item in group.items:
             for element in _draw(dwg, item):
                 g.add(element)
@@ -105,7 +103,9 @@ def _text(dwg: svgwrite.Drawing, text: Text):  # type: ignore[no-untyped-def]
         dy = (run.shift - shift) * -0.3 * text.size
         attrs = {"dy": [_n(dy)]} if dy else {}
         if run.shift:
-            attrs["font_size"] = _n(text.size * 0.7)
+            attrs["font_size"] = _n(text.size * text.script)
+        if run.italic:
+            attrs["font_style"] = "italic"
         element.add(dwg.tspan(run.text, **attrs))
         shift = run.shift
     return element

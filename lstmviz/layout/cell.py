@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from ..mathtext import width
 from ..spec.graph import CellGraph, Node
-from ..spec.ranges import gate_of
+from ..spec.ranges import gate_of, is_gate
 from ..spec.vocab import ROUND_WORDS
 from ..spec.vocab import symbol as vocab_symbol
 from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
@@ -41,16 +41,24 @@ def layout_cell(graph: CellGraph, metrics: Metrics | None = None) -> Layout:
 
 @functools.lru_cache(maxsize=16)
 def _layout_cell(graph: CellGraph, m: Metrics) -> Layout:
+    """The cell drawn with more room each time a wire or label finds no clear place; the attempt with
+    the fewest wires left off their own track (then the fewest crowded labels) when none is clean:
+    more room is not always better for the router."""
+    best: tuple[tuple[int, int], Layout] | None = None
     for _ in range(4):
         cell = _CellLayout(graph, m)
         layout = cell.build()
+        score = (cell.unrouted, cell.crowded)
+        if best is None or score <= best[0]:  # of equals, the later: it has the room asked for
+            best = (score, layout)
         row, column = cell.room_needed()
         if cell.crowded or cell.unrouted:  # a label or a wire found no clear place: give everything more room
             row, column = max(row, m.row * 1.25), max(column, cell.pitch * 1.25)
         if row <= m.row and column <= cell.pitch:
             break
         m = dataclasses.replace(m, row=max(m.row, row), column=max(m.column, column))
-    return layout
+    assert best is not None
+    return best[1]
 
 
 class _CellLayout:
@@ -77,25 +85,30 @@ class _CellLayout:
     def build(self) -> Layout:
         self._place()
         m = self.m
-        # columns wide enough for a layer's label to sit beside its box
-        labels = [width(n.label, m.font * 0.85) for n in self.g.of_kind("layer")]
-        self.pitch = max([m.column] + [m.box_w + w + 12 for w in labels])
-        self.x0 = m.pad + m.lead + self.pitch  # x of column 0: room for entry labels and a gutter
-        self.y0 = m.pad + m.lead + m.row * 0.75  # y of the top row: room for outputs above the module
+        # columns wide enough for a layer's label to sit beside the line leaving its box's top
+        labels = [width(n.label, m.font * m.layer_label) for n in self.g.of_kind("layer")]
+        self.pitch = max([m.column] + [m.box_w / 2 + w + 12 for w in labels])
+        # the states come in from the left along a lead long enough for their labels: a line that turns
+        # just inside the module stays clear of them
+        entries = [width(n.label, m.font) for n in self.g.of_kind("state-in")]
+        self.lead_in = max([m.lead] + [w + m.track + 6 for w in entries])
+        self.x0 = m.pad + self.lead_in + self.pitch  # x of column 0: room for entry labels and a gutter
+        self.y0 = m.pad + m.lead + m.row * m.module_above  # y of the top row: room for outputs above the module
         other_states = [s for s in self.g.states if s not in self.conveyors]
         self.lane_y = {s: self.Y(self.bottom) + k * m.row * 0.6 for k, s in enumerate(other_states)}
         self.lane_y.update({s: self.Y(row) for s, row in self.lane_row.items()})
         concats = [n for n in self.g.of_kind("concat")]
         last_lane = max([self.Y(self.bottom)] + list(self.lane_y.values()))
         self.junction_y = {c.id: last_lane + k * m.track * 2 for k, c in enumerate(concats)}
-        self.out_x, x = {}, self.X(self.max_col) + self.pitch / 2
+        # the outputs rise right of the last column, clear of an ellipse (tanh) there by a track
+        self.out_x, x = {}, self.X(self.max_col) + max(self.pitch / 2, m.ellipse_w / 2 + m.track + 2)
         for o in self.g.of_kind("output"):  # side by side, each with room for its label on the right
             self.out_x[o.id] = x
             x += _terminal_room(o.label, m)
         right = max([self.X(self.max_col) + self.pitch / 2] + list(self.out_x.values())) + m.pad
         self.module = Box((self.X(-1) + right) / 2, 0, right - self.X(-1), 0)
-        module_top = self.Y(self.top) - m.row * 0.75
-        module_bottom = max(self.junction_y.values(), default=last_lane) + m.row * 0.6
+        module_top = self.Y(self.top) - m.row * m.module_above
+        module_bottom = max(self.junction_y.values(), default=last_lane) + m.row * m.module_below
         self.module = Box(
             (self.X(-1) + right) / 2, (module_top + module_bottom) / 2, right - self.X(-1), module_bottom - module_top
         )
@@ -105,19 +118,25 @@ class _CellLayout:
         wires = self._untangle([self._wire(e) for e in self.g.edges])
         dots = _dots(wires, self.shape)
         labels = self._labels(wires, dots)
+        biases = self._biases(wires, labels) if m.bias_inputs else []  # where the labels left room
+        named = self._bias_labels(wires + [w for w, _ in biases], dots, labels, biases)
+        labels += [label for _, label in named]
+        wires += [w for w, _ in named]
         width_ = max([self.module.right + m.lead + m.pad] + [lab.box().right + m.pad for lab in labels])
         height = self.module.bottom + m.lead + m.pad
-        return Layout(width_, height, self.module, tuple(shapes), tuple(wires), tuple(dots), tuple(labels))
+        return Layout(
+            width_, height, self.module, tuple(shapes), tuple(wires), tuple(dots), tuple(labels), streams=self.streams()
+        )
 
     def X(self, col: float) -> float:
         return self.x0 + col * self.pitch
 
     def Y(self, row: float) -> float:
         """The y of a row; rows with nothing in them take no room (the top row only when there is a
-        conveyor, the op rows only when they hold ops)."""
+        conveyor, the op rows only when they hold ops); the layers' row stands ``gate_gap`` lower."""
         used = {r for r, _ in self.taken} | {self.layer_row, self.bottom} | set(self.lane_row.values())
         below = sum(1 for r in used if r < row)
-        return self.y0 + below * self.m.row
+        return self.y0 + below * self.m.row + (self.m.gate_gap if row >= self.layer_row else 0.0)
 
     def room_needed(self) -> tuple[float, float]:
         """The row and column spacing that would give every track used here room beside the shapes."""
@@ -266,7 +285,7 @@ class _CellLayout:
         """Where an input enters (below), a state enters (left) or leaves (right), an output leaves (top)."""
         m = self.m
         if node.kind == "state-in":
-            return Box(self.module.left - m.lead, self.lane_y[node.state], 0, 0)
+            return Box(self.module.left - self.lead_in, self.lane_y[node.state], 0, 0)
         if node.kind == "state-out":
             return Box(self.module.right + m.lead, self.lane_y[node.state], 0, 0)
         if node.kind == "output":
@@ -325,7 +344,7 @@ class _CellLayout:
             edge.dst,
             tuple(_simplify(points)),
             dst.shape != "junction",
-            stream=self._stream(edge.src),
+            stream=self._stream(edge.src) or self._own_stream(edge.src),
             lane=any(edge.src in line and edge.dst in line for line in lines),
             diagonal=diagonal,
         )
@@ -356,7 +375,8 @@ class _CellLayout:
             out, placed = list(wires), set()
             failed = [k for k in first if not self._reroute(board, out, placed, k)]
             pending = []
-            for k in sorted(range(len(wires)), key=lambda k: not wires[k].lane):
+            # the top lines first, then straight wires (they have no other way), then the rest
+            for k in sorted(range(len(wires)), key=lambda k: (not wires[k].lane, len(wires[k].points) > 2)):
                 w = wires[k]
                 if k in first:
                     continue
@@ -413,7 +433,7 @@ class _CellLayout:
         node_id = wire.src if way == "out" else wire.dst
         shape = self.shape[node_id]
         b = shape.box
-        stub = m.track if way == "out" else max(m.track, 14.0)
+        stub = m.track if way == "out" else max(m.track, m.stub)  # room for the arrowhead
         sides = {  # heading away from the shape -> where on its outline
             0: Point(b.right, b.y),
             1: Point(b.x, b.bottom),
@@ -453,6 +473,17 @@ class _CellLayout:
                 return state
         writes = [c for c in self.g.consumers[node_id] if self.g.node(c).kind == "state-out"]
         return self.g.node(writes[0]).state if writes else ""
+
+    def _own_stream(self, node_id: str) -> str:
+        """An input, or a gate layer, is a stream of its own (the pipe style colours each)."""
+        node = self.g.node(node_id)
+        gate = node.kind == "layer" and is_gate(self.g, node_id)
+        return node_id if node.kind == "input" or gate else ""
+
+    def streams(self) -> tuple[str, ...]:
+        """The streams in the order their colours are given: states, inputs, then gates."""
+        gates = [n.id for n in self.g.of_kind("layer") if is_gate(self.g, n.id)]
+        return (*self.g.states, *(n.id for n in self.g.of_kind("input")), *gates)
 
     def _blocked(self, points: list[Point], *ends: str) -> bool:
         return any(
@@ -587,6 +618,8 @@ class _CellLayout:
         if src.shape == "box":  # a layer's value leaves from its top, then turns right and down
             y = s.top - self.m.track - self._track(f"a{s.y}", src.node)
             gutter = s.x + self.pitch / 2 + self._track(f"v{round(s.x + self.pitch / 2)}", src.node)
+            shown = [self.out_x[o] for o in self.g.consumers[src.node] if o in self.out_x]
+            gutter = shown[0] if shown else gutter  # down the line that rises to the output: one fork
             return [Point(s.x, s.top), Point(s.x, y), Point(gutter, y), Point(gutter, e.y), Point(e.x, e.y)]
         if self._column_clear(s.x, s.y, e.y, src.node):
             return [self._start(src, Point(s.x, e.y)), Point(s.x, e.y), Point(e.x, e.y)]
@@ -656,6 +689,68 @@ class _CellLayout:
         a, b = Point(x, min(y1, y2)), Point(x, max(y1, y2))
         return not any(s.box.crossed_by(a, b) for s in self._occupants() if s.node not in ends)
 
+    # -- biases, as inputs of their own (Shi Yan's networks read b_0, b_1, ...) ---------------------
+    def _biases(self, wires: list[Wire], labels: list[Label]) -> list[tuple[Wire, str]]:
+        """A short line into each layer with a bias, from its right or left side (or down into its
+        top, at the right or the left), wherever nothing else runs and no label stands; with the
+        bias's name, b_0, b_1, ... in layer order. A layer with no free side keeps its "+b"."""
+        m, out = self.m, []
+        reach = m.arrow + 10
+        segments = [(a, b) for w in wires for a, b in zip(w.points, w.points[1:])]
+        ends = {(round(w.points[-1].x, 2), round(w.points[-1].y, 2)) for w in wires}
+        ends |= {(round(w.points[0].x, 2), round(w.points[0].y, 2)) for w in wires}
+        for k, node in enumerate(n for n in self.g.of_kind("layer") if n.bias):
+            b = self.shape[node.id].box
+            sides = [
+                (Point(b.right + reach, b.y), Point(b.right, b.y)),
+                (Point(b.left - reach, b.y), Point(b.left, b.y)),
+                (Point(b.right - 8, b.top - reach), Point(b.right - 8, b.top)),
+                (Point(b.left + 8, b.top - reach), Point(b.left + 8, b.top)),
+            ]
+            for start, end in sides:
+                if (round(end.x, 2), round(end.y, 2)) in ends or self._blocked([start, end], node.id):
+                    continue
+                band = _band(start, end, m.wire_width * 4)
+                if any(band.crossed_by(a, z) for a, z in segments) or any(band.overlaps(lab.box()) for lab in labels):
+                    continue
+                wire = Wire(f"{node.id}.bias", "bias", "", node.id, (start, end))
+                segments.append((start, end))
+                out.append((wire, f"b_{{{k}}}" if k > 9 else f"b_{k}"))
+                break
+        return out
+
+    def _bias_labels(
+        self, wires: list[Wire], dots: list[Dot], placed: list[Label], biases: list[tuple[Wire, str]]
+    ) -> list[tuple[Wire, Label]]:
+        """Each bias's line with its name at the line's open end; a bias whose name finds no clear
+        place is left out (its layer keeps its "+b") rather than crowd the figure."""
+        m, f, out = self.m, self.m.font * 0.8, []
+        segments = [(a, b) for w in wires for a, b in zip(w.points, w.points[1:])]
+        solid = [s.box for s in self._occupants()] + [Box(d.at.x, d.at.y, 7.0, 7.0) for d in dots]
+        solid += _heads(wires, m.arrow)
+        for wire, text in biases:
+            p, q = wire.points
+            beside = m.arrow * 0.55 + 2
+            if p.y == q.y:  # from a side
+                anchor = "start" if p.x > q.x else "end"
+                dx = 3 if p.x > q.x else -3
+                candidates = [
+                    (p.x + dx, p.y + f * 0.35, anchor),
+                    (p.x, p.y - beside - 3, "middle"),
+                    (p.x, p.y + f + beside, "middle"),
+                ]
+            else:  # from above
+                candidates = [
+                    (p.x, p.y - 4, "middle"),
+                    (p.x + beside, p.y + f, "start"),
+                    (p.x - beside, p.y + f, "end"),
+                ]
+            options = [Label(wire.dst, text, x, y, anchor, f) for x, y, anchor in candidates]  # the layer's
+            best, crowded = place(options, segments, solid, placed + [lab for _, lab in out], m.wire_width / 2 + 1.5)
+            if not crowded:
+                out.append((wire, best))
+        return out
+
     # -- labels ------------------------------------------------------------------------------------
     def _labels(self, wires: list[Wire], dots: list[Dot]) -> list[Label]:
         """Labels where they are read: at the ends of the lines entering and leaving the module, and
@@ -665,6 +760,7 @@ class _CellLayout:
         segments = [(a, b) for w in wires if not w.lane for a, b in zip(w.points, w.points[1:])]
         solid = [s.box for s in self._occupants()] + [Box(d.at.x, d.at.y, 7.0, 7.0) for d in dots]
         solid += [_band(a, b, m.lane_width) for w in wires if w.lane for a, b in zip(w.points, w.points[1:])]
+        solid += _heads(wires, m.arrow)
         for shape in self.shape.values():
             node = self.g.node(shape.node)
             b = shape.box
@@ -678,19 +774,22 @@ class _CellLayout:
                 candidates = [(b.x, above, "start"), (b.x, below, "start")]
             elif node.kind == "state-out":
                 candidates = [
-                    (b.x - 10, above, "end"),  # clear of the arrow
-                    (b.x - 10, below, "end"),
+                    (b.x - m.arrow - 4, above, "end"),  # clear of the arrowhead
+                    (b.x - m.arrow - 4, below, "end"),
                     (b.x + 6, b.y + f * 0.35, "start"),  # or beyond its tip
                 ]
             elif node.kind == "input":
                 candidates = [(b.x - 5, b.y, "end"), (b.x + 5, b.y, "start")]
-            elif node.kind == "output":
-                candidates = [(b.x + 5, b.y + f, "start"), (b.x - 5, b.y + f, "end")]
+            elif node.kind == "output":  # beside the line, below its arrowhead
+                beside = m.wire_width / 2 + 3
+                candidates = [(b.x + beside, b.y + m.arrow + f, "start"), (b.x - beside, b.y + m.arrow + f, "end")]
             else:  # a layer: beside the line leaving its top, else beside the box
-                size = f * 0.85
+                size = f * m.layer_label
+                hangs = Label(node.id, node.label, 0, 0, "start", size).box().bottom  # its subscript
+                beside = m.arrow * 0.55 + 2  # clear of an arrowhead, should the line end just above
                 candidates = [
-                    (b.x - 4, b.top - 5, "end"),
-                    (b.x + 4, b.top - 5, "start"),
+                    (b.x - beside, b.top - 3 - hangs, "end"),
+                    (b.x + beside, b.top - 3 - hangs, "start"),
                     (b.left - 3, b.y + size * 0.35, "end"),
                     (b.right + 3, b.y + size * 0.35, "start"),
                     (b.left - 3, b.top - 3, "end"),
@@ -700,20 +799,26 @@ class _CellLayout:
                     (b.x, b.bottom + size + 2, "middle"),
                     (b.x, b.top - size * 1.2, "middle"),
                 ]
-                # and each a track further out, for a layer the router has surrounded with lines
-                out_by = {"end": (-m.track, 0.0), "start": (m.track, 0.0)}
-                candidates += [
-                    (
-                        x + out_by.get(a, (0.0, 0.0))[0],
-                        y + (0.0 if a in out_by else m.track * (1 if y > b.y else -1)),
-                        a,
-                    )
-                    for x, y, a in candidates
-                ]
-            size = f * 0.85 if node.kind == "layer" else f
+                # and each one, two and three tracks further out, for a layer the router has surrounded
+                # with lines (a label beyond them still sits by its box: nothing else is nearer)
+                near = list(candidates)
+                for k in (1, 2, 3):
+                    out_by = {"end": (-m.track * k, 0.0), "start": (m.track * k, 0.0)}
+                    candidates += [
+                        (
+                            x + out_by.get(a, (0.0, 0.0))[0],
+                            y + (0.0 if a in out_by else m.track * k * (1 if y > b.y else -1)),
+                            a,
+                        )
+                        for x, y, a in near
+                    ]
+            size = f * m.layer_label if node.kind == "layer" else f
             options = [Label(node.id, node.label, x, y, anchor, size) for x, y, anchor in candidates]
             # a pixel more than half a wire: width() may err by one
             best, crowded = place(options, segments, solid, out, clearance=m.wire_width / 2 + 1.5)
+            if crowded and node.kind == "layer":  # no room: the same places, a fifth smaller
+                options = [dataclasses.replace(o, size=o.size * 0.8) for o in options]
+                best, crowded = place(options, segments, solid, out, clearance=m.wire_width / 2 + 1.5)
             self.crowded += crowded
             out.append(best)
         return out
@@ -751,10 +856,21 @@ def _side(end: Point, box: Box) -> int:
     return 1 if dy > 0 else 3
 
 
+def _heads(wires: list[Wire], arrow: float) -> list[Box]:
+    """The room each arrowhead takes at the end of its line (as long as ``arrow``, as wide again)."""
+    out = []
+    for w in wires:
+        if w.arrow and len(w.points) >= 2:
+            tip, before = w.points[-1], w.points[-2]
+            dx, dy = _direction(before, tip)
+            out.append(Box(tip.x - dx * arrow / 2, tip.y - dy * arrow / 2, arrow * 1.2, arrow * 1.2))
+    return out
+
+
 def _terminal_room(label: str, m: Metrics) -> float:
     """How far apart inputs (or outputs) stand: room for the label beside the line, and for the
-    circle the chain view draws each in (``m.font * 1.25`` in radius) with its label inside."""
-    return max(m.font * 2.5 + 8, width(label, m.font) + 12)
+    circle the chain view draws each in (``m.port_r``) with its label inside."""
+    return max(m.port_r * 2 + 8, width(label, m.font) + 12)
 
 
 def _band(a: Point, b: Point, thick: float) -> Box:

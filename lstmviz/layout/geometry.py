@@ -7,6 +7,7 @@ find it.
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,7 +117,8 @@ _DESCENDERS = frozenset("gjpqyβγζημξρφχψ(),[]{}|")  # letters that rea
 
 @dataclasses.dataclass(frozen=True)
 class Label:
-    """A math label: ``anchor`` is start, middle or end; (x, y) is the baseline's anchor point."""
+    """A math label: ``anchor`` is start, middle or end; (x, y) is the baseline's anchor point.
+    ``math`` False: plain words or a sign (a caption, "="), set upright in the text font."""
 
     owner: str
     text: str
@@ -124,6 +126,7 @@ class Label:
     y: float
     anchor: str
     size: float
+    math: bool = True
 
     def box(self) -> Box:
         """The room the label takes, estimated from its text: a subscript hangs below the baseline,
@@ -132,7 +135,8 @@ class Label:
 
         w = width(self.text, self.size)
         left = {"start": self.x, "middle": self.x - w / 2, "end": self.x - w}[self.anchor]
-        top, bottom = self.y - 0.78 * self.size, self.y + 0.24 * self.size  # capitals, descenders
+        accented = any(unicodedata.combining(ch) for run in runs(self.text) for ch in run.text)  # C̃: a tilde
+        top, bottom = self.y - (1.0 if accented else 0.78) * self.size, self.y + 0.24 * self.size
         for run in runs(self.text):
             if run.shift:  # a script is shifted by 0.3 of the size (see the SVG backend), and smaller
                 base = self.y - run.shift * 0.3 * self.size
@@ -145,9 +149,10 @@ class Label:
 @dataclasses.dataclass(frozen=True)
 class Layout:
     """A whole figure's geometry: the canvas size, the detailed module's outline (None when the
-    figure has none), and what is drawn. ``faded`` holds the ids of nodes and edges drawn faded
-    (the focus view), ``dashed`` the ids of edges drawn dashed (the ordered view: values that exist
-    before the step starts); shapes of shape ``module`` are further modules, drawn as plain boxes."""
+    figure has none), and what is drawn. ``faded`` holds the ids of nodes and edges drawn faded (the
+    focus view, where it also holds "module": the module's outline fades too; the chain's faded
+    copies), ``dashed`` the ids of edges drawn dashed (the ordered view: values that exist before the
+    step starts); shapes of shape ``module`` are further modules, drawn as plain boxes."""
 
     width: float
     height: float
@@ -158,3 +163,4 @@ class Layout:
     labels: tuple[Label, ...]
     faded: frozenset[str] = frozenset()
     dashed: frozenset[str] = frozenset()
+    streams: tuple[str, ...] = ()  # the wires' streams in the order a style's colours go to them

@@ -7,7 +7,8 @@ import dataclasses
 
 @dataclasses.dataclass(frozen=True)
 class Metrics:
-    """Proportions of a cell figure (defaults measured from the colah figures at 800 px wide)."""
+    """Sizes of a figure, in pixels. The defaults are lstmviz's plain look; a style sets its own in its
+    [proportions] table (the colah style's are measured from the post's figures)."""
 
     column: float = 68.0  # distance between the centres of neighbouring columns
     row: float = 38.0  # distance between rows
@@ -20,7 +21,16 @@ class Metrics:
     lead: float = 46.0  # length of a wire outside the module, where its label sits
     pad: float = 22.0  # room between the module's outline and what is inside
     font: float = 13.0  # size of math labels
+    gate_gap: float = 0.0  # more room between the layers and the ops above them (a label between)
+    layer_label: float = 0.85  # a layer's label (f_t), as a share of ``font``
     symbol_font: float = 11.0  # size of the symbols inside shapes
     lane_width: float = 3.0  # how thick the top line is drawn (a pipe is thicker), so labels clear it
     wire_width: float = 2.6  # how thick a wire is drawn: parallel wires keep half of it clear between them
     gate_across: bool = False  # a gate comes into its product across the stream (a valve's handle)
+    arrow: float = 8.0  # an arrowhead's length
+    stub: float = 14.0  # a wire's last straight piece into a shape (a longer arrowhead is shortened to fit)
+    port_r: float = 16.25  # the circles of x_t and h_t in the chain figures
+    module_above: float = 0.75  # room in the module above its top line, in rows (it grows with them)
+    module_below: float = 0.6  # and below its bottom one
+    equation_font: float = 15.0  # the equations beside a focus figure
+    bias_inputs: bool = False  # each layer's bias drawn as an input of its own, b_0, b_1, ...

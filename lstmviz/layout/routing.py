@@ -86,6 +86,7 @@ class Board:
         self.nodes: dict[tuple[int, int], dict[str, set[int]]] = {}  # grid point -> net -> headings out of it
         self.solid: dict[tuple[int, int], str] = {}  # grid point -> the shape it lies in
         self.on: dict[tuple[int, int], set[str]] = {}  # grid point -> nets whose lines pass it
+        self.stops: dict[tuple[int, int], set[str]] = {}  # grid point -> nets whose lines end or turn there
         self.meet = {(self._i(p.x), self._j(p.y)): nets for p, nets in (meet or {}).items()}
         self.halo: dict[tuple[int, int], frozenset[str]] = {}  # grid points about a meeting point -> its nets
         reach = wire * 1.5
@@ -159,7 +160,21 @@ class Board:
         reach = self._reach(net)
         if reach <= self.wire * 1.5:  # an ordinary wire: the marks of the lines about are enough
             return True
-        return all(self.lines.get(near, set()) <= {net} for near in self._near(*key, reach))  # a pipe
+        # a pipe: every line beside it as far as the two lines' widths and half the narrower one
+        w = self.widths.get(net, self.wire)
+        widest = max([w, *self.widths.values()])
+        at = self.ys[key[2]] if key[0] == 0 else self.xs[key[1]]
+        for near in self._near(*key, w / 2 + widest):
+            gap = abs((self.ys[near[2]] if key[0] == 0 else self.xs[near[1]]) - at)
+            for other in self.lines.get(near, set()) - {net}:
+                v = self.widths.get(other, self.wire)
+                if gap < (w + v) / 2 + min(w, v) / 2 - EPS:
+                    return False
+        for end in (key[1:], (key[1] + 1, key[2]) if key[0] == 0 else (key[1], key[2] + 1)):
+            for near in self._around(net, end, w / 2 + widest / 2 + 0.5):  # nothing ends or turns beside it
+                if self.stops.get(near, set()) - {net}:
+                    return False
+        return True
 
     def _others(self, net: str, at: tuple[int, int]) -> dict[str, set[int]]:
         here = self.nodes.get(at)
@@ -204,10 +219,11 @@ class Board:
             if k in (0, len(walk) - 1) or _headings(walk, k) not in ({0, 2}, {1, 3}):
                 yield k
 
-    def _around(self, net: str, at: tuple[int, int]) -> Iterable[tuple[int, int]]:
+    def _around(self, net: str, at: tuple[int, int], reach: float | None = None) -> Iterable[tuple[int, int]]:
         """The grid points near enough to ``at`` that another net's line there would touch ``net``'s
-        end or corner at ``at`` (the reader would see a junction)."""
-        reach = (self.widths.get(net, self.wire) + self.wire) / 2 + 0.5
+        end or corner at ``at`` (the reader would see a junction); or those within ``reach``."""
+        if reach is None:
+            reach = (self.widths.get(net, self.wire) + self.wire) / 2 + 0.5
         x, y = self.xs[at[0]], self.ys[at[1]]
         for i in range(bisect.bisect_right(self.xs, x - reach), bisect.bisect_left(self.xs, x + reach)):
             for j in range(bisect.bisect_right(self.ys, y - reach), bisect.bisect_left(self.ys, y + reach)):
@@ -235,6 +251,7 @@ class Board:
                         if end not in on_line:
                             self.nodes.setdefault(end, {}).setdefault(net, set()).update(through)
         for k in self._stops(walk):  # about an end or a corner, others may not even cross
+            self.stops.setdefault(walk[k], set()).add(net)
             for near in self._around(net, walk[k]):
                 self.nodes.setdefault(near, {}).setdefault(net, set()).update(range(4))
 

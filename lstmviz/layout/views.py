@@ -19,7 +19,21 @@ from .cell import layout_cell, place
 from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
 from .metrics import Metrics
 
-VIEWS = ("cell", "focus", "ordered", "chain", "legend", "rolled", "unrolled")
+VIEWS = (
+    "cell",
+    "focus",
+    "ordered",
+    "chain",
+    "equations",
+    "cell-state",
+    "unit",
+    "legend",
+    "gate",
+    "rolled",
+    "unrolled",
+    "short-term",
+    "long-term",
+)
 VIEW = Choice("view", VIEWS)
 
 
@@ -39,9 +53,15 @@ def layout_view(
         return layout_ordered(graph, m)
     if view == "chain":
         return layout_chain(graph, m)
-    if view == "legend":
-        return layout_legend(m)
-    return layout_rolled(m) if view == "rolled" else layout_unrolled(m)
+    if view == "equations":
+        return _with_equations(layout_cell(graph, m), equations(graph, frozenset(graph.by_id)), m)
+    if view == "cell-state":
+        return layout_state_line(graph, m)
+    if view == "unit":
+        return layout_unit(graph, m)
+    if view in ("short-term", "long-term"):
+        return layout_dependency(m, long=view == "long-term")
+    return {"legend": layout_legend, "gate": layout_gate, "rolled": layout_rolled, "unrolled": layout_unrolled}[view](m)
 
 
 # -- focus ---------------------------------------------------------------------------------------
@@ -85,11 +105,19 @@ def _steps(graph: CellGraph) -> dict[str, frozenset[str]]:
 
 def _derive(graph: CellGraph, owner: dict[str, str]) -> list[str]:
     """Steps as "Understanding LSTM Networks" tells them: one a layer not taken yet, with the ops it
-    drives off the top line and what else feeds them; then ``state``, the top line's ops. Fills
+    drives off the top line and what else feeds them; then ``state``, the top line's ops and the ops
+    that only feed them. Fills
     ``owner`` and returns the steps' names."""
     from .cell import _conveyor
 
     state, ops = _conveyor(graph)
+    # an op that only feeds the top line (i * C̃ into the +) is told with the top line, as colah
+    # tells "the new cell state" in step 3
+    feeders = {
+        n.id
+        for n in graph.of_kind("op")
+        if n.id not in ops and graph.consumers[n.id] and set(graph.consumers[n.id]) <= set(ops)
+    }
     named: list[str] = []
     for layer in graph.of_kind("layer"):
         if layer.id in owner:
@@ -105,12 +133,17 @@ def _derive(graph: CellGraph, owner: dict[str, str]) -> list[str]:
             owner[node_id] = name
             for c in graph.consumers[node_id]:
                 if graph.node(c).kind == "op" and c not in ops and c not in owner:
-                    todo.append(c)
+                    if c not in feeders:  # a feeder of the top line is told with it, but what feeds
+                        todo.append(c)  # it with this layer is told here (C̃_t with i_t)
                     # what else feeds the op: a layer, or an op off the top line
-                    todo += [s for s in graph.node(c).inputs if _computed(graph, s) and s not in ops and s not in owner]
+                    todo += [
+                        s
+                        for s in graph.node(c).inputs
+                        if _computed(graph, s) and s not in ops and s not in feeders and s not in owner
+                    ]
     if ops:
         named.append("state")
-        owner.update({op: "state" for op in ops})
+        owner.update({op: "state" for op in (*ops, *feeders) if op not in owner})
     return named
 
 
@@ -177,29 +210,99 @@ def _around(graph: CellGraph, node_id: str) -> frozenset[str]:
 
 
 def layout_focus(graph: CellGraph, focus: str | None, m: Metrics) -> Layout:
-    """The cell with one node or step in focus, everything else faded, the step's equations beside it."""
+    """The cell with one node or step in focus (or several, joined by "+": "input+state"), everything
+    else faded, the step's equations beside it."""
     known = steps(graph)
     if focus is None:
         raise SpecError(
             "the focus view needs --focus", name="focus", fix=f"name a step ({', '.join(known)}) or a node id"
         )
-    if focus in known:
-        keep = known[focus]
-    elif focus in graph.by_id:
-        keep = _around(graph, focus)
-    else:
-        raise SpecError(f"is neither a step nor a node of {graph.name!r}", name=focus, fix=f"steps: {', '.join(known)}")
+    keep: frozenset[str] = frozenset()
+    for part in focus.split("+"):  # several steps or nodes at once: "input+state"
+        if part in known:
+            keep |= known[part]
+        elif part in graph.by_id:
+            keep |= _around(graph, part)
+        else:
+            raise SpecError(
+                f"is neither a step nor a node of {graph.name!r}",
+                name=part,
+                fix=f"steps: {', '.join(known)} (join several with +)",
+            )
     base = layout_cell(graph, m)
     everything = {n.id for n in graph.nodes} | {e.id for e in graph.edges}
-    labels = [lab for lab in base.labels if lab.owner in keep or graph.node(lab.owner).kind not in ("layer",)]
-    x = base.width
-    y = base.module.top + m.font * 1.5 if base.module else m.pad + m.font
+    labels = tuple(lab for lab in base.labels if lab.owner in keep or graph.node(lab.owner).kind not in ("layer",))
+    shown = _with_equations(dataclasses.replace(base, labels=labels), equations(graph, keep), m)
+    return dataclasses.replace(shown, faded=_faded(base, everything - keep))
+
+
+def layout_unit(graph: CellGraph, m: Metrics) -> Layout:
+    """The cell as a closed unit, only what goes in and comes out: the first figure of Shi Yan's post
+    (the inputs x_t, h_{t-1}, C_{t-1}; the outputs h_t, C_t)."""
+    base = layout_cell(graph, m)
+    module = base.module
+    assert module is not None
+    ends = {s.node for s in base.shapes if s.shape == "terminal"}
+    wires = []
+    for w in base.wires:
+        if w.src in ends:
+            wires.append(dataclasses.replace(w, points=_cut(w.points, module)))
+        elif w.dst in ends:
+            cut = _cut(w.points[::-1], module)[::-1]
+            wires.append(dataclasses.replace(w, points=cut))
+    name = graph.name.split("-")[0].upper()
+    unit = Shape(graph.name, "module", "module", module, name)
+    shapes = tuple(s for s in base.shapes if s.node in ends) + (unit,)
+    labels = tuple(lab for lab in base.labels if lab.owner in ends)
+    return dataclasses.replace(base, module=None, shapes=shapes, wires=tuple(wires), dots=(), labels=labels)
+
+
+def _cut(points: tuple[Point, ...], box: Box) -> tuple[Point, ...]:
+    """An orthogonal line from outside ``box``, up to where it first enters it."""
+    out = [points[0]]
+    for a, b in zip(points, points[1:]):
+        inside = box.left < b.x < box.right and box.top < b.y < box.bottom
+        if not inside:
+            out.append(b)
+            continue
+        if a.y == b.y:  # across a side
+            out.append(Point(box.left if a.x <= box.left else box.right, b.y))
+        else:  # across the top or the bottom
+            out.append(Point(b.x, box.top if a.y <= box.top else box.bottom))
+        break
+    return tuple(out)
+
+
+def layout_state_line(graph: CellGraph, m: Metrics) -> Layout:
+    """colah's cell-state figure: the line along the top of the module (the conveyor belt, with its
+    ops) in black, the rest of the cell faded."""
+    base = layout_cell(graph, m)
+    lane = [w for w in base.wires if w.lane]
+    top = lane[0].stream if lane else ""
+    keep = {i for w in lane if w.stream == top for i in (w.edge, w.src, w.dst)}
+    everything = {n.id for n in graph.nodes} | {e.id for e in graph.edges}
+    labels = tuple(lab for lab in base.labels if lab.owner in keep)
+    return dataclasses.replace(base, labels=labels, faded=_faded(base, everything - keep))
+
+
+def _faded(base: Layout, ids: set[str]) -> frozenset[str]:
+    """``ids`` faded with what belongs to them (a layer's bias line), and the module's outline."""
+    return frozenset(ids) | {w.edge for w in base.wires if w.kind == "bias" and w.dst in ids} | {"module"}
+
+
+def _with_equations(base: Layout, shown: list[str], m: Metrics) -> Layout:
+    """``base`` with the equations ``shown`` set to the right of it, centred on the module as colah
+    sets them."""
+    size, spacing = m.equation_font, m.equation_font * 1.6
+    middle = base.module.y if base.module else base.height / 2
+    x, y = base.width, middle - spacing * (len(shown) - 1) / 2 + size * 0.35
     right = base.width
-    for eq in equations(graph, keep):
-        labels.append(Label("equation", eq, x, y, "start", m.font * 1.15))
-        right = max(right, x + width(eq, m.font * 1.15) + m.pad)
-        y += m.font * 2.2
-    return dataclasses.replace(base, width=right, labels=tuple(labels), faded=frozenset(everything - keep))
+    labels = list(base.labels)
+    for eq in shown:
+        labels.append(Label("equation", eq, x, y, "start", size))
+        right = max(right, x + width(eq, size) + m.pad)
+        y += spacing
+    return dataclasses.replace(base, width=right, labels=tuple(labels))
 
 
 def equations(graph: CellGraph, ids: frozenset[str]) -> list[str]:
@@ -227,7 +330,13 @@ def layout_ordered(graph: CellGraph, m: Metrics) -> Layout:
     """The cell with the order of evaluation visible: the values that exist when the step starts
     (inputs, last step's states) drawn dashed, those computed during the step solid, and each layer
     and op numbered by the round in which it can be computed (everything it reads is ready)."""
-    old = frozenset(e.id for e in graph.edges if graph.node(e.src).kind in ("input", "state-in"))
+    ready = {n.id for n in graph.nodes if n.kind in ("input", "state-in")}
+    for node_id in graph.order:  # a concatenation or renaming of old values is old too: [h_{t-1}, x_t]
+        node = graph.node(node_id)
+        renaming = node.kind == "op" and node.op == "identity" and node.constant is None
+        if (node.kind == "concat" or renaming) and all(i in ready for i in node.inputs):
+            ready.add(node_id)
+    old = frozenset(e.id for e in graph.edges if e.src in ready)
     rounds: dict[str, int] = {}
     for node_id in graph.order:
         node = graph.node(node_id)
@@ -268,14 +377,17 @@ def layout_ordered(graph: CellGraph, m: Metrics) -> Layout:
 
 # -- chain ---------------------------------------------------------------------------------------
 def layout_chain(graph: CellGraph, m: Metrics) -> Layout:
-    """Three modules side by side: the middle one in detail, the outer ones as boxes labelled A;
-    x_{t-1}, x_t, x_{t+1} below in circles, h_{t-1}, h_t, h_{t+1} above."""
-    base = layout_cell(graph, m)
+    """Three modules side by side: the middle one in detail, the outer ones labelled A over a faded
+    copy of the inside (as colah draws them); x_{t-1}, x_t, x_{t+1} below in circles, h_{t-1}, h_t,
+    h_{t+1} above, as far from the module as in the post. Every module is at least as big as the
+    LSTM's, as in the post, where the simple RNN's module is the LSTM's size with one layer in it."""
+    base = _at_least(layout_cell(graph, m), m.column * 5.8, 0.62)
     module = base.module
     assert module is not None
-    r = m.font * 1.25  # a port circle's radius
+    r = m.port_r
+    out_y, in_y = module.top - 3.6 * r, module.bottom + 2.9 * r  # circle centres, measured on colah's chain
     dx = module.w + m.lead  # the middle module starts one module and one lead from the left
-    dy = r * 2 + m.pad  # room above for the output circles
+    dy = m.pad + r - out_y  # the output circles' tops at the canvas's top margin
 
     def shift(p: Point) -> Point:
         return Point(p.x + dx, p.y + dy)
@@ -284,31 +396,30 @@ def layout_chain(graph: CellGraph, m: Metrics) -> Layout:
     shapes, wires, dots = [], [], [Dot(d.node, shift(d.at)) for d in base.dots]
     ports_in = {s.node: s for s in base.shapes if s.kind == "input"}
     ports_out = {s.node: s for s in base.shapes if s.kind == "output"}
-    for s in base.shapes:
-        if s.node in ports_in or s.node in ports_out:
-            continue
+    inside = [s for s in base.shapes if s.node not in ports_in and s.node not in ports_out]
+    for s in inside:
         shapes.append(dataclasses.replace(s, box=Box(s.box.x + dx, s.box.y + dy, s.box.w, s.box.h)))
     for w in base.wires:
         points = [shift(p) for p in w.points]
         if w.src in ports_in:  # starts at the circle's top
-            points[0] = Point(points[0].x, points[0].y - r)
+            points[0] = Point(points[0].x, in_y + dy - r)
         if w.dst in ports_out:  # ends at the circle's bottom
-            points[-1] = Point(points[-1].x, points[-1].y + r)
+            points[-1] = Point(points[-1].x, out_y + dy + r)
         wires.append(dataclasses.replace(w, points=tuple(points)))
+    ghosts: set[str] = set()
     for k, offset in ((-1, -dx), (0, 0.0), (1, dx)):
         if k:
-            shapes.append(
-                Shape(
-                    f"A{'-' if k < 0 else '+'}1",
-                    "module",
-                    "module",
-                    Box(middle.x + offset, middle.y, middle.w, middle.h),
-                    "A",
-                )
-            )
+            name = f"A{k:+d}"
+            box = Box(middle.x + offset, middle.y, middle.w, middle.h)
+            shapes.append(Shape(name, "module", "module", box, "A"))
+            ghost = _ghost(f"{name}:", base, module, dx + offset, dy)
+            shapes += ghost.shapes
+            wires += ghost.wires
+            dots += ghost.dots
+            ghosts |= {s.node for s in ghost.shapes} | {w.edge for w in ghost.wires} | {d.node for d in ghost.dots}
         for kind, ports in (("input", ports_in), ("output", ports_out)):
             for node_id, s in ports.items():
-                at = Point(s.box.x + dx + offset, s.box.y + dy)
+                at = Point(s.box.x + dx + offset, (in_y if kind == "input" else out_y) + dy)
                 port = _step_id(node_id, k)
                 label = shift_time(graph.node(node_id).label, k)
                 shapes.append(Shape(port, kind, "port", Box(at.x, at.y, 2 * r, 2 * r), label))
@@ -327,8 +438,86 @@ def layout_chain(graph: CellGraph, m: Metrics) -> Layout:
             end = middle.right + dx + m.lead
             wires.append(Wire(f"{s.node}->", "transfer", "A+1", "", (Point(middle.right + dx, y), Point(end, y))))
     width_ = middle.right + dx + m.lead + m.pad
-    height = base.height + dy
-    return Layout(width_, height, middle, tuple(shapes), tuple(wires), tuple(dots), ())
+    height = in_y + dy + r + m.pad
+    return Layout(
+        width_,
+        height,
+        middle,
+        tuple(shapes),
+        tuple(wires),
+        tuple(dots),
+        (),
+        faded=frozenset(ghosts),
+        streams=base.streams,
+    )
+
+
+def _at_least(base: Layout, width: float, aspect: float) -> Layout:
+    """``base`` with its module grown to ``width`` (and ``aspect`` times as high) if it is smaller,
+    what is inside it centred, moved right so that the module's left side stays where it was; the
+    states' lines run on to its new sides."""
+    module = base.module
+    assert module is not None
+    w = max(module.w, width)
+    h = max(module.h, w * aspect)
+    if (w, h) == (module.w, module.h):
+        return base
+    dx = (w - module.w) / 2
+    grown = Box(module.x + dx, module.y, w, h)
+
+    def moved(p: Point) -> Point:
+        return Point(p.x + dx, p.y)
+
+    kinds = {s.node: s.kind for s in base.shapes}
+    wires = []
+    for wire in base.wires:
+        points = [moved(p) for p in wire.points]
+        if kinds.get(wire.src) == "state-in":
+            points[0] = Point(wire.points[0].x, points[0].y)  # from where it came in, to the new side
+        if kinds.get(wire.dst) == "state-out":
+            points[-1] = Point(points[-1].x + dx, points[-1].y)
+        wires.append(dataclasses.replace(wire, points=tuple(points)))
+    shapes = [dataclasses.replace(s, box=Box(s.box.x + dx, s.box.y, s.box.w, s.box.h)) for s in base.shapes]
+    dots = [Dot(d.node, moved(d.at)) for d in base.dots]
+    return dataclasses.replace(base, module=grown, shapes=tuple(shapes), wires=tuple(wires), dots=tuple(dots))
+
+
+def _ghost(prefix: str, base: Layout, module: Box, dx: float, dy: float) -> Layout:
+    """The inside of ``base``'s module moved by (dx, dy), every id prefixed, its shapes and wires of
+    kind ``ghost`` (the wires cut at the module's outline): what colah draws faded under an outer
+    module's "A"."""
+
+    def inside(p: Point) -> Point:
+        return Point(min(max(p.x, module.left), module.right), min(max(p.y, module.top), module.bottom))
+
+    def moved(p: Point) -> Point:
+        return Point(p.x + dx, p.y + dy)
+
+    shapes = tuple(
+        dataclasses.replace(
+            s, node=prefix + s.node, kind="ghost", box=Box(s.box.x + dx, s.box.y + dy, s.box.w, s.box.h)
+        )
+        for s in base.shapes
+        if s.shape not in ("terminal", "port")
+    )
+    wires = []
+    for w in base.wires:
+        points = tuple(moved(inside(p)) for p in w.points)
+        if len(set(points)) < 2:
+            continue
+        wires.append(
+            dataclasses.replace(
+                w,
+                edge=prefix + w.edge,
+                kind="ghost",
+                src=prefix + w.src,
+                dst=prefix + w.dst,
+                points=points,
+                arrow=w.arrow and inside(w.points[-1]) == w.points[-1],  # none where it was cut
+            )
+        )
+    dots = tuple(Dot(prefix + d.node, moved(d.at)) for d in base.dots)
+    return Layout(base.width, base.height, None, shapes, tuple(wires), dots, ())
 
 
 def shift_time(label: str, k: int) -> str:
@@ -349,63 +538,93 @@ def _step_id(node_id: str, k: int) -> str:
 
 # -- the notation key ------------------------------------------------------------------------------
 def layout_legend(m: Metrics) -> Layout:
-    """The key of the colah notation: layer, pointwise op, vector transfer, concatenate, copy."""
+    """The key of the notation. colah's: layer, pointwise op, vector transfer, concatenate, copy. In
+    the valve vocabulary (Shi Yan's) the pipe, a valve and a T-joint come first, then the rest."""
     captions = ["Neural Network Layer", "Pointwise Operation", "Vector Transfer", "Concatenate", "Copy"]
-    gap = max([m.column * 1.9] + [width(c, m.font) + m.pad for c in captions])
+    if m.gate_across:
+        captions = ["Pipe (memory)", "Valve", "T-joint", "Network"] + captions[2:]
+    gap = max([m.column * 1.9] + [width(c, m.font * 0.8) + m.pad for c in captions])
     y = m.pad + m.row
-    x = [m.pad + gap / 2 + k * gap for k in range(5)]
+    x = [m.pad + gap / 2 + k * gap for k in range(len(captions))]
     half = gap * 0.3
-    shapes = [
-        Shape("layer", "layer", "box", Box(x[0], y, m.box_w, m.box_h)),
-        Shape("op", "op", "circle", Box(x[1], y, 2 * m.op_r, 2 * m.op_r)),
+    at = dict(zip(captions, x))
+    shapes, wires = [], []
+    if m.gate_across:
+        r = m.op_r
+        wires.append(
+            Wire(
+                "pipe", "transfer", "", "", (Point(at["Pipe (memory)"] - half, y), Point(at["Pipe (memory)"] + half, y))
+            )
+        )
+        wires[-1] = dataclasses.replace(wires[-1], lane=True)
+        valve = Box(at["Valve"], y, 2 * r, 2 * r)
+        shapes.append(Shape("valve", "op", "circle", valve, "×", "gate-product", "gate"))
+        shapes.append(Shape("tee", "op", "circle", Box(at["T-joint"], y, 2 * r, 2 * r), "+", "lane-sum"))
+        layer = "Network"
+    else:
+        layer = "Neural Network Layer"
+        shapes.append(Shape("op", "op", "circle", Box(at["Pointwise Operation"], y, 2 * m.op_r, 2 * m.op_r)))
+    shapes.insert(0, Shape("layer", "layer", "box", Box(at[layer], y, m.box_w, m.box_h)))
+    cx, px = at["Concatenate"], at["Copy"]
+    d = max(12.0, m.wire_width * 3.5)  # the two lines of a merge or a fork, apart by a few widths
+    wires += [
+        Wire(
+            "transfer",
+            "transfer",
+            "",
+            "",
+            (Point(at["Vector Transfer"] - half, y), Point(at["Vector Transfer"] + half, y)),
+        ),
+        Wire("concat-a", "concat", "", "", (Point(cx - half, y - d), Point(cx - d, y - d), Point(cx - d, y)), False),
+        Wire("concat-b", "concat", "", "", (Point(cx - half, y + d), Point(cx - d, y + d), Point(cx - d, y)), False),
+        Wire("concat", "transfer", "", "", (Point(cx - d, y), Point(cx + half, y))),
+        Wire("copy-a", "copy", "", "", (Point(px - half, y), Point(px, y), Point(px, y - d), Point(px + half, y - d))),
+        Wire("copy-b", "copy", "", "", (Point(px - half, y), Point(px, y), Point(px, y + d), Point(px + half, y + d))),
     ]
-    wires = [
-        Wire("transfer", "transfer", "", "", (Point(x[2] - half, y), Point(x[2] + half, y))),
-        Wire(
-            "concat-a",
-            "concat",
-            "",
-            "",
-            (Point(x[3] - half, y - 12), Point(x[3] - 8, y - 12), Point(x[3] - 8, y)),
-            False,
-        ),
-        Wire(
-            "concat-b",
-            "concat",
-            "",
-            "",
-            (Point(x[3] - half, y + 12), Point(x[3] - 8, y + 12), Point(x[3] - 8, y)),
-            False,
-        ),
-        Wire("concat", "transfer", "", "", (Point(x[3] - 8, y), Point(x[3] + half, y))),
-        Wire(
-            "copy-a",
-            "copy",
-            "",
-            "",
-            (Point(x[4] - half, y), Point(x[4], y), Point(x[4], y - 12), Point(x[4] + half, y - 12)),
-        ),
-        Wire(
-            "copy-b",
-            "copy",
-            "",
-            "",
-            (Point(x[4] - half, y), Point(x[4], y), Point(x[4], y + 12), Point(x[4] + half, y + 12)),
-        ),
+    labels = [
+        Label(f"legend-{k}", text, x[k], y + m.row * 1.1 + d / 2, "middle", m.font * 0.8, math=False)
+        for k, text in enumerate(captions)
     ]
-    labels = [Label(f"legend-{k}", text, x[k], y + m.row * 1.1, "middle", m.font) for k, text in enumerate(captions)]
-    dots = [Dot("copy", Point(x[4], y))]
+    dots = [Dot("copy", Point(px, y))]
     return Layout(
-        x[-1] + gap / 2 + m.pad, y + m.row * 1.1 + m.pad, None, tuple(shapes), tuple(wires), tuple(dots), tuple(labels)
+        x[-1] + gap / 2 + m.pad,
+        y + m.row * 1.1 + d / 2 + m.pad,
+        None,
+        tuple(shapes),
+        tuple(wires),
+        tuple(dots),
+        tuple(labels),
     )
 
 
+def layout_gate(m: Metrics) -> Layout:
+    """colah's gate: a sigmoid layer whose output goes up into a pointwise product on a line, letting
+    through as much of the line's value as it says."""
+    x, y = m.pad + m.lead + m.op_r, m.pad + m.op_r + 2
+    layer_y = y + m.row * 1.9
+    shapes = (
+        Shape("gate", "layer", "box", Box(x, layer_y, m.box_w, m.box_h), "σ"),
+        Shape("product", "op", "circle", Box(x, y, 2 * m.op_r, 2 * m.op_r), "×"),
+    )
+    end = x + m.op_r + m.lead
+    wires = (
+        Wire("in->product", "transfer", "", "product", (Point(m.pad, y), Point(x - m.op_r, y))),
+        Wire("product->out", "transfer", "product", "", (Point(x + m.op_r, y), Point(end, y))),
+        Wire("gate->product", "transfer", "gate", "product", (Point(x, layer_y - m.box_h / 2), Point(x, y + m.op_r))),
+    )
+    height = layer_y + m.box_h / 2 + m.pad
+    return Layout(end + m.pad, height, None, shapes, wires, (), ())
+
+
 # -- the simple RNN figures ------------------------------------------------------------------------
-def _unit(name: str, at: Point, size: float, r: float, x_label: str, h_label: str) -> tuple[list[Shape], list[Wire]]:
+# Proportions of RNN-rolled.png and RNN-unrolled.png, in the input circle's radius r: a module 4 r
+# wide and 2.4 r tall, its input's centre 3.7 r below it and its output's 3.9 r above, modules
+# 6.7 r apart; the loop leaves the right side, rises 1.1 r above the module and enters on the left.
+def _unit(name: str, at: Point, r: float, x_label: str, h_label: str) -> tuple[list[Shape], list[Wire]]:
     """One module A with its input below and its output above."""
-    box = Box(at.x, at.y, size, size)
-    x_port = Point(at.x, box.bottom + r * 2.6)
-    h_port = Point(at.x, box.top - r * 2.6)
+    box = Box(at.x, at.y, 4 * r, 2.4 * r)
+    x_port = Point(at.x, box.bottom + r * 3.7)
+    h_port = Point(at.x, box.top - r * 3.9)
     shapes = [
         Shape(name, "module", "module", box, "A"),
         Shape(f"{name}.x", "input", "port", Box(x_port.x, x_port.y, 2 * r, 2 * r), x_label),
@@ -419,48 +638,83 @@ def _unit(name: str, at: Point, size: float, r: float, x_label: str, h_label: st
 
 
 def layout_rolled(m: Metrics) -> Layout:
-    """A module A with a loop: its state goes back into itself at the next step."""
-    size, r = m.row * 2, m.font * 1.25
-    at = Point(m.pad + size, m.pad + r * 2 + r * 2.6 + size / 2)
-    shapes, wires = _unit("A", at, size, r, "x_t", "h_t")
-    right = at.x + size / 2
+    """A module A with a loop: its state leaves on the right, goes over the top and comes back in on
+    the left at the next step."""
+    r = m.port_r
+    w, h = 4 * r, 2.4 * r
+    at = Point(m.pad + w * 0.5 + 1.8 * r, m.pad + 2 * r + 3.9 * r + h / 2)
+    shapes, wires = _unit("A", at, r, "x_t", "h_t")
+    left, right, top = at.x - w / 2, at.x + w / 2, at.y - h / 2
     loop = (
-        Point(right, at.y + size / 6),
-        Point(right + size / 2.5, at.y + size / 6),
-        Point(right + size / 2.5, at.y - size / 6),
-        Point(right, at.y - size / 6),
+        Point(right, at.y),
+        Point(right + 1.8 * r, at.y),
+        Point(right + 1.8 * r, top - 1.1 * r),
+        Point(left - 1.8 * r, top - 1.1 * r),
+        Point(left - 1.8 * r, at.y),
+        Point(left, at.y),
     )
     wires.append(Wire("A->A", "transfer", "A", "A", loop))
-    height = at.y + size / 2 + r * 2.6 + r + m.pad
-    return Layout(right + size / 2.5 + m.pad * 2, height, None, tuple(shapes), tuple(wires), (), ())
+    height = at.y + h / 2 + 3.7 * r + r + m.pad
+    return Layout(right + 1.8 * r + m.pad, height, None, tuple(shapes), tuple(wires), (), ())
 
 
 def layout_unrolled(m: Metrics) -> Layout:
-    """The rolled module, "=", and the chain it stands for: A -> A -> A -> ... -> A."""
+    """The rolled module, "=", and the chain it stands for: A -> A -> A, a long arrow, A; "..."
+    between the inputs where the steps left out would be."""
     rolled = layout_rolled(m)
-    size, r = m.row * 2, m.font * 1.25
+    r = m.port_r
     y = rolled.shapes[0].box.y
-    shapes, wires = list(rolled.shapes), list(rolled.wires)
-    labels = [Label("equals", "=", rolled.width + m.pad / 2, y + m.font * 0.4, "middle", m.font * 2)]
-    x = rolled.width + m.pad * 2 + size / 2
-    names = ["0", "1", "2", "t"]
+    shapes, wires, labels, right = _unrolled(m, ["0", "1", "2", "t"], rolled.width + 5 * r, y)
+    labels.append(Label("equals", "=", rolled.width + 2.5 * r, y + r * 0.6, "middle", r * 2, math=False))
+    return Layout(
+        right + m.pad,
+        rolled.height,
+        None,
+        rolled.shapes + tuple(shapes),
+        rolled.wires + tuple(wires),
+        (),
+        tuple(labels),
+    )
+
+
+def layout_dependency(m: Metrics, long: bool) -> Layout:
+    """colah's short- and long-term dependency figures: an unrolled chain in which the inputs x_0 and
+    x_1 stand out with the output that needs them (h_3 a few steps on, or h_{t+1} far beyond the
+    steps left out); every other circle is faded."""
+    r = m.port_r
+    names = ["0", "1", "2", "t", "t+1"] if long else ["0", "1", "2", "3", "4"]
+    reader = names[-1] if long else "3"
+    y = m.pad + 2 * r + 3.9 * r + 1.2 * r
+    shapes, wires, labels, right = _unrolled(m, names, m.pad, y)
+    lit = {"A0.x", "A1.x", f"A{reader}.h"}
+    faded = frozenset(s.node for s in shapes if s.shape == "port" and s.node not in lit)
+    height = y + 1.2 * r + 3.7 * r + r + m.pad
+    return Layout(right + m.pad, height, None, tuple(shapes), tuple(wires), (), tuple(labels), faded=faded)
+
+
+def _unrolled(
+    m: Metrics, names: list[str], left: float, y: float
+) -> tuple[list[Shape], list[Wire], list[Label], float]:
+    """Modules A_k for each of ``names`` from ``left``, each passing its state to the next; a long
+    arrow and "..." where the steps run from 2 to t (the steps left out). Returns the right end too."""
+    r = m.port_r
+    w = 4 * r
+    x = left + w / 2
+    shapes: list[Shape] = []
+    wires: list[Wire] = []
+    labels: list[Label] = []
     for k, t in enumerate(names):
-        if t == "t":
-            labels.append(Label("dots", "...", x - size * 0.15, y + m.font * 0.4, "middle", m.font * 1.6))
-            x += size * 0.7
-        unit_shapes, unit_wires = _unit(f"A{t}", Point(x, y), size, r, f"x_{t}", f"h_{t}")
+        sub = t if len(t) == 1 else "{" + t + "}"
+        unit_shapes, unit_wires = _unit(f"A{t}", Point(x, y), r, f"x_{sub}", f"h_{sub}")
         shapes += unit_shapes
         wires += unit_wires
         if k + 1 < len(names):
-            end = x + size / 2 + size * (0.5 if names[k + 1] != "t" else 0.35)
-            wires.append(
-                Wire(
-                    f"A{t}->A{names[k + 1]}",
-                    "transfer",
-                    f"A{t}",
-                    f"A{names[k + 1]}",
-                    (Point(x + size / 2, y), Point(end, y)),
-                )
-            )
-            x = end + size / 2
-    return Layout(x + size / 2 + m.pad, rolled.height, None, tuple(shapes), tuple(wires), (), tuple(labels))
+            skipped = names[k + 1] == "t"
+            gap = 7.2 * r if skipped else 2.7 * r  # the steps left out: a long arrow
+            line = (Point(x + w / 2, y), Point(x + w / 2 + gap, y))
+            wires.append(Wire(f"A{t}->A{names[k + 1]}", "transfer", f"A{t}", f"A{names[k + 1]}", line))
+            if skipped:
+                below = unit_shapes[1].box.y
+                labels.append(Label("dots", "...", x + w / 2 + gap / 2, below + r * 0.3, "middle", r * 1.3, math=False))
+            x += w + gap
+    return shapes, wires, labels, x + w / 2

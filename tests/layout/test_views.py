@@ -50,13 +50,40 @@ def test_lstm_walk_through_steps_are_the_posts_four():
 
 
 def test_focus_fades_the_rest_and_sets_the_equations_beside_it():
+    """colah's fade: everything out of focus (the module's border too) washed toward the module's
+    green, each group once and opaque, so faded lines that overlap do not add up; the equations
+    italic, centred on the module."""
+    from lstmviz.drawing.scene import mix
+    from lstmviz.style import load_style
+
+    colah = load_style("colah")
     svg = lstmviz.render("lstm", view="focus", focus="forget")
     root = ET.fromstring(svg)
-    opacity = {g.get("data-node") or g.get("data-edge"): g.get("opacity") for g in root.iter(f"{SVG}g")}
-    assert opacity["f"] is None and opacity["hx->f"] is None  # in focus: solid
-    assert float(opacity["o"]) < 0.5 and float(opacity["c->tanh_c"]) < 0.5  # the rest: faded
+    groups = {g.get("data-node") or g.get("data-edge") or g.get("class"): g for g in root.iter(f"{SVG}g")}
+    assert not any(g.get("opacity") for g in root.iter(f"{SVG}g"))  # no transparency to add up
+    for lit in ("f", "hx->f"):
+        assert "faded" not in groups[lit].get("class")
+    assert "faded" in groups["o"].get("class") and "faded" in groups["c->tanh_c"].get("class")
+    washed = mix(colah.layer.fill, colah.module.fill, colah.focus.faded_opacity)
+    assert groups["o"].find(f"{SVG}rect").get("fill") == washed
+    line = mix("#000000", colah.module.fill, colah.focus.faded_opacity)
+    assert groups["c->tanh_c"].find(f"{SVG}path").get("stroke") == line
+    module = groups["module faded"].find(f"{SVG}rect")
+    assert module.get("fill") == colah.module.fill  # the module keeps its green, its border fades
+    assert module.get("stroke") == mix(colah.module.stroke, colah.module.fill, colah.focus.faded_opacity)
     equation = next(g for g in root.iter(f"{SVG}g") if g.get("data-owner") == "equation")
+    text = equation.find(f"{SVG}text")
     assert "".join(equation.itertext()).replace("\u00a0", " ").startswith("ft = σ(Wf · [ht−1, xt] + bf)")
+    top, height = float(module.get("y")), float(module.get("height"))
+    assert abs(float(text.get("y")) - (top + height / 2)) < float(text.get("font-size"))  # centred on it
+    assert [t.text for t in text.findall(f"{SVG}tspan") if t.get("font-style") == "italic"][:2] == ["f", "t"]
+
+
+def test_mix_keeps_a_share_of_the_colour():
+    from lstmviz.drawing.scene import mix
+
+    assert mix("#000000", "#e1f7d0", 0.1) == "#cadebb"  # colah's faded line, measured: #cbdebd
+    assert mix("#f5ee9c", "#e1f7d0", 1.0) == "#f5ee9c" and mix("#fff", "#000", 0.0) == "#000000"
 
 
 def test_focus_on_a_node_and_bad_focus():
@@ -119,7 +146,8 @@ def test_label_sets_change_only_the_words():
 def test_ordered_view_dashes_what_exists_before_the_step():
     cell = lstmviz.load("lstm")
     layout = layout_view(cell, "ordered")
-    assert layout.dashed == {"h_prev->hx", "x->hx", "c_prev->fc"}
+    # every old value: the inputs, the last step's states, and their concatenation [h_{t-1}, x_t]
+    assert layout.dashed == {"h_prev->hx", "x->hx", "c_prev->fc", "hx->f", "hx->i", "hx->g", "hx->o"}
     rounds = {
         lab.owner.removeprefix("round-"): int(lab.text) for lab in layout.labels if lab.owner.startswith("round-")
     }

@@ -1,0 +1,214 @@
+"""The posts' figures, one command each: every figure is written, and each is measured against the
+proportions of the original (colah's PNGs, measured in styles/colah.toml) within a tolerance.
+
+Measured on the reference PNGs (../shared/reference/colah), relative to the module's width:
+LSTM3-chain: module 236 x 146 px, wires 3 px, arrowheads 13 px, layer boxes 26 x 16 px, op circles
+16 px, x/h circles 36 px, the top line 30 px below the module's top, the bottom line 24 px above its
+bottom. RNN-unrolled: modules 104 x 64 px, 168 px apart; circles 47-50 px. LSTM3-focus-*: module
+233 px; labels ~14.5 px; equations ~17 px; faded parts 10% of their colour, 90% the module's green.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import lstmviz
+from lstmviz.cli import main
+from lstmviz.figures import POSTS
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory) -> dict[str, dict[str, ET.Element]]:
+    """Every figure of both posts, written by the one command each post has."""
+    out = {}
+    for post in POSTS:
+        folder = tmp_path_factory.mktemp(post)
+        result = CliRunner().invoke(main, ["figures", post, "-o", str(folder)])
+        assert result.exit_code == 0, result.output
+        out[post] = {p.stem: ET.parse(p).getroot() for p in Path(folder).glob("*.svg")}
+    return out
+
+
+def groups(root: ET.Element, css: str) -> list[ET.Element]:
+    return [g for g in root.iter(f"{SVG}g") if css in (g.get("class") or "").split()]
+
+
+def module(root: ET.Element, k: int = 0) -> tuple[float, float, float, float]:
+    """x, y, width, height of the k-th module drawn (the detailed one first)."""
+    rect = groups(root, "module")[k].find(f"{SVG}rect")
+    return tuple(float(rect.get(a)) for a in ("x", "y", "width", "height"))  # type: ignore[return-value]
+
+
+def near(value: float, target: float, tolerance: float) -> bool:
+    return abs(value - target) <= tolerance
+
+
+def test_each_post_writes_every_figure_once(drawn):
+    for post, (_, figures) in POSTS.items():
+        assert set(drawn[post]) == {f.name for f in figures}
+    assert len(POSTS["colah"][1]) == 16 and len(POSTS["pipe"][1]) == 8
+
+
+def test_every_figure_has_its_command():
+    for post, (style, figures) in POSTS.items():
+        for figure in figures:
+            command = figure.command(style)
+            assert command.startswith(f"lstmviz render {figure.spec} --view {figure.view}")
+            assert ("--style pipe" in command) == (post == "pipe")
+
+
+def test_lstm_chain_has_colah_proportions(drawn):
+    root = drawn["colah"]["lstm-chain"]
+    x, y, w, h = module(root)
+    assert near(h / w, 146 / 236, 0.04)  # the module: 0.62 high for its width
+    widths = [float(p.get("stroke-width")) for g in groups(root, "edge") for p in g.findall(f"{SVG}path")]
+    assert near(max(widths) / w, 3.1 / 236, 0.003)  # wires 1.3% of the module's width
+    lengths = []
+    for head in (g.find(f"{SVG}polygon") for g in groups(root, "edge")):
+        if head is not None:
+            (tx, ty), (bx, by) = (tuple(map(float, p.split(","))) for p in head.get("points").split()[:2])
+            lengths.append(max(abs(tx - bx), abs(ty - by)))
+    assert near(max(lengths) / w, 13 / 236, 0.012)  # arrowheads 13 px long (shorter between stacked ops)
+    port = groups(root, "input")[0].find(f"{SVG}ellipse")
+    assert near(2 * float(port.get("rx")) / w, 36 / 236, 0.02)  # x_t's circle, 15% of the module
+    layer = next(g for g in groups(root, "layer") if "ghost" not in g.get("class")).find(f"{SVG}rect")
+    assert near(float(layer.get("width")) / w, 26 / 236, 0.015)
+    assert near(float(layer.get("height")) / w, 16 / 236, 0.015)
+    op = next(g for g in groups(root, "op") if g.get("data-node") == "fc").find(f"{SVG}ellipse")
+    assert near(2 * float(op.get("rx")) / w, 16 / 236, 0.015)
+    top_line = next(g for g in groups(root, "edge") if g.get("data-edge") == "c_prev->fc")
+    line_y = float(re.findall(r"[0-9.]+", top_line.find(f"{SVG}path").get("d"))[1])
+    assert near((line_y - y) / h, 30 / 146, 0.05)  # the conveyor belt near the top
+
+
+def test_lstm_chain_outer_modules_show_a_faded_inside_under_a(drawn):
+    root = drawn["colah"]["lstm-chain"]
+    ghosts = groups(root, "ghost")
+    assert ghosts and all("faded" in g.get("class") for g in ghosts)
+    names = [g for g in groups(root, "module-name")]
+    assert [n.get("data-node") for n in names] == ["A-1", "A+1"]
+    order = list(root.iter(f"{SVG}g"))
+    assert order.index(names[0]) > max(order.index(g) for g in ghosts)  # A over the faded inside
+    _, top, _, _ = module(root)
+    circles = [float(e.get("cy")) - float(e.get("ry")) for g in groups(root, "output") for e in g.iter(f"{SVG}ellipse")]
+    assert min(circles) < top and min(circles) <= 30  # no empty band above the outputs
+
+
+@pytest.mark.parametrize("name", ["rnn-rolled", "rnn-unrolled"])
+def test_rnn_figures_have_colah_proportions(drawn, name):
+    root = drawn["colah"][name]
+    x, y, w, h = module(root)
+    assert near(h / w, 64 / 104, 0.05)  # wider than tall, as colah's A
+    port = groups(root, "input")[0].find(f"{SVG}ellipse")
+    assert near(2 * float(port.get("rx")) / w, 48 / 104, 0.05)
+    if name == "rnn-unrolled":
+        lefts = sorted(module(root, k)[0] for k in range(len(groups(root, "module"))))
+        assert near((lefts[2] - lefts[1]) / w, 168 / 104, 0.1)  # modules 1.6 widths apart
+        assert any("".join(g.itertext()) == "..." for g in root.iter(f"{SVG}g"))
+    else:
+        loop = next(g for g in groups(root, "edge") if g.get("data-edge") == "A->A")
+        ys = [float(v) for v in re.findall(r"[0-9.]+", loop.find(f"{SVG}path").get("d"))[1::2]]
+        assert min(ys) < y  # the loop goes over the top, as colah draws it
+
+
+@pytest.mark.parametrize(
+    ("name", "lit"), [("short-term-dependencies", "x0 x1 h3"), ("long-term-dependencies", "x0 x1 ht+1")]
+)
+def test_dependency_figures_light_the_inputs_and_the_output_that_needs_them(drawn, name, lit):
+    root = drawn["colah"][name]
+    ports = groups(root, "input") + groups(root, "output")
+    shown = {"".join(g.itertext()) for g in ports if "faded" not in g.get("class")}
+    assert shown == set(lit.split()) and len(ports) == 10
+
+
+def test_focus_figures_fade_toward_the_module_and_set_equations_beside_it(drawn):
+    for step in ("forget", "input", "state", "output"):
+        root = drawn["colah"][f"focus-{step}"]
+        x, y, w, h = module(root)
+        faded = groups(root, "faded")
+        assert faded and not any(g.get("opacity") for g in root.iter(f"{SVG}g"))
+        line = next(g for g in faded if (g.get("class") or "").startswith("edge")).find(f"{SVG}path").get("stroke")
+        r, gr, b = (int(line[k : k + 2], 16) for k in (1, 3, 5))
+        assert near(r, 0xCB, 8) and near(gr, 0xDE, 8) and near(b, 0xBD, 8)  # colah's #cbdebd
+        equations = [g for g in root.iter(f"{SVG}g") if g.get("data-owner") == "equation"]
+        texts = [t for g in equations for t in g.findall(f"{SVG}text")]
+        middle = sum(float(t.get("y")) for t in texts) / len(texts)
+        assert near(middle, y + h / 2, float(texts[0].get("font-size")))  # centred on the module
+        assert near(float(texts[0].get("font-size")) / w, 17 / 233, 0.015)  # twice what it was
+        assert any(s.get("font-style") == "italic" for t in texts for s in t.findall(f"{SVG}tspan"))
+
+
+@pytest.mark.parametrize("name", ["variant-peepholes", "variant-coupled", "variant-gru"])
+def test_variants_set_every_equation_beside_the_cell(drawn, name):
+    spec = {"variant-peepholes": "lstm-peephole", "variant-coupled": "lstm-coupled", "variant-gru": "gru"}[name]
+    root = drawn["colah"][name]
+    equations = [g for g in root.iter(f"{SVG}g") if g.get("data-owner") == "equation"]
+    assert len([t for g in equations for t in g.findall(f"{SVG}text")]) == len(lstmviz.load(spec).latex)
+    assert not groups(root, "faded")
+
+
+def test_cell_state_and_gate_figures(drawn):
+    root = drawn["colah"]["cell-state"]
+    lit = {g.get("data-edge") for g in groups(root, "edge") if "faded" not in g.get("class")}
+    assert lit == {"c_prev->fc", "fc->c", "c->c_next"}
+    gate = drawn["colah"]["gate"]
+    assert [g.get("data-node") for g in groups(gate, "node")] == ["gate", "product"]
+    notation = drawn["colah"]["notation"]
+    captions = ["".join(g.itertext()) for g in groups(notation, "label")]
+    assert captions == ["Neural Network Layer", "Pointwise Operation", "Vector Transfer", "Concatenate", "Copy"]
+
+
+def test_pipe_figures(drawn):
+    pipe = drawn["pipe"]
+    unit = pipe["unit"]
+    assert not groups(unit, "layer") and not groups(unit, "op")  # only what goes in and comes out
+    assert {g.get("data-node") for g in groups(unit, "node") if "module" not in g.get("class")} == {
+        "x", "h_prev", "c_prev", "h_next", "c_next", "y"
+    }  # fmt: skip
+    complete = pipe["complete"]
+    biases = [g for g in groups(complete, "edge") if "bias" in g.get("class").split()]
+    texts = ["".join(t.itertext()) for t in complete.iter(f"{SVG}text")]
+    names = sorted(t for t in texts if re.fullmatch(r"b[0-9]", t))
+    # a layer's bias is an input of its own, b_k, wherever a short line fits beside the layer; where
+    # none fits (hemmed in by a valve, a label or the peephole lines), the layer keeps its "+b"
+    plus = [g for g in groups(complete, "layer") if "+b" in "".join(g.itertext())]
+    assert len(biases) >= 2 and len(biases) + len(plus) == 4 and len(names) == len(biases)
+    assert {g.get("data-dst") for g in biases} | {g.get("data-node") for g in plus} == {"f", "i", "g", "o"}
+    peepholes = [
+        g for g in groups(complete, "edge") if g.get("data-src") in ("c_prev", "c") and "diagonal" in g.get("class")
+    ]
+    assert len(peepholes) == 3  # each valve's network reads the memory too
+    colours = {
+        g.get("data-src"): g.find(f"{SVG}path").get("stroke")
+        for g in groups(complete, "edge")
+        if g.get("data-src") in ("x", "f", "i", "o")
+    }
+    assert len(set(colours.values())) == 4  # x_t and each gate's wire in a colour of its own
+    ordered = pipe["ordered"]
+    dashed = {
+        g.get("data-edge")
+        for g in groups(ordered, "edge")
+        if any(p.get("stroke-dasharray") for p in g.findall(f"{SVG}path"))
+    }
+    assert {"x->hx", "h_prev->hx", "hx->f", "hx->i", "hx->g", "hx->o", "c_prev->fc"} <= dashed  # every old value
+    assert not dashed & {"f->fc", "fc->c", "c->c_next"}
+    legend = ["".join(g.itertext()) for g in groups(pipe["notation"], "label")]
+    assert legend[:3] == ["Pipe (memory)", "Valve", "T-joint"]
+    assert groups(pipe["notation"], "op")  # the valve and the joint drawn as they are in the figures
+
+
+def test_figures_refuses_a_file_and_an_unknown_post(tmp_path):
+    path = tmp_path / "figure.svg"
+    path.write_text("x")
+    result = CliRunner().invoke(main, ["figures", "colah", "-o", str(path)])
+    assert result.exit_code == 2 and "is a file, not a folder" in result.output
+    assert "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["figures", "shi", "-o", str(tmp_path)])
+    assert result.exit_code == 2
