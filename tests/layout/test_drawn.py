@@ -32,8 +32,8 @@ CROSSINGS = {
     "mgu": (4, 4),
 }
 
-#: Random cells (of the 500 below) still drawn with a defect: one, a layer's label in a crowded cell
-#: that finds no place clear of the lines about it (cell 432, pipe style). The issue "Any cell drawn
+#: Random cells (of the 500 below) still drawn with a defect: one, a wire the router finds no track
+#: for in a crowded cell (cell 169, colah style, at colah's heavier lines). The issue "Any cell drawn
 #: right" stays open until this is zero. It may only go down (5 when the router was written).
 RANDOM_DEFECTS_AT_MOST = 1
 

@@ -45,8 +45,9 @@ def test_focus_and_chain_keep_clean_geometry(name, view, focus):
 def test_lstm_walk_through_steps_are_the_posts_four():
     found = steps(lstmviz.load("lstm"))
     assert list(found) == ["forget", "input", "state", "output"]  # the post: forget, write, update, output
-    assert {"i", "g", "ig"} <= found["input"] and {"o", "tanh_c", "h", "y"} <= found["output"]
-    assert {"c_prev", "fc", "c", "c_next"} <= found["state"] and "g" not in found["state"]
+    assert {"i", "g"} <= found["input"] and {"o", "tanh_c", "h", "y"} <= found["output"]
+    # i * C̃ only feeds the top line: it is told in the state step, as colah's step 3 (and faded in 2)
+    assert {"c_prev", "fc", "ig", "c", "c_next"} <= found["state"] and "ig" not in found["input"]
 
 
 def test_focus_fades_the_rest_and_sets_the_equations_beside_it():
