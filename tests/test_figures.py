@@ -212,3 +212,34 @@ def test_figures_refuses_a_file_and_an_unknown_post(tmp_path):
     assert "Traceback" not in result.output
     result = CliRunner().invoke(main, ["figures", "shi", "-o", str(tmp_path)])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("name", [f.name for f in POSTS["colah"][1]])
+def test_every_colah_figure_keeps_his_line_weight_against_his_shapes(drawn, name):
+    """In every figure of the post: lines as heavy against the layer boxes and circles as colah's
+    (3 px wires, 26 px boxes, 16 px op circles, 36-48 px x/h circles), arrowheads no longer than his."""
+    root = drawn["colah"][name]
+    wires = {
+        float(p.get("stroke-width"))
+        for g in groups(root, "edge")
+        if "ghost" not in g.get("class")
+        for p in g.findall(f"{SVG}path")
+    }
+    assert len(wires) == 1  # one weight for every line
+    wire = wires.pop()
+    boxes = [g.find(f"{SVG}rect") for g in groups(root, "layer") if "ghost" not in g.get("class")]
+    for box in boxes:
+        assert near(wire / float(box.get("height")), 3 / 16, 0.04)
+    ops = [g.find(f"{SVG}ellipse") for g in groups(root, "op") if "ghost" not in g.get("class")]
+    for op in ops:
+        assert near(2 * float(op.get("ry")) / wire, 16 / 3, 1.2) or float(op.get("rx")) > float(op.get("ry"))
+    ports = [g.find(f"{SVG}ellipse") for g in groups(root, "input") + groups(root, "output")]
+    ports = [p for p in ports if p is not None]  # circles (the chain's, the RNN's), not line ends
+    for port in ports:
+        assert 36 / 3.3 - 1 <= 2 * float(port.get("rx")) / wire <= 48 / 3.3 + 1
+    for g in groups(root, "edge"):
+        head = g.find(f"{SVG}polygon")
+        if head is not None:
+            (tx, ty), (bx, by) = (tuple(map(float, p.split(","))) for p in head.get("points").split()[:2])
+            assert max(abs(tx - bx), abs(ty - by)) <= wire * 13 / 3 + 0.5
+    assert boxes or ops or ports
