@@ -372,6 +372,9 @@ class _CellLayout:
                     if self.shape[w.src if way == "out" else w.dst].shape == "terminal":
                         port = self._ports(w, way)[0]
                         board.add(w.src, [port.at, port.beyond], m.lane_width if w.lane else m.wire_width)
+                if self.shape[w.dst].shape == "box" and not w.diagonal:  # nor under a layer: its one way in
+                    port = self._ports(w, "in")[0]
+                    board.add(w.src, [port.at, port.beyond], m.wire_width)
             out, placed = list(wires), set()
             failed = [k for k in first if not self._reroute(board, out, placed, k)]
             pending = []
