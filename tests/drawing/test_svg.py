@@ -1,6 +1,7 @@
 """SVG output: well-formed, every node and edge findable by id, real text, labels escaped, golden."""
 
 import os
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -90,11 +91,27 @@ def test_width_sets_the_printed_size():
 def test_dot_export_needs_no_graphviz_and_graphviz_reads_it(tmp_path):
     lstmviz.render("lstm", tmp_path / "c.dot")
     text = (tmp_path / "c.dot").read_text()
-    assert text.startswith('digraph "lstm" {') and "hx -> f [arrowhead=normal, style=bold];" in text
+    assert text.startswith("digraph lstm {") and "hx -> f [arrowhead=normal style=bold]" in text
     assert 'label="Ct−1"' in text  # labels as plain text
     if shutil.which("dot"):
         out = subprocess.run(["dot", "-Tsvg", tmp_path / "c.dot"], capture_output=True, text=True)
         assert out.returncode == 0 and "<svg" in out.stdout, out.stderr
+
+
+@pytest.mark.skipif(
+    shutil.which("dot") is None and not os.environ.get("CI"),
+    reason="Graphviz's dot (Debian graphviz) is not installed; CI installs it",
+)
+def test_dot_quotes_ids_that_are_dot_keywords(tmp_path):
+    """Nodes called node, edge or subgraph broke the hand-written DOT; dot reads them now."""
+    b = lstmviz.CellBuilder("graph")
+    x = b.input("node")
+    b.output(b.layer(x, activation="tanh", id="edge"), "subgraph")
+    lstmviz.render(b.build(), tmp_path / "k.dot")
+    out = subprocess.run(["dot", "-Tsvg", tmp_path / "k.dot"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    titles = re.findall(r"<title>([^<]*)</title>", out.stdout)
+    assert {"node", "edge", "subgraph", "node&#45;&gt;edge"} <= set(titles)
 
 
 def test_dot_quotes_labels():
