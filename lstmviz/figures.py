@@ -80,7 +80,7 @@ POSTS: dict[str, tuple[str, tuple[Figure, ...]]] = {
             Figure("output-valve", "lstm", "focus", "The output valve", focus="output"),
             Figure("complete", "lstm-peephole", "cell", "Each valve's network reads C, h_{t-1}, x_t and a bias"),
             Figure("ordered", "lstm", "ordered", "Old values dashed, values computed in the step solid"),
-            Figure("notation", "lstm", "legend", "Pipe, valve, T-joint, and colah's lines"),
+            Figure("pipe-legend", "lstm", "legend", "Pipe, valve, T-joint, and colah's lines"),
         ),
     ),
 }

@@ -199,9 +199,9 @@ def test_pipe_figures(drawn):
     }
     assert {"x->hx", "h_prev->hx", "hx->f", "hx->i", "hx->g", "hx->o", "c_prev->fc"} <= dashed  # every old value
     assert not dashed & {"f->fc", "fc->c", "c->c_next"}
-    legend = ["".join(g.itertext()) for g in groups(pipe["notation"], "label")]
+    legend = ["".join(g.itertext()) for g in groups(pipe["pipe-legend"], "label")]
     assert legend[:3] == ["Pipe (memory)", "Valve", "T-joint"]
-    assert groups(pipe["notation"], "op")  # the valve and the joint drawn as they are in the figures
+    assert groups(pipe["pipe-legend"], "op")  # the valve and the joint drawn as they are in the figures
 
 
 def test_figures_refuses_a_file_and_an_unknown_post(tmp_path):

@@ -57,3 +57,46 @@ def test_readme_figures_are_current():
         else:
             expected = lstmviz.render(name.removesuffix("-pipe"), style="pipe" if name.endswith("-pipe") else "colah")
         assert (root / "docs" / "figures" / f"{name}.svg").read_text() == expected, name
+
+
+def example_commands() -> list[str]:
+    """The README's lstmviz commands that run as written, in order, each once (not the usage lines
+    with placeholders, nor the preview server, which runs until stopped)."""
+    out: list[str] = []
+    for line in README.splitlines():
+        command = re.sub(r"\s+#\s.*$", "", line.strip())
+        if line.startswith("    pip install -e . && "):
+            command = command.split("&& ", 1)[1]
+        elif not line.startswith("    lstmviz "):
+            continue
+        if re.search(r"[A-Z_]{4,}|\||\[|my_cell|serve", command) or command in out:
+            continue
+        out.append(command)
+    return out
+
+
+def test_readme_commands_run_top_to_bottom_and_none_overwrites_another(tmp_path, monkeypatch):
+    """Run in one folder one after another, as a reader would: each works, and no command writes
+    over a file an earlier one wrote (the walk-through's PDF, the first figure)."""
+    import shlex
+    import shutil
+
+    from click.testing import CliRunner
+
+    from lstmviz.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "gallery", tmp_path / "gallery")
+    monkeypatch.chdir(tmp_path)
+    commands = example_commands()
+    assert commands[0] == "lstmviz render lstm -o lstm.svg" and len(commands) >= 10
+    written: dict[Path, str] = {}
+    for command in commands:
+        before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()}
+        result = CliRunner().invoke(main, shlex.split(command)[1:])
+        assert result.exit_code == 0, f"{command}: {result.output}"
+        for path in tmp_path.rglob("*"):
+            if path.is_file() and "gallery" not in path.parts and before.get(path) != path.stat().st_mtime_ns:
+                assert path not in written, f"{command} overwrites {path.name}, written by {written.get(path)}"
+                written[path] = command
+    assert {"lstm.svg", "lstm-steps.pdf", "lstm-paper.pdf", "lstm-animated.svg"} <= {p.name for p in written}
