@@ -127,6 +127,11 @@ def figure(scene: Scene, *, width_in: float | None = None, latex: bool = False) 
     return fig
 
 
+#: Fonts embedded as TrueType (Type 42), which publishers' PDF checks (IEEE PDF eXpress, ACM)
+#: accept; matplotlib's default, Type 3, they reject.
+_PUBLISHER = {"pdf.fonttype": 42, "ps.fonttype": 42}
+
+
 def encode(scene: Scene, *, fmt: str, width_in: float | None = None, dpi: float = 200) -> bytes:
     """The scene as the bytes of a PNG, PDF or PGF file."""
     import io
@@ -135,7 +140,10 @@ def encode(scene: Scene, *, fmt: str, width_in: float | None = None, dpi: float 
     transparent = scene.background == "none"
     out = io.BytesIO()
     if fmt != "pgf":
-        fig.savefig(out, format=fmt, dpi=dpi, transparent=transparent)
+        import matplotlib
+
+        with matplotlib.rc_context(_PUBLISHER):
+            fig.savefig(out, format=fmt, dpi=dpi, transparent=transparent)
         return out.getvalue()
     import matplotlib
     from matplotlib.backends.backend_pgf import LatexError
@@ -161,12 +169,13 @@ def save(scene: Scene, path: str | Path, *, fmt: str, width_in: float | None = N
 
 def save_pages(scenes: list[Scene], path: str | Path, *, width_in: float | None = None) -> None:
     """Write several scenes as the pages of one PDF (whole or not at all)."""
+    import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
     from ..files import write_atomic
 
     def write(fh: Any) -> None:
-        with PdfPages(fh) as pages:
+        with matplotlib.rc_context(_PUBLISHER), PdfPages(fh) as pages:
             for scene in scenes:
                 pages.savefig(figure(scene, width_in=width_in), transparent=scene.background == "none")
 
