@@ -104,6 +104,7 @@ def render(
     openings: Mapping[str, float] | None = None,
     transparent: bool = False,
     font: str | None = None,
+    font_size: str | float | None = None,
 ) -> str | None:
     """Draw a cell. With ``output``, write the file (its suffix picks SVG, PNG, PDF, or DOT for
     Graphviz) and return None; without, return the SVG (or DOT) text. ``view`` is one of cell,
@@ -112,8 +113,9 @@ def render(
     for the built-ins). ``width`` sets the printed width: ``"8cm"``, ``"600px"``, ``"3in"`` or a
     number of pixels. ``openings`` sets how far each valve of the pipe style is open (node id to
     0..1; half open when not given). ``transparent`` drops the background; ``font`` is sans, serif
-    or cm (Computer Modern, to match LaTeX). A ``.pgf`` output is typeset by LaTeX in the
-    document's own font."""
+    or cm (Computer Modern, to match LaTeX); ``font_size`` (``"8pt"``) is the labels' size in points
+    at the printed width (by default, with a ``width``, no label under 7 pt, so subscripts stay at
+    about 5 pt). A ``.pgf`` output is typeset by LaTeX in the document's own font."""
     from .drawing.scene import build_scene
     from .errors import Choice
     from .layout.views import layout_view
@@ -121,7 +123,12 @@ def render(
 
     graph = drawable(cell).relabelled(labels)
     sheet = adjusted(load_style(style), transparent=transparent, font=font)
-    scene = build_scene(layout_view(graph, view, focus=focus, metrics=metrics_for(sheet)), sheet, openings=openings)
+
+    def lay_out(sheet: Any) -> Any:
+        return layout_view(graph, view, focus=focus, metrics=metrics_for(sheet))
+
+    sheet, layout = sized(sheet, lay_out, width, font_size)
+    scene = build_scene(layout, sheet, openings=openings)
     if fmt is None:
         fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
     Choice("format", FORMATS).check(fmt, name=str(output) if output is not None else "fmt")
@@ -200,6 +207,65 @@ def metrics_for(style: Any) -> Any:
 _UNITS = {"px": 1 / 100, "in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72}
 
 
+#: The smallest label a printed figure gets unless asked otherwise (a layer's f_t, the smallest kind):
+#: 7.2 pt, so that its subscripts (0.7 of it) stay at 5 pt.
+MIN_LABEL_PT = 7.2
+
+
+def sized(style: Any, lay_out: Callable[[Any], Any], width: str | float | None, font_size: str | float | None) -> Any:
+    """The style with its text scaled so that labels print at ``font_size`` points at the printed
+    ``width`` (by default, given a width, no label smaller than :data:`MIN_LABEL_PT`), and the
+    layout drawn with it. Larger text widens the layout a little, so it is measured again, up to
+    four times; a figure many modules wide (the chain) may stay below the minimum at a narrow width."""
+    import dataclasses
+
+    layout = lay_out(style)
+    if font_size is None and width is None:
+        return style, layout
+    smallest = metrics_for(style).layer_label  # a layer's label, as a share of the others
+    wanted = _points(font_size) if font_size is not None else None
+    best: tuple[float, Any, Any] | None = None  # the nearest the target so far: (miss, style, layout)
+    for _ in range(4):
+        printed_pt = _inches(width, layout.width) * 72 if width is not None else layout.width * 0.75
+        now = style.text.label_size * printed_pt / layout.width
+        target = wanted if wanted is not None else max(now, (MIN_LABEL_PT + 0.05) / smallest)
+        if best is not None and abs(target - now) >= best[0]:
+            break  # larger text widened the figure more than it grew: keep the nearest
+        best = (abs(target - now), style, layout)
+        if best[0] < 0.05:
+            break
+        k = target / now
+        text = style.text
+        style = dataclasses.replace(
+            style,
+            text=dataclasses.replace(
+                text,
+                label_size=text.label_size * k,
+                symbol_size=text.symbol_size * k,
+                equation_size=text.equation_size * k,
+            ),
+        )
+        layout = lay_out(style)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _points(size: str | float) -> float:
+    """A font size such as "8pt" (or a number of points) in points."""
+    import re
+
+    if isinstance(size, int | float) and not isinstance(size, bool):
+        value = float(size)
+    else:
+        match = re.fullmatch(r"\s*([0-9]{1,3}(?:\.[0-9]{1,3})?)\s*(pt)?\s*", str(size))
+        if not match:
+            raise SpecError(f"font size {size!r} is not a size in points", name="font-size", fix="write e.g. 8pt")
+        value = float(match.group(1))
+    if not 3 <= value <= 72:
+        raise SpecError(f"font size {size!r} is not between 3 and 72 points", name="font-size", fix="write e.g. 8pt")
+    return value
+
+
 def _dpi(width: str | float | None) -> float:
     """Pixels per inch of a PNG: a width given in pixels is met exactly; otherwise print quality."""
     in_pixels = isinstance(width, int | float) or (isinstance(width, str) and width.strip().endswith("px"))
@@ -244,8 +310,10 @@ def walk_through(
     width: str | float | None = None,
     transparent: bool = False,
     font: str | None = None,
+    font_size: str | float | None = None,
 ) -> list[Path]:
-    """The cell's walk-through, one focus figure per step, every frame the same size, written to
+    """The cell's walk-through, one focus figure per step, every frame the same size (``font_size``
+    as :func:`render` takes it), written to
     ``output``: a folder (numbered ``.svg`` or ``.png`` files, by ``fmt``), one multi-page ``.pdf``,
     or a ``.tex`` file for Beamer (beside a multi-page PDF that its overlays pick pages from).
     Returns the files written."""
@@ -259,6 +327,12 @@ def walk_through(
     graph = drawable(cell).relabelled(labels)
     sheet = adjusted(load_style(style), transparent=transparent, font=font)
     names = list(steps(graph))
+
+    def widest(sheet: Any) -> Any:
+        frames = [layout_view(graph, "focus", focus=name, metrics=metrics_for(sheet)) for name in names]
+        return max(frames, key=lambda lay: lay.width)
+
+    sheet, _ = sized(sheet, widest, width, font_size)
     layouts = [layout_view(graph, "focus", focus=name, metrics=metrics_for(sheet)) for name in names]
     w, h = max(lay.width for lay in layouts), max(lay.height for lay in layouts)
     scenes = [build_scene(dataclasses.replace(lay, width=w, height=h), sheet) for lay in layouts]

@@ -261,6 +261,11 @@ def _figure_options(fn: F) -> F:
         ),
         click.option("--width", default=None, help="Printed width: 8cm, 600px, 3in ..."),
         click.option("--font", default=None, help="sans, serif, or cm (Computer Modern, to match LaTeX)."),
+        click.option(
+            "--font-size",
+            default=None,
+            help="Labels' size in points at the printed width, e.g. 8pt (with --width, at least 7pt by default).",
+        ),
         click.option("--transparent", is_flag=True, help="No background."),
     ]
     for option in reversed(options):

@@ -58,3 +58,30 @@ def test_pdfs_embed_truetype_fonts_not_type_3(tmp_path, style):
         rows = out.splitlines()[2:]
         assert rows and all("TrueType" in row for row in rows), out
         assert "Type 3" not in out
+
+
+def printed_sizes(svg: str) -> tuple[list[float], list[float]]:
+    """The math labels' sizes and their scripts' sizes, in points at the printed width."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg)
+    scale = float(root.get("width").removesuffix("in")) * 72 / float(root.get("viewBox").split(",")[2])
+    texts = [t for t in root.iter("{http://www.w3.org/2000/svg}text") if "Serif" in t.get("font-family", "")]
+    scripts = [s for t in texts for s in t if s.get("font-size")]
+    return [float(t.get("font-size")) * scale for t in texts], [float(s.get("font-size")) * scale for s in scripts]
+
+
+@pytest.mark.parametrize("name", ["lstm", "gru", "lstm-peephole"])
+def test_a_column_wide_figure_keeps_labels_readable_in_print(name):
+    """At a journal column's 8.5 cm, no label under 7 pt and no script under 5 pt, by default."""
+    labels, scripts = printed_sizes(lstmviz.render(name, width="8.5cm"))
+    assert min(labels) >= 7.0 and min(scripts) >= 5.0
+
+
+def test_font_size_sets_the_labels_in_points_at_the_printed_width():
+    labels, _ = printed_sizes(lstmviz.render("lstm", width="8.5cm", font_size="8pt"))
+    assert abs(max(labels) - 8.0) < 0.1  # the labels of lines; a layer's label is 3/4 of it
+    labels, _ = printed_sizes(lstmviz.render("lstm", width="12cm", font_size=11))
+    assert abs(max(labels) - 11.0) < 0.1
+    with pytest.raises(lstmviz.SpecError, match="not a size in points"):
+        lstmviz.render("lstm", width="8cm", font_size="big")
