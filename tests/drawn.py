@@ -82,7 +82,9 @@ def read(svg: str) -> Drawn:
     _, _, width, height = (float(v) for v in root.get("viewBox").split(","))
     lines, shapes, empty, points, dots, labels, valves, arrows = [], {}, [], set(), [], [], {}, []
     # the chain's faded copies of the module's inside (under an outer "A") repeat what is checked
-    ghosts = {g.get("data-node") for g in root.iter(f"{SVG}g") if "ghost" in g.get("class", "").split()}
+    ghosts = {
+        g.get("data-node") for g in root.iter(f"{SVG}g") if "ghost" in g.get("class", "").split() and g.get("data-node")
+    }
     for g in root.iter(f"{SVG}g"):
         cls = g.get("class", "")
         if "ghost" in cls.split() or g.get("data-node") in ghosts:

@@ -167,3 +167,12 @@ def test_diagonal_weights_are_marked_apart_from_a_matrix_input() -> None:
     assert {ln.src for ln in diagonal} == {"c_prev", "c"}
     assert len(diagonal) == 3
     assert all("diagonal" not in ln.classes for ln in d.lines if ln.src in ("hx",))
+
+
+def test_the_checker_reads_a_chains_lines_but_not_its_faded_copies():
+    """The outer modules' faded insides repeat the middle one's lines: skipped, and nothing else."""
+    d = drawn.read(svg_of(lstmviz.load("lstm"), "colah", "chain"))
+    edges = {line.edge for line in d.lines}
+    assert {"hx->f", "c->c_next", "x-1->A", "A->y+1"} <= edges
+    assert not any(edge.startswith(("A-1:", "A+1:")) for edge in edges)
+    assert "f" in d.shapes and "A-1:f" not in d.shapes
