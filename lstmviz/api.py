@@ -215,8 +215,9 @@ MIN_LABEL_PT = 7.2
 def sized(style: Any, lay_out: Callable[[Any], Any], width: str | float | None, font_size: str | float | None) -> Any:
     """The style with its text scaled so that labels print at ``font_size`` points at the printed
     ``width`` (by default, given a width, no label smaller than :data:`MIN_LABEL_PT`), and the
-    layout drawn with it. Larger text widens the layout a little, so it is measured again, up to
-    four times; a figure many modules wide (the chain) may stay below the minimum at a narrow width."""
+    layout drawn with it. Larger text widens the layout a little, so it is laid out again, at most
+    twice (each may route a whole cell); a figure many modules wide (the chain) may stay below the
+    minimum at a narrow width."""
     import dataclasses
 
     layout = lay_out(style)
@@ -225,16 +226,18 @@ def sized(style: Any, lay_out: Callable[[Any], Any], width: str | float | None, 
     smallest = metrics_for(style).layer_label  # a layer's label, as a share of the others
     wanted = _points(font_size) if font_size is not None else None
     best: tuple[float, Any, Any] | None = None  # the nearest the target so far: (miss, style, layout)
-    for _ in range(4):
+    for attempt in range(3):
         printed_pt = _inches(width, layout.width) * 72 if width is not None else layout.width * 0.75
         now = style.text.label_size * printed_pt / layout.width
         target = wanted if wanted is not None else max(now, (MIN_LABEL_PT + 0.05) / smallest)
         if best is not None and abs(target - now) >= best[0]:
             break  # larger text widened the figure more than it grew: keep the nearest
         best = (abs(target - now), style, layout)
-        if best[0] < 0.05:
+        if best[0] < 0.05 or attempt == 2:
             break
         k = target / now
+        if wanted is None and k > 2:  # text more than twice as big would not fit: the figure is
+            break  # too wide for the width (a chain in a column); it stays as it is
         text = style.text
         style = dataclasses.replace(
             style,
