@@ -176,11 +176,10 @@ def test_pipe_figures(drawn):
     biases = [g for g in groups(complete, "edge") if "bias" in g.get("class").split()]
     texts = ["".join(t.itertext()) for t in complete.iter(f"{SVG}text")]
     names = sorted(t for t in texts if re.fullmatch(r"b[0-9]", t))
-    # a layer's bias is an input of its own, b_k, wherever a short line fits beside the layer; where
-    # none fits (hemmed in by a valve, a label or the peephole lines), the layer keeps its "+b"
+    # every layer's bias is an input of its own, b_0 .. b_3, as Shi Yan's text has it; none keeps "+b"
     plus = [g for g in groups(complete, "layer") if "+b" in "".join(g.itertext())]
-    assert len(biases) >= 2 and len(biases) + len(plus) == 4 and len(names) == len(biases)
-    assert {g.get("data-dst") for g in biases} | {g.get("data-node") for g in plus} == {"f", "i", "g", "o"}
+    assert len(biases) == 4 and not plus and names == ["b0", "b1", "b2", "b3"]
+    assert {g.get("data-dst") for g in biases} == {"f", "i", "g", "o"}
     peepholes = [
         g for g in groups(complete, "edge") if g.get("data-src") in ("c_prev", "c") and "diagonal" in g.get("class")
     ]

@@ -88,6 +88,8 @@ class _CellLayout:
         # columns wide enough for a layer's label to sit beside the line leaving its box's top
         labels = [width(n.label, m.font * m.layer_label) for n in self.g.of_kind("layer")]
         self.pitch = max([m.column] + [m.box_w / 2 + w + 12 for w in labels])
+        if m.bias_inputs:  # and for a bias's line and name right of each box, clear of the next column's inputs
+            self.pitch = max(self.pitch, m.box_w + self.bias_reach + width("b_0", m.font * 0.8) + 2 * m.track + 8)
         # the states come in from the left along a lead long enough for their labels: a line that turns
         # just inside the module stays clear of them
         entries = [width(n.label, m.font) for n in self.g.of_kind("state-in")]
@@ -118,8 +120,7 @@ class _CellLayout:
         wires = self._untangle([self._wire(e) for e in self.g.edges])
         dots = _dots(wires, self.shape)
         labels = self._labels(wires, dots)
-        biases = self._biases(wires, labels) if m.bias_inputs else []  # where the labels left room
-        named = self._bias_labels(wires + [w for w, _ in biases], dots, labels, biases)
+        named = self._biases(wires, dots, labels) if m.bias_inputs else []  # where the labels left room
         labels += [label for _, label in named]
         wires += [w for w, _ in named]
         width_ = max([self.module.right + m.lead + m.pad] + [lab.box().right + m.pad for lab in labels])
@@ -127,6 +128,11 @@ class _CellLayout:
         return Layout(
             width_, height, self.module, tuple(shapes), tuple(wires), tuple(dots), tuple(labels), streams=self.streams()
         )
+
+    @property
+    def bias_reach(self) -> float:
+        """How long a bias's line is: an arrowhead and a little."""
+        return self.m.arrow + 10
 
     def X(self, col: float) -> float:
         return self.x0 + col * self.pitch
@@ -693,66 +699,52 @@ class _CellLayout:
         return not any(s.box.crossed_by(a, b) for s in self._occupants() if s.node not in ends)
 
     # -- biases, as inputs of their own (Shi Yan's networks read b_0, b_1, ...) ---------------------
-    def _biases(self, wires: list[Wire], labels: list[Label]) -> list[tuple[Wire, str]]:
-        """A short line into each layer with a bias, from its right or left side (or down into its
-        top, at the right or the left), wherever nothing else runs and no label stands; with the
-        bias's name, b_0, b_1, ... in layer order. A layer with no free side keeps its "+b"."""
-        m, out = self.m, []
-        reach = m.arrow + 10
+    def _biases(self, wires: list[Wire], dots: list[Dot], labels: list[Label]) -> list[tuple[Wire, Label]]:
+        """A short line into each layer with a bias, named b_0, b_1, ... in layer order at its open
+        end: from the layer's right or left side, down into its top or up into its bottom, the first
+        where the line crosses nothing and its name finds a clear place (a shorter line where a long
+        one finds none). A layer with no such side keeps its "+b"."""
+        m, f, out = self.m, self.m.font * 0.8, []
         segments = [(a, b) for w in wires for a, b in zip(w.points, w.points[1:])]
+        solid = self._obstacles(wires, dots)
         ends = {(round(w.points[-1].x, 2), round(w.points[-1].y, 2)) for w in wires}
         ends |= {(round(w.points[0].x, 2), round(w.points[0].y, 2)) for w in wires}
         for k, node in enumerate(n for n in self.g.of_kind("layer") if n.bias):
-            b = self.shape[node.id].box
+            b, name = self.shape[node.id].box, f"b_{{{k}}}" if k > 9 else f"b_{k}"
             sides = [
-                (Point(b.right + reach, b.y), Point(b.right, b.y)),
-                (Point(b.left - reach, b.y), Point(b.left, b.y)),
-                (Point(b.right - 8, b.top - reach), Point(b.right - 8, b.top)),
-                (Point(b.left + 8, b.top - reach), Point(b.left + 8, b.top)),
+                side
+                for r in (self.bias_reach, m.arrow + 4)
+                for side in (
+                    (Point(b.right + r, b.y), Point(b.right, b.y)),
+                    (Point(b.left - r, b.y), Point(b.left, b.y)),
+                    (Point(b.right - 8, b.top - r), Point(b.right - 8, b.top)),
+                    (Point(b.left + 8, b.top - r), Point(b.left + 8, b.top)),
+                    (Point(b.right - 8, b.bottom + r), Point(b.right - 8, b.bottom)),
+                    (Point(b.left + 8, b.bottom + r), Point(b.left + 8, b.bottom)),
+                )
             ]
             for start, end in sides:
                 if (round(end.x, 2), round(end.y, 2)) in ends or self._blocked([start, end], node.id):
                     continue
                 band = _band(start, end, m.wire_width * 4)
-                if any(band.crossed_by(a, z) for a, z in segments) or any(band.overlaps(lab.box()) for lab in labels):
+                named = labels + [lab for _, lab in out]
+                if any(band.crossed_by(a, z) for a, z in segments) or any(band.overlaps(lab.box()) for lab in named):
                     continue
                 wire = Wire(f"{node.id}.bias", "bias", "", node.id, (start, end))
-                segments.append((start, end))
-                out.append((wire, f"b_{{{k}}}" if k > 9 else f"b_{k}"))
-                break
+                options = [Label(node.id, name, x, y, anchor, f) for x, y, anchor in _bias_name_places(wire, f, m)]
+                head = _heads([wire], m.arrow)
+                best, crowded = place(options, segments + [(start, end)], solid + head, named, m.wire_width / 2 + 1.5)
+                if not crowded:
+                    segments.append((start, end))
+                    solid += head
+                    out.append((wire, best))
+                    break
         return out
 
-    def _bias_labels(
-        self, wires: list[Wire], dots: list[Dot], placed: list[Label], biases: list[tuple[Wire, str]]
-    ) -> list[tuple[Wire, Label]]:
-        """Each bias's line with its name at the line's open end; a bias whose name finds no clear
-        place is left out (its layer keeps its "+b") rather than crowd the figure."""
-        m, f, out = self.m, self.m.font * 0.8, []
-        segments = [(a, b) for w in wires for a, b in zip(w.points, w.points[1:])]
+    def _obstacles(self, wires: list[Wire], dots: list[Dot]) -> list[Box]:
+        """What a label must keep clear of besides lines: the shapes, the junction dots, the arrowheads."""
         solid = [s.box for s in self._occupants()] + [Box(d.at.x, d.at.y, 7.0, 7.0) for d in dots]
-        solid += _heads(wires, m.arrow)
-        for wire, text in biases:
-            p, q = wire.points
-            beside = m.arrow * 0.55 + 2
-            if p.y == q.y:  # from a side
-                anchor = "start" if p.x > q.x else "end"
-                dx = 3 if p.x > q.x else -3
-                candidates = [
-                    (p.x + dx, p.y + f * 0.35, anchor),
-                    (p.x, p.y - beside - 3, "middle"),
-                    (p.x, p.y + f + beside, "middle"),
-                ]
-            else:  # from above
-                candidates = [
-                    (p.x, p.y - 4, "middle"),
-                    (p.x + beside, p.y + f, "start"),
-                    (p.x - beside, p.y + f, "end"),
-                ]
-            options = [Label(wire.dst, text, x, y, anchor, f) for x, y, anchor in candidates]  # the layer's
-            best, crowded = place(options, segments, solid, placed + [lab for _, lab in out], m.wire_width / 2 + 1.5)
-            if not crowded:
-                out.append((wire, best))
-        return out
+        return solid + _heads(wires, self.m.arrow)
 
     # -- labels ------------------------------------------------------------------------------------
     def _labels(self, wires: list[Wire], dots: list[Dot]) -> list[Label]:
@@ -761,9 +753,8 @@ class _CellLayout:
         (of shapes, junction dots, and wires as thick as they are drawn)."""
         f, out, m = self.m.font, [], self.m
         segments = [(a, b) for w in wires if not w.lane for a, b in zip(w.points, w.points[1:])]
-        solid = [s.box for s in self._occupants()] + [Box(d.at.x, d.at.y, 7.0, 7.0) for d in dots]
+        solid = self._obstacles(wires, dots)
         solid += [_band(a, b, m.lane_width) for w in wires if w.lane for a, b in zip(w.points, w.points[1:])]
-        solid += _heads(wires, m.arrow)
         for shape in self.shape.values():
             node = self.g.node(shape.node)
             b = shape.box
@@ -857,6 +848,23 @@ def _side(end: Point, box: Box) -> int:
     if abs(dx) * box.h > abs(dy) * box.w:
         return 0 if dx > 0 else 2
     return 1 if dy > 0 else 3
+
+
+def _bias_name_places(wire: Wire, f: float, m: Metrics) -> list[tuple[float, float, str]]:
+    """Where a bias's name may stand, best first: (x, baseline, anchor) at the open end ``p`` of
+    its line, beyond the end, else beside it."""
+    p, q = wire.points
+    beside = m.arrow * 0.55 + 2
+    if p.y == q.y:  # from a side
+        anchor, dx = ("start", 3) if p.x > q.x else ("end", -3)
+        return [
+            (p.x + dx, p.y + f * 0.35, anchor),
+            (p.x, p.y - beside - 3, "middle"),
+            (p.x, p.y + f + beside, "middle"),
+        ]
+    if p.y < q.y:  # from above
+        return [(p.x, p.y - 4, "middle"), (p.x + beside, p.y + f, "start"), (p.x - beside, p.y + f, "end")]
+    return [(p.x, p.y + f + 2, "middle"), (p.x + beside, p.y, "start"), (p.x - beside, p.y, "end")]  # from below
 
 
 def _heads(wires: list[Wire], arrow: float) -> list[Box]:
