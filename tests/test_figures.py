@@ -4,7 +4,8 @@ proportions of the original (colah's PNGs, measured in styles/colah.toml) within
 Measured on the reference PNGs (../shared/reference/colah), relative to the module's width:
 LSTM3-chain: module 236 x 146 px, wires 3 px, arrowheads 13 px, layer boxes 26 x 16 px, op circles
 16 px, x/h circles 36 px, the top line 30 px below the module's top, the bottom line 24 px above its
-bottom. RNN-unrolled: modules 104 x 64 px, 168 px apart; circles 47-50 px. LSTM3-focus-*: module
+bottom. RNN-unrolled: modules 104 x 64 px, 168 px apart; circles 47-50 px; the A's capitals 16 of
+RNN-rolled's 31 px module height. LSTM3-focus-*: module
 233 px; labels ~14.5 px; equations ~17 px; faded parts 10% of their colour, 90% the module's green.
 """
 
@@ -108,6 +109,8 @@ def test_rnn_figures_have_colah_proportions(drawn, name):
     assert near(h / w, 64 / 104, 0.05)  # wider than tall, as colah's A
     port = groups(root, "input")[0].find(f"{SVG}ellipse")
     assert near(2 * float(port.get("rx")) / w, 48 / 104, 0.05)
+    a = groups(root, "module-name")[0].find(f"{SVG}text")
+    assert near(float(a.get("font-size")) * 0.729 / h, 16 / 31, 0.05)  # DejaVu Sans's capitals: 0.729 em
     if name == "rnn-unrolled":
         lefts = sorted(module(root, k)[0] for k in range(len(groups(root, "module"))))
         assert near((lefts[2] - lefts[1]) / w, 168 / 104, 0.1)  # modules 1.6 widths apart

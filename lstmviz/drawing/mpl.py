@@ -214,6 +214,11 @@ def _mathtext(text: Text) -> str:
     """A math label as matplotlib mathtext (as written, when mathtext can read it); other text as is."""
     if text.source and any(c in text.source for c in "_^\\") and _readable(f"${text.source}$"):
         return f"${text.source}$"
+    if text.source and any(r.italic for r in text.runs) and all(r.text.isalnum() and not r.shift for r in text.runs):
+        # plain math (x0, h, W2): its letters italic as the SVG sets them, names and digits upright
+        plain = "$" + "".join(r.text if r.italic else rf"\mathrm{{{r.text}}}" for r in text.runs) + "$"
+        if _readable(plain):
+            return plain
     return "".join(r.text for r in text.runs).replace("$", r"\$")
 
 

@@ -124,7 +124,7 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
         data = (("node", shape.node),) if shape is not None else ()
         groups.append(group("module", data, items, "module" in layout.faded))
         if shape is not None and shape.symbol:  # its name over whatever is drawn inside it
-            size = 0.6 * min(b.h, 160.0)  # colah's A: most of a small module's height, not a chain's
+            size = 0.7 * min(b.h, 137.0)  # colah's A: its capitals half a small module's height (16 of 31 px)
             size = min(size, size * b.w * 0.4 / max(text_width(shape.symbol, size), 1e-9))  # a word fits
             name = Text(b.x, b.y + size * 0.36, (Run(shape.symbol),), "middle", size, t.color, t.family)
             names.append(Group("module-name", data, (name,)))

@@ -85,3 +85,24 @@ def test_font_size_sets_the_labels_in_points_at_the_printed_width():
     assert abs(max(labels) - 11.0) < 0.1
     with pytest.raises(lstmviz.SpecError, match="not a size in points"):
         lstmviz.render("lstm", width="8cm", font_size="big")
+
+
+def test_plain_math_labels_are_italic_as_in_the_svg():
+    """A label with no sub- or superscript (x0, h) is math all the same: its letters italic, its
+    digits upright, as the SVG sets them."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.mathtext import MathTextParser
+
+    b = lstmviz.CellBuilder("plain")
+    b.output(b.layer(b.input("x", label="x0"), activation="tanh", label="h"), label="y")
+    fig, ax = plt.subplots()
+    lstmviz.draw(b.build(), ax)
+    texts = {t.get_text(): t.get_fontproperties() for t in ax.texts}
+    plt.close(fig)
+    assert r"$x\mathrm{0}$" in texts and "$h$" in texts
+    glyphs = MathTextParser("path").parse(r"$x\mathrm{0}$", prop=texts[r"$x\mathrm{0}$"]).glyphs
+    fonts = [g[0].fname.rsplit("/", 1)[-1] for g in glyphs]
+    assert fonts == ["DejaVuSerif-Italic.ttf", "DejaVuSerif.ttf"]  # the SVG's font, x italic, 0 upright
