@@ -6,17 +6,18 @@ result = lstmviz.run(cell, x)            # x shaped (T, B, input size)
 result.outputs, result.state["c"]
 """
 
-from .api import animate, draw, figures, load, random_input, render, run
+from .api import animate, draw, figures, load, random_input, render, render_stack, run
 from .cells import BUILTINS
 from .errors import DataError, LstmvizError, NonFiniteWarning, SpecError
 from .execute.params import LayerParams, init_params, load_params, save_params
 from .execute.plan import Plan, compile
 from .execute.run import Result, Trace
+from .execute.stack import Stack, StackResult, run_stack
 from .spec.builder import CellBuilder
 from .spec.equations import from_equations
 from .spec.graph import CellGraph, Edge, Node
 from .spec.tomlfile import dump_spec, parse_spec, read_spec, save_spec
-from .torch_interop import from_torch
+from .torch_interop import from_torch, stack_from_torch
 
 __version__ = "0.1.0"
 
@@ -34,6 +35,8 @@ __all__ = [
     "Plan",
     "Result",
     "SpecError",
+    "Stack",
+    "StackResult",
     "Trace",
     "compile",
     "draw",
@@ -48,7 +51,10 @@ __all__ = [
     "random_input",
     "read_spec",
     "render",
+    "render_stack",
     "run",
+    "run_stack",
     "save_params",
     "save_spec",
+    "stack_from_torch",
 ]

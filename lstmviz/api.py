@@ -116,8 +116,8 @@ def render(
     or cm (Computer Modern, to match LaTeX); ``font_size`` (``"8pt"``) is the labels' size in points
     at the printed width (by default, with a ``width``, no label under 7 pt, so subscripts stay at
     about 5 pt). A ``.pgf`` output is typeset by LaTeX in the document's own font."""
+    from .drawing.dot import to_dot
     from .drawing.scene import build_scene
-    from .errors import Choice
     from .layout.views import layout_view
     from .style import adjusted, load_style
 
@@ -129,24 +129,28 @@ def render(
 
     sheet, layout = sized(sheet, lay_out, width, font_size)
     scene = build_scene(layout, sheet, openings=openings)
+    return _emit(scene, output, fmt, width, dot=lambda: to_dot(graph))
+
+
+def _emit(
+    scene: Any, output: str | Path | None, fmt: str | None, width: str | float | None, dot: Any = None
+) -> str | None:
+    """Write ``scene`` to ``output`` in ``fmt`` (from its suffix when None), or return it as SVG
+    text when there is no ``output``; ``dot`` makes the Graphviz text, for a figure that has one."""
+    from .errors import Choice
+
     if fmt is None:
         fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
-    Choice("format", FORMATS).check(fmt, name=str(output) if output is not None else "fmt")
-    if fmt == "dot":
-        from .drawing.dot import to_dot
+    Choice("format", FORMATS if dot is not None else tuple(f for f in FORMATS if f != "dot")).check(
+        fmt, name=str(output) if output is not None else "fmt"
+    )
+    if fmt in ("svg", "dot"):
+        if fmt == "dot":
+            text = dot()
+        else:
+            from .drawing.svg import to_svg
 
-        text = to_dot(graph)
-        if output is None:
-            return text
-        from .files import write_atomic
-
-        write_atomic(output, text.encode("utf-8"))
-        return None
-    width_in = _inches(width, scene.width) if width is not None else None
-    if fmt == "svg":
-        from .drawing.svg import to_svg
-
-        text = to_svg(scene, width_in=width_in)
+            text = to_svg(scene, width_in=_inches(width, scene.width) if width is not None else None)
         if output is None:
             return text
         from .files import write_atomic
@@ -157,8 +161,31 @@ def render(
         raise SpecError(f"{fmt} output needs a file", name="output", fix="pass output='figure.png'")
     from .drawing.mpl import save
 
-    save(scene, output, fmt=fmt, width_in=width_in, dpi=_dpi(width))
+    save(scene, output, fmt=fmt, width_in=_inches(width, scene.width) if width is not None else None, dpi=_dpi(width))
     return None
+
+
+def render_stack(
+    stack: Any,
+    output: str | Path | None = None,
+    *,
+    style: str | Path = "colah",
+    fmt: str | None = None,
+    width: str | float | None = None,
+    steps: int = 3,
+    transparent: bool = False,
+    font: str | None = None,
+) -> str | None:
+    """Draw a stack of layers (:func:`lstmviz.stack_from_torch`) unrolled over ``steps`` steps:
+    a row of modules per layer and direction, the two directions' outputs joined (merging lines are
+    concatenation, as in colah's notation). Output as :func:`render`."""
+    from .drawing.scene import build_scene
+    from .layout.stack import layout_stack
+    from .style import adjusted, load_style
+
+    sheet = adjusted(load_style(style), transparent=transparent, font=font)
+    layout = layout_stack(stack.kind, stack.layers, stack.directions, metrics_for(sheet), steps=steps)
+    return _emit(build_scene(layout, sheet), output, fmt, width)
 
 
 def draw(

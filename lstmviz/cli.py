@@ -192,6 +192,7 @@ def show(spec: str, output: Path | None) -> None:
 @_path_option("-o", "--output", help="Write inputs, outputs, final states and the trace of every node to this .npz.")
 @_path_option("--save-params", help="Write the parameters used to this .npz.")
 @click.option("--plan", "show_plan", is_flag=True, help="Also print how the executor compiled the cell.")
+@click.option("--batch-first", is_flag=True, help="--input is shaped (B, T, features), as PyTorch's batch_first.")
 @_one_line_errors
 def run(
     spec: str,
@@ -205,8 +206,10 @@ def run(
     output: Path | None,
     save_params: Path | None,
     show_plan: bool,
+    batch_first: bool,
 ) -> None:
-    """Run SPEC (a built-in name or a .toml file) on real numbers and print what it computes."""
+    """Run SPEC (a built-in name, a .toml file, or a PyTorch model saved with torch.save, every
+    layer and direction of it, as PyTorch runs them) on real numbers and print what it computes."""
 
     from .execute.params import load_params
     from .execute.params import save_params as write_params
@@ -214,12 +217,19 @@ def run(
     if output is not None and save_params is not None and output.resolve() == save_params.resolve():
         raise DataError("is given as both -o and --save-params", name=str(output), fix="give two files")
     _check_outputs(output, save_params, inputs=[spec, input_path, params_path])
-    cell = api.load(spec)
-    given_dims = _parse_dims(dims, cell)
     if input_path is not None and steps is not None:
         raise DataError("give --input or --steps, not both", name="--steps")
+    if Path(spec).suffix.lower() in (".pt", ".pth"):
+        given = {"--params": params_path, "--dim": dims, "--save-params": save_params, "--plan": show_plan}
+        extra = next((name for name, value in given.items() if value), None)
+        if extra:
+            raise DataError("does not go with a PyTorch model, which has its own weights and sizes", name=extra)
+        _run_torch(Path(spec), input_path, steps, batch, batch_first, dtype, seed, output)
+        return
+    cell = api.load(spec)
+    given_dims = _parse_dims(dims, cell)
     if input_path is not None:
-        x = _read_input(input_path, cell)
+        x = _read_input(input_path, cell, batch_first)
     else:
         dtype = dtype or "float32"
         T = 5 if steps is None else steps
@@ -300,6 +310,72 @@ def render(spec: str, output: Path, view: str, focus: str | None, **figure: Any)
     _check_outputs(output, inputs=[spec, figure["style"]])
     api.render(spec, output, view=view, focus=focus, **figure)
     click.echo(f"wrote {output}")
+
+
+@main.command("from-torch")
+@click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
+@_path_option(
+    "-o",
+    "--output",
+    required=True,
+    help="A .toml (the cell of one layer and direction), or a figure (.svg, .png, .pdf): "
+    "the cell, or the whole stack of a module with several layers or directions.",
+)
+@_path_option("--params", "params_path", help="Also write the layer's weights to this .npz (for --params of run).")
+@click.option("--layer", type=click.IntRange(min=0), default=None, help="Which layer of a multi-layer module.")
+@click.option(
+    "--direction",
+    type=click.Choice(["forward", "reverse"]),
+    default="forward",
+    show_default=True,
+    help="Which direction of a bidirectional module.",
+)
+@click.option(
+    "--prefix", default=None, help="Which recurrent module of a bigger model's state_dict (e.g. encoder.rnn)."
+)
+@click.option("--style", default="colah", show_default=True, help="The figure's style.")
+@click.option("--width", default=None, help="The figure's printed width: 8cm, 600px, 3in ...")
+@_one_line_errors
+def from_torch(
+    model: Path,
+    output: Path,
+    params_path: Path | None,
+    layer: int | None,
+    direction: str,
+    prefix: str | None,
+    style: str,
+    width: str | None,
+) -> None:
+    """Take the cell and weights of a PyTorch model saved with torch.save (a state_dict, or a
+    whole nn.RNN, nn.LSTM, nn.GRU or Cell; read without running anything in the file)."""
+    from .torch_interop import from_torch as take
+    from .torch_interop import stack_from_torch
+
+    _check_outputs(output, params_path, inputs=[model])
+    if params_path is not None and output.resolve() == params_path.resolve():
+        raise DataError("is given as both -o and --params", name=str(output), fix="give two files")
+    figure = output.suffix.lower() in (".svg", ".png", ".pdf")
+    if not figure and output.suffix.lower() != ".toml":
+        raise DataError("is neither a .toml nor a figure", name=str(output), fix="write to cell.toml or stack.svg")
+    if figure and layer is None and params_path is None:
+        stack = stack_from_torch(model, prefix=prefix)
+        if stack.layers > 1 or stack.directions > 1:
+            api.render_stack(stack, output, style=style, width=width)
+            click.echo(f"wrote {output}: {stack.layers} layer(s) of {stack.kind} in {stack.directions} direction(s)")
+            return
+    cell, params = take(model, layer=layer, direction=direction, prefix=prefix)
+    if figure:
+        api.render(cell, output, style=style, width=width)
+    else:
+        from .spec.tomlfile import save_spec
+
+        save_spec(cell, output)
+    click.echo(f"wrote {output}")
+    if params_path is not None:
+        from .execute.params import save_params
+
+        save_params(params, params_path)
+        click.echo(f"wrote {params_path}")
 
 
 @main.command()
@@ -534,7 +610,58 @@ def _parse_dims(dims: tuple[str, ...], cell: Any) -> dict[str, int]:
     return out
 
 
-def _read_input(path: Path, cell: Any) -> Any:
+def _run_torch(
+    model: Path,
+    input_path: Path | None,
+    steps: int | None,
+    batch: int,
+    batch_first: bool,
+    dtype: str | None,
+    seed: int,
+    output: Path | None,
+) -> None:
+    """Run every layer and direction of a saved PyTorch model over the input, as PyTorch does."""
+    import numpy as np
+
+    from .execute.stack import run_stack
+    from .torch_interop import stack_from_torch
+
+    stack = stack_from_torch(model)
+    first = stack.cells[0][0]
+    if input_path is not None:
+        x = _read_input(input_path, first, batch_first)["x"]
+        if dtype is not None:
+            x = x.astype(dtype)
+    else:
+        size = first.default_dims["input"]
+        x = np.random.default_rng(seed).standard_normal((5 if steps is None else steps, batch, size))
+        x = x.astype(dtype or next(iter(stack.params[0][0].values())).weight.dtype)  # as the model's weights
+    result = run_stack(stack, x)
+    with np.printoptions(precision=4, suppress=True, linewidth=100, threshold=16, edgeitems=4):
+        T, B = x.shape[:2]
+        click.echo(
+            f"{model}: {stack.layers} layer(s) of {stack.kind}, {stack.directions} direction(s); "
+            f"{T} steps, batch {B}, outputs {result.outputs.shape} {result.outputs.dtype}"
+        )
+        for t in range(min(T, 10)):
+            click.echo(f"  y[{t}] = {result.outputs[t, 0]}")
+        if T > 10:
+            click.echo(f"  ... ({T - 10} more steps)")
+        for name, value in result.state.items():
+            click.echo(f"  final {name} = {value[:, 0]}")
+    if output is not None:
+        from .files import write_atomic
+
+        outputs = result.outputs.transpose(1, 0, 2) if batch_first else result.outputs
+        arrays = {"input.x": x.transpose(1, 0, 2) if batch_first else x, "outputs": outputs}
+        arrays.update({f"state.{k}": v for k, v in result.state.items()})
+        write_atomic(output, lambda fh: np.savez_compressed(fh, **arrays))
+        click.echo(f"wrote {output}")
+
+
+def _read_input(path: Path, cell: Any, batch_first: bool = False) -> Any:
+    """The input arrays by name, shaped (T, B, features): a (T, features) array is one batch; with
+    ``batch_first``, arrays are (B, T, features) and are turned to (T, B, features)."""
     import numpy as np
 
     names = [n.id for n in cell.of_kind("input")]
@@ -553,6 +680,13 @@ def _read_input(path: Path, cell: Any) -> Any:
     else:
         with loaded:
             arrays = {k: loaded[k] for k in loaded.files}
+    if batch_first:
+        for k, v in arrays.items():
+            if v.ndim != 3:
+                raise DataError(
+                    f"{k} has shape {v.shape}, not (B, T, features)", name=str(path), fix="drop --batch-first"
+                )
+        return {k: v.transpose(1, 0, 2) for k, v in arrays.items()}
     return {k: (v[:, None, :] if v.ndim == 2 else v) for k, v in arrays.items()}
 
 

@@ -143,6 +143,13 @@ def save_params(params: Params, path: str | Path) -> None:
 
 def load_params(path: str | Path) -> dict[str, LayerParams]:
     """Read parameters from an ``.npz`` file written by :func:`save_params` (or by hand)."""
+    if _saved_by_torch(path):
+        raise DataError(
+            "is a PyTorch file, not an .npz of parameters",
+            name=str(path),
+            fix=f"convert it first: lstmviz from-torch {path} -o cell.toml --params params.npz "
+            "(or lstmviz.from_torch in Python)",
+        )
     try:
         loaded = np.load(path, allow_pickle=False)
         if isinstance(loaded, np.ndarray):
@@ -156,6 +163,19 @@ def load_params(path: str | Path) -> dict[str, LayerParams]:
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
         raise DataError(f"is not a readable .npz file ({err})", name=str(path)) from None
     return _nest(flat)
+
+
+def _saved_by_torch(path: str | Path) -> bool:
+    """Whether ``path`` was written by ``torch.save``: a zip holding a pickle, or a bare pickle
+    under a PyTorch suffix."""
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as z:
+                return any(n.endswith("data.pkl") for n in z.namelist())
+        with open(path, "rb") as fh:
+            return fh.read(1) == b"\x80" and Path(path).suffix.lower() in (".pt", ".pth", ".bin")
+    except OSError:
+        return False
 
 
 def _nest(given: Mapping[str, Any]) -> dict[str, LayerParams]:

@@ -1,0 +1,81 @@
+"""Stacks of cells, as PyTorch's multi-layer and bidirectional modules build them: each layer runs
+over the whole sequence before the next reads its outputs; a second direction runs backward in time
+and its outputs are joined to the forward ones, step by step."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..errors import DataError
+from ..spec.graph import CellGraph
+from .params import LayerParams
+from .run import run
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Stack:
+    """``cells[layer][direction]`` with its parameters ``params[layer][direction]``; direction 0
+    runs forward in time, direction 1 (when there is one) backward."""
+
+    kind: str  #: what the layers are, for captions: LSTM, GRU, RNN
+    cells: tuple[tuple[CellGraph, ...], ...]
+    params: tuple[tuple[Mapping[str, LayerParams], ...], ...]
+
+    @property
+    def layers(self) -> int:
+        return len(self.cells)
+
+    @property
+    def directions(self) -> int:
+        return len(self.cells[0])
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class StackResult:
+    """``outputs`` (T, B, directions x hidden) of the last layer; ``state`` maps each state's name to
+    its final values shaped (layers x directions, B, hidden), in PyTorch's order (layer by layer,
+    forward then reverse); ``by_layer`` holds every layer's outputs."""
+
+    outputs: np.ndarray
+    state: Mapping[str, np.ndarray]
+    by_layer: tuple[np.ndarray, ...]
+
+
+def run_stack(
+    stack: Stack, x: np.ndarray, state: Mapping[str, np.ndarray] | None = None, *, batch_first: bool = False
+) -> StackResult:
+    """Run ``stack`` over ``x`` shaped (T, B, features) ((B, T, features) with ``batch_first``, as
+    PyTorch's option of that name). ``state`` gives initial states shaped (layers x directions, B,
+    hidden), as PyTorch's ``h_0`` and ``c_0``; zeros otherwise."""
+    x = np.asarray(x)
+    if x.ndim != 3:
+        raise DataError(f"input has shape {x.shape}, expected three axes", name="x", fix="give (T, B, features)")
+    if batch_first:
+        x = x.transpose(1, 0, 2)
+    rows = stack.layers * stack.directions
+    for name, value in (state or {}).items():
+        if np.shape(value)[:1] != (rows,):
+            raise DataError(
+                f"initial state has shape {np.shape(value)}, expected ({rows}, B, hidden)",
+                name=name,
+                fix="give one row per layer and direction, as PyTorch's h_0",
+            )
+    finals: dict[str, list[np.ndarray]] = {}
+    by_layer = []
+    for k in range(stack.layers):
+        outs = []
+        for d in range(stack.directions):
+            row = k * stack.directions + d
+            start = {name: np.asarray(v)[row] for name, v in (state or {}).items()}
+            seq = x[::-1] if d else x
+            result = run(stack.cells[k][d], seq, stack.params[k][d], state=start or None)
+            outs.append(result.outputs[::-1] if d else result.outputs)
+            for name, value in result.state.items():
+                finals.setdefault(name, []).append(value)
+        x = np.concatenate(outs, axis=-1)
+        by_layer.append(x)
+    outputs = x.transpose(1, 0, 2) if batch_first else x
+    return StackResult(outputs, {name: np.stack(v) for name, v in finals.items()}, tuple(by_layer))

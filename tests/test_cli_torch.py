@@ -1,0 +1,94 @@
+"""The command line with PyTorch models: from-torch, and run on a saved model, as PyTorch runs it."""
+
+import numpy as np
+import pytest
+
+from tests.test_cli import lstmviz_cmd
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """A bidirectional two-layer LSTM (batch_first), as a state_dict file, with an input and its outputs."""
+    folder = tmp_path_factory.mktemp("torch")
+    torch.manual_seed(0)
+    module = torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True)
+    torch.save(module.state_dict(), folder / "model.pt")
+    x = torch.randn(2, 6, 3)  # (B, T, features)
+    np.save(folder / "x.npy", x.numpy())
+    with torch.no_grad():
+        out, (h, c) = module(x)
+    return folder, module, out.numpy(), h.numpy()
+
+
+def test_from_torch_writes_one_layer_s_cell_and_weights_that_run_as_pytorch(saved):
+    folder, module, _, _ = saved
+    out = lstmviz_cmd(
+        "from-torch", folder / "model.pt", "-o", folder / "l1r.toml", "--params", folder / "l1r.npz",
+        "--layer", "1", "--direction", "reverse",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "wrote" in out.stdout and (folder / "l1r.toml").exists() and (folder / "l1r.npz").exists()
+    x = np.random.default_rng(0).standard_normal((5, 1, 8)).astype("float32")
+    np.save(folder / "x8.npy", x)
+    ran = lstmviz_cmd(
+        "run", folder / "l1r.toml", "--params", folder / "l1r.npz", "--input", folder / "x8.npy", "-o", folder / "r.npz"
+    )
+    assert ran.returncode == 0, ran.stderr
+    # PyTorch's layer 1, reverse direction, run alone on the same input (forward in its own time)
+    w = {k: v for k, v in module.state_dict().items() if k.endswith("_l1_reverse")}
+    cell = torch.nn.LSTM(8, 4)
+    cell.load_state_dict({k.replace("_l1_reverse", "_l0"): v for k, v in w.items()})
+    with torch.no_grad():
+        want, _ = cell(torch.from_numpy(x))
+    assert np.abs(np.load(folder / "r.npz")["outputs"] - want.numpy()).max() <= 1e-5
+
+
+def test_run_takes_a_saved_model_and_batch_first_input(saved):
+    folder, _, want, h = saved
+    out = lstmviz_cmd("run", folder / "model.pt", "--input", folder / "x.npy", "--batch-first", "-o", folder / "o.npz")
+    assert out.returncode == 0, out.stderr
+    assert "2 layer(s) of LSTM, 2 direction(s); 6 steps, batch 2, outputs (6, 2, 8)" in out.stdout
+    got = np.load(folder / "o.npz")
+    assert got["outputs"].shape == want.shape == (2, 6, 8)  # written back batch first, as given
+    assert np.abs(got["outputs"] - want).max() <= 1e-5 and np.abs(got["state.h"] - h).max() <= 1e-5
+
+
+def test_without_batch_first_the_input_is_read_as_time_first(saved):
+    folder, _, want, _ = saved
+    out = lstmviz_cmd("run", folder / "model.pt", "--input", folder / "x.npy", "-o", folder / "t.npz")
+    assert out.returncode == 0 and "2 steps, batch 6" in out.stdout  # (T, B, features), as documented
+    assert np.load(folder / "t.npz")["outputs"].shape == (2, 6, 8)
+
+
+def test_a_stack_is_drawn_whole(saved):
+    folder, *_ = saved
+    out = lstmviz_cmd("from-torch", folder / "model.pt", "-o", folder / "stack.svg")
+    assert out.returncode == 0, out.stderr
+    assert "2 layer(s) of LSTM in 2 direction(s)" in out.stdout
+    svg = (folder / "stack.svg").read_text()
+    assert svg.count('class="module-name"') == 2 * 2 * 3  # layers x directions x steps
+    assert "layer 1, reverse" in svg
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["from-torch", "{d}/model.pt", "-o", "{d}/c.toml"], "holds 2 layers, in both directions, one cell each"),
+        (["from-torch", "{d}/model.pt", "-o", "{d}/c.toml", "--layer", "5"], "has no layer 5; pick a layer"),
+        (["from-torch", "{d}/x.npy", "-o", "{d}/c.toml"], "x.npy': is not a file saved with torch.save"),
+        (["from-torch", "{d}/model.pt", "-o", "{d}/c.txt"], "is neither a .toml nor a figure"),
+        (["run", "lstm", "--params", "{d}/model.pt"], "is a PyTorch file, not an .npz of parameters; convert it first: "
+         "lstmviz from-torch"),
+        (["run", "{d}/model.pt", "--dim", "hidden=3"], "'--dim': does not go with a PyTorch model"),
+        (["run", "{d}/model.pt", "--input", "{d}/x8.npy", "--batch-first"], "not (B, T, features)"),
+    ],
+)  # fmt: skip
+def test_refusals_name_the_file_and_the_fix(saved, args, expected):
+    folder, *_ = saved
+    np.save(folder / "x8.npy", np.zeros((5, 8), dtype="float32"))
+    out = lstmviz_cmd(*[a.format(d=folder) for a in args])
+    assert out.returncode == 2 and out.stdout == ""
+    assert len(out.stderr.strip().splitlines()) == 1 and expected in out.stderr, out.stderr
+    assert not (folder / "c.toml").exists()
