@@ -93,6 +93,8 @@ def draw(scene: Scene, ax: Any, *, latex: bool = False) -> None:
                         **common,
                     )
                 )
+            elif isinstance(item, Text) and not item.source and any(r.shift for r in item.runs) and not latex:
+                _set_in_runs(ax, item, pt, {**common, "zorder": z + 1})
             elif isinstance(item, Text):
                 ax.text(
                     item.x,
@@ -210,16 +212,54 @@ def _line(line: Line) -> tuple[list[tuple[float, float]], list[int], list[tuple[
     return verts, codes, [(p.x, p.y) for p in head] if head else None
 
 
+def _set_in_runs(ax: Any, text: Text, pt: float, common: dict[str, Any]) -> None:
+    """Text that is not math written out (a port's x_t) run by run, as the SVG sets it: each run at
+    its own size and baseline, scripts ``text.script`` of the size and 0.3 of it lowered or raised."""
+    sizes = [text.size * (text.script if r.shift else 1.0) for r in text.runs]
+    total = sum(mathtext.width(r.text, size) for r, size in zip(text.runs, sizes))
+    x = text.x - {"start": 0.0, "middle": total / 2, "end": total}[text.anchor]
+    for run, size in zip(text.runs, sizes):
+        ax.text(
+            x,
+            text.y - 0.3 * text.size * run.shift,
+            run.text,
+            ha="left",
+            va="baseline",
+            fontsize=size * pt,
+            color=_c(text.color),
+            family=_family(text.family),
+            style="italic" if run.italic else "normal",
+            **common,
+        )
+        x += mathtext.width(run.text, size)
+
+
 def _mathtext(text: Text) -> str:
-    """A math label as matplotlib mathtext (as written, when mathtext can read it); other text as is."""
+    """A math label as matplotlib mathtext (as written, when mathtext can read it, or built from its
+    runs when it has no markup: x0); other text as is."""
     if text.source and any(c in text.source for c in "_^\\") and _readable(f"${text.source}$"):
         return f"${text.source}$"
-    if text.source and any(r.italic for r in text.runs) and all(r.text.isalnum() and not r.shift for r in text.runs):
-        # plain math (x0, h, W2): its letters italic as the SVG sets them, names and digits upright
-        plain = "$" + "".join(r.text if r.italic else rf"\mathrm{{{r.text}}}" for r in text.runs) + "$"
-        if _readable(plain):
-            return plain
+    if text.source and any(r.italic for r in text.runs):  # plain math (x0, h): italic letters, as the SVG
+        built = _from_runs(text)
+        if built and _readable(built):
+            return built
     return "".join(r.text for r in text.runs).replace("$", r"\$")
+
+
+def _from_runs(text: Text) -> str:
+    """Mathtext setting ``text``'s runs as the SVG does: italic runs as math letters, the others
+    upright, scripts lowered or raised; "" when a run holds a character mathtext would read as markup."""
+    groups: list[tuple[int, str]] = []  # runs of one shift together: h_{t-1} is one subscript
+    for run in text.runs:
+        if not all(ch.isalnum() or ch in "+−-=′', ." for ch in run.text):
+            return ""
+        body = run.text.replace(" ", r"\ ")
+        body = body if run.italic else rf"\mathrm{{{body}}}"
+        if groups and groups[-1][0] == run.shift:
+            groups[-1] = (run.shift, groups[-1][1] + body)
+        else:
+            groups.append((run.shift, body))
+    return "$" + "".join({0: b, -1: f"_{{{b}}}", 1: f"^{{{b}}}"}[shift] for shift, b in groups) + "$"
 
 
 @functools.lru_cache(maxsize=1024)

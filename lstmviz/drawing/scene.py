@@ -202,9 +202,10 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
         elif shape.symbol and not drawn_as or drawn_as == "circle":
             colour = s.layer.text if shape.shape == "box" else s.op.text
             network = shape.shape == "box" and s.vocabulary.layer == "network"
-            size = t.symbol_size
-            if shape.shape == "circle" and len(shape.symbol) > 2:  # a word in a circle (max, min) fits it
-                size = min(size, size * (b.w - 4) / max(text_width(shape.symbol, size), 1e-9))
+            # the symbol fits its shape (a word in a circle, tanh in an ellipse, text grown for print)
+            room = {"circle": b.w - 4, "ellipse": b.w * 0.75}.get(shape.shape, b.w - (14 if network else 6))
+            tall = b.h * (0.8 if shape.shape == "ellipse" else 0.72)  # and its height (colah's: 0.79, 0.70)
+            size = min(t.symbol_size, tall, t.symbol_size * room / max(text_width(shape.symbol, t.symbol_size), 1e-9))
             items.append(
                 Text(
                     b.x - (5 if network else 0),

@@ -106,3 +106,30 @@ def test_plain_math_labels_are_italic_as_in_the_svg():
     glyphs = MathTextParser("path").parse(r"$x\mathrm{0}$", prop=texts[r"$x\mathrm{0}$"]).glyphs
     fonts = [g[0].fname.rsplit("/", 1)[-1] for g in glyphs]
     assert fonts == ["DejaVuSerif-Italic.ttf", "DejaVuSerif.ttf"]  # the SVG's font, x italic, 0 upright
+
+
+@pytest.mark.parametrize("style", ["colah", "pipe"])
+@pytest.mark.parametrize("name", ["lstm", "gru-pytorch"])
+def test_symbols_stay_inside_their_shapes_when_text_grows_for_print(name, style):
+    """At a column's width the text grows to stay readable; a layer's or an op's symbol (tanh in
+    its ellipse) may grow only as far as its shape holds it, measured with the font itself."""
+    import xml.etree.ElementTree as ET
+
+    from tests import drawn
+
+    for width in (None, "8.5cm", "6in"):
+        root = ET.fromstring(lstmviz.render(name, style=style, width=width))
+        checked = 0
+        for g in root.iter(f"{drawn.SVG}g"):
+            cls = g.get("class") or ""
+            shape = g.find(f"{drawn.SVG}ellipse") if "node op" in cls else g.find(f"{drawn.SVG}rect")
+            symbol = g.find(f"{drawn.SVG}text")
+            if not ("node op" in cls or "node layer" in cls) or shape is None or symbol is None:
+                continue
+            if g.find(f"{drawn.SVG}polygon") is not None:  # a valve: no symbol in a shape
+                continue
+            box, outline = drawn._text_box(symbol), drawn._outline(g)
+            assert outline.left <= box.left and box.right <= outline.right, (width, g.get("data-node"))
+            assert outline.top <= box.top and box.bottom <= outline.bottom, (width, g.get("data-node"))
+            checked += 1
+        assert checked >= 4
