@@ -196,15 +196,43 @@ def draw(
     focus: str | None = None,
     style: str | Path = "colah",
     labels: str = "notation",
+    scale: float = 1.0,
+    font_size: str | float | None = None,
 ) -> None:
-    """Draw a cell into an existing matplotlib Axes, so it can sit beside a plot in one figure."""
+    """Draw a cell into an existing matplotlib Axes, so it can sit beside a plot in one figure. The
+    figure is scaled to fit the Axes, lines and text with it; as for a printed figure, labels stay at
+    least 7 pt (the layout makes room for them), or ``font_size`` (``"8pt"``) when given. ``scale``
+    makes all text that many times bigger again (1.5 for a slide)."""
+    import dataclasses
+
     from .drawing.mpl import draw as draw_scene
     from .drawing.scene import build_scene
     from .layout.views import layout_view
     from .style import load_style
 
+    if not (isinstance(scale, int | float) and 0.25 <= scale <= 4):
+        raise SpecError(f"scale {scale!r} is not between 0.25 and 4", name="scale", fix="pass e.g. scale=1.5")
+    graph = drawable(cell).relabelled(labels)
     sheet = load_style(style)
-    layout = layout_view(drawable(cell).relabelled(labels), view, focus=focus, metrics=metrics_for(sheet))
+    text = sheet.text
+    sheet = dataclasses.replace(
+        sheet,
+        text=dataclasses.replace(
+            text,
+            label_size=text.label_size * scale,
+            symbol_size=text.symbol_size * scale,
+            equation_size=text.equation_size * scale,
+        ),
+    )
+
+    def lay_out(sheet: Any) -> Any:
+        return layout_view(graph, view, focus=focus, metrics=metrics_for(sheet))
+
+    box = ax.get_position()
+    w_in, h_in = box.width * ax.figure.get_figwidth(), box.height * ax.figure.get_figheight()
+    natural = lay_out(sheet)
+    fits = min(w_in, h_in * natural.width / natural.height)  # the width it is drawn at, in inches
+    sheet, layout = sized(sheet, lay_out, f"{fits:.4f}in", font_size, attempts=5)
     draw_scene(build_scene(layout, sheet), ax)
 
 
@@ -239,12 +267,18 @@ _UNITS = {"px": 1 / 100, "in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72
 MIN_LABEL_PT = 7.2
 
 
-def sized(style: Any, lay_out: Callable[[Any], Any], width: str | float | None, font_size: str | float | None) -> Any:
+def sized(
+    style: Any,
+    lay_out: Callable[[Any], Any],
+    width: str | float | None,
+    font_size: str | float | None,
+    attempts: int = 3,
+) -> Any:
     """The style with its text scaled so that labels print at ``font_size`` points at the printed
     ``width`` (by default, given a width, no label smaller than :data:`MIN_LABEL_PT`), and the
     layout drawn with it. Larger text widens the layout a little, so it is laid out again, at most
-    twice (each may route a whole cell); a figure many modules wide (the chain) may stay below the
-    minimum at a narrow width."""
+    ``attempts - 1`` times (each may route a whole cell); a figure many modules wide (the chain, a
+    wide cell in a narrow Axes) may stay below the minimum."""
     import dataclasses
 
     layout = lay_out(style)
@@ -253,14 +287,14 @@ def sized(style: Any, lay_out: Callable[[Any], Any], width: str | float | None, 
     smallest = metrics_for(style).layer_label  # a layer's label, as a share of the others
     wanted = _points(font_size) if font_size is not None else None
     best: tuple[float, Any, Any] | None = None  # the nearest the target so far: (miss, style, layout)
-    for attempt in range(3):
+    for attempt in range(attempts):
         printed_pt = _inches(width, layout.width) * 72 if width is not None else layout.width * 0.75
         now = style.text.label_size * printed_pt / layout.width
         target = wanted if wanted is not None else max(now, (MIN_LABEL_PT + 0.05) / smallest)
         if best is not None and abs(target - now) >= best[0]:
             break  # larger text widened the figure more than it grew: keep the nearest
         best = (abs(target - now), style, layout)
-        if best[0] < 0.05 or attempt == 2:
+        if best[0] < 0.05 or attempt == attempts - 1:
             break
         k = target / now
         if wanted is None and k > 2:  # text more than twice as big would not fit: the figure is

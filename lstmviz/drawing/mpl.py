@@ -19,12 +19,17 @@ from .scene import Ellipse, Line, Polygon, Rect, Scene, Text, rounded_corners, w
 PX_PER_INCH = 100.0
 
 
-def draw(scene: Scene, ax: Any, *, latex: bool = False) -> None:
-    """Draw the scene into ``ax`` (y pointing down, one unit a pixel), and fit the axes to it."""
+def draw(scene: Scene, ax: Any, *, latex: bool = False, pt: float | None = None) -> None:
+    """Draw the scene into ``ax`` (y pointing down), and fit the axes to it. ``pt`` is points per
+    scene unit, for line weights and text; by default as the scene is scaled to fit the axes, so
+    that the figure keeps its proportions at any size."""
     from matplotlib import patches
     from matplotlib.path import Path as MplPath
 
-    pt = 72.0 / PX_PER_INCH
+    if pt is None:
+        box = ax.get_position()
+        w_in, h_in = box.width * ax.figure.get_figwidth(), box.height * ax.figure.get_figheight()
+        pt = 72.0 * min(w_in / scene.width, h_in / scene.height)
     ax.set_xlim(0, scene.width)
     ax.set_ylim(scene.height, 0)
     ax.set_aspect("equal")
@@ -119,13 +124,7 @@ def figure(scene: Scene, *, width_in: float | None = None, latex: bool = False) 
 
     scale = (width_in * PX_PER_INCH / scene.width) if width_in else 1.0
     fig = Figure(figsize=(scene.width / PX_PER_INCH * scale, scene.height / PX_PER_INCH * scale))
-    ax = fig.add_axes((0, 0, 1, 1))
-    draw(scene, ax, latex=latex)
-    if scale != 1.0:
-        for text in ax.texts:
-            text.set_fontsize(text.get_fontsize() * scale)
-        for patch in ax.patches:
-            patch.set_linewidth(patch.get_linewidth() * scale)
+    draw(scene, fig.add_axes((0, 0, 1, 1)), latex=latex, pt=72.0 / PX_PER_INCH * scale)
     return fig
 
 

@@ -834,7 +834,7 @@ def place(
         return (
             sum(wide.crossed_by(a, z, inset=0) for a, z in segments)
             + sum(box.overlaps(o) for o in solid)
-            + sum(box.overlaps(o.box()) for o in placed)
+            + sum(box.overlaps(o.box(), gap=0.25 * label.size) for o in placed)  # apart: not read as one
         )
 
     best = min(options, key=clashes)

@@ -133,3 +133,62 @@ def test_symbols_stay_inside_their_shapes_when_text_grows_for_print(name, style)
             assert outline.top <= box.top and box.bottom <= outline.bottom, (width, g.get("data-node"))
             checked += 1
         assert checked >= 4
+
+
+@pytest.mark.parametrize(
+    ("name", "style", "columns"),
+    [("lstm", "colah", 3), ("gru", "colah", 3), ("lstm-peephole", "colah", 3), ("gru", "pipe", 2), ("lstm", "pipe", 2)],
+)
+def test_a_cell_in_a_third_of_a_figure_is_legible(name, style, columns):
+    """Drawn into one of three Axes side by side (a 10 x 3 in figure; the wider pipe figures in one
+    of two), the cell is scaled to its Axes with its lines and text: labels at 7 pt or more (within
+    the layout's convergence), none over another, all inside the Axes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, columns, figsize=(10, 3))
+    lstmviz.draw(name, axes[1], style=style)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    frame = axes[1].get_window_extent(renderer)
+    texts = [t for t in axes[1].texts if t.get_text().strip()]
+    labels = [t for t in texts if t.get_text().startswith("$") and "+" not in t.get_text()]  # x_t, not "+b"
+    assert len(labels) >= 5
+    assert min(t.get_fontsize() for t in labels) >= 6.6
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for box in boxes:
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1 and frame.y0 - 1 <= box.y0 and box.y1 <= frame.y1 + 1
+    for k, a in enumerate(boxes):
+        for b in boxes[k + 1 :]:
+            assert not a.overlaps(b), (
+                labels[k].get_text(),
+                [t.get_text() for t in labels if t.get_window_extent(renderer) == b],
+            )
+    patches = [p for p in axes[1].patches if p.get_linewidth() > 0]
+    from lstmviz.style import load_style
+
+    sheet = load_style(style)
+    widest = max(sheet.wire.width, sheet.streams.pipe_width if sheet.vocabulary.lane == "pipe" else 0.0)
+    natural = widest * 0.72  # in points, at the figure's natural size (100 px an inch)
+    assert max(p.get_linewidth() for p in patches) < 0.7 * natural  # lines scaled with the figure
+    plt.close(fig)
+
+
+def test_draw_takes_a_font_size_and_a_scale():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = {}
+    for options in ({}, {"font_size": "9pt"}, {"scale": 1.5}):
+        fig, ax = plt.subplots(figsize=(6, 3))
+        lstmviz.draw("lstm", ax, **options)
+        sizes[str(options)] = min(t.get_fontsize() for t in ax.texts if t.get_text().startswith("$"))
+        plt.close(fig)
+    assert sizes["{'font_size': '9pt'}"] == pytest.approx(9.0 * 0.75, rel=0.03)  # a layer's label: 0.75 of the rest
+    assert sizes["{'scale': 1.5}"] > sizes["{}"] * 1.3
+    with pytest.raises(lstmviz.SpecError, match="scale 9 is not between 0.25 and 4"):
+        lstmviz.draw("lstm", plt.subplots()[1], scale=9)
