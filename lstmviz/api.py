@@ -148,9 +148,10 @@ def _emit(
         if fmt == "dot":
             text = dot()
         else:
+            from .display import SVG
             from .drawing.svg import to_svg
 
-            text = to_svg(scene, width_in=_inches(width, scene.width) if width is not None else None)
+            text = SVG(to_svg(scene, width_in=_inches(width, scene.width) if width is not None else None))
         if output is None:
             return text
         from .files import write_atomic
@@ -357,11 +358,72 @@ def _inches(width: str | float, natural_px: float) -> float:
 
 def steps_of(cell: str | Path | CellGraph, *, labels: str = "notation") -> dict[str, list[str]]:
     """The cell's walk-through, in order: each step's name (as ``walk_through`` and ``render(view="focus",
-    focus=name)`` take it) with the LaTeX equations that step explains."""
+    focus=name)`` take it) with the LaTeX equations that step explains (:func:`steps` draws them)."""
     from .layout.views import equations, steps
 
     graph = load(cell).relabelled(labels)
     return {name: equations(graph, ids) for name, ids in steps(graph).items()}
+
+
+def _walk_scenes(
+    graph: CellGraph,
+    style: str | Path,
+    width: str | float | None,
+    transparent: bool,
+    font: str | None,
+    font_size: str | float | None,
+) -> tuple[list[str], list[Any]]:
+    """The walk-through's step names and one scene per step, every frame the same size."""
+    import dataclasses
+
+    from .drawing.scene import build_scene
+    from .layout.views import layout_view, steps
+    from .style import adjusted, load_style
+
+    sheet = adjusted(load_style(style), transparent=transparent, font=font)
+    names = list(steps(graph))
+
+    def widest(sheet: Any) -> Any:
+        frames = [layout_view(graph, "focus", focus=name, metrics=metrics_for(sheet)) for name in names]
+        return max(frames, key=lambda lay: lay.width)
+
+    sheet, _ = sized(sheet, widest, width, font_size)
+    layouts = [layout_view(graph, "focus", focus=name, metrics=metrics_for(sheet)) for name in names]
+    w, h = max(lay.width for lay in layouts), max(lay.height for lay in layouts)
+    return names, [build_scene(dataclasses.replace(lay, width=w, height=h), sheet) for lay in layouts]
+
+
+def steps(
+    cell: str | Path | CellGraph,
+    *,
+    style: str | Path = "colah",
+    labels: str = "notation",
+    width: str | float | None = None,
+    transparent: bool = False,
+    font: str | None = None,
+    font_size: str | float | None = None,
+) -> Any:
+    """The cell's walk-through in memory, as :func:`walk_through` draws it: a sequence of steps,
+    each with its name, equations and SVG figure, that a notebook shows one under another;
+    ``.save(folder | "x.pdf" | "x.tex")`` writes it."""
+    from .display import SVG, Step, Steps
+    from .drawing.svg import to_svg
+    from .layout.views import equations
+    from .layout.views import steps as step_ids
+
+    graph = drawable(cell).relabelled(labels)
+    names, scenes = _walk_scenes(graph, style, width, transparent, font, font_size)
+    width_in = _inches(width, scenes[0].width) if width is not None else None
+    ids = step_ids(graph)
+    options = {"style": style, "labels": labels, "width": width, "transparent": transparent, "font": font}
+    return Steps(
+        drawable(cell),
+        tuple(
+            Step(name, tuple(equations(graph, ids[name])), SVG(to_svg(scene, width_in=width_in)))
+            for name, scene in zip(names, scenes)
+        ),
+        tuple({**options, "font_size": font_size}.items()),
+    )
 
 
 def walk_through(
@@ -381,26 +443,12 @@ def walk_through(
     ``output``: a folder (numbered ``.svg`` or ``.png`` files, by ``fmt``), one multi-page ``.pdf``,
     or a ``.tex`` file for Beamer (beside a multi-page PDF that its overlays pick pages from).
     Returns the files written."""
-    import dataclasses
 
-    from .drawing.scene import build_scene
     from .errors import Choice
-    from .layout.views import layout_view, steps
-    from .style import adjusted, load_style
 
     graph = drawable(cell).relabelled(labels)
-    sheet = adjusted(load_style(style), transparent=transparent, font=font)
-    names = list(steps(graph))
-
-    def widest(sheet: Any) -> Any:
-        frames = [layout_view(graph, "focus", focus=name, metrics=metrics_for(sheet)) for name in names]
-        return max(frames, key=lambda lay: lay.width)
-
-    sheet, _ = sized(sheet, widest, width, font_size)
-    layouts = [layout_view(graph, "focus", focus=name, metrics=metrics_for(sheet)) for name in names]
-    w, h = max(lay.width for lay in layouts), max(lay.height for lay in layouts)
-    scenes = [build_scene(dataclasses.replace(lay, width=w, height=h), sheet) for lay in layouts]
-    width_in = _inches(width, w) if width is not None else None
+    names, scenes = _walk_scenes(graph, style, width, transparent, font, font_size)
+    width_in = _inches(width, scenes[0].width) if width is not None else None
     output = Path(output)
     if output.suffix in (".pdf", ".tex"):
         from .drawing.mpl import save_pages
@@ -492,13 +540,15 @@ def animate(
     seed: int = 0,
     fps: float | None = None,
     progress: Callable[[int, int], None] | None = None,
+    fmt: str | None = None,
 ) -> str | None:
     """Animate a cell on real numbers: run it (on ``x``, or ``steps`` of seeded random input) with a
     trace and draw each node's values as they are computed. Writes an animated SVG (``.svg``), a
     self-contained HTML player (``.html``), a GIF or an MP4 (``fps`` frames a second, by default
     one per beat; ``progress`` is called with (frames done, frames) as they render) to
-    ``output``, or returns the SVG. ``window`` (start, stop) picks the steps shown from a long run;
-    ``view`` is cell, ordered or chain (the values play in the middle module)."""
+    ``output``; without one, returns the animated SVG (or with ``fmt="html"`` the player), which a
+    notebook shows playing. ``window`` (start, stop) picks the steps shown from a long run; ``view``
+    is cell, ordered or chain (the values play in the middle module)."""
     from .drawing.scene import build_scene
     from .errors import Choice
     from .layout.views import layout_view
@@ -513,19 +563,24 @@ def animate(
     Choice("animation view", ("cell", "ordered", "chain")).check(view, name="view")
     layout = layout_view(graph.relabelled(labels), view, metrics=metrics_for(sheet))
     timeline = build_timeline(graph, result.trace, window=window or (0, min(len(result.outputs), 8)))
-    fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
+    if fmt is None:
+        fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
     Choice("animation format", ("svg", "html", "gif", "mp4")).check(fmt, name=str(output) if output else "fmt")
+    if output is None and fmt in ("gif", "mp4"):
+        raise SpecError(f"{fmt} output needs a file", name="output", fix="pass output='animation.gif'")
     if fmt in ("gif", "mp4"):
         from .motion.video import frames, write_video
 
         rate = fps or 1 / timeline.beat  # by default a frame for each node that lights up
         write_video(list(frames(layout, sheet, timeline, fps=rate)), output, fmt=fmt, fps=rate, progress=progress)
         return None
-    text = animated_svg(build_scene(layout, sheet), layout, timeline, sheet)
+    from .display import HTML, SVG
+
+    text = SVG(animated_svg(build_scene(layout, sheet), layout, timeline, sheet))
     if fmt == "html":
         from .motion.player import html_player
 
-        text = html_player(text, timeline, graph.title or graph.name)
+        text = HTML(html_player(text, timeline, graph.title or graph.name))
     if output is None:
         return text
     from .files import write_atomic
