@@ -497,7 +497,21 @@ def animate(
 
 @main.group()
 def gallery() -> None:
-    """Build the gallery website from gallery/, or preview it."""
+    """Build the gallery website from gallery/, preview it, or start a gallery of your own."""
+
+
+@gallery.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@_one_line_errors
+def gallery_init(folder: Path) -> None:
+    """Start a gallery of your own in FOLDER (new or empty): the site's template and a starter entry."""
+    from .gallery.start import init_gallery
+
+    for path in init_gallery(folder):
+        click.echo(f"wrote {path}")
+    click.echo(
+        f"next: lstmviz gallery build --source {folder} -o {folder}-site   (then gallery serve -d {folder}-site)"
+    )
 
 
 @gallery.command("build")
@@ -535,7 +549,9 @@ def gallery_build(output: Path, source: Path, jobs: int | None) -> None:
 @gallery.command("serve")
 @_path_option("-d", "--dir", "folder", kind="folder", default="site", help="The built site to serve.")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
-@click.option("--watch", is_flag=True, help="Build first, then rebuild whenever a file in --source changes.")
+@click.option(
+    "--watch", is_flag=True, help="Build first, then rebuild whenever a file in --source changes; open pages reload."
+)
 @_path_option("--source", kind="folder", default="gallery", help="With --watch: the gallery's entries and template.")
 @_one_line_errors
 def gallery_serve(folder: Path, port: int, watch: bool, source: Path) -> None:
@@ -554,7 +570,12 @@ def gallery_serve(folder: Path, port: int, watch: bool, source: Path) -> None:
         kwargs = {"stop": stop, "report": lambda line: click.echo(f"lstmviz: {line}", err=True)}
         threading.Thread(target=rebuild_on_change, args=args, kwargs=kwargs, daemon=True).start()
     try:
-        serve(folder, port=port, ready=lambda url: click.echo(f"serving {folder} at {url} (Ctrl-C to stop)"))
+        serve(
+            folder,
+            port=port,
+            ready=lambda url: click.echo(f"serving {folder} at {url} (Ctrl-C to stop)"),
+            live=watch,  # open pages reload themselves after each rebuild
+        )
     finally:
         stop.set()
 

@@ -1,4 +1,5 @@
-"""A plain (not editable) install into a fresh virtual environment carries the built-in cells."""
+"""A plain (not editable) install into a fresh virtual environment carries the built-in cells, the
+styles, and the gallery's template and starter entry."""
 
 import os
 import subprocess
@@ -41,3 +42,20 @@ def test_plain_install_in_a_fresh_venv_runs_every_built_in(tmp_path):
     )
     assert str(tmp_path / "venv") in where.stdout  # the installed copy, not the source tree
     assert sys.prefix not in where.stdout
+    # a gallery of one's own, from the installed package alone (no clone of the repository)
+    started = subprocess.run(
+        [bindir / "lstmviz", "gallery", "init", "mine"], capture_output=True, text=True, cwd=elsewhere, env=env
+    )
+    assert started.returncode == 0, started.stderr
+    built = subprocess.run(
+        [bindir / "lstmviz", "gallery", "build", "--source", "mine", "-o", "site", "-j", "1"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+    )
+    assert built.returncode == 0, built.stderr
+    site = elsewhere / "site"
+    assert {"index.html", "my-lstm.html", "site.css", "site.js", "favicon.svg"} <= {p.name for p in site.iterdir()}
+    assert not (site / "__init__.py").exists()  # the template's package file is not part of a site
+    assert 'class="toml"' in (site / "my-lstm.html").read_text()  # the spec, highlighted

@@ -1,5 +1,5 @@
 // The lstmviz gallery: the style switch (remembered across pages), players sized to their frames,
-// wide chains opened at their middle step, and the copy button of a spec.
+// wide chains opened at their middle step, the index's search and tags, and the copy button of a spec.
 "use strict";
 (function () {
   const KEY = "lstmviz-gallery-style";
@@ -31,6 +31,36 @@
   });
   window.addEventListener("load", centre);
   document.querySelectorAll('input[name="style"]').forEach(radio => radio.addEventListener("change", centre));
+
+  // The index: a search box and tag buttons that narrow the cards, all in the page (no server).
+  const finder = document.querySelector(".finder");
+  if (finder) {
+    finder.hidden = false;
+    const search = document.getElementById("search");
+    const buttons = [...finder.querySelectorAll("button[data-tag]")];
+    const cards = [...document.querySelectorAll(".cards > .card")];
+    const found = finder.querySelector(".found");
+    const none = document.querySelector(".none-found");
+    const filter = () => {
+      const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+      const wanted = buttons.filter(b => b.getAttribute("aria-pressed") === "true").map(b => b.dataset.tag);
+      let shown = 0;
+      cards.forEach(card => {
+        const tags = card.dataset.tags.split(" ");
+        const ok = words.every(w => card.dataset.text.includes(w)) && wanted.every(t => tags.includes(t));
+        card.hidden = !ok;
+        shown += ok ? 1 : 0;
+      });
+      found.textContent = shown === cards.length ? "" : shown + " of " + cards.length + " cells";
+      none.hidden = shown > 0;
+    };
+    search.addEventListener("input", filter);
+    buttons.forEach(button => button.addEventListener("click", () => {
+      button.setAttribute("aria-pressed", button.getAttribute("aria-pressed") === "true" ? "false" : "true");
+      filter();
+    }));
+    filter();
+  }
 
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);

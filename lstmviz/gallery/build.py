@@ -19,6 +19,7 @@ from ..errors import SpecError
 from .entries import load_entries
 from .jobs import Job, draw_job, jobs_for
 from .pages import Template, write_pages
+from .start import packaged_template
 
 MANIFEST = ".lstmviz-gallery.json"
 _MANIFEST_VERSION = 1
@@ -42,7 +43,8 @@ def build(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Report:
-    """Build the site from the entries and template in ``source`` into ``output``.
+    """Build the site from the entries and template in ``source`` into ``output`` (the template
+    shipped with lstmviz when ``source`` has no ``template/`` folder).
 
     Figures whose cell, style and code are unchanged since the last build into ``output`` are kept,
     the rest drawn by ``workers`` processes (default: one per CPU); ``progress`` is called with
@@ -50,7 +52,7 @@ def build(
     started = time.perf_counter()
     source, output = Path(source), Path(output)
     entries = load_entries(source)
-    template = Template.load(source / "template")
+    template = Template.load(source / "template" if (source / "template").is_dir() else packaged_template())
     _check_output(output)
     code = _code_fingerprint()
     old = _read_manifest(output)

@@ -14,7 +14,9 @@ from ..errors import Choice, SpecError
 from ..spec.graph import CellGraph
 from ..spec.tomlfile import line_of
 
-_KEYS = ("caption", "order", "lead", "paper")
+_KEYS = ("caption", "order", "lead", "paper", "tags")
+_TAG = re.compile(r"[a-z0-9][a-z0-9 -]{0,23}\Z")
+MAX_TAGS = 8
 _LEAD = Choice("lead view", ("cell", "chain"))
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
@@ -31,6 +33,7 @@ class Entry:
     order: int = 100
     lead: str = "cell"  #: the view the page opens with
     paper: str = ""  #: a link to the paper (http or https)
+    tags: tuple[str, ...] = ()  #: short words the index filters by ("gated", "2014", "minimal")
 
     @property
     def title(self) -> str:
@@ -81,6 +84,17 @@ def load_entry(path: str | Path) -> Entry:
     paper = table.get("paper", "")
     if not isinstance(paper, str) or (paper and not re.match(r"https?://[^\s\"'<>]+\Z", paper)):
         raise bad("must be an http or https address", "paper", 'write e.g. paper = "https://arxiv.org/abs/..."')
+    tags = table.get("tags", [])
+    if (
+        not isinstance(tags, list)
+        or len(tags) > MAX_TAGS
+        or not all(isinstance(t, str) and _TAG.match(t) for t in tags)
+    ):
+        raise bad(
+            f"must be a list of at most {MAX_TAGS} short tags in lower case (letters, digits, spaces, hyphens)",
+            "tags",
+            'write e.g. tags = ["gated", "1997"]',
+        )
     if not graph.title:
         raise bad("a gallery entry needs a title", "cell", 'add title = "..." to [cell]')
     return Entry(
@@ -92,6 +106,7 @@ def load_entry(path: str | Path) -> Entry:
         order=order,
         lead=lead,
         paper=paper,
+        tags=tuple(dict.fromkeys(tags)),
     )
 
 

@@ -16,6 +16,7 @@ from .entries import Entry
 from .html import Html, el, text
 from .jobs import MORE_STYLES, STYLES, Job
 from .mathml import to_mathml
+from .start import template_files
 
 _STYLE_NAMES = {
     "colah": "Colah style",
@@ -70,8 +71,8 @@ class Template:
 def write_pages(entries: tuple[Entry, ...], jobs: dict[str, list[Job]], template: Template, root: Path) -> None:
     """Write the index, every entry's page and spec, and the template's files into ``root``, where
     ``jobs`` (each entry's, by slug) have drawn their figures."""
-    for path in sorted(template.folder.iterdir()):
-        if path.is_file() and path.name != "layout.html":
+    for path in template_files(template.folder):
+        if path.name != "layout.html":
             shutil.copyfile(path, root / path.name)
     (root / "index.html").write_text(index_page(entries, jobs, template, root), encoding="utf-8")
     for k, entry in enumerate(entries):
@@ -83,23 +84,51 @@ def write_pages(entries: tuple[Entry, ...], jobs: dict[str, list[Job]], template
 
 
 def index_page(entries: tuple[Entry, ...], jobs: dict[str, list[Job]], template: Template, root: Path) -> str:
-    """The index: a card per entry with its cell in both styles (figures already drawn under ``root``)."""
+    """The index: a card per entry with one thumbnail of its cell in the chosen style (figures
+    already drawn under ``root``), its tags, and a search box and tag filter that work offline."""
     cards = []
     for entry in entries:
-        cells = [j for j in jobs[entry.slug] if j.view == "cell"]  # a chain is too wide to read as a thumbnail
+        cells = [j for j in jobs[entry.slug] if j.view == "cell" and j.style in STYLES]  # a chain is too wide
+        words = " ".join([entry.title, entry.graph.description, entry.slug, *entry.tags]).lower()
         cards.append(
             el(
                 "li",
-                {"class": "card"},
+                {"class": "card", "data-tags": " ".join(t.replace(" ", "_") for t in entry.tags), "data-text": words},
                 el(
                     "a",
                     {"href": f"{entry.slug}.html"},
                     el("h2", None, entry.title),
                     el("div", {"class": "thumbs"}, [_img(job, root, entry, thumb=True) for job in cells]),
                     el("p", None, entry.graph.description),
+                    el("ul", {"class": "card-tags", "aria-label": "Tags"}, [el("li", None, t) for t in entry.tags])
+                    if entry.tags
+                    else None,
                 ),
             )
         )
+    tags = sorted({t for e in entries for t in e.tags}, key=lambda t: (t[0].isdigit(), t))  # words, then years
+    finder = el(
+        "div",
+        {"class": "finder", "hidden": True},  # shown by the script: without it every card shows
+        el(
+            "label",
+            {"class": "search"},
+            "Search ",
+            el(
+                "input",
+                {"type": "search", "id": "search", "placeholder": "a name, a word, a year", "autocomplete": "off"},
+            ),
+        ),
+        el(
+            "div",
+            {"class": "tag-filter", "role": "group", "aria-label": "Show only cells tagged"},
+            [
+                el("button", {"type": "button", "data-tag": t.replace(" ", "_"), "aria-pressed": "false"}, t)
+                for t in tags
+            ],
+        ),
+        el("p", {"class": "found", "role": "status", "aria-live": "polite"}),
+    )
     body = el(
         "main",
         {"class": "index"},
@@ -111,17 +140,22 @@ def index_page(entries: tuple[Entry, ...], jobs: dict[str, list[Job]], template:
             "Understanding LSTM Networks and as pipes and valves. Open a cell for its equations, its "
             "walk-through, its animation on real numbers and the spec to start your own from.",
         ),
+        _style_switch(),
+        finder,
         el("ul", {"class": "cards"}, cards),
+        el("p", {"class": "none-found", "hidden": True}, "No cell matches. Clear the search or the tags."),
         el(
             "p",
             {"class": "own"},
             "Your own cell belongs here too: write its spec with a ",
             el("code", None, "[gallery]"),
-            " table (a caption, a link to the paper) into ",
+            " table (a caption, a link to the paper, tags) into ",
             el("code", None, "gallery/"),
             " and run ",
             el("code", None, "lstmviz gallery build"),
-            ". No code to change.",
+            ". No code to change; ",
+            el("code", None, "lstmviz gallery init"),
+            " starts a gallery of your own.",
         ),
     )
     return template.page("lstmviz gallery", "Recurrent cells drawn from their specs", body)
@@ -275,7 +309,8 @@ def _img(job: Job, root: Path, entry: Entry, thumb: bool = False) -> Html:
     return el(
         "img",
         {
-            "class": "thumb" if thumb else f"style-{job.style}",
+            "class": f"thumb style-{job.style}" if thumb else f"style-{job.style}",
+            "loading": "lazy" if thumb else None,
             "src": f"{job.stem}.svg",
             "width": round(width * _ZOOM),
             "height": round(height * _ZOOM),
@@ -341,8 +376,17 @@ def _spec(entry: Entry) -> list[Html]:
             el("a", {"href": toml, "download": True}, "Download the spec"),
             el("span", {"class": "copied", "role": "status", "aria-live": "polite"}),
         ),
-        el("pre", {"class": "spec"}, el("code", {"id": "spec-source"}, entry.spec)),
+        el("pre", {"class": "spec"}, el("code", {"id": "spec-source", "class": "toml"}, _highlighted(entry.spec))),
     ]
+
+
+def _highlighted(spec: str) -> Html:
+    """The spec as TOML coloured by Pygments (its text, escaped, in spans of token classes)."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import TOMLLexer
+
+    return Html(highlight(spec, TOMLLexer(), HtmlFormatter(nowrap=True)).rstrip("\n") + "\n")
 
 
 def _pager(neighbours: tuple[Entry | None, Entry | None]) -> Html:

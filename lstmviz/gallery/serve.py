@@ -30,11 +30,30 @@ _TYPES = {".toml": "text/plain; charset=utf-8", ".html": "text/html; charset=utf
 _REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout"}
 
 
+#: Where a live page asks which build it is looking at.
+BUILD_PATH = "/__lstmviz/build"
+#: What a live page runs: it asks the server which build is current and reloads when that changes
+#: (a player in a frame does not ask: its page's reload reloads it).
+_RELOAD = (
+    "<script>(function(){if(window.top!==window)return;let seen=null;async function poll(){try{const r=await fetch('"
+    + BUILD_PATH
+    + "',"
+    "{cache:'no-store'});const now=await r.text();if(seen===null)seen=now;else if(now!==seen){location.reload();"
+    "return;}}catch(e){}setTimeout(poll,500);}poll();})();</script>"
+).encode("ascii")
+
+
 def serve(
-    folder: str | Path, *, port: int = 8000, host: str = "127.0.0.1", ready: Callable[[str], None] | None = None
+    folder: str | Path,
+    *,
+    port: int = 8000,
+    host: str = "127.0.0.1",
+    ready: Callable[[str], None] | None = None,
+    live: bool = False,
 ) -> None:
-    """Serve ``folder`` over HTTP until interrupted; ``ready`` is called with the address once listening."""
-    with make_server(folder, port=port, host=host) as server:
+    """Serve ``folder`` over HTTP until interrupted; ``ready`` is called with the address once listening.
+    With ``live``, every page reloads itself when the site is rebuilt (for ``serve --watch``)."""
+    with make_server(folder, port=port, host=host, live=live) as server:
         if ready is not None:
             ready(f"http://{host}:{server.server_address[1]}/")
         try:
@@ -43,9 +62,12 @@ def serve(
             pass
 
 
-def make_server(folder: str | Path, *, port: int = 8000, host: str = "127.0.0.1", timeout: float = TIMEOUT) -> Server:
+def make_server(
+    folder: str | Path, *, port: int = 8000, host: str = "127.0.0.1", timeout: float = TIMEOUT, live: bool = False
+) -> Server:
     """A server for ``folder``, listening but not yet serving (``serve_forever``, ``shutdown``);
-    a connection that has not sent its whole request within ``timeout`` seconds is closed."""
+    a connection that has not sent its whole request within ``timeout`` seconds is closed; ``live``
+    as for :func:`serve`."""
     folder = Path(folder)
     if not (folder / "index.html").is_file():
         raise SpecError("holds no built site", name=str(folder), fix="run 'lstmviz gallery build -o FOLDER' first")
@@ -55,7 +77,7 @@ def make_server(folder: str | Path, *, port: int = 8000, host: str = "127.0.0.1"
         raise SpecError(
             f"cannot listen on {host}:{port} ({err.strerror})", name="--port", fix="pick another port"
         ) from None
-    return Server(folder.resolve(), sock, timeout)
+    return Server(folder.resolve(), sock, timeout, live)
 
 
 class Server:
@@ -63,8 +85,9 @@ class Server:
 
     request_queue_size = BACKLOG
 
-    def __init__(self, root: Path, sock: socket.socket, timeout: float) -> None:
+    def __init__(self, root: Path, sock: socket.socket, timeout: float, live: bool = False) -> None:
         self.root = root
+        self.live = live
         self.socket = sock
         self.timeout = timeout
         self.server_address = sock.getsockname()
@@ -131,6 +154,8 @@ class Server:
         path = _site_path(target)
         if path is None:
             return _reply(400, b"bad request path\n")
+        if self.live and path == BUILD_PATH:
+            return _reply(200, self._build_id(), head_only=method == b"HEAD")
         file = self._file(path)
         if file is None:
             return _reply(404, b"no such page\n")
@@ -139,7 +164,18 @@ class Server:
         except OSError:
             return _reply(404, b"no such page\n")
         kind = _TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if self.live and file.suffix == ".html" and b"</body>" in body:
+            at = body.rindex(b"</body>")
+            body = body[:at] + _RELOAD + body[at:]
         return _reply(200, body, kind, head_only=method == b"HEAD")
+
+    def _build_id(self) -> bytes:
+        """Which build is being served: a build replaces the site whole, its index with it."""
+        try:
+            stat = (self.root / "index.html").stat()
+        except OSError:  # between the two renames of a swap
+            return b"swapping"
+        return f"{stat.st_ino}-{stat.st_mtime_ns}".encode("ascii")
 
     def _file(self, path: str) -> Path | None:
         """The site's regular file at ``path`` (a folder's index.html), or None; never anything

@@ -158,6 +158,9 @@ def test_every_text_from_an_entry_is_escaped(tmp_path):
         assert "<script>alert" not in html and "<img src=x" not in html and '" onmouseover' not in html
         assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "Caption &lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in (tmp_path / "site" / "evil.html").read_text()
+    spec = (tmp_path / "site" / "evil.html").read_text().split('<code id="spec-source" class="toml">')[1]
+    assert spec.startswith('<span class="k">[cell]</span>')  # coloured by Pygments, and escaped by it
+    assert '<span class="s2">"&lt;img src=x onerror=alert(1)&gt;"</span>' in spec
     assert "<b>h</b>" not in (tmp_path / "site" / "evil" / "evil-colah-cell.svg").read_text()
     figure = ET.fromstring((tmp_path / "site" / "evil" / "evil-colah-cell.svg").read_text())
     texts = ["".join(t.itertext()) for t in figure.iter("{http://www.w3.org/2000/svg}text")]
@@ -328,3 +331,23 @@ def test_the_watcher_survives_an_error_that_is_not_an_lstmviz_error(tmp_path, mo
     assert len(reports) == 2, reports
     assert reports[0] == "error: RuntimeError: an unexpected failure (the site is unchanged; please report this)"
     assert reports[1].startswith("rebuilt: ")
+
+
+def test_gallery_init_starts_a_gallery_that_builds_with_its_own_template(tmp_path):
+    from tests.test_cli import lstmviz_cmd
+
+    out = lstmviz_cmd("gallery", "init", tmp_path / "mine")
+    assert out.returncode == 0, out.stderr
+    files = sorted(p.relative_to(tmp_path / "mine").as_posix() for p in (tmp_path / "mine").rglob("*") if p.is_file())
+    assert files == [
+        "my-lstm.toml", "template/favicon.svg", "template/layout.html", "template/site.css", "template/site.js"
+    ]  # fmt: skip
+    assert "next: lstmviz gallery build --source" in out.stdout
+    (tmp_path / "mine" / "template" / "site.css").write_text("body { color: rebeccapurple; }")  # theirs to change
+    report = build(tmp_path / "mine", tmp_path / "site", workers=1)
+    assert report.entries == 1 and (tmp_path / "site" / "my-lstm.html").is_file()
+    assert (tmp_path / "site" / "site.css").read_text() == "body { color: rebeccapurple; }"
+    again = lstmviz_cmd("gallery", "init", tmp_path / "mine")  # never over a gallery that exists
+    assert again.returncode == 2 and "exists and is not an empty folder" in again.stderr
+    assert len(again.stderr.strip().splitlines()) == 1
+    assert (tmp_path / "mine" / "template" / "site.css").read_text() == "body { color: rebeccapurple; }"

@@ -25,6 +25,12 @@ def test_every_built_in_has_an_entry_and_every_entry_loads():
         assert all(len(p) > 80 for p in entry.caption), entry.slug  # a caption in sentences, not a label
 
 
+def test_every_entry_has_tags_the_index_filters_by():
+    entries = load_entries(GALLERY)
+    assert all(entry.tags for entry in entries)
+    assert {"gated", "lstm", "gru", "minimal"} <= {t for e in entries for t in e.tags}
+
+
 def test_the_index_order_is_the_entries_order_keys():
     orders = [e.order for e in load_entries(GALLERY)]
     assert orders == sorted(orders)
@@ -81,6 +87,9 @@ h = "hidden"
         ("paper = 'javascript:alert(1)'", "paper", "http or https"),
         ("order = 'first'", "order", "whole number"),
         ("lead = 'focus'", "lead", "unknown lead view"),
+        ("tags = 'gated'", "tags", "must be a list of at most 8 short tags"),
+        ("tags = ['<b>bold</b>']", "tags", "lower case (letters, digits, spaces, hyphens)"),
+        ("tags = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']", "tags", "at most 8"),
     ],
 )
 def test_a_bad_gallery_table_names_the_file_line_and_key(tmp_path, extra, name, words):

@@ -129,3 +129,29 @@ def test_five_hundred_requests_at_once_are_all_answered_without_a_retry(server):
         answers = list(pool.map(one, range(500)))
     assert [code for code, _ in answers] == [200] * 500
     assert max(seconds for _, seconds in answers) < 1.0, "a connection waited for a SYN retry"
+
+
+def test_only_a_live_server_tells_its_build_and_adds_the_reload_script(site):
+    (site / "page.html").write_text("<!doctype html><body><p>hi</p></body>")
+    for live in (False, True):
+        srv = make_server(site, port=0, live=live)
+        thread = threading.Thread(target=srv.serve_forever, daemon=True)
+        thread.start()
+        try:
+            build = get(srv, "/__lstmviz/build")
+            page = get(srv, "/page.html")
+            if not live:
+                assert status(build) == 404 and b"<script>" not in page
+                continue
+            assert status(build) == 200 and page.count(b"<script>") == 1
+            assert page.index(b"<script>") < page.index(b"</body>")  # inside the body, at its end
+            first = build.split(b"\r\n\r\n", 1)[1]
+            time.sleep(0.01)
+            (site / "new.html").write_text("<!doctype html><title>rebuilt</title>")
+            (site / "new.html").replace(site / "index.html")  # a rebuild replaces the site, its index with it
+            assert get(srv, "/__lstmviz/build").split(b"\r\n\r\n", 1)[1] != first
+            assert get(srv, "/lstm/lstm.svg").count(b"<script>") == 0  # figures are left as they are
+        finally:
+            srv.shutdown()
+            srv.server_close()
+            thread.join(10)

@@ -209,3 +209,62 @@ def test_screenshots_match_the_reviewed_ones(site, browser, tmp_path, name, widt
     b = np.asarray(old.crop((0, 0, old.width, height)).resize(size, Image.BOX), dtype=float)
     differing = float(np.mean(np.abs(a - b) > 40))
     assert differing < 0.01, f"{differing:.2%} of {shot} differs from {reviewed}"
+
+
+def test_the_index_shows_one_thumbnail_per_cell_and_finds_cells_by_word_and_tag(http, browser):
+    entries = load_entries(GALLERY)
+    page = open_page(browser, http + "index.html")
+    shown = """[...document.querySelectorAll('.card')].filter(c => c.offsetParent)
+               .map(c => c.querySelector('h2').textContent)"""
+    thumbs = "[...document.querySelectorAll('.card img')].filter(i => i.offsetParent).map(i => i.className)"
+    assert len(page.evaluate(shown)) == len(entries)
+    assert page.evaluate(thumbs) == ["thumb style-colah"] * len(entries)  # one each, in the chosen style
+    page.click("label:has(#style-pipe)")
+    assert page.evaluate(thumbs) == ["thumb style-pipe"] * len(entries)
+    assert page.evaluate("document.documentElement.scrollHeight") < 300 * len(entries)  # a grid, not a stack
+    page.fill("#search", "gru")
+    want = [e.title for e in entries if "gru" in " ".join([e.title, e.graph.description, e.slug, *e.tags]).lower()]
+    assert page.evaluate(shown) == want and len(want) >= 3
+    assert page.inner_text(".found") == f"{len(want)} of {len(entries)} cells"
+    page.fill("#search", "")
+    page.click("button[data-tag='minimal']")
+    assert page.evaluate(shown) == [e.title for e in entries if "minimal" in e.tags]
+    page.fill("#search", "no such cell")
+    assert page.evaluate(shown) == [] and page.locator(".none-found").is_visible()
+    assert page.problems == []
+    page.context.close()
+
+
+def test_serve_watch_reloads_the_open_page_after_a_rebuild(tmp_path, browser):
+    """As `gallery serve --watch` runs it: a build, the watcher, and a live server; an edit to an
+    entry rebuilds the site, and the page open in the browser shows the edit by itself."""
+    import shutil
+
+    from lstmviz.gallery.serve import make_server
+    from lstmviz.gallery.watch import watch
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(GALLERY / "rnn.toml", src / "rnn.toml")  # no template/: the one shipped with lstmviz
+    site = tmp_path / "site"
+    build(src, site, workers=1)
+    stop = threading.Event()
+    threading.Thread(
+        target=watch, args=(src, site), kwargs={"stop": stop, "report": lambda line: None}, daemon=True
+    ).start()
+    server = make_server(site, port=0, live=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = open_page(browser, f"http://127.0.0.1:{server.server_address[1]}/rnn.html")
+        assert "Edited by the test" not in page.inner_text(".caption")
+        page.evaluate("window.notReloaded = true")
+        entry = src / "rnn.toml"
+        entry.write_text(entry.read_text().replace('caption = """\n', 'caption = """\nEdited by the test. ', 1))
+        page.wait_for_function("!window.notReloaded && document.querySelector('.caption')", timeout=60_000)
+        assert "Edited by the test." in page.inner_text(".caption")
+        assert page.problems == []
+        page.context.close()
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
