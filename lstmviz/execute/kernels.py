@@ -14,19 +14,39 @@ import numpy as np
 Kernel = Callable[..., object]
 
 
+#: Below this input the sigmoid is computed as exp(a) / (1 + exp(a)): the fast form 0.5 * tanh(a / 2)
+#: + 0.5 cancels there (1 + tanh) and loses its relative precision, reaching 0 (so that s / s is
+#: NaN) near a = -38, where the sigmoid is 3e-17 and PyTorch's is too.
+LOW = -8.0
+
+
 def sigmoid(a: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-a)), computed as 0.5 * tanh(a / 2) + 0.5: no overflow for large |a|."""
-    np.multiply(a, 0.5, out=out)
-    np.tanh(out, out=out)
-    np.multiply(out, 0.5, out=out)
-    return np.add(out, 0.5, out=out)
+    """1 / (1 + exp(-a)): 0.5 * tanh(a / 2) + 0.5 (no overflow for large |a|), and its left tail exactly."""
+    return sigmoid_of_double(np.multiply(a, 0.5, out=out), out)
 
 
 def sigmoid_of_double(a: np.ndarray, out: np.ndarray) -> np.ndarray:
     """sigmoid(2a) = 0.5 * tanh(a) + 0.5: a sigmoid layer's rows are pre-scaled by 1/2, saving a pass."""
+    low, tail = left_tail(a) if not a.min(initial=0.0) >= LOW / 2 else (None, None)
     np.tanh(a, out=out)
     np.multiply(out, 0.5, out=out)
-    return np.add(out, 0.5, out=out)
+    np.add(out, 0.5, out=out)
+    return finish_tail(out, low, tail)
+
+
+def left_tail(prescaled: np.ndarray, low: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Where a pre-scaled sigmoid input is below ``LOW / 2`` (into ``low``, when given), and its values
+    there, kept before the tanh form overwrites them (None when there are none: the usual case)."""
+    low = np.less(prescaled, LOW / 2, out=low)
+    return low, (prescaled[low] if low.any() else None)
+
+
+def finish_tail(out: np.ndarray, low: np.ndarray | None, tail: np.ndarray | None) -> np.ndarray:
+    """``out`` with its left tail (see :func:`left_tail`) as exp(2a) / (1 + exp(2a))."""
+    if tail is not None:
+        e = np.exp(2 * tail)
+        out[low] = e / (1 + e)
+    return out
 
 
 def one_minus(a: np.ndarray, out: np.ndarray) -> np.ndarray:

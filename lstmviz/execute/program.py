@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .kernels import ACTIVATE, PRESCALE, kernel_for
+from .kernels import ACTIVATE, LOW, PRESCALE, finish_tail, kernel_for, left_tail
 from .params import LayerParams, node_sizes
 from .plan import Group, Plan
 
@@ -277,10 +277,14 @@ class Program:
             halves = [view[s:e] for a, s, e in family if a == "sigmoid"]
 
             def step(t: int, block: np.ndarray = block, halves: list[np.ndarray] = halves) -> None:
+                far = halves and not block.min() >= LOW / 2  # a sigmoid far in its left tail (rare)
+                tails = [left_tail(rows) for rows in halves] if far else []  # kept before tanh overwrites them
                 np.tanh(block, block)
                 for rows in halves:
                     np.multiply(rows, 0.5, rows)
                     np.add(rows, 0.5, rows)
+                for rows, (low, tail) in zip(halves, tails):
+                    finish_tail(rows, low, tail)
 
             steps.append(step)
             k += len(family)

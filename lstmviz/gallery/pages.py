@@ -310,7 +310,6 @@ def _img(job: Job, root: Path, entry: Entry, thumb: bool = False) -> Html:
         "img",
         {
             "class": f"thumb style-{job.style}" if thumb else f"style-{job.style}",
-            "loading": "lazy" if thumb else None,
             "src": f"{job.stem}.svg",
             "width": round(width * _ZOOM),
             "height": round(height * _ZOOM),

@@ -365,6 +365,9 @@ def layout_ordered(graph: CellGraph, m: Metrics) -> Layout:
                     (b.x, b.top - size * 1.8, "middle"),
                     (b.x, b.bottom + size * 2.2, "middle"),
                 ]
+                # then the same places a little further out, clear of a line that runs close by
+                out = {"start": size, "end": -size, "middle": 0.0}
+                corners += [(x + out[a], y + (size if y > b.y else -size), a) for x, y, a in corners]
                 options = [Label(f"round-{shape.node}", text, x, y, anchor, size) for x, y, anchor in corners]
                 label, clash = place(options, segments, solid, labels)
                 labels.append(label)

@@ -169,6 +169,25 @@ def test_sigmoid_saturates_without_overflow_warnings():
     np.testing.assert_array_equal(out.ravel(), [1.0, 0.0])
 
 
+@pytest.mark.parametrize("where", ["op", "layer"])
+def test_the_sigmoid_keeps_its_precision_far_left(where):
+    """Where the sigmoid is tiny it is still the sigmoid (PyTorch's too), not 0: s / s is 1, not NaN
+    (the fast tanh form alone reaches 0 near -38 and loses its relative precision well before)."""
+    b = lstmviz.CellBuilder("tail", dims={"input": 1, "hidden": 1})
+    x = b.input("x")
+    s = b.op("sigmoid", x) if where == "op" else b.layer(x, activation="sigmoid", size=1)
+    b.output(s, "s")
+    b.output(b.op("div", s, s), "ratio")
+    a = np.array([-700.0, -100.0, -40.0, -20.0, -9.0, -7.0, -1.0, 0.0, 3.0, 40.0])
+    params = {"n": {"weight": np.ones((1, 1)), "bias": np.zeros(1)}} if where == "layer" else None
+    graph = b.build()
+    if where == "layer":
+        params = {graph.of_kind("layer")[0].id: params["n"]}
+    result = lstmviz.run(graph, a.reshape(-1, 1, 1), params, dtype="float64")
+    np.testing.assert_allclose(result.by_output["s"].ravel(), 1 / (1 + np.exp(-a)), rtol=2e-13, atol=0)
+    np.testing.assert_array_equal(result.by_output["ratio"].ravel(), np.ones(len(a)))
+
+
 def test_several_inputs_and_outputs():
     cell = lstmviz.from_equations(
         "h = tanh(linear(h_prev, a, b))\nm = sigmoid(linear(a))",
