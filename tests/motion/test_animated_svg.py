@@ -78,7 +78,16 @@ def test_a_window_of_a_long_sequence():
 
 def test_diverging_colours():
     assert diverging(0.0) == "#ffffff"
-    assert diverging(50.0) == "#08306b" and diverging(-50.0) == "#67000d"
+    assert diverging(50.0) == "#08306b" and diverging(-50.0) == "#67000d"  # Blues' and Reds' darkest
+
+    def chroma(hex_colour: str) -> int:
+        rgb = [int(hex_colour[k : k + 2], 16) for k in (1, 3, 5)]
+        return max(rgb) - min(rgb)
+
+    # a gate's typical values read as colours, not grey (a plain mix toward white gave 0.68 a chroma of about 60)
+    assert all(chroma(diverging(v)) >= 80 for v in (0.5, 0.68, 0.9, -0.5, -0.68))
+    darker = [sum(int(diverging(v)[k : k + 2], 16) for k in (1, 3, 5)) for v in (0.1, 0.3, 0.5, 0.7, 0.9)]
+    assert darker == sorted(darker, reverse=True)  # gate values in [0, 1] stay distinct, in order
 
 
 def test_size_and_the_cli(tmp_path):
