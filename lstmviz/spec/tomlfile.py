@@ -338,30 +338,32 @@ class _Lines:
         return 1
 
 
-# -- small writers ----------------------------------------------------------------------------
+# -- small writers: the canonical layout is ours; writing each value (escapes, quoting, numbers) is tomlkit's
 def _str(text: str) -> str:
     """A TOML string: literal ('...') when that needs no escapes (LaTeX reads better), else basic."""
-    if "'" not in text and not any(ord(c) < 32 or ord(c) == 127 for c in text) and "\\" in text:
-        return f"'{text}'"
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
-    return f'"{escaped}"'
+    import tomlkit
+
+    literal = "'" not in text and not any(ord(c) < 32 or ord(c) == 127 for c in text) and "\\" in text
+    return tomlkit.string(text, literal=literal).as_string()
 
 
 def _tuple(value: tuple[Any, ...]) -> str:
     """A list of strings, or (for label sets, pairs) an inline table."""
+    import tomlkit
+
     if value and isinstance(value[0], tuple):
-        return "{ " + ", ".join(f"{k} = {_str(v)}" for k, v in value) + " }"
+        return "{ " + ", ".join(f"{tomlkit.key(k).as_string()} = {_str(v)}" for k, v in value) + " }"
     return "[" + ", ".join(_str(x) for x in value) + "]"
 
 
-_WRITERS: dict[type, Callable[[Any], str]] = {
-    str: _str,
-    int: str,
-    float: repr,  # finite: the spec's checks refuse NaN and infinity
-    bool: lambda b: "true" if b else "false",
-    tuple: _tuple,
-}
+def _scalar(value: object) -> str:
+    """A number or a boolean as TOML writes it (the spec's checks refuse NaN and infinity)."""
+    import tomlkit
+
+    return tomlkit.item(value).as_string()
+
+
+_WRITERS: dict[type, Callable[[Any], str]] = {str: _str, int: _scalar, float: _scalar, bool: _scalar, tuple: _tuple}
 
 
 def _value(value: object) -> str:
