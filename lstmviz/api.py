@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .cells import BUILTINS, builtin
-from .errors import SpecError
+from .errors import DataError, SpecError
 from .execute import run as _run
 from .spec.graph import CellGraph
 from .spec.tomlfile import read_spec
@@ -53,13 +53,33 @@ def run(
     params: Mapping[str, Any] | None = None,
     *,
     trace: bool = False,
+    batch_first: bool = False,
     **options: Any,
 ) -> _run.Result:
-    """Run a cell (a graph, a built-in name or a spec path) over ``x`` shaped (T, B, input size).
+    """Run a cell (a graph, a built-in name or a spec path) over ``x`` shaped (T, B, input size),
+    or (B, T, input size) with ``batch_first`` (as PyTorch's option: outputs and trace come back
+    the same way round).
 
     See :func:`lstmviz.execute.run.run` for ``state``, ``dtype``, ``dims`` and ``seed``.
     """
-    return _run.run(load(cell), x, params, trace=trace, **options)
+    if not batch_first:
+        return _run.run(load(cell), x, params, trace=trace, **options)
+    import dataclasses
+
+    def swap(a: np.ndarray) -> np.ndarray:
+        if np.ndim(a) != 3:
+            raise DataError(f"input has shape {np.shape(a)}, not (B, T, features)", name="x", fix="drop batch_first")
+        return np.swapaxes(a, 0, 1)
+
+    given = {k: swap(v) for k, v in x.items()} if isinstance(x, Mapping) else swap(x)
+    result = _run.run(load(cell), given, params, trace=trace, **options)
+    traced = None if result.trace is None else _run.Trace({k: swap(v) for k, v in result.trace.values.items()})
+    return dataclasses.replace(
+        result,
+        outputs=swap(result.outputs),
+        by_output={k: swap(v) for k, v in result.by_output.items()},
+        trace=traced,
+    )
 
 
 def random_input(
@@ -204,7 +224,6 @@ def draw(
     figure is scaled to fit the Axes, lines and text with it; as for a printed figure, labels stay at
     least 7 pt (the layout makes room for them), or ``font_size`` (``"8pt"``) when given. ``scale``
     makes all text that many times bigger again (1.5 for a slide)."""
-    import dataclasses
 
     from .drawing.mpl import draw as draw_scene
     from .drawing.scene import build_scene
@@ -214,17 +233,7 @@ def draw(
     if not (isinstance(scale, int | float) and 0.25 <= scale <= 4):
         raise SpecError(f"scale {scale!r} is not between 0.25 and 4", name="scale", fix="pass e.g. scale=1.5")
     graph = drawable(cell).relabelled(labels)
-    sheet = load_style(style)
-    text = sheet.text
-    sheet = dataclasses.replace(
-        sheet,
-        text=dataclasses.replace(
-            text,
-            label_size=text.label_size * scale,
-            symbol_size=text.symbol_size * scale,
-            equation_size=text.equation_size * scale,
-        ),
-    )
+    sheet = _text_scaled(load_style(style), scale)
 
     def lay_out(sheet: Any) -> Any:
         return layout_view(graph, view, focus=focus, metrics=metrics_for(sheet))
@@ -280,7 +289,6 @@ def sized(
     layout drawn with it. Larger text widens the layout a little, so it is laid out again, at most
     ``attempts - 1`` times (each may route a whole cell); a figure many modules wide (the chain, a
     wide cell in a narrow Axes) may stay below the minimum."""
-    import dataclasses
 
     layout = lay_out(style)
     if font_size is None and width is None:
@@ -300,19 +308,19 @@ def sized(
         k = target / now
         if wanted is None and k > 2:  # text more than twice as big would not fit: the figure is
             break  # too wide for the width (a chain in a column); it stays as it is
-        text = style.text
-        style = dataclasses.replace(
-            style,
-            text=dataclasses.replace(
-                text,
-                label_size=text.label_size * k,
-                symbol_size=text.symbol_size * k,
-                equation_size=text.equation_size * k,
-            ),
-        )
+        style = _text_scaled(style, k)
         layout = lay_out(style)
     assert best is not None
     return best[1], best[2]
+
+
+def _text_scaled(style: Any, k: float) -> Any:
+    """``style`` with all its text ``k`` times as big: labels, symbols and equations."""
+    import dataclasses
+
+    text = style.text
+    sizes = {name: getattr(text, name) * k for name in ("label_size", "symbol_size", "equation_size")}
+    return dataclasses.replace(style, text=dataclasses.replace(text, **sizes))
 
 
 def _points(size: str | float) -> float:

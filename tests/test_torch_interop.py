@@ -226,3 +226,17 @@ def test_nothing_in_a_file_runs_as_code(tmp_path):
     torch.save(Model(), tmp_path / "model.pt")  # a whole module of the user's own class: code, too
     with pytest.raises(DataError, match="holds a .*Model, which is not read"):
         lstmviz.from_torch(tmp_path / "model.pt")
+
+
+def test_run_takes_batch_first_input_as_pytorch_does():
+    torch.manual_seed(4)
+    module = torch.nn.LSTM(3, 5, batch_first=True).double()
+    x = torch.randn(2, 7, 3, dtype=torch.float64)  # (B, T, features)
+    with torch.no_grad():
+        out, _ = module(x)
+    cell, params = lstmviz.from_torch(module)
+    result = lstmviz.run(cell, x.numpy(), params, batch_first=True, trace=True)
+    assert result.outputs.shape == (2, 7, 5) and np.abs(result.outputs - out.numpy()).max() <= 1e-12
+    assert result.trace["f"].shape == (2, 7, 5)  # the trace comes back batch first too
+    with pytest.raises(DataError, match=r"not \(B, T, features\)"):
+        lstmviz.run(cell, x.numpy()[0], params, batch_first=True)

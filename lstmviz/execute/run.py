@@ -152,9 +152,12 @@ def check_memory(graph: CellGraph, dims: Mapping[str, int], T: int, B: int, dtyp
     weights) would take more than :data:`MEMORY_SHARE` of this machine's memory."""
     size = node_sizes(graph, dims)
     layers = graph.of_kind("layer")
-    kept = size.values() if trace else [size[n.id] for n in graph.nodes if n.kind in ("input", "output", "layer")]
+    # every node's value over the whole sequence, traced or not (the executor computes what does not
+    # depend on the state, concatenations and input projections, for all steps at once); a trace
+    # keeps a copy of each besides
     weights = sum(size[n.id] * (size[n.inputs[0]] + 1 + len(n.diagonal)) for n in layers)
-    need = (T * B * sum(kept) + B * sum(size.values()) + weights) * np.dtype(dtype).itemsize
+    values = T * B * sum(size.values()) * (2 if trace else 1)
+    need = (values + B * sum(size.values()) + weights) * np.dtype(dtype).itemsize
     limit = int(_memory() * MEMORY_SHARE)
     if need > limit:
         raise DataError(

@@ -44,31 +44,14 @@ def layout_stack(kind: str, layers: int, directions: int, m: Metrics, steps: int
                 box = Box(x + shift, y, w, h)
                 shapes.append(Shape(name, "module", "module", box, kind))
                 src_at, src = feed[t]
-                if directions == 2 and d == 0:  # the input forks: to the forward module, and beside it up
+                if directions == 2:  # the input forks below the forward module: to it, and beside it up
                     fork = Point(x, base + 1.1 * r)
-                    dots.append(Dot(f"{src}>{k}", fork))
-                    wires.append(
-                        Wire(
-                            f"{src}->{name}",
-                            "transfer",
-                            src,
-                            name,
-                            (src_at, fork, Point(box.x, fork.y), Point(box.x, box.bottom)),
-                        )
-                    )
-                elif directions == 2:
-                    fork = Point(x, base + 1.1 * r)
-                    wires.append(
-                        Wire(
-                            f"{src}->{name}",
-                            "transfer",
-                            src,
-                            name,
-                            (fork, Point(box.x, fork.y), Point(box.x, box.bottom)),
-                        )
-                    )
+                    if d == 0:  # the forward branch carries the trunk from below, and the dot
+                        dots.append(Dot(f"{src}>{k}", fork))
+                    route = ((src_at,) if d == 0 else ()) + (fork, Point(box.x, fork.y), Point(box.x, box.bottom))
                 else:
-                    wires.append(Wire(f"{src}->{name}", "transfer", src, name, (src_at, Point(box.x, box.bottom))))
+                    route = (src_at, Point(box.x, box.bottom))
+                wires.append(Wire(f"{src}->{name}", "transfer", src, name, route))
                 if t > 1:  # the state passes on: rightward in the forward row, leftward in the reverse
                     before = f"{row}.{t - 1}"
                     a, b = (box.left - pitch + w, box.left) if not d else (box.left, box.left - pitch + w)
