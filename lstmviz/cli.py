@@ -248,7 +248,7 @@ def run(
         write_params(result.params, save_params)
     if output is not None:
         _write_run(output, x, result)
-    _summarise(cell.name, x, result)
+    _summarise(cell.name, result)
     for path in (output, save_params):
         if path is not None:
             click.echo(f"wrote {path}")
@@ -658,18 +658,8 @@ def _run_torch(
         x = np.random.default_rng(seed).standard_normal((5 if steps is None else steps, batch, size))
         x = x.astype(dtype or next(iter(stack.params[0][0].values())).weight.dtype)  # as the model's weights
     result = run_stack(stack, x)
-    with np.printoptions(precision=4, suppress=True, linewidth=100, threshold=16, edgeitems=4):
-        T, B = x.shape[:2]
-        click.echo(
-            f"{model}: {stack.layers} layer(s) of {stack.kind}, {stack.directions} direction(s); "
-            f"{T} steps, batch {B}, outputs {result.outputs.shape} {result.outputs.dtype}"
-        )
-        for t in range(min(T, 10)):
-            click.echo(f"  y[{t}] = {result.outputs[t, 0]}")
-        if T > 10:
-            click.echo(f"  ... ({T - 10} more steps)")
-        for name, value in result.state.items():
-            click.echo(f"  final {name} = {value[:, 0]}")
+    what = f"{model}: {stack.layers} layer(s) of {stack.kind}, {stack.directions} direction(s);"
+    _echo_run(what, result.outputs, {name: value[:, 0] for name, value in result.state.items()})
     if output is not None:
         from .files import write_atomic
 
@@ -711,19 +701,24 @@ def _read_input(path: Path, cell: Any, batch_first: bool = False) -> Any:
     return {k: (v[:, None, :] if v.ndim == 2 else v) for k, v in arrays.items()}
 
 
-def _summarise(name: str, x: Any, result: Any) -> None:
+def _summarise(name: str, result: Any) -> None:
+    _echo_run(f"{name}:", result.outputs, {state: value[0] for state, value in result.state.items()})
+
+
+def _echo_run(what: str, outputs: Any, finals: dict[str, Any]) -> None:
+    """A run in a few lines: its shape, the first ten steps' outputs and the final states (of the
+    first sequence of the batch)."""
     import numpy as np
 
+    T, B = outputs.shape[:2]
     with np.printoptions(precision=4, suppress=True, linewidth=100, threshold=16, edgeitems=4):
-        first = next(iter(x.values()))
-        T, B = first.shape[:2]
-        click.echo(f"{name}: {T} steps, batch {B}, outputs {result.outputs.shape} {result.outputs.dtype}")
+        click.echo(f"{what} {T} steps, batch {B}, outputs {outputs.shape} {outputs.dtype}")
         for t in range(min(T, 10)):
-            click.echo(f"  y[{t}] = {result.outputs[t, 0]}")
+            click.echo(f"  y[{t}] = {outputs[t, 0]}")
         if T > 10:
             click.echo(f"  ... ({T - 10} more steps)")
-        for state, value in result.state.items():
-            click.echo(f"  final {state} = {value[0]}")
+        for name, value in finals.items():
+            click.echo(f"  final {name} = {value}")
 
 
 def _write_run(path: Path, x: Any, result: Any) -> None:
