@@ -216,7 +216,19 @@ def test_serve_watch_rebuilds_on_a_change_and_keeps_the_site_on_an_error(tmp_pat
     src = small_source(tmp_path, "rnn")
     site = tmp_path / "site"
     cmd = [sys.executable, "-m", "lstmviz.cli", "gallery", "serve", "--watch", "--source", str(src), "-d", str(site)]
-    server = subprocess.Popen(cmd + ["--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    inherited = (signal.getsignal(signal.SIGINT), signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+    def ctrl_c_as_in_a_terminal() -> None:  # whatever the test run's own signal state (a full run's differs)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    server = subprocess.Popen(
+        cmd + ["--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=ctrl_c_as_in_a_terminal,
+    )
     try:
         line = server.stdout.readline()  # after the first build
         assert line.startswith(f"serving {site} at http://127.0.0.1:"), line + server.stderr.read()
@@ -249,7 +261,10 @@ def test_serve_watch_rebuilds_on_a_change_and_keeps_the_site_on_an_error(tmp_pat
         except subprocess.TimeoutExpired:  # say what it was doing (seen twice in full runs, never alone)
             server.kill()
             _, err = server.communicate()
-            raise AssertionError(f"gallery serve --watch did not stop on Ctrl-C; its stderr: {err[-2000:]}") from None
+            raise AssertionError(
+                f"gallery serve --watch did not stop on Ctrl-C (test run's SIGINT handler and mask: {inherited}); "
+                f"its stderr: {err[-2000:]}"
+            ) from None
 
 
 def watch_reports(src, site, changes, *, settle: float = 0.0) -> list[str]:
