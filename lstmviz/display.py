@@ -10,21 +10,25 @@ from pathlib import Path
 from typing import Any, overload
 
 
-class SVG(str):
-    """An SVG figure: its text, which a notebook displays as the picture."""
-
-    def _repr_svg_(self) -> str:
-        return str(self)
+class _Document(str):
+    """Text that is a whole file (a figure, a page)."""
 
     def save(self, path: str | Path) -> Path:
-        """Write the SVG to ``path`` (whole or not at all) and return the path."""
+        """Write the text to ``path`` (whole or not at all) and return the path."""
         from .files import write_atomic
 
         write_atomic(path, self.encode("utf-8"))
         return Path(path)
 
 
-class HTML(str):
+class SVG(_Document):
+    """An SVG figure: its text, which a notebook displays as the picture."""
+
+    def _repr_svg_(self) -> str:
+        return str(self)
+
+
+class HTML(_Document):
     """A self-contained HTML page (the animation player), which a notebook shows in a frame of its
     own: its script and styles stay apart from the notebook's."""
 
@@ -35,13 +39,6 @@ class HTML(str):
             f'<iframe srcdoc="{html.escape(self, quote=True)}" style="width:100%;height:{self.height}px;border:0"'
             ' sandbox="allow-scripts"></iframe>'
         )
-
-    def save(self, path: str | Path) -> Path:
-        """Write the page to ``path`` (whole or not at all) and return the path."""
-        from .files import write_atomic
-
-        write_atomic(path, self.encode("utf-8"))
-        return Path(path)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -34,10 +34,10 @@ def sigmoid_of_double(a: np.ndarray, out: np.ndarray) -> np.ndarray:
     return finish_tail(out, low, tail)
 
 
-def left_tail(prescaled: np.ndarray, low: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
-    """Where a pre-scaled sigmoid input is below ``LOW / 2`` (into ``low``, when given), and its values
-    there, kept before the tanh form overwrites them (None when there are none: the usual case)."""
-    low = np.less(prescaled, LOW / 2, out=low)
+def left_tail(prescaled: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Where a pre-scaled sigmoid input is below ``LOW / 2``, and its values there, kept before the
+    tanh form overwrites them (None when there are none)."""
+    low = np.less(prescaled, LOW / 2)
     return low, (prescaled[low] if low.any() else None)
 
 
