@@ -562,12 +562,14 @@ def gallery_serve(folder: Path, port: int, watch: bool, source: Path) -> None:
 
     stop = threading.Event()
     if watch:
+        from .gallery.watch import sources
         from .gallery.watch import watch as rebuild_on_change
 
+        before = sources(source, folder)  # an edit made from now on is a change to rebuild for
         with _progress("drawing") as advance:
             build(source, folder, progress=advance)
         args = (source, folder)
-        kwargs = {"stop": stop, "report": lambda line: click.echo(f"lstmviz: {line}", err=True)}
+        kwargs = {"stop": stop, "report": lambda line: click.echo(f"lstmviz: {line}", err=True), "since": before}
         threading.Thread(target=rebuild_on_change, args=args, kwargs=kwargs, daemon=True).start()
     try:
         serve(

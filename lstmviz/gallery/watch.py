@@ -17,11 +17,14 @@ def watch(
     stop: threading.Event,
     report: Callable[[str], None],
     interval: float = 0.5,
+    since: dict[str, tuple[int, int]] | None = None,
 ) -> None:
     """Rebuild ``output`` from ``source`` whenever a file under ``source`` changes, until ``stop`` is
-    set. A build that fails is reported in one line and leaves the last good site in place."""
+    set. A build that fails is reported in one line and leaves the last good site in place.
+    ``since`` is the sources as the last build read them (:func:`sources`, taken before that build
+    began): a change made during it, or before this thread first looks, is not missed."""
     source, output = Path(source), Path(output)
-    seen = _files(source, output)
+    seen = since if since is not None else _files(source, output)
     while not stop.wait(interval):
         try:
             now = _files(source, output)
@@ -39,6 +42,11 @@ def watch(
             report(f"error: {type(err).__name__}: {first} (the site is unchanged; please report this)")
         else:
             report(f"rebuilt: {done.drawn} figures drawn, {done.reused} kept, {done.seconds:.1f} s")
+
+
+def sources(source: str | Path, output: str | Path) -> dict[str, tuple[int, int]]:
+    """The state of a gallery's sources, to hand to :func:`watch` as ``since``."""
+    return _files(Path(source), Path(output))
 
 
 def _files(folder: Path, output: Path) -> dict[str, tuple[int, int]]:
