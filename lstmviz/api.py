@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -534,6 +535,45 @@ def _figure_bytes(scene: Any, fmt: str, width_in: float | None, dpi: float) -> b
     return encode(scene, fmt="png", width_in=width_in, dpi=dpi)
 
 
+def explain(
+    what: str,
+    output: str | Path | None = None,
+    *,
+    style: str | Path = "colah",
+    fps: float = 10.0,
+    width: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> str | None:
+    """One of Michael Phi's small animations (``what``: sigmoid, tanh, concat or pointwise): values
+    squashed, concatenated or multiplied, unit by unit, on the animations' colour scale. Writes an
+    animated SVG, a GIF or an MP4 to ``output`` (by its suffix), or returns the SVG."""
+    from .errors import Choice
+    from .motion.explain import EXPLAINED
+    from .motion.explain import explain as build
+    from .motion.svg import animated_svg
+    from .style import load_style
+
+    Choice("animation", EXPLAINED).check(what, name="what")
+    fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
+    Choice("format", ("svg", "gif", "mp4")).check(fmt, name=str(output))
+    scene, cues, duration = build(what, load_style(style))
+    if fmt != "svg":
+        from .motion.video import frames, write_video
+
+        scenes = list(frames(lambda _: scene, cues, duration, fps=fps))
+        write_video(scenes, output, fmt=fmt, fps=fps, width=width, progress=progress)
+        return None
+    from .display import SVG
+
+    text = SVG(animated_svg(scene, cues, duration))
+    if output is None:
+        return text
+    from .files import write_atomic
+
+    write_atomic(output, text.encode("utf-8"))
+    return None
+
+
 def animate(
     cell: str | Path | CellGraph,
     output: str | Path | None = None,
@@ -542,49 +582,72 @@ def animate(
     params: Mapping[str, Any] | None = None,
     steps: int = 4,
     window: tuple[int, int] | None = None,
+    units: Sequence[int] | None = None,
+    dims: Mapping[str, int] | None = None,
     style: str | Path = "colah",
     view: str = "cell",
     labels: str = "notation",
     seed: int = 0,
     fps: float | None = None,
+    width: float | None = None,
     progress: Callable[[int, int], None] | None = None,
     fmt: str | None = None,
+    notes: list[str] | None = None,
 ) -> str | None:
     """Animate a cell on real numbers: run it (on ``x``, or ``steps`` of seeded random input) with a
-    trace and draw each node's values as they are computed. Writes an animated SVG (``.svg``), a
-    self-contained HTML player (``.html``), a GIF or an MP4 (``fps`` frames a second, by default
-    one per beat; ``progress`` is called with (frames done, frames) as they render) to
+    trace and play each time step as the walk-through tells it: the inputs arrive, each step
+    computes its values (each value's strip of cells appears beside its line) while the rest dims,
+    and the states pass on. Writes an animated SVG (``.svg``), a self-contained HTML player
+    (``.html``), a GIF or an MP4 (``fps`` frames a second, by default one per beat; ``width``
+    pixels wide, by default at least 1000; ``progress`` is called with (frames done, frames)) to
     ``output``; without one, returns the animated SVG (or with ``fmt="html"`` the player), which a
-    notebook shows playing. ``window`` (start, stop) picks the steps shown from a long run; ``view``
-    is cell, ordered or chain (the values play in the middle module)."""
+    notebook shows playing. ``window`` (start, stop) picks the steps shown (by default the first
+    8), ``units`` the units of each vector (by default the first 16; ``dims`` sets sizes, as
+    ``{"hidden": 32}``); what a default leaves out is
+    appended to ``notes`` and written under the figure. ``view`` is cell, ordered or chain (the
+    values play in the middle module)."""
     from .drawing.scene import build_scene
     from .errors import Choice
     from .layout.views import layout_view
+    from .motion.overlay import cues, stage
     from .motion.svg import animated_svg
     from .motion.timeline import build_timeline
     from .style import load_style
 
     graph = drawable(cell)
-    given = random_input(graph, steps, seed=seed, dtype="float64") if x is None else x
-    result = run(graph, given, params, trace=True, seed=seed)
-    sheet = load_style(style)
-    Choice("animation view", ("cell", "ordered", "chain")).check(view, name="view")
-    layout = layout_view(graph.relabelled(labels), view, metrics=metrics_for(sheet))
-    timeline = build_timeline(graph, result.trace, window=window or (0, min(len(result.outputs), 8)))
     if fmt is None:
         fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
     Choice("animation format", ("svg", "html", "gif", "mp4")).check(fmt, name=str(output) if output else "fmt")
     if output is None and fmt in ("gif", "mp4"):
         raise SpecError(f"{fmt} output needs a file", name="output", fix="pass output='animation.gif'")
-    if fmt in ("gif", "mp4"):
-        from .motion.video import frames, write_video
+    given = random_input(graph, steps, seed=seed, dims=dims, dtype="float64") if x is None else x
+    result = run(graph, given, params, trace=True, seed=seed, dims=dims)
+    sheet = load_style(style)
+    Choice("animation view", ("cell", "ordered", "chain")).check(view, name="view")
+    shown, m = graph.relabelled(labels), metrics_for(sheet)
+    timeline = build_timeline(graph, result.trace, window=window, units=units)
+    if notes is not None:
+        notes.extend(timeline.notes)
 
-        rate = fps or 1 / timeline.beat  # by default a frame for each node that lights up
-        write_video(list(frames(layout, sheet, timeline, fps=rate)), output, fmt=fmt, fps=rate, progress=progress)
+    def spread(k: float) -> Any:  # room between rows and columns for the values' strips
+        return layout_view(shown, view, metrics=dataclasses.replace(m, column=m.column * k, row=m.row * k))
+
+    where = stage(shown, spread, timeline, sheet)
+    shows = cues(where, timeline, sheet)
+    if fmt in ("gif", "mp4"):
+        from .motion.video import dimmed, frames, write_video
+
+        rate = fps or 1 / timeline.beat  # by default a frame for each beat
+        scenes = list(frames(dimmed(where, sheet, timeline), shows, timeline.duration, fps=rate))
+        write_video(scenes, output, fmt=fmt, fps=rate, width=width, progress=progress)
         return None
     from .display import HTML, SVG
+    from .motion.overlay import faded
 
-    text = SVG(animated_svg(build_scene(layout, sheet), layout, timeline, sheet))
+    first = [p for p in timeline.phases if p.step == timeline.steps[0]]  # every step dims as the first
+    fades = [(p.start, p.end, faded(where.layout, p)) for p in first]
+    scene = build_scene(where.layout, sheet)
+    text = SVG(animated_svg(scene, shows, timeline.duration, fades=fades, period=timeline.step_length))
     if fmt == "html":
         from .motion.player import html_player
 

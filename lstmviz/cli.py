@@ -439,7 +439,14 @@ def steps(spec: str, output: Path, fmt: str, **figure: Any) -> None:
     help="Time steps of seeded random input (without --input).",
 )
 @_data_options
-@click.option("--window", default=None, metavar="START:STOP", help="Which steps to show of a long input.")
+@click.option("--window", default=None, metavar="START:STOP", help="Which time steps to show (default: the first 8).")
+@click.option("--dim", "dims", multiple=True, metavar="NAME=N", help="Set a dim, e.g. --dim hidden=32.")
+@click.option(
+    "--units",
+    default=None,
+    metavar="START:STOP|LIST",
+    help="Which units of each vector to show: 0:16, or a list 0,3,7 (default: the first 16).",
+)
 @click.option("--style", default="colah", show_default=True, help="A style name or the path of a style .toml.")
 @click.option("--view", default="cell", show_default=True, help="cell, ordered, or chain.")
 @click.option("--labels", default="notation", show_default=True, help="Label set.")
@@ -450,6 +457,12 @@ def steps(spec: str, output: Path, fmt: str, **figure: Any) -> None:
     default=None,
     help="Frames a second, for .gif and .mp4 (default: one frame per node lighting up).",
 )
+@click.option(
+    "--width",
+    type=click.IntRange(min=200, max=8000),
+    default=None,
+    help="Pixels wide, for .gif and .mp4 (default: the figure's width, at least 1000).",
+)
 @_one_line_errors
 def animate(
     spec: str,
@@ -458,14 +471,19 @@ def animate(
     input_path: Path | None,
     params_path: Path | None,
     window: str | None,
+    dims: tuple[str, ...],
+    units: str | None,
     style: str,
     view: str,
     labels: str,
     seed: int,
     fps: float | None,
+    width: int | None,
 ) -> None:
-    """Animate SPEC on real numbers: each node's values appear as it is computed, step by step."""
+    """Animate SPEC on real numbers, step by step as the walk-through tells it: each value's strip
+    appears beside its line as it is computed, while the rest of the cell dims."""
     from .execute.params import load_params
+    from .motion.timeline import parse_units
 
     _check_outputs(output, inputs=[spec, input_path, params_path, style])
     cell = api.drawable(spec)
@@ -477,6 +495,7 @@ def animate(
         if not all(part.isascii() and part.isdigit() and len(part) <= 9 for part in (start, stop)):
             raise DataError(f"--window {window!r} is not START:STOP", name="--window", fix="write e.g. --window 0:8")
         span = (int(start), int(stop))
+    notes: list[str] = []
     with _progress("rendering frames") as advance:
         api.animate(
             cell,
@@ -485,13 +504,39 @@ def animate(
             params=params,
             steps=steps,
             window=span,
+            units=parse_units(units) if units is not None else None,
+            dims=_parse_dims(dims, cell) or None,
             style=style,
             labels=labels,
             seed=seed,
             fps=fps,
+            width=width,
             progress=advance,
             view=view,
+            notes=notes,
         )
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["sigmoid", "tanh", "concat", "pointwise"]))
+@_path_option("-o", "--output", required=True, help="The animation to write: .svg, .gif or .mp4.")
+@click.option("--style", default="colah", show_default=True, help="A style name or the path of a style .toml.")
+@click.option(
+    "--width",
+    type=click.IntRange(min=200, max=8000),
+    default=None,
+    help="Pixels wide, for .gif and .mp4 (default: at least 1000).",
+)
+@_one_line_errors
+def explain(what: str, output: Path, style: str, width: int | None) -> None:
+    """Animate one idea of the cell, as Michael Phi's guide does: values squashed by sigmoid or tanh,
+    two vectors concatenated, or a gate multiplied into a vector, unit by unit."""
+    _check_outputs(output, inputs=[style])
+    with _progress("rendering frames") as advance:
+        api.explain(what, output, style=style, width=width, progress=advance)
     click.echo(f"wrote {output}")
 
 

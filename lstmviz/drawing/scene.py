@@ -17,6 +17,9 @@ from ..style import Style
 
 @dataclasses.dataclass(frozen=True)
 class Rect:
+    """A rectangle by its top left corner; ``data`` and ``title`` (a tooltip) go into the SVG, where a
+    page or a test can read them (an animation's cell carries its exact value)."""
+
     x: float
     y: float
     w: float
@@ -25,6 +28,8 @@ class Rect:
     fill: str
     stroke: str
     width: float
+    data: tuple[tuple[str, str], ...] = ()
+    title: str = ""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -33,14 +33,18 @@ def to_svg(scene: Scene, *, width_in: float | None = None) -> str:
 
 def _draw(dwg: svgwrite.Drawing, item):  # type: ignore[no-untyped-def]
     if isinstance(item, Rect):
-        yield dwg.rect(
+        rect = dwg.rect(
             (_n(item.x), _n(item.y)),
             (_n(item.w), _n(item.h)),
             rx=_n(item.radius),
             fill=item.fill,
             stroke=item.stroke,
             stroke_width=_n(item.width),
+            **{f"data-{k}": v for k, v in item.data},
         )
+        if item.title:
+            rect.set_desc(title=item.title)
+        yield rect
     elif isinstance(item, Ellipse):
         yield dwg.ellipse(
             (_n(item.x), _n(item.y)),

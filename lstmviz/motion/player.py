@@ -1,5 +1,6 @@
 """A self-contained HTML player for the animated SVG: play/pause, step forward and back, a time-step
-scrubber and a speed control. No network access: the SVG and the script are in the page.
+scrubber, a speed control and, on demand, the numbers of every value on show (a table under the
+figure). No network access: the SVG and the script are in the page.
 
 The controls drive the SVG's own CSS animations through the Web Animations API, so the player
 shows exactly what the animated SVG shows.
@@ -24,6 +25,9 @@ _PAGE = """<!doctype html>
               padding: 8px 12px 16px; }
   button { font-size: 15px; padding: 4px 12px; }
   #scrub { width: min(420px, 60vw); }
+  #readout { margin: 0 auto 16px; border-collapse: collapse; font: 13px monospace; }
+  #readout td { padding: 1px 8px; border-bottom: 1px solid #ddd; text-align: right; }
+  #readout td:first-child { font-family: serif; font-style: italic; text-align: left; }
 </style></head>
 <body>
 <div id="stage" style="--natural: @@WIDTH@@px">@@SVG@@</div>
@@ -36,7 +40,9 @@ _PAGE = """<!doctype html>
   <label>speed <select id="speed">
     <option value="0.5">0.5&times;</option><option value="1" selected>1&times;</option>
     <option value="2">2&times;</option><option value="4">4&times;</option></select></label>
+  <label><input type="checkbox" id="numbers"> numbers</label>
 </div>
+<table id="readout" hidden></table>
 <script>
 "use strict";
 const STEP_MS = @@STEPMS@@, STEPS = @@STEPLIST@@, LOOP_MS = STEP_MS * STEPS.length;
@@ -67,6 +73,7 @@ function goTo(k) {  // near the end of step k: every value of that step on show
   k = (k + STEPS.length) % STEPS.length;
   anims().forEach(a => { a.currentTime = (k + 0.97) * STEP_MS; });
   show();
+  readout();
 }
 $("play").addEventListener("click", () => setPlaying(!playing));
 $("next").addEventListener("click", () => goTo(stepIndex() + 1));
@@ -78,7 +85,29 @@ document.addEventListener("keydown", e => {
   if (e.key === "ArrowRight") goTo(stepIndex() + 1);
   if (e.key === "ArrowLeft") goTo(stepIndex() - 1);
 });
-(function tick() { if (playing) show(); requestAnimationFrame(tick); })();
+function readout() {  // every value on show, as numbers: its name, then its cells' exact values
+  const table = $("readout");
+  table.hidden = !$("numbers").checked;
+  if (table.hidden) return;
+  const rows = [...document.querySelectorAll("g.strip")]
+    .filter(g => getComputedStyle(g).opacity === "1")
+    .map(g => [g.dataset.name, ...[...g.querySelectorAll("rect")].map(r => Number(r.dataset.value).toFixed(4))]);
+  const key = JSON.stringify(rows);
+  if (table.dataset.key === key) return;
+  table.dataset.key = key;
+  table.replaceChildren(...rows.map(cells => {
+    const tr = document.createElement("tr");
+    cells.forEach(text => { const td = document.createElement("td"); td.textContent = text; tr.append(td); });
+    return tr;
+  }));
+}
+$("numbers").addEventListener("change", readout);
+let last = 0;
+(function tick(ms) {
+  if (playing) show();
+  if (ms - last > 100) { last = ms; readout(); }
+  requestAnimationFrame(tick);
+})(0);
 show();
 if (window.parent !== window) {  // inside a page (the gallery): tell it how tall the player is
   const height = () => document.body.getBoundingClientRect().height;

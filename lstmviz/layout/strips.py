@@ -1,0 +1,250 @@
+"""Where an animation shows each value: a strip of cells, one per unit, beside the value's own
+output line, with the value's name, placed clear of the figure's shapes, lines and labels and of
+the other strips.
+
+A strip is a grid of cells, a row of up to :data:`COLUMNS` or a narrower block. Small vectors
+(:data:`NUMBERED` units or fewer) get wide cells with room for their numbers. Each strip is tried
+beside every straight piece of each line leaving its node, on either side, close or a little off,
+at many places along it, in each shape, its name on any side of its cells; the strips with the
+fewest free places are placed first, then each moves to its best place given the others while
+that helps. Among places equally clear, the nearest its node wins.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from .geometry import Box, Label, Layout, Point, Wire
+
+COLUMNS = 8  # cells a row at most: a longer vector wraps onto further rows
+NUMBERED = 4  # a vector this short has its numbers in its cells
+CELL = 7.0  # a plain cell's side, in pixels
+WIDE = (21.0, 10.0)  # a numbered cell's width and height
+NAME_GAP = 3.0  # between a strip's name and its cells
+ALONG = tuple(k / 10 for k in range(11))  # where along a straight piece of line a strip is tried
+
+
+@dataclasses.dataclass(frozen=True)
+class Strip:
+    """The cells of ``node``'s value: ``units`` of them from (``x``, ``y``), the top left, in rows of
+    ``columns``, each ``cell_w`` by ``cell_h``; ``name`` its label (the value's name); ``clashes``
+    how many things it could not keep clear of (0 when it found a free place)."""
+
+    node: str
+    units: int
+    x: float
+    y: float
+    columns: int
+    cell_w: float
+    cell_h: float
+    name: Label
+    clashes: int = 0
+
+    @property
+    def numbered(self) -> bool:
+        """Whether the cells are wide enough to show their numbers."""
+        return self.cell_w >= WIDE[0]
+
+    @property
+    def rows(self) -> int:
+        return math.ceil(self.units / self.columns)
+
+    def cell(self, k: int) -> Box:
+        """The ``k``-th cell (unit), row by row."""
+        row, col = divmod(k, self.columns)
+        return Box(self.x + (col + 0.5) * self.cell_w, self.y + (row + 0.5) * self.cell_h, self.cell_w, self.cell_h)
+
+    @property
+    def cells_box(self) -> Box:
+        """The room the cells take."""
+        w, h = self.columns * self.cell_w, self.rows * self.cell_h
+        return Box(self.x + w / 2, self.y + h / 2, w, h)
+
+    @property
+    def box(self) -> Box:
+        """The room the strip takes: its cells and its name."""
+        return _union(self.cells_box, self.name.box())
+
+
+def place_strips(
+    layout: Layout,
+    units: Mapping[str, int],
+    names: Mapping[str, str],
+    *,
+    font: float = 11.0,
+    wire_width: float = 2.6,
+) -> tuple[Strip, ...]:
+    """A strip for each node of ``units`` (node id -> how many cells), named by ``names``, beside
+    the lines leaving the node in ``layout``; none covers another, and each keeps clear of the
+    layout's shapes, lines (arrowheads and modules' outlines too), junction dots and labels, and
+    stays on the canvas, where it can (``clashes`` says where it could not)."""
+    wires: dict[str, list[Wire]] = {}
+    for w in layout.wires:
+        if w.kind != "ghost":
+            wires.setdefault(w.src, []).append(w)
+    lines = [(a, b) for w in layout.wires for a, b in zip(w.points, w.points[1:]) if a != b]
+    for m in [layout.module, *(s.box for s in layout.shapes if s.shape == "module")]:
+        if m is not None:  # a module's outline is a line too
+            corners = [Point(m.left, m.top), Point(m.right, m.top), Point(m.right, m.bottom), Point(m.left, m.bottom)]
+            lines += list(zip(corners, corners[1:] + corners[:1]))
+    # lines as boxes with no width, met by a strip grown by half a wire and a pixel
+    reach = wire_width / 2 + 1
+    segments = np.array([[a.x, a.y, b.x, b.y] for a, b in lines]).reshape(-1, 4)
+    segments = np.stack(
+        [
+            np.minimum(segments[:, 0], segments[:, 2]) - reach,
+            np.minimum(segments[:, 1], segments[:, 3]) - reach,
+            np.maximum(segments[:, 0], segments[:, 2]) + reach,
+            np.maximum(segments[:, 1], segments[:, 3]) + reach,
+        ],
+        axis=1,
+    )
+    solid = [s.box for s in layout.shapes if s.shape != "module"] + [lab.box() for lab in layout.labels]
+    solid += [Box(d.at.x, d.at.y, 6, 6) for d in layout.dots]
+    solid_boxes = _grown(np.array([_edges(b) for b in solid]).reshape(-1, 4), 1.5)
+    obstacles = np.concatenate([segments, solid_boxes])
+
+    options: dict[str, np.ndarray] = {}  # node -> (left, top, columns, where, away) of each place tried
+    static: dict[str, np.ndarray] = {}
+    boxes: dict[str, np.ndarray] = {}
+    cells: dict[str, tuple[float, float]] = {}
+    for node, n in units.items():
+        if not wires.get(node) or n <= 0:
+            continue
+        cells[node] = cw, ch = WIDE if n <= NUMBERED else (CELL, CELL)
+        opts = _options(n, wires[node], cw, ch, wire_width)
+        b = _boxes(opts, n, cw, ch, names.get(node, node), font)
+        outside = (b[:, 0] < 0) | (b[:, 1] < 0) | (b[:, 2] > layout.width) | (b[:, 3] > layout.height)
+        static[node] = _hits(b, obstacles).sum(axis=1) + 4 * outside
+        options[node], boxes[node] = opts, b
+
+    def costs(node: str, others: dict[str, int]) -> np.ndarray:
+        """Each option's clashes given the places ``others`` chose, how far along its lines the tie-break."""
+        clashes = static[node].copy()
+        if others:
+            theirs = np.array([boxes[n][k] for n, k in others.items() if n != node]).reshape(-1, 4)
+            clashes += _hits(boxes[node], _grown(theirs, 4)).sum(axis=1)
+        return clashes * 100_000 + options[node][:, 4]
+
+    order = sorted(options, key=lambda node: int((static[node] == 0).sum()))  # fewest free places first
+    chosen: dict[str, int] = {}
+    for node in order:
+        chosen[node] = int(np.argmin(costs(node, chosen)))
+    for _ in range(4):  # each moves to its best place given the others, while that helps
+        moved = False
+        for node in order:
+            c = costs(node, chosen)
+            best = int(np.argmin(c))
+            if c[best] // 100_000 < c[chosen[node]] // 100_000:
+                chosen[node], moved = best, True
+        if not moved:
+            break
+    out = []
+    for node in units:
+        if node in chosen:
+            left, top, columns, where, _ = options[node][chosen[node]]
+            cw, ch = cells[node]
+            strip = _strip(
+                node, units[node], left, top, int(columns), cw, ch, names.get(node, node), font, WHERE[int(where)]
+            )
+            out.append(dataclasses.replace(strip, clashes=int(costs(node, chosen)[chosen[node]] // 100_000)))
+    return tuple(out)
+
+
+WHERE = ("before", "after", "above", "below")  # where a strip's name may stand
+
+
+def _options(n: int, wires: list[Wire], cw: float, ch: float, wire_width: float) -> np.ndarray:
+    """Every place tried for a strip of ``n`` cells: rows of (left, top, columns, where its name is
+    (an index of :data:`WHERE`), how far along its lines)."""
+    widest = min(n, COLUMNS)
+    shapes = sorted({widest, math.ceil(widest / 2), 1 if n <= COLUMNS else 2}, reverse=True)
+    gap = wire_width / 2 + 2.5
+    out = []
+    for wire in wires:
+        travelled = 0.0
+        for a, b in zip(wire.points, wire.points[1:]):
+            length = math.hypot(b.x - a.x, b.y - a.y)
+            if length < 1:
+                continue
+            level = a.y == b.y
+            for columns in shapes:
+                w, h = columns * cw, math.ceil(n / columns) * ch
+                for f in ALONG:
+                    px, py = a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f
+                    for off in (gap, gap + 8, gap + 16, gap + 24):  # close beside the line, or off it
+                        if level:  # above or below it, centred on p
+                            places = [(px - w / 2, py - off - h), (px - w / 2, py + off)]
+                        else:  # left or right of it, centred on p
+                            places = [(px - off - w, py - h / 2), (px + off, py - h / 2)]
+                        for left, top in places:
+                            for where in range(len(WHERE)):
+                                out.append((left, top, columns, where, travelled + f * length))
+            travelled += length
+    return np.array(out, dtype=float).reshape(-1, 5)
+
+
+def _boxes(options: np.ndarray, n: int, cw: float, ch: float, name: str, font: float) -> np.ndarray:
+    """The room (left, top, right, bottom) each place in ``options`` takes: its cells and its name."""
+    left, top, columns, where = options[:, 0], options[:, 1], options[:, 2], options[:, 3].astype(int)
+    w, h = columns * cw, np.ceil(n / columns) * ch
+    cells = np.stack([left, top, left + w, top + h], axis=1)
+    named = np.empty_like(cells)
+    for k, spot in enumerate(WHERE):  # the name's box, measured once, moved to each place
+        label = _strip("", n, 0.0, 0.0, 1, cw, ch, name, font, spot).name
+        box = label.box()
+        mine = where == k
+        x, y = _name_at(spot, left[mine], top[mine], w[mine], h[mine], font)
+        named[mine] = np.stack(
+            [x + box.left - label.x, y + box.top - label.y, x + box.right - label.x, y + box.bottom - label.y], axis=1
+        )
+    return np.concatenate([np.minimum(cells[:, :2], named[:, :2]), np.maximum(cells[:, 2:], named[:, 2:])], axis=1)
+
+
+def _name_at(where: str, left, top, w, h, font: float):  # type: ignore[no-untyped-def]
+    """Where a strip's name stands (x, baseline), for cells at (left, top), ``w`` by ``h``."""
+    return {
+        "before": (left - NAME_GAP, top + h / 2 + font * 0.3),
+        "after": (left + w + NAME_GAP, top + h / 2 + font * 0.3),
+        "above": (left + w / 2, top - NAME_GAP - font * 0.3),
+        "below": (left + w / 2, top + h + NAME_GAP + font * 0.8),
+    }[where]
+
+
+def _strip(
+    node: str, n: int, left: float, top: float, columns: int, cw: float, ch: float, name: str, font: float, where: str
+) -> Strip:
+    """A strip with its cells at (left, top) and its name ``where`` they are: before (left of) them,
+    after, above or below."""
+    w, h = columns * cw, math.ceil(n / columns) * ch
+    x, y = _name_at(where, left, top, w, h, font)
+    anchor = {"before": "end", "after": "start"}.get(where, "middle")
+    return Strip(node, n, left, top, columns, cw, ch, Label(f"strip:{node}", name, x, y, anchor, font))
+
+
+def _hits(boxes: np.ndarray, obstacles: np.ndarray) -> np.ndarray:
+    """(options, obstacles): whether each box's inside meets each obstacle's (left, top, right, bottom)."""
+    if not len(obstacles):
+        return np.zeros((len(boxes), 0), dtype=int)
+    b, o = boxes[:, None, :], obstacles[None, :, :]
+    return (
+        (b[..., 0] < o[..., 2]) & (o[..., 0] < b[..., 2]) & (b[..., 1] < o[..., 3]) & (o[..., 1] < b[..., 3])
+    ).astype(int)
+
+
+def _grown(boxes: np.ndarray, by: float) -> np.ndarray:
+    return boxes + np.array([-by, -by, by, by])
+
+
+def _edges(box: Box) -> tuple[float, float, float, float]:
+    return box.left, box.top, box.right, box.bottom
+
+
+def _union(a: Box, b: Box) -> Box:
+    left, top = min(a.left, b.left), min(a.top, b.top)
+    right, bottom = max(a.right, b.right), max(a.bottom, b.bottom)
+    return Box((left + right) / 2, (top + bottom) / 2, right - left, bottom - top)

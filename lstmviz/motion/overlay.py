@@ -1,0 +1,306 @@
+"""What an animation draws over its figure, as scene groups with the time each is on show (cues):
+the value strips beside their lines, the caption (time step, the walk-through step playing, its
+equations), the colour key, the valves' openings and the states handed over to the next step.
+
+Every format draws the same cues: the animated SVG gives each a CSS animation, GIF and MP4 draw
+the ones on show in each frame. The stage is the figure grown by a band below it for the caption
+and the key; the strips are placed by :func:`lstmviz.layout.strips.place_strips`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+
+from ..drawing.scene import Group, Item, Rect, Text, side_entered, valve
+from ..layout.geometry import Layout, Point
+from ..layout.strips import Strip, place_strips
+from ..mathtext import Run, runs, width
+from ..spec.graph import CellGraph
+from ..style import Style
+from .colour import diverging
+from .timeline import Phase, Timeline
+
+KEY_VALUES = tuple(v / 2 for v in range(-4, 5))  # the colour key's cells: -2 to 2
+KEY_CELL = 12.0
+SPREADS = (1.0, 1.25, 1.5, 1.8, 2.2)  # how far a figure is spread, at most, to make room for its strips
+
+
+@dataclasses.dataclass(frozen=True)
+class Cue:
+    """``group`` is on show from ``start`` to ``end`` seconds into the loop; a cue with a ``path``
+    travels along it in that time (its items drawn around the origin)."""
+
+    group: Group
+    start: float
+    end: float
+    path: tuple[Point, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Stage:
+    """The figure the animation plays on: ``layout`` (its canvas grown by the caption band, which
+    starts at ``band``) and where each node's strip goes."""
+
+    layout: Layout
+    strips: dict[str, Strip]
+    band: float
+    font: float
+
+
+def stage(graph: CellGraph, layout_for: Callable[[float], Layout], timeline: Timeline, style: Style) -> Stage:
+    """Strips placed for every value the timeline shows, and room below for the caption.
+    ``layout_for(spread)`` lays the figure out with its rows and columns ``spread`` times as far
+    apart as usual: the figure is spread until every strip finds a place clear of everything."""
+    from ..spec import latex
+
+    font = style.text.label_size * 0.85
+    sizes: dict[str, int] = {}
+    for e in timeline.events:
+        sizes[e.node] = max(sizes.get(e.node, 0), len(e.units))
+    names = {}
+    for node_id in sizes:
+        node = graph.node(node_id)
+        names[node_id] = node.label or latex.expression(graph, node) or node_id
+    for spread in SPREADS:
+        layout = layout_for(spread)
+        placed = place_strips(layout, sizes, names, font=font)
+        if not any(s.clashes for s in placed):
+            break
+    strips = {s.node: s for s in placed}
+    line = font * 1.9
+    titles = [_title(p) for p in timeline.phases]
+    first_row = 24 + width("t = 0000", font * 1.2) + 12 + max(width(t, font) for t in titles) + 30 + _key_width(font)
+    caption_w = max(
+        [width(eq, font * 1.15) for p in timeline.phases for eq in p.equations]
+        + [width(n, font * 0.85) for n in timeline.notes]
+        + [0.0]
+    )
+    needed = max(first_row + 24, 24 + caption_w + 24)
+    lines = 1 + max((len(p.equations) for p in timeline.phases), default=0) + bool(timeline.notes)
+    band_h = max(lines * line, KEY_CELL + 2.5 * font) + 12
+    grown = dataclasses.replace(layout, width=max(layout.width, needed), height=layout.height + band_h)
+    return Stage(grown, strips, layout.height, font)
+
+
+def cues(stage: Stage, timeline: Timeline, style: Style) -> list[Cue]:
+    """Everything the animation shows over its figure, and when."""
+    out = [Cue(_key(stage, style), 0.0, timeline.duration)]
+    if timeline.notes:
+        y = stage.layout.height - 10
+        note = Text(24, y, (_run("; ".join(timeline.notes)),), "start", stage.font * 0.85, "#555555", style.text.family)
+        out.append(Cue(Group("note", (), (note,)), 0.0, timeline.duration))
+    for k, t in enumerate(timeline.steps):
+        out.append(Cue(_counter(stage, t, style), k * timeline.step_length, (k + 1) * timeline.step_length))
+    for phase in timeline.phases:
+        out.append(Cue(_caption(stage, phase, style), phase.start, phase.end))
+    for e in timeline.events:
+        strip = stage.strips.get(e.node)
+        if strip is not None:
+            out.append(Cue(_strip(strip, e.value, e.units, e.step, style), e.start, e.end))
+    if style.vocabulary.gate_product == "valve":
+        shapes = {s.node: s for s in stage.layout.shapes}
+        for t, node, opening, since, until in timeline.openings:
+            shape = shapes.get(node)
+            if shape is None:
+                continue
+            b = shape.box
+            water, gate = valve(b.x, b.y, b.w / 2, opening, handle=side_entered(stage.layout, shape), style=style)[-2:]
+            data = (("node", node), ("step", str(t)), ("opening", f"{opening:.4g}"))
+            out.append(Cue(Group("valve-opening", data, (water, gate)), since, until))
+    out += _travels(stage, timeline)
+    out += _hand_over(stage, timeline)
+    return out
+
+
+def faded(layout: Layout, phase: Phase) -> frozenset[str]:
+    """The ids that dim while ``phase`` plays: every node and edge it does not light (the chain's
+    faded copies stay as they are)."""
+    ids = {s.node for s in layout.shapes} | {w.edge for w in layout.wires} | {d.node for d in layout.dots}
+    ids |= {lab.owner for lab in layout.labels}
+    bias = {w.edge for w in layout.wires if w.kind == "bias" and w.dst in phase.lit}
+    return frozenset(i for i in ids - phase.lit - bias if ":" not in i) | layout.faded
+
+
+def _strip(strip: Strip, value: tuple[float, ...], units: tuple[int, ...], step: int, style: Style) -> Group:
+    """A value's strip at one step: a cell per unit (with its number, when there is room) and its name."""
+    items: list[Item] = []
+    name = strip.name
+    for k, (v, unit) in enumerate(zip(value, units)):
+        b = strip.cell(k)
+        text = _number(v)
+        items.append(
+            Rect(
+                b.left,
+                b.top,
+                b.w,
+                b.h,
+                0,
+                diverging(v),
+                "#333333",
+                0.5,
+                (("value", repr(v)), ("unit", str(unit))),
+                f"{_plain(name.text)}[{unit}] at t={step}: {text}",
+            )
+        )
+        if strip.numbered:
+            ink = "#ffffff" if abs(math.tanh(v)) > 0.55 else "#1a1a1a"
+            size = min(b.h * 0.72, 8.0)
+            items.append(Text(b.x, b.y + size * 0.36, ((_run(_number(v, 2))),), "middle", size, ink, style.text.family))
+    items.append(
+        Text(
+            name.x, name.y, runs(name.text), name.anchor, name.size, style.text.color, style.text.math_family, name.text
+        )
+    )
+    return Group("strip", (("node", strip.node), ("step", str(step)), ("name", _plain(name.text))), tuple(items))
+
+
+def _caption(stage: Stage, phase: Phase, style: Style) -> Group:
+    """The phase's name and its equations, under the figure."""
+    f = stage.font
+    x, y = 24 + width("t = 0000", f * 1.2) + 12, stage.band + 8 + f * 1.2
+    items: list[Item] = [Text(x, y, (_run(_title(phase)),), "start", f, style.text.color, style.text.family)]
+    for eq in phase.equations:
+        y += f * 1.9
+        items.append(Text(24, y, runs(eq), "start", f * 1.15, style.text.color, style.text.math_family, eq))
+    return Group("caption", (("step", str(phase.step)), ("phase", phase.name)), tuple(items))
+
+
+def _title(phase: Phase) -> str:
+    """What the caption calls a phase."""
+    if phase.name == "inputs":
+        return "the inputs arrive"
+    if phase.name == "hand-over":
+        return "the states pass on to the next step"
+    return f"step {phase.index - 1} of {phase.of - 2}: {phase.name}"
+
+
+def _key_width(font: float) -> float:
+    return len(KEY_VALUES) * KEY_CELL + 6 + width("value", font * 0.85)
+
+
+def _counter(stage: Stage, t: int, style: Style) -> Group:
+    """t = ... at the band's left."""
+    f = stage.font
+    text = Text(
+        24,
+        stage.band + 8 + f * 1.2,
+        (Run("t", italic=True), Run(f" = {t}")),
+        "start",
+        f * 1.2,
+        style.text.color,
+        style.text.math_family,
+        f"t = {t}",
+    )
+    return Group("counter", (("step", str(t)),), (text,))
+
+
+def _key(stage: Stage, style: Style) -> Group:
+    """The colour scale's key at the band's right: cells from -2 to 2, ticks at -2, 0 and 2."""
+    f = stage.font
+    right = stage.layout.width - 24
+    left = right - len(KEY_VALUES) * KEY_CELL
+    top = stage.band + 8
+    items: list[Item] = []
+    for k, v in enumerate(KEY_VALUES):
+        items.append(
+            Rect(left + k * KEY_CELL, top, KEY_CELL, KEY_CELL, 0, diverging(v), "#333333", 0.5, (("value", repr(v)),))
+        )
+    for v, label in ((-2.0, "\u22122"), (0.0, "0"), (2.0, "+2")):
+        x = left + (KEY_VALUES.index(v) + 0.5) * KEY_CELL
+        items.append(
+            Text(x, top + KEY_CELL + f * 1.05, (_run(label),), "middle", f * 0.85, style.text.color, style.text.family)
+        )
+    items.append(
+        Text(left - 6, top + KEY_CELL * 0.8, (_run("value"),), "end", f * 0.85, style.text.color, style.text.family)
+    )
+    return Group("key", (), tuple(items))
+
+
+def _travels(stage: Stage, timeline: Timeline) -> list[Cue]:
+    """A value's first cells riding each line that leaves its node, in the beat after it is computed."""
+    by_src: dict[str, list] = {}
+    for w in stage.layout.wires:
+        if w.kind != "ghost":
+            by_src.setdefault(w.src, []).append(w)
+    out = []
+    for e in timeline.events:
+        for wire in by_src.get(e.node, []):
+            data = (("edge", wire.edge), ("step", str(e.step)))
+            out.append(
+                Cue(Group("travelling", data, _mini(e.value)), e.start, e.start + timeline.beat * 0.9, wire.points)
+            )
+    return out
+
+
+def _mini(value: tuple[float, ...]) -> tuple[Item, ...]:
+    """A vector's first four cells, small, around the origin: what travels along a line."""
+    shown = value[:4]
+    return tuple(
+        Rect((i - len(shown) / 2) * 5, -2.5, 5, 5, 0, diverging(v), "#ff7f0e", 0.7) for i, v in enumerate(shown)
+    )
+
+
+def _hand_over(stage: Stage, timeline: Timeline) -> list[Cue]:
+    """During each step's hand-over, each new state travels along its line out of the module (in
+    the chain view, on into the next module)."""
+    layout = stage.layout
+    by_src: dict[str, list] = {}
+    for w in layout.wires:
+        by_src.setdefault(w.src, []).append(w)
+    outs = [s.node for s in layout.shapes if s.kind == "state-out"]
+    states = {w.dst: w for w in layout.wires if w.dst in outs}
+    handing = [p for p in timeline.phases if p.name == "hand-over"]
+    values = {(e.step, e.node): e.value for e in timeline.events}
+    out = []
+    for phase in handing:
+        for state_out, wire in states.items():
+            path = list(wire.points[-2:])
+            onward = [w for w in layout.wires if w.src == state_out or w.edge == f"{state_out}->"]
+            for w in onward:
+                path += list(w.points)
+            ghost = [
+                w for w in layout.wires if w.edge.startswith("A+1:") and w.src == f"A+1:{_state_in(layout, state_out)}"
+            ]
+            if ghost:
+                path += list(ghost[0].points)
+            data = (("node", wire.src), ("step", str(phase.step)))
+            cells = _mini(values.get((phase.step, wire.src), ()))
+            out.append(Cue(Group("handing-over", data, cells), phase.start, phase.end, tuple(_dedupe(path))))
+    return out
+
+
+def _state_in(layout: Layout, state_out: str) -> str:
+    """The state-in that the state-out ``state_out`` becomes at the next step (same row)."""
+    ys = {s.node: s.box.y for s in layout.shapes if s.kind == "state-in"}
+    out_y = next(s.box.y for s in layout.shapes if s.node == state_out)
+    return min(ys, key=lambda n: abs(ys[n] - out_y), default="")
+
+
+def _dedupe(points: list[Point]) -> list[Point]:
+    out: list[Point] = []
+    for p in points:
+        if not out or (abs(p.x - out[-1].x) > 1e-6 or abs(p.y - out[-1].y) > 1e-6):
+            out.append(p)
+    return out
+
+
+def _number(v: float, digits: int = 4) -> str:
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "+inf" if v > 0 else "\u2212inf"
+    return f"{v:.{digits}f}" if digits == 2 else f"{v:.{digits}g}"
+
+
+def _run(text: str):  # type: ignore[no-untyped-def]
+    from ..mathtext import Run
+
+    return Run(text)
+
+
+def _plain(text: str) -> str:
+    from ..mathtext import plain
+
+    return plain(text)
