@@ -632,7 +632,7 @@ def animate(
     def spread(k: float) -> Any:  # room between rows and columns for the values' strips
         return layout_view(shown, view, metrics=dataclasses.replace(m, column=m.column * k, row=m.row * k))
 
-    where = stage(shown, spread, timeline, sheet)
+    where = stage(shown, spread, timeline, sheet, m)
     shows = cues(where, timeline, sheet)
     if fmt in ("gif", "mp4"):
         from .motion.video import dimmed, frames, write_video

@@ -12,7 +12,9 @@ right" names:
   merge into its line, and its line leaves from there;
 - a wire through a shape that is not its source or destination; shapes that overlap;
 - a label over another label, a shape it does not belong to, a junction dot or a wire; anything
-  off the canvas; an op drawn as an empty circle.
+  off the canvas; an op drawn as an empty circle;
+- in an animation, a value's strip (its cells and its name) over a label, a shape, a dot, a wire
+  or another strip of the same time step, or off the canvas.
 """
 
 from __future__ import annotations
@@ -74,13 +76,35 @@ class Drawn:
     labels: tuple[tuple[str, str, Rect], ...]  # (owner, text, box)
     valves: dict[str, tuple[str, str]]  # node -> (gate node, side of its handle)
     arrows: tuple[tuple[str, Rect], ...] = ()  # (edge, the box around its arrowhead)
+    strips: tuple[Strip, ...] = ()  # an animation's value strips
+
+
+@dataclasses.dataclass(frozen=True)
+class Strip:
+    """A value's strip in an animation: its node, time step, the cells' outlines and values, and the
+    box of its name."""
+
+    node: str
+    step: int
+    cells: tuple[Rect, ...]
+    values: tuple[float, ...]
+    units: tuple[int, ...]
+    name: Rect
+    numbers: tuple[str, ...]  # the numbers written in its cells, if any
+
+    @property
+    def box(self) -> Rect:
+        boxes = [*self.cells, self.name]
+        return Rect(
+            min(b.left for b in boxes), min(b.top for b in boxes), max(b.right for b in boxes), max(b.bottom for b in boxes)
+        )
 
 
 def read(svg: str) -> Drawn:
     """The wires, shapes, dots and labels of a figure drawn by lstmviz's SVG backend."""
     root = ET.fromstring(svg)
     _, _, width, height = (float(v) for v in root.get("viewBox").split(","))
-    lines, shapes, empty, points, dots, labels, valves, arrows = [], {}, [], set(), [], [], {}, []
+    lines, shapes, empty, points, dots, labels, valves, arrows, strips = [], {}, [], set(), [], [], {}, [], []
     # the chain's faded copies of the module's inside (under an outer "A") repeat what is checked
     ghosts = {
         g.get("data-node") for g in root.iter(f"{SVG}g") if "ghost" in g.get("class", "").split() and g.get("data-node")
@@ -88,6 +112,9 @@ def read(svg: str) -> Drawn:
     for g in root.iter(f"{SVG}g"):
         cls = g.get("class", "")
         if "ghost" in cls.split() or g.get("data-node") in ghosts:
+            continue
+        if cls.startswith("strip"):
+            strips.append(_strip(g))
             continue
         if cls.startswith("edge"):
             paths = g.findall(f"{SVG}path")
@@ -133,6 +160,25 @@ def read(svg: str) -> Drawn:
         tuple(labels),
         valves,
         tuple(arrows),
+        tuple(strips),
+    )
+
+
+def _strip(g) -> Strip:  # type: ignore[no-untyped-def]
+    rects = g.findall(f"{SVG}rect")
+    cells = []
+    for rect in rects:
+        x, y, w, h = (float(rect.get(k)) for k in ("x", "y", "width", "height"))
+        cells.append(Rect(x, y, x + w, y + h))
+    texts = g.findall(f"{SVG}text")
+    return Strip(
+        g.get("data-node"),
+        int(g.get("data-step")),
+        tuple(cells),
+        tuple(float(r.get("data-value")) for r in rects),
+        tuple(int(r.get("data-unit")) for r in rects),
+        _text_box(texts[-1]),  # the name comes last
+        tuple("".join(t.itertext()) for t in texts[:-1]),
     )
 
 
@@ -269,6 +315,32 @@ def defects(d: Drawn) -> list[str]:
         for other, other_text, other_box in d.labels[k + 1 :]:
             if box.overlaps(other_box):
                 out.append(f"{name} and label {other_text!r} of {other} overlap")
+    for k, strip in enumerate(d.strips):
+        out += [f"the strip of {strip.node} at t={strip.step} {problem}" for problem in _strip_defects(d, strip, k)]
+    return out
+
+
+def _strip_defects(d: Drawn, strip: Strip, k: int) -> list[str]:
+    """What a value's strip covers: ``k`` is its place among the figure's strips."""
+    out = []
+    for part, box in [("name", strip.name)] + [(f"cell {i}", c) for i, c in enumerate(strip.cells)]:
+        if box.left < -0.5 or box.top < -0.5 or box.right > d.width + 0.5 or box.bottom > d.height + 0.5:
+            out.append(f"({part}) is off the canvas")
+        for node, shape in d.shapes.items():
+            if box.overlaps(shape):
+                out.append(f"({part}) covers {node}")
+        for owner, text, label in d.labels:
+            if box.overlaps(label):
+                out.append(f"({part}) covers label {text!r} of {owner}")
+        for line in d.lines:
+            if any(box.hit_by(p, q, line.width / 2) for p, q in zip(line.points, line.points[1:])):
+                out.append(f"({part}) lies on {line.edge}")
+        for x, y in d.dots:
+            if box.overlaps(Rect(x - 3, y - 3, x + 3, y + 3)):
+                out.append(f"({part}) covers a junction dot")
+    for other in d.strips[k + 1 :]:
+        if other.step == strip.step and strip.box.overlaps(other.box):
+            out.append(f"covers the strip of {other.node}")
     return out
 
 

@@ -77,32 +77,31 @@ def place_strips(
     *,
     font: float = 11.0,
     wire_width: float = 2.6,
+    lane_width: float = 3.0,
 ) -> tuple[Strip, ...]:
     """A strip for each node of ``units`` (node id -> how many cells), named by ``names``, beside
     the lines leaving the node in ``layout``; none covers another, and each keeps clear of the
     layout's shapes, lines (arrowheads and modules' outlines too), junction dots and labels, and
-    stays on the canvas, where it can (``clashes`` says where it could not)."""
+    stays on the canvas, where it can (``clashes`` says where it could not). Lines are drawn
+    ``wire_width`` thick, those along the top line ``lane_width`` (a pipe is thicker)."""
     wires: dict[str, list[Wire]] = {}
     for w in layout.wires:
         if w.kind != "ghost":
             wires.setdefault(w.src, []).append(w)
-    lines = [(a, b) for w in layout.wires for a, b in zip(w.points, w.points[1:]) if a != b]
+    thick = {w.edge: lane_width if w.lane else wire_width for w in layout.wires}
+    lines = [(a, b, thick[w.edge]) for w in layout.wires for a, b in zip(w.points, w.points[1:]) if a != b]
     for m in [layout.module, *(s.box for s in layout.shapes if s.shape == "module")]:
         if m is not None:  # a module's outline is a line too
             corners = [Point(m.left, m.top), Point(m.right, m.top), Point(m.right, m.bottom), Point(m.left, m.bottom)]
-            lines += list(zip(corners, corners[1:] + corners[:1]))
-    # lines as boxes with no width, met by a strip grown by half a wire and a pixel
-    reach = wire_width / 2 + 1
-    segments = np.array([[a.x, a.y, b.x, b.y] for a, b in lines]).reshape(-1, 4)
-    segments = np.stack(
+            lines += [(a, b, 1.0) for a, b in zip(corners, corners[1:] + corners[:1])]
+    # each line as the box it covers, and a pixel more
+    segments = np.array(
         [
-            np.minimum(segments[:, 0], segments[:, 2]) - reach,
-            np.minimum(segments[:, 1], segments[:, 3]) - reach,
-            np.maximum(segments[:, 0], segments[:, 2]) + reach,
-            np.maximum(segments[:, 1], segments[:, 3]) + reach,
-        ],
-        axis=1,
-    )
+            [min(a.x, b.x) - r, min(a.y, b.y) - r, max(a.x, b.x) + r, max(a.y, b.y) + r]
+            for a, b, w in lines
+            for r in [w / 2 + 1]
+        ]
+    ).reshape(-1, 4)
     solid = [s.box for s in layout.shapes if s.shape != "module"] + [lab.box() for lab in layout.labels]
     solid += [Box(d.at.x, d.at.y, 6, 6) for d in layout.dots]
     solid_boxes = _grown(np.array([_edges(b) for b in solid]).reshape(-1, 4), 1.5)
@@ -116,7 +115,7 @@ def place_strips(
         if not wires.get(node) or n <= 0:
             continue
         cells[node] = cw, ch = WIDE if n <= NUMBERED else (CELL, CELL)
-        opts = _options(n, wires[node], cw, ch, wire_width)
+        opts = _options(n, wires[node], cw, ch, thick)
         b = _boxes(opts, n, cw, ch, names.get(node, node), font)
         outside = (b[:, 0] < 0) | (b[:, 1] < 0) | (b[:, 2] > layout.width) | (b[:, 3] > layout.height)
         static[node] = _hits(b, obstacles).sum(axis=1) + 4 * outside
@@ -158,14 +157,15 @@ def place_strips(
 WHERE = ("before", "after", "above", "below")  # where a strip's name may stand
 
 
-def _options(n: int, wires: list[Wire], cw: float, ch: float, wire_width: float) -> np.ndarray:
-    """Every place tried for a strip of ``n`` cells: rows of (left, top, columns, where its name is
-    (an index of :data:`WHERE`), how far along its lines)."""
+def _options(n: int, wires: list[Wire], cw: float, ch: float, thick: Mapping[str, float]) -> np.ndarray:
+    """Every place tried for a strip of ``n`` cells beside ``wires`` (drawn as ``thick`` as it says):
+    rows of (left, top, columns, where its name is (an index of :data:`WHERE`), how far along its
+    lines)."""
     widest = min(n, COLUMNS)
     shapes = sorted({widest, math.ceil(widest / 2), 1 if n <= COLUMNS else 2}, reverse=True)
-    gap = wire_width / 2 + 2.5
     out = []
     for wire in wires:
+        gap = thick[wire.edge] / 2 + 2.5
         travelled = 0.0
         for a, b in zip(wire.points, wire.points[1:]):
             length = math.hypot(b.x - a.x, b.y - a.y)
@@ -176,7 +176,7 @@ def _options(n: int, wires: list[Wire], cw: float, ch: float, wire_width: float)
                 w, h = columns * cw, math.ceil(n / columns) * ch
                 for f in ALONG:
                     px, py = a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f
-                    for off in (gap, gap + 8, gap + 16, gap + 24):  # close beside the line, or off it
+                    for off in (gap, gap + 8, gap + 16, gap + 26, gap + 40):  # close beside the line, or off it
                         if level:  # above or below it, centred on p
                             places = [(px - w / 2, py - off - h), (px - w / 2, py + off)]
                         else:  # left or right of it, centred on p
@@ -199,8 +199,14 @@ def _boxes(options: np.ndarray, n: int, cw: float, ch: float, name: str, font: f
         box = label.box()
         mine = where == k
         x, y = _name_at(spot, left[mine], top[mine], w[mine], h[mine], font)
-        named[mine] = np.stack(
-            [x + box.left - label.x, y + box.top - label.y, x + box.right - label.x, y + box.bottom - label.y], axis=1
+        named[mine] = np.stack(  # widened a little: the box is estimated from the text, not measured
+            [
+                x + box.left - label.x - 1.5,
+                y + box.top - label.y,
+                x + box.right - label.x + 1.5,
+                y + box.bottom - label.y,
+            ],
+            axis=1,
         )
     return np.concatenate([np.minimum(cells[:, :2], named[:, :2]), np.maximum(cells[:, 2:], named[:, 2:])], axis=1)
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from ..drawing.scene import Group, Item, Rect, Text, side_entered, valve
 from ..layout.geometry import Layout, Point
+from ..layout.metrics import Metrics
 from ..layout.strips import Strip, place_strips
 from ..mathtext import Run, runs, width
 from ..spec.graph import CellGraph
@@ -49,10 +50,13 @@ class Stage:
     font: float
 
 
-def stage(graph: CellGraph, layout_for: Callable[[float], Layout], timeline: Timeline, style: Style) -> Stage:
+def stage(
+    graph: CellGraph, layout_for: Callable[[float], Layout], timeline: Timeline, style: Style, m: Metrics
+) -> Stage:
     """Strips placed for every value the timeline shows, and room below for the caption.
     ``layout_for(spread)`` lays the figure out with its rows and columns ``spread`` times as far
-    apart as usual: the figure is spread until every strip finds a place clear of everything."""
+    apart as usual: the figure is spread until every strip finds a place clear of everything. ``m``
+    says how thick lines are drawn."""
     from ..spec import latex
 
     font = style.text.label_size * 0.85
@@ -65,7 +69,7 @@ def stage(graph: CellGraph, layout_for: Callable[[float], Layout], timeline: Tim
         names[node_id] = node.label or latex.expression(graph, node) or node_id
     for spread in SPREADS:
         layout = layout_for(spread)
-        placed = place_strips(layout, sizes, names, font=font)
+        placed = place_strips(layout, sizes, names, font=font, wire_width=m.wire_width, lane_width=m.lane_width)
         if not any(s.clashes for s in placed):
             break
     strips = {s.node: s for s in placed}
