@@ -6,7 +6,7 @@ result = lstmviz.run(cell, x)            # x shaped (T, B, input size)
 result.outputs, result.state["c"]
 """
 
-from .api import animate, draw, figures, load, random_input, render, render_stack, run, steps, walk_through
+from .api import animate, draw, explain, figures, load, random_input, render, render_stack, run, steps, walk_through
 from .cells import BUILTINS
 from .errors import DataError, LstmvizError, NonFiniteWarning, SpecError
 from .execute.params import LayerParams, init_params, load_params, save_params
@@ -40,6 +40,7 @@ __all__ = [
     "Trace",
     "compile",
     "draw",
+    "explain",
     "figures",
     "dump_spec",
     "from_equations",

@@ -166,6 +166,23 @@ def plain(label: str) -> str:
     return "".join(r.text for r in runs(label))
 
 
+def readable(label: str) -> str:
+    """The label as one line of text that keeps its scripts apart, TeX's way (``f_t ⊙ C_{t−1}``), for
+    places with no sub- or superscripts (a table's cell, a data attribute)."""
+    out, script = [], ""
+    shift = 0
+    for run in (*runs(label), Run("")):
+        if run.shift != shift or not run.text:
+            if script:
+                out.append(("_" if shift < 0 else "^") + (script if len(script) == 1 else "{" + script + "}"))
+            script, shift = "", run.shift
+        if run.shift:
+            script += run.text
+        else:
+            out.append(run.text)
+    return "".join(out)
+
+
 #: Size of sub- and superscripts relative to the label's font size.
 SCRIPT_SCALE = 0.7
 
@@ -178,7 +195,7 @@ _ADVANCE = {
     **dict.fromkeys("cxvyz", 0.56), **dict.fromkeys("aeok?", 0.6), **dict.fromkeys("bdghnpqu0123456789{}", 0.64),
     **dict.fromkeys("IJ", 0.4), **dict.fromkeys("LPSTYFZ", 0.68), **dict.fromkeys("σAVXBEKR", 0.74),
     **dict.fromkeys("CDGOQUN", 0.82), "H": 0.88, "w": 0.86, "m": 0.95, "M": 1.02, "W": 1.04, " ": 0.32,
-    **dict.fromkeys("+−=×⊙<>^~", 0.84),
+    **dict.fromkeys("+−=×⊙<>^~", 0.84), "…": 1.0,
 }  # fmt: skip
 
 

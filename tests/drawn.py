@@ -91,12 +91,16 @@ class Strip:
     units: tuple[int, ...]
     name: Rect
     numbers: tuple[str, ...]  # the numbers written in its cells, if any
+    size: float  # its name's font size
 
     @property
     def box(self) -> Rect:
         boxes = [*self.cells, self.name]
         return Rect(
-            min(b.left for b in boxes), min(b.top for b in boxes), max(b.right for b in boxes), max(b.bottom for b in boxes)
+            min(b.left for b in boxes),
+            min(b.top for b in boxes),
+            max(b.right for b in boxes),
+            max(b.bottom for b in boxes),
         )
 
 
@@ -179,6 +183,7 @@ def _strip(g) -> Strip:  # type: ignore[no-untyped-def]
         tuple(int(r.get("data-unit")) for r in rects),
         _text_box(texts[-1]),  # the name comes last
         tuple("".join(t.itertext()) for t in texts[:-1]),
+        float(texts[-1].get("font-size")),
     )
 
 

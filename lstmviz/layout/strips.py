@@ -26,13 +26,15 @@ CELL = 7.0  # a plain cell's side, in pixels
 WIDE = (21.0, 10.0)  # a numbered cell's width and height
 NAME_GAP = 3.0  # between a strip's name and its cells
 ALONG = tuple(k / 10 for k in range(11))  # where along a straight piece of line a strip is tried
+CLASH = 16  # a clash (covering something) costs more than standing nearer another node's line
 
 
 @dataclasses.dataclass(frozen=True)
 class Strip:
     """The cells of ``node``'s value: ``units`` of them from (``x``, ``y``), the top left, in rows of
     ``columns``, each ``cell_w`` by ``cell_h``; ``name`` its label (the value's name); ``clashes``
-    how many things it could not keep clear of (0 when it found a free place)."""
+    how many things it could not keep clear of (0 when it found a free place); ``ambiguous`` when
+    another node's line is nearer it than its own."""
 
     node: str
     units: int
@@ -43,6 +45,7 @@ class Strip:
     cell_h: float
     name: Label
     clashes: int = 0
+    ambiguous: bool = False
 
     @property
     def numbered(self) -> bool:
@@ -81,9 +84,10 @@ def place_strips(
 ) -> tuple[Strip, ...]:
     """A strip for each node of ``units`` (node id -> how many cells), named by ``names``, beside
     the lines leaving the node in ``layout``; none covers another, and each keeps clear of the
-    layout's shapes, lines (arrowheads and modules' outlines too), junction dots and labels, and
-    stays on the canvas, where it can (``clashes`` says where it could not). Lines are drawn
-    ``wire_width`` thick, those along the top line ``lane_width`` (a pipe is thicker)."""
+    layout's shapes, lines (arrowheads and modules' outlines too), junction dots and labels, stays
+    on the canvas and, second to that, is nearer its own line than any other node's, where it can
+    (``clashes`` and ``ambiguous`` say where it could not). Lines are drawn ``wire_width`` thick,
+    those along the top line ``lane_width`` (a pipe is thicker)."""
     wires: dict[str, list[Wire]] = {}
     for w in layout.wires:
         if w.kind != "ghost":
@@ -95,6 +99,9 @@ def place_strips(
             corners = [Point(m.left, m.top), Point(m.right, m.top), Point(m.right, m.bottom), Point(m.left, m.bottom)]
             lines += [(a, b, 1.0) for a, b in zip(corners, corners[1:] + corners[:1])]
     # each line as the box it covers, and a pixel more
+    ends = [(w.src, w.dst) for w in layout.wires for a, b in zip(w.points, w.points[1:]) if a != b]
+    ends += [("", "")] * (len(lines) - len(ends))  # the modules' outlines
+    centres = np.array([[min(a.x, b.x), min(a.y, b.y), max(a.x, b.x), max(a.y, b.y)] for a, b, _ in lines])
     segments = np.array(
         [
             [min(a.x, b.x) - r, min(a.y, b.y) - r, max(a.x, b.x) + r, max(a.y, b.y) + r]
@@ -107,7 +114,7 @@ def place_strips(
     solid_boxes = _grown(np.array([_edges(b) for b in solid]).reshape(-1, 4), 1.5)
     obstacles = np.concatenate([segments, solid_boxes])
 
-    options: dict[str, np.ndarray] = {}  # node -> (left, top, columns, where, away) of each place tried
+    options: dict[str, np.ndarray] = {}  # node -> (left, top, columns, where, tie-break) of each place tried
     static: dict[str, np.ndarray] = {}
     boxes: dict[str, np.ndarray] = {}
     cells: dict[str, tuple[float, float]] = {}
@@ -118,15 +125,22 @@ def place_strips(
         opts = _options(n, wires[node], cw, ch, thick)
         b = _boxes(opts, n, cw, ch, names.get(node, node), font)
         outside = (b[:, 0] < 0) | (b[:, 1] < 0) | (b[:, 2] > layout.width) | (b[:, 3] > layout.height)
-        static[node] = _hits(b, obstacles).sum(axis=1) + 4 * outside
+        # nearer its own line than any other node's (else it reads as theirs), and near it
+        apart = _distances(_cells(opts, n, cw, ch), centres)
+        own = apart[:, np.array([src == node for src, _ in ends])].min(axis=1)
+        theirs = np.array([src and node not in (src, dst) for src, dst in ends], dtype=bool)  # not into it
+        other = apart[:, theirs].min(axis=1, initial=np.inf)
+        static[node] = CLASH * (_hits(b, obstacles).sum(axis=1) + 4 * outside) + (other < own - 0.5)
+        opts[:, 4] += 4 * own
         options[node], boxes[node] = opts, b
 
     def costs(node: str, others: dict[str, int]) -> np.ndarray:
-        """Each option's clashes given the places ``others`` chose, how far along its lines the tie-break."""
+        """Each option's clashes given the places ``others`` chose; among equals, the tie-break: how far
+        along and how far off its lines, and whether another node's line is nearer."""
         clashes = static[node].copy()
         if others:
             theirs = np.array([boxes[n][k] for n, k in others.items() if n != node]).reshape(-1, 4)
-            clashes += _hits(boxes[node], _grown(theirs, 4)).sum(axis=1)
+            clashes += CLASH * _hits(boxes[node], _grown(theirs, 4)).sum(axis=1)
         return clashes * 100_000 + options[node][:, 4]
 
     order = sorted(options, key=lambda node: int((static[node] == 0).sum()))  # fewest free places first
@@ -150,7 +164,8 @@ def place_strips(
             strip = _strip(
                 node, units[node], left, top, int(columns), cw, ch, names.get(node, node), font, WHERE[int(where)]
             )
-            out.append(dataclasses.replace(strip, clashes=int(costs(node, chosen)[chosen[node]] // 100_000)))
+            cost = int(costs(node, chosen)[chosen[node]] // 100_000)
+            out.append(dataclasses.replace(strip, clashes=cost // CLASH, ambiguous=bool(cost % CLASH)))
     return tuple(out)
 
 
@@ -188,11 +203,25 @@ def _options(n: int, wires: list[Wire], cw: float, ch: float, thick: Mapping[str
     return np.array(out, dtype=float).reshape(-1, 5)
 
 
+def _cells(options: np.ndarray, n: int, cw: float, ch: float) -> np.ndarray:
+    """The room (left, top, right, bottom) the cells of each place in ``options`` take."""
+    left, top, columns = options[:, 0], options[:, 1], options[:, 2]
+    return np.stack([left, top, left + columns * cw, top + np.ceil(n / columns) * ch], axis=1)
+
+
+def _distances(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """(boxes, others): how far apart each pair of boxes is (0 where they meet)."""
+    b, o = boxes[:, None, :], others[None, :, :]
+    dx = np.maximum(np.maximum(b[..., 0] - o[..., 2], o[..., 0] - b[..., 2]), 0)
+    dy = np.maximum(np.maximum(b[..., 1] - o[..., 3], o[..., 1] - b[..., 3]), 0)
+    return np.hypot(dx, dy)
+
+
 def _boxes(options: np.ndarray, n: int, cw: float, ch: float, name: str, font: float) -> np.ndarray:
     """The room (left, top, right, bottom) each place in ``options`` takes: its cells and its name."""
     left, top, columns, where = options[:, 0], options[:, 1], options[:, 2], options[:, 3].astype(int)
     w, h = columns * cw, np.ceil(n / columns) * ch
-    cells = np.stack([left, top, left + w, top + h], axis=1)
+    cells = _cells(options, n, cw, ch)
     named = np.empty_like(cells)
     for k, spot in enumerate(WHERE):  # the name's box, measured once, moved to each place
         label = _strip("", n, 0.0, 0.0, 1, cw, ch, name, font, spot).name

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Callable
 
 from ..drawing.scene import Group, Item, Rect, Text, side_entered, valve
 from ..layout.geometry import Layout, Point
 from ..layout.metrics import Metrics
 from ..layout.strips import Strip, place_strips
-from ..mathtext import Run, runs, width
+from ..mathtext import Run, readable, runs, width
 from ..spec.graph import CellGraph
 from ..style import Style
 from .colour import diverging
@@ -55,8 +56,9 @@ def stage(
 ) -> Stage:
     """Strips placed for every value the timeline shows, and room below for the caption.
     ``layout_for(spread)`` lays the figure out with its rows and columns ``spread`` times as far
-    apart as usual: the figure is spread until every strip finds a place clear of everything. ``m``
-    says how thick lines are drawn."""
+    apart as usual: the figure is spread until every strip finds a place clear of everything and
+    nearer its own line than any other (else the least spread with the fewest clashes). ``m`` says
+    how thick lines are drawn."""
     from ..spec import latex
 
     font = style.text.label_size * 0.85
@@ -66,12 +68,15 @@ def stage(
     names = {}
     for node_id in sizes:
         node = graph.node(node_id)
-        names[node_id] = node.label or latex.expression(graph, node) or node_id
+        names[node_id] = node.label or _short(latex.expression(graph, node), font) or node_id
+    tried = []
     for spread in SPREADS:
         layout = layout_for(spread)
         placed = place_strips(layout, sizes, names, font=font, wire_width=m.wire_width, lane_width=m.lane_width)
-        if not any(s.clashes for s in placed):
+        tried.append((sum(s.clashes for s in placed), sum(s.ambiguous for s in placed), spread, layout, placed))
+        if not tried[-1][0] and not tried[-1][1]:
             break
+    _, _, _, layout, placed = min(tried, key=lambda t: t[:3])  # else the fewest clashes, then the least spread
     strips = {s.node: s for s in placed}
     line = font * 1.9
     titles = [_title(p) for p in timeline.phases]
@@ -145,7 +150,7 @@ def _strip(strip: Strip, value: tuple[float, ...], units: tuple[int, ...], step:
                 "#333333",
                 0.5,
                 (("value", repr(v)), ("unit", str(unit))),
-                f"{_plain(name.text)}[{unit}] at t={step}: {text}",
+                f"{readable(name.text)}[{unit}] at t={step}: {text}",
             )
         )
         if strip.numbered:
@@ -157,7 +162,7 @@ def _strip(strip: Strip, value: tuple[float, ...], units: tuple[int, ...], step:
             name.x, name.y, runs(name.text), name.anchor, name.size, style.text.color, style.text.math_family, name.text
         )
     )
-    return Group("strip", (("node", strip.node), ("step", str(step)), ("name", _plain(name.text))), tuple(items))
+    return Group("strip", (("node", strip.node), ("step", str(step)), ("name", readable(name.text))), tuple(items))
 
 
 def _caption(stage: Stage, phase: Phase, style: Style) -> Group:
@@ -169,6 +174,18 @@ def _caption(stage: Stage, phase: Phase, style: Style) -> Group:
         y += f * 1.9
         items.append(Text(24, y, runs(eq), "start", f * 1.15, style.text.color, style.text.math_family, eq))
     return Group("caption", (("step", str(phase.step)), ("phase", phase.name)), tuple(items))
+
+
+def _short(expression: str, font: float, ems: float = 7.0) -> str:
+    """An unlabelled value's name: its expression, with the longest innermost brackets' insides cut
+    to "…" until it is at most ``ems`` wide (``L1 + (…)``), so a strip's name fits beside it."""
+    while width(expression, font) > ems * font:
+        groups = [m for m in re.finditer(r"\(([^()]*)\)", expression) if m.group(1) != "…"]
+        if not groups:
+            break
+        longest = max(groups, key=lambda m: len(m.group(1)))
+        expression = expression[: longest.start()] + "(…)" + expression[longest.end() :]
+    return expression
 
 
 def _title(phase: Phase) -> str:
@@ -302,9 +319,3 @@ def _run(text: str):  # type: ignore[no-untyped-def]
     from ..mathtext import Run
 
     return Run(text)
-
-
-def _plain(text: str) -> str:
-    from ..mathtext import plain
-
-    return plain(text)

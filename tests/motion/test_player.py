@@ -2,6 +2,7 @@
 
 import os
 
+import numpy as np
 import pytest
 
 import lstmviz
@@ -87,3 +88,50 @@ def test_vectors_travel_along_the_lines(page):
     moved = {e: (x, y) for e, x, y in before}
     assert any(e in moved and (x, y) != moved[e] for e, x, y in after)  # the same vector, further along
     page.click("#play")
+
+
+def test_numbers_on_demand(page):
+    """The numbers box lists every value on show, with its exact numbers, read from the SVG's cells."""
+    page.fill("#scrub", "3")
+    page.dispatch_event("#scrub", "input")
+    assert page.is_hidden("#readout")
+    page.check("#numbers")
+    rows = page.evaluate(
+        "() => [...document.querySelectorAll('#readout tr')].map(tr => [...tr.cells].map(td => td.textContent))"
+    )
+    trace = lstmviz.run("lstm", lstmviz.random_input("lstm", 5, seed=0, dtype="float64"), trace=True, seed=0).trace
+    names = {row[0]: [float(v) for v in row[1:]] for row in rows}
+    assert {"f_t", "x_t", "h_t", "C_t", "f_t ⊙ C_{t−1}"} <= set(names)
+    np.testing.assert_allclose(names["f_t"], trace["f"][3, 0], atol=5e-5)
+    np.testing.assert_allclose(names["C_t"], trace["c"][3, 0], atol=5e-5)
+    page.uncheck("#numbers")
+    assert page.is_hidden("#readout")
+    assert page.problems == []
+
+
+def test_the_step_playing_is_lit_and_the_rest_dimmed(page):
+    """In the browser itself: while the forget step plays, its layer is opaque and the output gate faint."""
+    svg_phase = page.evaluate("""() => [...document.querySelectorAll('g.caption')]
+        .filter(g => g.dataset.step === '0').map(g => [g.dataset.phase, +g.dataset.start, +g.dataset.end])""")
+    _, a, b = next(p for p in svg_phase if p[0] == "forget")
+    page.evaluate(
+        f"() => document.getAnimations().forEach(a => {{ a.pause(); a.currentTime = {(a + b) / 2 * 1000}; }})"
+    )
+    opacity = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('g.node[data-node]')]
+        .map(g => [g.dataset.node, +getComputedStyle(g).opacity]))""")
+    assert opacity["f"] == 1 and opacity["o"] < 0.4 and opacity["g"] < 0.4
+    caption = page.evaluate("""() => [...document.querySelectorAll('g.caption')]
+        .filter(g => getComputedStyle(g).opacity === '1').map(g => g.textContent)""")
+    assert len(caption) == 1 and "forget" in caption[0] and "σ" in caption[0]
+    counter = page.evaluate("""() => [...document.querySelectorAll('g.counter')]
+        .filter(g => getComputedStyle(g).opacity === '1').map(g => g.textContent.replace(/\\s/g, ''))""")
+    assert counter == ["t=0"]
+    page.click("#play")
+
+
+def test_a_title_is_escaped(tmp_path):
+    import dataclasses
+
+    cell = dataclasses.replace(lstmviz.load("rnn"), title="<script>alert(1)</script> & co")
+    page = lstmviz.animate(cell, steps=1, fmt="html")
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page

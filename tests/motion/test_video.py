@@ -12,12 +12,24 @@ import lstmviz
 from lstmviz import DataError
 from lstmviz.api import metrics_for
 from lstmviz.layout.views import layout_view
+from lstmviz.motion.overlay import cues, stage
 from lstmviz.motion.timeline import build_timeline
-from lstmviz.motion.video import frames
+from lstmviz.motion.video import MIN_WIDTH, dimmed, frames
 from lstmviz.style import load_style
 
 
-def test_gif_has_a_frame_per_beat_and_the_figure_size(tmp_path):
+def _frames(name: str, style: str, x: np.ndarray) -> tuple[list, object]:
+    """The frames of ``name``'s animation on ``x``, and its timeline, one per beat."""
+    cell = lstmviz.load(name)
+    trace = lstmviz.run(cell, x, trace=True).trace
+    sheet, m = load_style(style), metrics_for(load_style(style))
+    timeline = build_timeline(cell, trace)
+    where = stage(cell, lambda k: layout_view(cell, "cell", metrics=m), timeline, sheet, m)
+    shows = cues(where, timeline, sheet)
+    return list(frames(dimmed(where, sheet, timeline), shows, timeline.duration, fps=1 / timeline.beat)), timeline
+
+
+def test_gif_has_a_frame_per_beat_and_is_at_least_1000_px_wide(tmp_path):
     from PIL import Image
 
     lstmviz.animate("gru", tmp_path / "g.gif", steps=2)
@@ -25,22 +37,48 @@ def test_gif_has_a_frame_per_beat_and_the_figure_size(tmp_path):
     timeline = build_timeline(lstmviz.load("gru"), lstmviz.run("gru", np.zeros((2, 1, 3)), trace=True).trace)
     beats = round(timeline.duration / timeline.beat)
     assert 0.5 * beats <= gif.n_frames <= beats  # Pillow merges frames that do not change
-    width = layout_view(lstmviz.load("gru"), "cell", metrics=metrics_for(load_style("colah"))).width
-    assert abs(gif.size[0] - width) <= 1
+    assert gif.size[0] >= MIN_WIDTH == 1000  # a strip's 7 px cell is 10 px or more
+    lstmviz.animate("gru", tmp_path / "w.gif", steps=1, width=1500)
+    assert Image.open(tmp_path / "w.gif").size[0] == 1500
 
 
-def test_frames_show_the_trace_values_with_valves_at_their_openings():
-    cell = lstmviz.load("lstm")
+def test_frames_show_the_trace_values_the_step_playing_and_valves_at_their_openings():
     x = np.random.default_rng(1).standard_normal((2, 1, 3))
-    trace = lstmviz.run(cell, x, trace=True).trace
-    style = load_style("pipe")
-    layout = layout_view(cell, "cell", metrics=metrics_for(style))
-    timeline = build_timeline(cell, trace)
-    last = list(frames(layout, style, timeline, fps=1 / timeline.beat))[-1]  # the end of step 1
-    valves = {dict(g.data)["node"]: float(dict(g.data)["opening"]) for g in last.groups if "opening" in dict(g.data)}
+    trace = lstmviz.run("lstm", x, trace=True).trace
+    scenes, timeline = _frames("lstm", "pipe", x)
+    last = scenes[-1]  # the end of step 1: every value of the step on show
+    data = [(g.css, dict(g.data)) for g in last.groups]
+    valves = {d["node"]: float(d["opening"]) for css, d in data if css == "valve-opening"}
     assert valves["fc"] == pytest.approx(float(np.mean(trace["f"][1, 0])), rel=1e-3)
-    strip_nodes = {dict(g.data)["node"] for g in last.groups if g.css == "strip"}
-    assert {"x", "f", "c", "h"} <= strip_nodes
+    strips = {d["node"]: g for g in last.groups if g.css == "strip" for d in [dict(g.data)]}
+    assert {"x", "f", "c", "h"} <= set(strips)
+    values = [r.data for r in strips["f"].items if getattr(r, "data", ())]
+    np.testing.assert_array_equal([float(dict(v)["value"]) for v in values], trace["f"][1, 0])
+    counters = [d["step"] for css, d in data if css == "counter"]
+    assert counters == ["1"]  # t = 1, in the GIF too
+    # while the forget step plays, the output gate is drawn faded and the forget gate is not
+    forget = next(p for p in timeline.phases if p.name == "forget" and p.step == 0)
+    k = int((forget.start + forget.end) / 2 / timeline.beat)
+    css = {dict(g.data).get("node"): g.css for g in scenes[k].groups if g.css.startswith("node")}
+    assert "faded" in css["o"] and "faded" not in css["f"]
+    captions = [dict(g.data)["phase"] for g in scenes[k].groups if g.css == "caption"]
+    assert captions == ["forget"]
+
+
+def test_valves_move_in_the_frames():
+    """Each valve's gate bar follows its gate from step to step, in the frames as in the SVG."""
+    x = np.random.default_rng(2).standard_normal((3, 1, 3)) * 3
+    scenes, timeline = _frames("lstm", "pipe", x)
+    heights = {}
+    for k, scene in enumerate(scenes):
+        for g in scene.groups:
+            if g.css == "valve-opening" and dict(g.data)["node"] == "fc":
+                water, plate = g.items
+                heights[dict(g.data)["step"]] = (plate.w * plate.h) / (water.w * water.h)
+    trace = lstmviz.run("lstm", x, trace=True).trace
+    for t, shut in heights.items():
+        assert shut == pytest.approx(1 - float(np.mean(trace["f"][int(t), 0])), abs=1e-2)
+    assert len(set(round(v, 3) for v in heights.values())) == 3
 
 
 @pytest.mark.skipif(shutil.which("ffmpeg") is None and not os.environ.get("CI"), reason="ffmpeg is not installed")
@@ -94,3 +132,19 @@ def test_every_built_in_animates_in_both_styles_to_all_four_formats(tmp_path, na
 def test_the_chain_view_animates_its_middle_module():
     svg = lstmviz.animate("lstm", steps=2, view="chain")
     assert 'class="strip anim show' in svg and "A-1" in svg
+
+
+def test_the_chain_gif_hands_the_state_over(tmp_path):
+    cell = lstmviz.load("lstm")
+    trace = lstmviz.run(cell, np.zeros((1, 1, 3)), trace=True).trace
+    sheet, m = load_style("colah"), metrics_for(load_style("colah"))
+    timeline = build_timeline(cell, trace)
+    where = stage(cell, lambda k: layout_view(cell, "chain", metrics=m), timeline, sheet, m)
+    shows = cues(where, timeline, sheet)
+    hand = next(p for p in timeline.phases if p.name == "hand-over")
+    module = next(s.box for s in where.layout.shapes if s.node == "A+1")
+    scenes = list(frames(dimmed(where, sheet, timeline), shows, timeline.duration, fps=20))
+    late = scenes[int(hand.end * 20) - 1]  # the end of the hand-over: the states are in the next module
+    moving = [g for g in late.groups if g.css == "handing-over"]
+    assert {dict(g.data)["node"] for g in moving} == {"c", "h"}
+    assert all(module.left <= g.items[0].x + 10 <= module.right for g in moving)
