@@ -558,10 +558,9 @@ def explain(
     Choice("format", ("svg", "gif", "mp4")).check(fmt, name=str(output))
     scene, cues, duration = build(what, load_style(style))
     if fmt != "svg":
-        from .motion.video import frames, write_video
+        from .motion.video import write_video
 
-        scenes = list(frames(lambda _: scene, cues, duration, fps=fps))
-        write_video(scenes, output, fmt=fmt, fps=fps, width=width, progress=progress)
+        write_video(lambda _: scene, cues, duration, output, fmt=fmt, fps=fps, width=width, progress=progress)
         return None
     from .display import SVG
 
@@ -635,11 +634,19 @@ def animate(
     where = stage(shown, spread, timeline, sheet, m)
     shows = cues(where, timeline, sheet)
     if fmt in ("gif", "mp4"):
-        from .motion.video import dimmed, frames, write_video
+        from .motion.video import dimmed, write_video
 
         rate = fps or 1 / timeline.beat  # by default a frame for each beat
-        scenes = list(frames(dimmed(where, sheet, timeline), shows, timeline.duration, fps=rate))
-        write_video(scenes, output, fmt=fmt, fps=rate, width=width, progress=progress)
+        write_video(
+            dimmed(where, sheet, timeline),
+            shows,
+            timeline.duration,
+            output,
+            fmt=fmt,
+            fps=rate,
+            width=width,
+            progress=progress,
+        )
         return None
     from .display import HTML, SVG
     from .motion.overlay import faded

@@ -22,8 +22,8 @@ from .geometry import Box, Label, Layout, Point, Wire
 
 COLUMNS = 8  # cells a row at most: a longer vector wraps onto further rows
 NUMBERED = 4  # a vector this short has its numbers in its cells
-CELL = 7.0  # a plain cell's side, in pixels
-WIDE = (21.0, 10.0)  # a numbered cell's width and height
+CELL = (7.0, 0.45)  # a plain cell's side: at least so many pixels, and at least so many ems of the names
+WIDE = ((21.0, 1.45), (10.0, 0.7))  # a numbered cell's width and height, likewise
 NAME_GAP = 3.0  # between a strip's name and its cells
 ALONG = tuple(k / 10 for k in range(11))  # where along a straight piece of line a strip is tried
 CLASH = 16  # a clash (covering something) costs more than standing nearer another node's line
@@ -50,7 +50,7 @@ class Strip:
     @property
     def numbered(self) -> bool:
         """Whether the cells are wide enough to show their numbers."""
-        return self.cell_w >= WIDE[0]
+        return self.units <= NUMBERED
 
     @property
     def rows(self) -> int:
@@ -121,7 +121,7 @@ def place_strips(
     for node, n in units.items():
         if not wires.get(node) or n <= 0:
             continue
-        cells[node] = cw, ch = WIDE if n <= NUMBERED else (CELL, CELL)
+        cells[node] = cw, ch = cell_size(n, font)
         opts = _options(n, wires[node], cw, ch, thick)
         b = _boxes(opts, n, cw, ch, names.get(node, node), font)
         outside = (b[:, 0] < 0) | (b[:, 1] < 0) | (b[:, 2] > layout.width) | (b[:, 3] > layout.height)
@@ -170,6 +170,16 @@ def place_strips(
 
 
 WHERE = ("before", "after", "above", "below")  # where a strip's name may stand
+
+
+def cell_size(n: int, font: float) -> tuple[float, float]:
+    """The width and height of each cell of an ``n``-unit strip named at ``font`` pixels: wide enough
+    for a number when there are few."""
+    if n <= NUMBERED:
+        (w, w_em), (h, h_em) = WIDE
+        return max(w, w_em * font), max(h, h_em * font)
+    side = max(CELL[0], CELL[1] * font)
+    return side, side
 
 
 def _options(n: int, wires: list[Wire], cw: float, ch: float, thick: Mapping[str, float]) -> np.ndarray:

@@ -25,7 +25,7 @@ from .colour import diverging
 from .timeline import Phase, Timeline
 
 KEY_VALUES = tuple(v / 2 for v in range(-4, 5))  # the colour key's cells: -2 to 2
-KEY_CELL = 12.0
+KEY_CELL = (12.0, 0.6)  # a key cell's side: at least so many pixels, and so many ems of the caption
 SPREADS = (1.0, 1.25, 1.5, 1.8, 2.2)  # how far a figure is spread, at most, to make room for its strips
 
 
@@ -88,7 +88,7 @@ def stage(
     )
     needed = max(first_row + 24, 24 + caption_w + 24)
     lines = 1 + max((len(p.equations) for p in timeline.phases), default=0) + bool(timeline.notes)
-    band_h = max(lines * line, KEY_CELL + 2.5 * font) + 12
+    band_h = max(lines * line, _key_cell(font) + 2.5 * font) + 12
     grown = dataclasses.replace(layout, width=max(layout.width, needed), height=layout.height + band_h)
     return Stage(grown, strips, layout.height, font)
 
@@ -155,7 +155,7 @@ def _strip(strip: Strip, value: tuple[float, ...], units: tuple[int, ...], step:
         )
         if strip.numbered:
             ink = "#ffffff" if abs(math.tanh(v)) > 0.55 else "#1a1a1a"
-            size = min(b.h * 0.72, 8.0)
+            size = b.h * 0.72
             items.append(Text(b.x, b.y + size * 0.36, ((_run(_number(v, 2))),), "middle", size, ink, style.text.family))
     items.append(
         Text(
@@ -198,7 +198,11 @@ def _title(phase: Phase) -> str:
 
 
 def _key_width(font: float) -> float:
-    return len(KEY_VALUES) * KEY_CELL + 6 + width("value", font * 0.85)
+    return len(KEY_VALUES) * _key_cell(font) + 6 + width("value", font * 0.85)
+
+
+def _key_cell(font: float) -> float:
+    return max(KEY_CELL[0], KEY_CELL[1] * font)
 
 
 def _counter(stage: Stage, t: int, style: Style) -> Group:
@@ -221,20 +225,19 @@ def _key(stage: Stage, style: Style) -> Group:
     """The colour scale's key at the band's right: cells from -2 to 2, ticks at -2, 0 and 2."""
     f = stage.font
     right = stage.layout.width - 24
-    left = right - len(KEY_VALUES) * KEY_CELL
+    cell = _key_cell(f)
+    left = right - len(KEY_VALUES) * cell
     top = stage.band + 8
     items: list[Item] = []
     for k, v in enumerate(KEY_VALUES):
-        items.append(
-            Rect(left + k * KEY_CELL, top, KEY_CELL, KEY_CELL, 0, diverging(v), "#333333", 0.5, (("value", repr(v)),))
-        )
+        items.append(Rect(left + k * cell, top, cell, cell, 0, diverging(v), "#333333", 0.5, (("value", repr(v)),)))
     for v, label in ((-2.0, "\u22122"), (0.0, "0"), (2.0, "+2")):
-        x = left + (KEY_VALUES.index(v) + 0.5) * KEY_CELL
+        x = left + (KEY_VALUES.index(v) + 0.5) * cell
         items.append(
-            Text(x, top + KEY_CELL + f * 1.05, (_run(label),), "middle", f * 0.85, style.text.color, style.text.family)
+            Text(x, top + cell + f * 1.05, (_run(label),), "middle", f * 0.85, style.text.color, style.text.family)
         )
     items.append(
-        Text(left - 6, top + KEY_CELL * 0.8, (_run("value"),), "end", f * 0.85, style.text.color, style.text.family)
+        Text(left - 6, top + cell * 0.8, (_run("value"),), "end", f * 0.85, style.text.color, style.text.family)
     )
     return Group("key", (), tuple(items))
 

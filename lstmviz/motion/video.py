@@ -1,17 +1,21 @@
 """GIF and MP4: the timeline drawn frame by frame with the matplotlib backend.
 
 Each frame is the stage's scene, dimmed but for the walk-through step playing, with the cues on
-show at that moment (a travelling cue at its place along its line); GIF is written by
-matplotlib's Pillow writer, MP4 by its ffmpeg writer.
+show at that moment (a travelling cue at its place along its line); GIF is written by Pillow,
+MP4 by ffmpeg.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import numpy as np
 
 from ..drawing.scene import Group, Rect, Scene, build_scene
 from ..errors import DataError
@@ -39,10 +43,8 @@ def dimmed(stage: Stage, style: Style, timeline: Timeline) -> Callable[[float], 
 
 def frames(figure: Callable[[float], Scene], cues: list[Cue], duration: float, *, fps: float) -> Iterator[Scene]:
     """The scenes of the animation, ``fps`` a second, one loop ``duration`` seconds long:
-    ``figure(seconds)`` under the cues on show."""
-    count = max(1, round(duration * fps))
-    for f in range(count):
-        seconds = (f + 0.5) / fps
+    ``figure(seconds)`` under the cues on show (what :func:`write_video` draws, as scenes)."""
+    for seconds in _times(duration, fps):
         scene = figure(seconds)
         shown = []
         for cue in cues:
@@ -73,8 +75,15 @@ def _moved(item: Rect, at: Point) -> Rect:  # travelling cues are cells
     return dataclasses.replace(item, x=item.x + at.x, y=item.y + at.y)
 
 
+def _times(duration: float, fps: float) -> list[float]:
+    """The moment each frame shows: the middle of its 1/fps."""
+    return [(f + 0.5) / fps for f in range(max(1, round(duration * fps)))]
+
+
 def write_video(
-    scenes: list[Scene],
+    figure: Callable[[float], Scene],
+    cues: list[Cue],
+    duration: float,
     path: str | Path,
     *,
     fmt: str,
@@ -82,11 +91,12 @@ def write_video(
     width: float | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Write scenes as a GIF (Pillow) or an MP4 (ffmpeg), ``width`` pixels wide (by default at least
-    :data:`MIN_WIDTH`), whole or not at all."""
-    import matplotlib.animation as animation
+    """Write the animation (``figure(seconds)`` under the cues on show, as :func:`frames` has it) as
+    a GIF (Pillow) or an MP4 (ffmpeg), ``width`` pixels wide (by default at least
+    :data:`MIN_WIDTH`), whole or not at all.
 
-    from ..drawing.mpl import PX_PER_INCH, draw, figure
+    Each figure (one per walk-through step) and each cue is drawn by matplotlib once, and each frame
+    is put together from those pictures, so a frame costs a few array copies rather than a drawing."""
     from ..files import temporary_beside
 
     if fmt == "mp4" and shutil.which("ffmpeg") is None:
@@ -95,28 +105,106 @@ def write_video(
             name=str(path),
             fix="install it (Debian: apt-get install ffmpeg), or write a .gif",
         )
-    fig = figure(scenes[0])
-    ax = fig.axes[0]
-    pixels = width or max(MIN_WIDTH, scenes[0].width)
-    dpi = PX_PER_INCH * pixels / scenes[0].width
-    if fmt == "gif":
-        writer = animation.PillowWriter(fps=fps)
-    else:  # H.264 in yuv420p plays everywhere, and needs even sides
-        even = ["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p"]
-        writer = animation.FFMpegWriter(fps=fps, codec="libx264", extra_args=even)
+    times = _times(duration, fps)
+    first = figure(times[0])
+    scale = (width or max(MIN_WIDTH, first.width)) / first.width
+    size = (round(first.width * scale), round(first.height * scale))
+    figures: dict[int, np.ndarray] = {}
+    pictures: dict[int, tuple[int, int, np.ndarray]] = {}  # cue -> its picture, cropped, and where
     with temporary_beside(path, suffix=f".{fmt}") as (_, tmp):
-        writer.setup(fig, str(tmp), dpi=dpi)
-        try:
-            for k, scene in enumerate(scenes):
-                ax.clear()
-                draw(scene, ax)
-                writer.grab_frame()
+        with _encoder(tmp, fmt, size, fps) as write:
+            for k, seconds in enumerate(times):
+                scene = figure(seconds)
+                if id(scene) not in figures:
+                    figures[id(scene)] = _raster(scene, size)[..., :3]
+                frame = figures[id(scene)].copy()
+                for c, cue in enumerate(cues):
+                    if not cue.start <= seconds < cue.end:
+                        continue
+                    if c not in pictures:
+                        pictures[c] = _picture(cue, first, size, scale)
+                    x, y, picture = pictures[c]
+                    if cue.path:  # drawn around the origin, moved along its line
+                        at = _along(cue.path, (seconds - cue.start) / (cue.end - cue.start))
+                        x, y = x + round(at.x * scale), y + round(at.y * scale)
+                    _over(frame, picture, x, y)
+                write(frame)
                 if progress:
-                    progress(k + 1, len(scenes))
-        except BaseException:  # stopped or failed: end ffmpeg now rather than finish a file no one wants
-            encoder = getattr(writer, "_proc", None)
-            if encoder is not None:
-                encoder.kill()
-                encoder.wait()
-            raise
-        writer.finish()
+                    progress(k + 1, len(times))
+
+
+def _raster(scene: Scene, size: tuple[int, int]) -> np.ndarray:
+    """The scene drawn by matplotlib at ``size`` pixels: (height, width, RGBA), straight alpha."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from ..drawing.mpl import PX_PER_INCH, figure
+
+    fig = figure(scene)
+    if scene.background == "none":
+        fig.patch.set_alpha(0)
+    fig.set_dpi(PX_PER_INCH * size[0] / scene.width)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())[: size[1], : size[0]]
+    out = np.zeros((size[1], size[0], 4), dtype=np.uint8)
+    out[: rgba.shape[0], : rgba.shape[1]] = rgba
+    return out
+
+
+def _picture(cue: Cue, first: Scene, size: tuple[int, int], scale: float) -> tuple[int, int, np.ndarray]:
+    """A cue drawn alone on a clear canvas, cropped to what it covers: (x, y, RGBA) in pixels. A
+    travelling cue is drawn around the middle of the canvas and placed by its offset from there."""
+    middle = Point(first.width / 2, first.height / 2) if cue.path else Point(0, 0)
+    items = tuple(_moved(i, middle) for i in cue.group.items) if cue.path else cue.group.items
+    rgba = _raster(Scene(first.width, first.height, "none", (Group(cue.group.css, cue.group.data, items),)), size)
+    ys, xs = np.nonzero(rgba[..., 3])
+    if not len(xs):
+        return 0, 0, rgba[:0, :0]
+    top, left = ys.min(), xs.min()
+    crop = rgba[top : ys.max() + 1, left : xs.max() + 1]
+    return int(left - round(middle.x * scale)), int(top - round(middle.y * scale)), crop
+
+
+def _over(frame: np.ndarray, picture: np.ndarray, x: int, y: int) -> None:
+    """Lay an RGBA picture over an RGB frame with its top left at (x, y), clipped to the frame."""
+    h, w = picture.shape[:2]
+    x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, frame.shape[1]), min(y + h, frame.shape[0])
+    if x0 >= x1 or y0 >= y1:
+        return
+    part = picture[y0 - y : y1 - y, x0 - x : x1 - x].astype(np.float32)
+    alpha = part[..., 3:] / 255.0
+    under = frame[y0:y1, x0:x1].astype(np.float32)
+    frame[y0:y1, x0:x1] = (part[..., :3] * alpha + under * (1 - alpha) + 0.5).astype(np.uint8)
+
+
+@contextlib.contextmanager
+def _encoder(path: Path, fmt: str, size: tuple[int, int], fps: float) -> Iterator[Callable[[np.ndarray], None]]:
+    """A function taking frames (RGB arrays) for a GIF (Pillow, written at the end) or an MP4 (ffmpeg,
+    fed as they come: H.264 in yuv420p, which plays everywhere and needs even sides); ffmpeg is
+    stopped at once if the frames stop coming."""
+    if fmt == "gif":
+        from PIL import Image
+
+        pictures: list = []
+        yield lambda frame: pictures.append(Image.fromarray(frame).quantize(256, dither=Image.Dither.NONE))
+        pictures[0].save(
+            path, save_all=True, append_images=pictures[1:], duration=round(1000 / fps), loop=0, optimize=False
+        )
+        return
+    command = ["ffmpeg", "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24"]
+    command += ["-s", f"{size[0]}x{size[1]}", "-r", f"{fps:g}", "-i", "-", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2"]
+    command += ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mp4", str(path)]
+    encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        yield lambda frame: encoder.stdin.write(np.ascontiguousarray(frame).tobytes())
+        encoder.stdin.close()
+        if encoder.wait() != 0:
+            raise DataError(
+                f"ffmpeg could not write the video: {encoder.stderr.read().decode(errors='replace').strip()[:200]}",
+                name=str(path),
+                fix="check that ffmpeg has libx264, or write a .gif",
+            )
+    except BaseException:
+        encoder.kill()
+        encoder.wait()
+        raise
