@@ -31,13 +31,19 @@ SPREADS = (1.0, 1.25, 1.5, 1.8, 2.2)  # how far a figure is spread, at most, to 
 
 @dataclasses.dataclass(frozen=True)
 class Cue:
-    """``group`` is on show from ``start`` to ``end`` seconds into the loop; a cue with a ``path``
-    travels along it in that time (its items drawn around the origin)."""
+    """``group`` is on show from ``start`` to ``end`` seconds into the loop (or, with ``every``, into
+    each stretch of ``every`` seconds: the same in each time step); a cue with a ``path`` travels
+    along it in that time (its items drawn around the origin)."""
 
     group: Group
     start: float
     end: float
     path: tuple[Point, ...] = ()
+    every: float = 0.0
+
+    def on(self, seconds: float) -> bool:
+        """Whether the cue is on show ``seconds`` into the loop."""
+        return self.start <= (seconds % self.every if self.every else seconds) < self.end
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,8 +108,9 @@ def cues(stage: Stage, timeline: Timeline, style: Style) -> list[Cue]:
         out.append(Cue(Group("note", (), (note,)), 0.0, timeline.duration))
     for k, t in enumerate(timeline.steps):
         out.append(Cue(_counter(stage, t, style), k * timeline.step_length, (k + 1) * timeline.step_length))
-    for phase in timeline.phases:
-        out.append(Cue(_caption(stage, phase, style), phase.start, phase.end))
+    for phase in timeline.phases:  # every step tells its phases alike: one caption each, repeating
+        if phase.step == timeline.steps[0]:
+            out.append(Cue(_caption(stage, phase, style), phase.start, phase.end, every=timeline.step_length))
     for e in timeline.events:
         strip = stage.strips.get(e.node)
         if strip is not None:
@@ -173,7 +180,7 @@ def _caption(stage: Stage, phase: Phase, style: Style) -> Group:
     for eq in phase.equations:
         y += f * 1.9
         items.append(Text(24, y, runs(eq), "start", f * 1.15, style.text.color, style.text.math_family, eq))
-    return Group("caption", (("step", str(phase.step)), ("phase", phase.name)), tuple(items))
+    return Group("caption", (("phase", phase.name),), tuple(items))
 
 
 def _short(expression: str, font: float, ems: float = 7.0) -> str:

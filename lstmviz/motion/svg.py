@@ -36,6 +36,7 @@ def animated_svg(
         f".anim {{ animation-duration: {total:.3f}s; animation-iteration-count: infinite; }}",
         f".dim {{ animation-duration: {period or total:.3f}s; animation-iteration-count: infinite;"
         " animation-timing-function: linear; }",
+        f".every {{ animation-duration: {period or total:.3f}s; animation-iteration-count: infinite; }}",
         ".show { animation-timing-function: step-end; opacity: 0; }",
         ".travel { animation-timing-function: linear; opacity: 0; offset-rotate: 0deg; }",
     ]
@@ -60,35 +61,56 @@ def animated_svg(
         opening = DIM if pattern[0] else 1
         css.append(f"@keyframes {name} {{ 0% {{opacity: {opening}}} {' '.join(frames)} }}")
         css.append(f".{name} {{ animation-name: {name}; }}")
-    intervals: dict[tuple[float, float], str] = {}
-    for k, cue in enumerate(cues):
+    # a cue within one time step is timed as the same cue in the first step, and delayed by its
+    # step: cues of every step share their keyframes (and travelling cues their paths)
+    timings: dict[tuple[str, float, float], str] = {}
+    paths: dict[str, str] = {}
+    delays: dict[float, str] = {}
+    for cue in cues:
         data = cue.group.data + (("start", f"{cue.start:.3f}"), ("end", f"{cue.end:.3f}"))
-        if cue.path:
-            name = f"t{k}"
-            a, b = _pct(cue.start, total), _pct(cue.end, total)
-            before = _pct(max(0.0, cue.start - 0.01), total)
-            gone = _pct(min(total, cue.end + 0.01), total)
-            css.append(
-                f"@keyframes {name} {{ 0%, {before}% {{opacity: 0; offset-distance: 0%}} {a}% {{opacity: 1; "
-                f"offset-distance: 0%}} {b}% {{opacity: 1; offset-distance: 100%}} "
-                f"{gone}%, 100% {{opacity: 0; offset-distance: 100%}} }}"
-            )
-            css.append(f".{name} {{ animation-name: {name}; offset-path: path('{_path(list(cue.path))}'); }}")
-            groups.append(Group(f"{cue.group.css} anim travel {name}", data, cue.group.items))
-            continue
-        if cue.start <= 0 and cue.end >= total:  # always on show
+        if not cue.path and cue.start <= 0 and cue.end >= total:  # always on show
             groups.append(Group(cue.group.css, data, cue.group.items))
             continue
-        span = (round(cue.start, 3), round(cue.end, 3))
-        if span not in intervals:
-            name = intervals[span] = f"s{len(intervals)}"
-            a, b = _pct(cue.start, total), _pct(cue.end - 1e-3, total)
-            css.append(f"@keyframes {name} {{ 0% {{opacity: 0}} {a}% {{opacity: 1}} {b}% {{opacity: 0}} }}")
-            css.append(f".{name} {{ animation-name: {name}; }}")
-        groups.append(Group(f"{cue.group.css} anim show {intervals[span]}", data, cue.group.items))
+        step = period or total
+        offset = step * int(cue.start / step + 1e-9) if not cue.every else 0.0
+        if cue.end > offset + step + 1e-6:
+            offset = 0.0
+        kind = "travel" if cue.path else "show"
+        timing = (kind, round(cue.start - offset, 3), round(cue.end - offset, 3), cue.every)
+        if timing not in timings:
+            name = timings[timing] = f"{kind[0]}{len(timings)}"
+            css.append(_keyframes(name, kind, timing[1], timing[2], cue.every or total))
+        classes = [cue.group.css, "every" if cue.every else "anim", kind, timings[timing]]
+        if offset:
+            if offset not in delays:
+                delays[offset] = f"k{len(delays)}"
+                css.append(f".{delays[offset]} {{ animation-delay: {offset:.3f}s; }}")
+            classes.append(delays[offset])
+        if cue.path:
+            d = _path(list(cue.path))
+            if d not in paths:
+                paths[d] = f"p{len(paths)}"
+                css.append(f".{paths[d]} {{ offset-path: path('{d}'); }}")
+            classes.append(paths[d])
+        groups.append(Group(" ".join(classes), data, cue.group.items))
     document = to_svg(dataclasses.replace(scene, groups=tuple(groups)))
     style = "<style>" + "\n".join(css) + "</style>"
     return document.replace("</svg>", style + "</svg>")
+
+
+def _keyframes(name: str, kind: str, start: float, end: float, total: float) -> str:
+    """Keyframes that show a cue from ``start`` to ``end`` of a loop ``total`` long, or (``travel``)
+    move it along its path meanwhile."""
+    a, b = _pct(start, total), _pct(end - (1e-3 if kind == "show" else 0), total)
+    if kind == "show":
+        body = f"0% {{opacity: 0}} {a}% {{opacity: 1}} {b}% {{opacity: 0}}"
+    else:
+        before, gone = _pct(max(0.0, start - 0.01), total), _pct(min(total, end + 0.01), total)
+        body = (
+            f"0%, {before}% {{opacity: 0; offset-distance: 0%}} {a}% {{opacity: 1; offset-distance: 0%}} "
+            f"{b}% {{opacity: 1; offset-distance: 100%}} {gone}%, 100% {{opacity: 0; offset-distance: 100%}}"
+        )
+    return f"@keyframes {name} {{ {body} }}\n.{name} {{ animation-name: {name}; }}"
 
 
 def _pct(seconds: float, total: float) -> str:

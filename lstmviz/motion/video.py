@@ -48,7 +48,7 @@ def frames(figure: Callable[[float], Scene], cues: list[Cue], duration: float, *
         scene = figure(seconds)
         shown = []
         for cue in cues:
-            if not cue.start <= seconds < cue.end:
+            if not cue.on(seconds):
                 continue
             if cue.path:
                 at = _along(cue.path, (seconds - cue.start) / (cue.end - cue.start))
@@ -119,7 +119,7 @@ def write_video(
                     figures[id(scene)] = _raster(scene, size)[..., :3]
                 frame = figures[id(scene)].copy()
                 for c, cue in enumerate(cues):
-                    if not cue.start <= seconds < cue.end:
+                    if not cue.on(seconds):
                         continue
                     if c not in pictures:
                         pictures[c] = _picture(cue, first, size, scale)

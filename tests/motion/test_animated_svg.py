@@ -93,19 +93,22 @@ def test_the_walk_through_plays_each_step_in_order_and_values_appear_in_their_st
     svg = lstmviz.animate("lstm", steps=2)
     cell = lstmviz.load("lstm")
     walk = steps(cell)
-    captions = [
-        (data["step"], data["phase"], float(data["start"]), float(data["end"])) for data, _ in groups(svg, "caption")
-    ]
-    assert [p for t, p, _, _ in captions if t == "0"] == ["inputs", *walk, "hand-over"]
-    assert [start for _, _, start, _ in captions] == sorted(start for _, _, start, _ in captions)
-    phase_of = {(t, p): (a, b) for t, p, a, b in captions}
+    # the captions: one per phase, repeating every time step
+    captions = [(data["phase"], float(data["start"]), float(data["end"])) for data, _ in groups(svg, "caption")]
+    assert [p for p, _, _ in captions] == ["inputs", *walk, "hand-over"]
+    assert [a for _, a, _ in captions] == sorted(a for _, a, _ in captions) and captions[0][1] == 0
+    step = captions[-1][2]
+    assert all(b == pytest.approx(c) for (_, _, b), (_, c, _) in zip(captions, captions[1:]))  # end to end
+    assert f".every {{ animation-duration: {step:.3f}s" in svg
+    phase_of = {p: (a, b) for p, a, b in captions}
     owner = {
         n: name for name, ids in walk.items() for n in ids if n in cell.by_id and cell.node(n).kind in ("layer", "op")
     }
     for data, _ in groups(svg, "strip"):
-        a, b = phase_of[(data["step"], owner.get(data["node"], "inputs"))]
-        assert a <= float(data["start"]) < b, data  # a value appears while its step plays
-        assert float(data["end"]) == pytest.approx(max(e for t, _, _, e in captions if t == data["step"]))
+        a, b = phase_of[owner.get(data["node"], "inputs")]
+        t = int(data["step"])
+        assert a <= float(data["start"]) - t * step < b, data  # a value appears while its step plays
+        assert float(data["end"]) == pytest.approx((t + 1) * step)  # and stays to the step's end
     for data, g in groups(svg, "caption"):  # the step's equations, as the walk-through has them
         if data["phase"] in walk:
             shown = [t.get("data-source") or "".join(t.itertext()) for t in g.iter(f"{SVG}text")][1:]
@@ -123,11 +126,7 @@ def test_while_a_step_computes_the_rest_dims():
         if "dim" in cls and g.get("data-node"):
             node_fade[g.get("data-node")] = cls[-1]
     # the output gate dims during the forget step, and is lit during its own
-    phases = [
-        (data["phase"], float(data["start"]), float(data["end"]))
-        for data, _ in groups(svg, "caption")
-        if data["step"] == "0"
-    ]
+    phases = [(data["phase"], float(data["start"]), float(data["end"])) for data, _ in groups(svg, "caption")]
     length = phases[-1][2]
 
     def opacity(node: str, phase: str) -> float:
@@ -260,7 +259,7 @@ def test_size_and_the_cli(tmp_path):
         timeout=120,
     )
     assert out.returncode == 0, out.stderr
-    assert (tmp_path / "a.svg").stat().st_size < 600_000  # T=8, hidden size 4
+    assert (tmp_path / "a.svg").stat().st_size < 300_000  # T=8, hidden size 4: the first animation issue's target
     assert "<script" not in (tmp_path / "a.svg").read_text()
     bad = subprocess.run(
         [sys.executable, "-m", "lstmviz.cli", "animate", "lstm", "-o", tmp_path / "a.avi"],
@@ -304,11 +303,13 @@ def test_the_chain_hands_each_state_over_to_the_next_module():
     r = module.find(f"{SVG}rect")
     left, right = float(r.get("x")), float(r.get("x")) + float(r.get("width"))
     handed = {
-        data["node"]: g.get("class").split()[-1] for data, g in groups(svg, "handing-over") if data["step"] == "0"
+        data["node"]: next(c for c in g.get("class").split() if re.fullmatch(r"p\d+", c))
+        for data, g in groups(svg, "handing-over")
+        if data["step"] == "0"
     }
     assert set(handed) == {"c", "h"}
     for name in handed.values():
-        path = re.search(rf"\.{name} {{ animation-name: {name}; offset-path: path\('([^']*)'\)", svg).group(1)
+        path = re.search(rf"\.{name} {{ offset-path: path\('([^']*)'\)", svg).group(1)
         xs = [float(v) for v in re.findall(r"[ML]([-0-9.]+),", path)]
         assert xs[0] < left and left < xs[-1] < right  # from the middle module into the next one
 

@@ -112,7 +112,7 @@ def test_numbers_on_demand(page):
 def test_the_step_playing_is_lit_and_the_rest_dimmed(page):
     """In the browser itself: while the forget step plays, its layer is opaque and the output gate faint."""
     svg_phase = page.evaluate("""() => [...document.querySelectorAll('g.caption')]
-        .filter(g => g.dataset.step === '0').map(g => [g.dataset.phase, +g.dataset.start, +g.dataset.end])""")
+        .map(g => [g.dataset.phase, +g.dataset.start, +g.dataset.end])""")
     _, a, b = next(p for p in svg_phase if p[0] == "forget")
     page.evaluate(
         f"() => document.getAnimations().forEach(a => {{ a.pause(); a.currentTime = {(a + b) / 2 * 1000}; }})"

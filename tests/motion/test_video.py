@@ -63,6 +63,8 @@ def test_frames_show_the_trace_values_the_step_playing_and_valves_at_their_openi
     assert "faded" in css["o"] and "faded" not in css["f"]
     captions = [dict(g.data)["phase"] for g in scenes[k].groups if g.css == "caption"]
     assert captions == ["forget"]
+    later = int((forget.start + timeline.step_length + forget.end + timeline.step_length) / 2 / timeline.beat)
+    assert [dict(g.data)["phase"] for g in scenes[later].groups if g.css == "caption"] == ["forget"]  # each step
 
 
 def test_valves_move_in_the_frames():
