@@ -185,11 +185,14 @@ def _encoder(path: Path, fmt: str, size: tuple[int, int], fps: float) -> Iterato
     if fmt == "gif":
         from PIL import Image
 
-        pictures: list = []
-        yield lambda frame: pictures.append(Image.fromarray(frame).quantize(256, dither=Image.Dither.NONE))
-        pictures[0].save(
-            path, save_all=True, append_images=pictures[1:], duration=round(1000 / fps), loop=0, optimize=False
-        )
+        frames: list[np.ndarray] = []
+        yield frames.append
+        # one palette for every frame (from a sample of them), so each frame after the first is
+        # stored as the part that changed
+        sample = Image.fromarray(np.concatenate(frames[:: max(1, len(frames) // 12)], axis=0))
+        palette = sample.quantize(255, dither=Image.Dither.NONE)
+        pictures = [Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
+        pictures[0].save(path, save_all=True, append_images=pictures[1:], duration=round(1000 / fps), loop=0)
         return
     command = ["ffmpeg", "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24"]
     command += ["-s", f"{size[0]}x{size[1]}", "-r", f"{fps:g}", "-i", "-", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2"]
