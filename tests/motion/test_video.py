@@ -150,3 +150,31 @@ def test_the_chain_gif_hands_the_state_over(tmp_path):
     moving = [g for g in late.groups if g.css == "handing-over"]
     assert {dict(g.data)["node"] for g in moving} == {"c", "h"}
     assert all(module.left <= g.items[0].x + 10 <= module.right for g in moving)
+
+
+def test_each_gif_frame_is_the_frame_drawn_whole(tmp_path):
+    """The GIF's frames are put together from pictures drawn once; each must look like its frame
+    drawn whole by matplotlib (what frames() gives), up to the GIF's 255 colours."""
+    from PIL import Image
+
+    from lstmviz.motion.video import _raster
+
+    x = np.random.default_rng(4).standard_normal((1, 1, 3))
+    cell = lstmviz.load("lstm")
+    trace = lstmviz.run(cell, x, trace=True).trace
+    sheet, m = load_style("pipe"), metrics_for(load_style("pipe"))
+    timeline = build_timeline(cell, trace)
+    where = stage(cell, lambda k: layout_view(cell, "cell", metrics=m), timeline, sheet, m)
+    shows = cues(where, timeline, sheet)
+    fps = 1 / timeline.beat
+    from lstmviz.motion.video import write_video
+
+    write_video(dimmed(where, sheet, timeline), shows, timeline.duration, tmp_path / "a.gif", fmt="gif", fps=fps)
+    gif = Image.open(tmp_path / "a.gif")
+    whole = list(frames(dimmed(where, sheet, timeline), shows, timeline.duration, fps=fps))
+    assert gif.n_frames == len(whole)
+    for k in (2, len(whole) // 2, len(whole) - 1):
+        gif.seek(k)
+        made = np.asarray(gif.convert("RGB"), dtype=float)
+        drawn_whole = _raster(whole[k], gif.size)[..., :3].astype(float)
+        assert np.abs(made - drawn_whole).mean() < 2.0, k
