@@ -422,6 +422,14 @@ def steps(spec: str, output: Path, fmt: str, **figure: Any) -> None:
         click.echo(f"wrote {path}")
 
 
+_video_width = click.option(
+    "--width",
+    type=click.IntRange(min=200, max=8000),
+    default=None,
+    help="Pixels wide, for .gif and .mp4 (default: the figure's width, at least 1000).",
+)
+
+
 @main.command()
 @click.argument("spec")
 @_path_option(
@@ -457,12 +465,7 @@ def steps(spec: str, output: Path, fmt: str, **figure: Any) -> None:
     default=None,
     help="Frames a second, for .gif and .mp4 (default: one frame per node lighting up).",
 )
-@click.option(
-    "--width",
-    type=click.IntRange(min=200, max=8000),
-    default=None,
-    help="Pixels wide, for .gif and .mp4 (default: the figure's width, at least 1000).",
-)
+@_video_width
 @_one_line_errors
 def animate(
     spec: str,
@@ -524,12 +527,7 @@ def animate(
 @click.argument("what", type=click.Choice(["sigmoid", "tanh", "concat", "pointwise"]))
 @_path_option("-o", "--output", required=True, help="The animation to write: .svg, .gif or .mp4.")
 @click.option("--style", default="colah", show_default=True, help="A style name or the path of a style .toml.")
-@click.option(
-    "--width",
-    type=click.IntRange(min=200, max=8000),
-    default=None,
-    help="Pixels wide, for .gif and .mp4 (default: at least 1000).",
-)
+@_video_width
 @_one_line_errors
 def explain(what: str, output: Path, style: str, width: int | None) -> None:
     """Animate one idea of the cell, as Michael Phi's guide does: values squashed by sigmoid or tanh,

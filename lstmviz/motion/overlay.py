@@ -277,9 +277,6 @@ def _hand_over(stage: Stage, timeline: Timeline) -> list[Cue]:
     """During each step's hand-over, each new state travels along its line out of the module (in
     the chain view, on into the next module)."""
     layout = stage.layout
-    by_src: dict[str, list] = {}
-    for w in layout.wires:
-        by_src.setdefault(w.src, []).append(w)
     outs = [s.node for s in layout.shapes if s.kind == "state-out"]
     states = {w.dst: w for w in layout.wires if w.dst in outs}
     handing = [p for p in timeline.phases if p.name == "hand-over"]

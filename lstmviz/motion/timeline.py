@@ -68,21 +68,9 @@ class Timeline:
     openings: tuple[tuple[int, str, float, float, float], ...] = ()  # (step, product, opening, from, until)
     notes: tuple[str, ...] = ()
 
-    def visible(self, seconds: float) -> list[Event]:
-        """The events on show ``seconds`` into the loop."""
-        return [e for e in self.events if e.start <= seconds < e.end]
-
     def phase(self, seconds: float) -> Phase:
         """The phase playing ``seconds`` into the loop."""
         return next((p for p in self.phases if p.start <= seconds < p.end), self.phases[-1])
-
-    def opening(self, step: int, node: str) -> float | None:
-        """How far the valve ``node`` is open at ``step`` (None if it is no valve)."""
-        return next((v for t, n, v, *_ in self.openings if t == step and n == node), None)
-
-    def openings_at(self, seconds: float) -> dict[str, float]:
-        """Every valve's opening ``seconds`` into the loop."""
-        return {n: v for _, n, v, since, until in self.openings if since <= seconds < until}
 
     @property
     def duration(self) -> float:

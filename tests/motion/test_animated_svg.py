@@ -152,6 +152,20 @@ def test_a_time_counter_and_a_colour_key():
     assert diverging(0.0) == "#ffffff"
 
 
+def test_diverging_colours():
+    assert diverging(0.0) == "#ffffff"
+    assert diverging(50.0) == "#08306b" and diverging(-50.0) == "#67000d"  # Blues' and Reds' darkest
+
+    def chroma(hex_colour: str) -> int:
+        rgb = [int(hex_colour[k : k + 2], 16) for k in (1, 3, 5)]
+        return max(rgb) - min(rgb)
+
+    # a gate's typical values read as colours, not grey (a plain mix toward white gave 0.68 a chroma of about 60)
+    assert all(chroma(diverging(v)) >= 80 for v in (0.5, 0.68, 0.9, -0.5, -0.68))
+    darker = [sum(int(diverging(v)[k : k + 2], 16) for k in (1, 3, 5)) for v in (0.1, 0.3, 0.5, 0.7, 0.9)]
+    assert darker == sorted(darker, reverse=True)  # gate values in [0, 1] stay distinct, in order
+
+
 def test_gates_read_zero_to_one_and_tanh_minus_one_to_one():
     d = drawn.read(lstmviz.animate("lstm", steps=3))
     for s in d.strips:
