@@ -17,7 +17,9 @@
     const height = event.data && event.data.lstmvizPlayerHeight;
     if (typeof height !== "number" || !(height > 0)) return;
     document.querySelectorAll(".player iframe").forEach(frame => {
-      if (frame.contentWindow === event.source) frame.style.height = Math.ceil(height) + 2 + "px";
+      if (frame.contentWindow !== event.source) return;
+      frame.style.height = Math.ceil(height) + 2 + "px";
+      frame.style.maxHeight = "none";  // the stylesheet's cap is for a player that cannot say its height
     });
   });
 

@@ -85,6 +85,14 @@ document.addEventListener("keydown", e => {
   if (e.key === "ArrowRight") goTo(stepIndex() + 1);
   if (e.key === "ArrowLeft") goTo(stepIndex() - 1);
 });
+function scripted(name) {  // "f_t ⊙ C_{t−1}" as text with <sub>/<sup> elements (built as nodes, never as HTML)
+  return name.split(/([_^](?:\\{[^}]*\\}|.))/u).filter(Boolean).map(part => {
+    if (!/^[_^]/.test(part)) return part;
+    const el = document.createElement(part[0] === "_" ? "sub" : "sup");
+    el.textContent = part.slice(1).replace(/^\\{(.*)\\}$/u, "$1");
+    return el;
+  });
+}
 function readout() {  // every value on show, as numbers: its name, then its cells' exact values
   const table = $("readout");
   table.hidden = !$("numbers").checked;
@@ -97,7 +105,11 @@ function readout() {  // every value on show, as numbers: its name, then its cel
   table.dataset.key = key;
   table.replaceChildren(...rows.map(cells => {
     const tr = document.createElement("tr");
-    cells.forEach(text => { const td = document.createElement("td"); td.textContent = text; tr.append(td); });
+    cells.forEach((text, i) => {
+      const td = document.createElement("td");
+      td.append(...(i ? [text] : scripted(text)));
+      tr.append(td);
+    });
     return tr;
   }));
 }
@@ -113,7 +125,7 @@ if (window.parent !== window) {  // inside a page (the gallery): tell it how tal
   const height = () => document.body.getBoundingClientRect().height;
   const tell = () => window.parent.postMessage({lstmvizPlayerHeight: height()}, "*");
   window.addEventListener("load", tell);
-  window.addEventListener("resize", tell);
+  new ResizeObserver(tell).observe(document.body);  // the caption and the numbers change its height
   window.addEventListener("message", e => { if (e.data && e.data.lstmvizMeasure) tell(); });
 }
 </script>

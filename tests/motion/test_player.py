@@ -97,13 +97,13 @@ def test_numbers_on_demand(page):
     assert page.is_hidden("#readout")
     page.check("#numbers")
     rows = page.evaluate(
-        "() => [...document.querySelectorAll('#readout tr')].map(tr => [...tr.cells].map(td => td.textContent))"
+        "() => [...document.querySelectorAll('#readout tr')].map(tr => [...tr.cells].map(td => td.innerHTML))"
     )
     trace = lstmviz.run("lstm", lstmviz.random_input("lstm", 5, seed=0, dtype="float64"), trace=True, seed=0).trace
     names = {row[0]: [float(v) for v in row[1:]] for row in rows}
-    assert {"f_t", "x_t", "h_t", "C_t", "f_t ⊙ C_{t−1}"} <= set(names)
-    np.testing.assert_allclose(names["f_t"], trace["f"][3, 0], atol=5e-5)
-    np.testing.assert_allclose(names["C_t"], trace["c"][3, 0], atol=5e-5)
+    assert {"f<sub>t</sub>", "x<sub>t</sub>", "C<sub>t</sub>", "f<sub>t</sub> ⊙ C<sub>t−1</sub>"} <= set(names)
+    np.testing.assert_allclose(names["f<sub>t</sub>"], trace["f"][3, 0], atol=5e-5)
+    np.testing.assert_allclose(names["C<sub>t</sub>"], trace["c"][3, 0], atol=5e-5)
     page.uncheck("#numbers")
     assert page.is_hidden("#readout")
     assert page.problems == []
