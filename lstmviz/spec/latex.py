@@ -56,10 +56,23 @@ def expression(graph: CellGraph, node: Node) -> str:
 def _operand(graph: CellGraph, node: Node, *, inside: bool) -> str:
     """How an operand is written: its label, else (an unlabelled op or concat) its own expression."""
     if node.label:
-        return node.label
+        return f"({node.label})" if inside and _is_sum(node.label) else node.label
     if node.kind == "concat":
         return "[" + ", ".join(_operand(graph, graph.node(i), inside=False) for i in node.inputs) + "]"
     if node.kind in ("op", "layer"):
         text = expression(graph, node)
         return f"({text})" if inside and node.kind == "op" and node.op in _LOOSE else text
     return node.id
+
+
+def _is_sum(text: str) -> bool:
+    """Whether ``text`` adds or subtracts at its top level (``1-z_t``, not ``-x`` or ``h_{t-1}``)."""
+    depth = 0
+    for at, char in enumerate(text):
+        if char in "{([":
+            depth += 1
+        elif char in "})]":
+            depth -= 1
+        elif depth == 0 and at > 0 and char in "+-":
+            return True
+    return False
