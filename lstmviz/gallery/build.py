@@ -99,10 +99,10 @@ def _draw(jobs: list[Job], root: Path, workers: int | None, progress: Callable[[
                 future.result()
                 tell(done, total)
         except BaseException:  # a failed job, Ctrl-C, or SIGTERM: stop drawing now, not after the queue
-            pool.shutdown(wait=False, cancel_futures=True)
             for worker in multiprocessing.active_children():
                 worker.terminate()
-            raise
+            raise  # leaving the block joins the pool's manager thread, which fails the jobs left and ends
+            # (neither shutdown(wait=False) nor cancelling: Python 3.11 then races that thread, gh-125451)
 
 
 def _worker_start() -> None:
