@@ -6,13 +6,29 @@ result = lstmviz.run(cell, x)            # x shaped (T, B, input size)
 result.outputs, result.state["c"]
 """
 
-from .api import animate, draw, explain, figures, load, random_input, render, render_stack, run, steps, walk_through
+from .api import (
+    animate,
+    draw,
+    explain,
+    explore,
+    figures,
+    gradients,
+    load,
+    random_input,
+    render,
+    render_stack,
+    run,
+    steps,
+    train,
+    walk_through,
+)
 from .cells import BUILTINS
 from .errors import DataError, LstmvizError, NonFiniteWarning, SpecError
 from .execute.params import LayerParams, init_params, load_params, save_params
 from .execute.plan import Plan, compile
 from .execute.run import Result, Trace
 from .execute.stack import Stack, StackResult, run_stack
+from .learn import Gradients, backward
 from .spec.builder import CellBuilder
 from .spec.equations import from_equations
 from .spec.graph import CellGraph, Edge, Node
@@ -24,6 +40,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BUILTINS",
     "animate",
+    "backward",
     "CellBuilder",
     "CellGraph",
     "DataError",
@@ -41,7 +58,10 @@ __all__ = [
     "compile",
     "draw",
     "explain",
+    "explore",
     "figures",
+    "Gradients",
+    "gradients",
     "dump_spec",
     "from_equations",
     "from_torch",
@@ -59,5 +79,6 @@ __all__ = [
     "save_spec",
     "stack_from_torch",
     "steps",
+    "train",
     "walk_through",
 ]

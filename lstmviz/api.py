@@ -665,3 +665,104 @@ def animate(
 
     write_atomic(output, text.encode("utf-8"))
     return None
+
+
+def train(
+    cell: str | Path | CellGraph,
+    task: str = "count",
+    output: str | Path | None = None,
+    *,
+    hidden: int = 16,
+    updates: int | None = None,
+    length: int | None = None,
+    seed: int = 0,
+    until: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Any:
+    """Train a cell on a toy task in NumPy (``task``: copy, count, memorise, parity or adding):
+    BPTT, Adam and gradient clipping, seeded, stopping once the task is learnt (``until`` a score)
+    or after ``updates`` (the task's budget). Returns the :class:`~lstmviz.learn.train.Model`
+    (``model.score``, ``model.run``) and its training history; writes the model to ``output``
+    (``.npz``: parameters, readout, spec and task) when given."""
+    from .learn.train import save_model
+    from .learn.train import train as fit
+
+    model, history = fit(
+        load(cell), task, hidden=hidden, updates=updates, length=length, seed=seed, until=until, progress=progress
+    )
+    if output is not None:
+        save_model(model, output)
+    return model, history
+
+
+def gradients(
+    cells: Sequence[str | Path | CellGraph],
+    output: str | Path | None = None,
+    *,
+    task: str = "copy",
+    steps: int = 100,
+    trained: bool = True,
+    hidden: int = 16,
+    seed: int = 0,
+    fmt: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Any:
+    """The vanishing-gradient picture: for each cell, ‖∂L/∂h_t‖ (each state's, and the error
+    reaching each layer) against t, for a loss at the last of ``steps`` steps of ``task``. Each
+    cell is first trained on the task at its usual length (``trained=False``: as initialised).
+    Writes an SVG, PNG or PDF chart to ``output`` (by its suffix, or ``fmt``); without one returns
+    the :class:`~lstmviz.learn.flow.Flow` of each cell."""
+    from .errors import Choice
+    from .learn.flow import flow_figure, gradient_flow
+    from .learn.train import init_model
+    from .learn.train import train as fit
+
+    if output is not None or fmt is not None:  # before any training: a bad name fails at once
+        fmt = fmt or Path(output).suffix.lstrip(".").lower()
+        Choice("chart format", ("svg", "png", "pdf")).check(fmt, name=str(output) if output else "fmt")
+    graphs = [load(c) for c in cells]
+    flows = []
+    for k, graph in enumerate(graphs):
+        if trained:
+            done = k / len(graphs)
+            tick = (lambda d, n: progress(round((done + d / n / len(graphs)) * 1000), 1000)) if progress else None
+            model, _ = fit(graph, task, hidden=hidden, seed=seed, progress=tick)
+        else:
+            model = init_model(graph, task, hidden=hidden, seed=seed)
+        flows.append(gradient_flow(model, steps, seed=seed))
+    if fmt is None:
+        return flows
+    when = "after training on it" if trained else "as initialised"
+    data = flow_figure(flows, fmt, title=f"How much of the loss at step {steps} reaches step t ({task} task, {when})")
+    if output is None:
+        return data
+    from .files import write_atomic
+
+    write_atomic(output, data)
+    return None
+
+
+def explore(
+    model: Any,
+    output: str | Path | None = None,
+    *,
+    text: str | None = None,
+    neurons: Sequence[int] | None = None,
+) -> str | None:
+    """The neuron explorer (after Edwin Chen's): a trained model (a :func:`train` result or its
+    ``.npz``) reads ``text`` (by default a sequence of its task), and under each symbol every
+    neuron's states and gates are coloured on the diverging scale, sortable by how well each tracks
+    a feature of the task. Writes one offline HTML page to ``output``, or returns it."""
+    from .display import HTML
+    from .learn.explorer import explorer_html
+    from .learn.train import Model, load_model
+
+    if not isinstance(model, Model):
+        model = load_model(model)
+    page = HTML(explorer_html(model, model.task.example if text is None else text, neurons=neurons))
+    if output is None:
+        return page
+    from .files import write_atomic
+
+    write_atomic(output, page.encode("utf-8"))
+    return None

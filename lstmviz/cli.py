@@ -538,6 +538,91 @@ def explain(what: str, output: Path, style: str, width: int | None) -> None:
     click.echo(f"wrote {output}")
 
 
+#: The toy tasks, named here so that --help needs no import of the training code.
+TASKS = ("copy", "count", "memorise", "parity", "adding")
+
+
+@main.command()
+@click.argument("spec")
+@click.option("--task", type=click.Choice(TASKS), default="count", show_default=True, help="The toy task to learn.")
+@_path_option("-o", "--output", required=True, help="The trained model to write (.npz).")
+@click.option("--hidden", type=click.IntRange(1, 1024), default=16, show_default=True, help="Units of the cell.")
+@click.option(
+    "--updates", type=click.IntRange(1, 1_000_000), default=None, help="Most Adam updates (the task's budget)."
+)
+@click.option("--length", type=click.IntRange(2, 10_000), default=None, help="Steps of each training sequence.")
+@click.option(
+    "--until", type=click.FloatRange(0, 2), default=None, help="Stop at this held-out score (above 1: never)."
+)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@_one_line_errors
+def train(
+    spec: str,
+    task: str,
+    output: Path,
+    hidden: int,
+    updates: int | None,
+    length: int | None,
+    until: float | None,
+    seed: int,
+) -> None:
+    """Train SPEC on a toy task in NumPy (backpropagation through time, Adam, clipping) and write
+    the model, to read with 'lstmviz explore'."""
+    _check_outputs(output, inputs=[spec])
+    if output.suffix.lower() != ".npz":
+        raise DataError("a model is written as .npz", name=str(output), fix="name the output model.npz")
+    with _progress(f"training on {task}") as advance:
+        model, history = api.train(
+            spec, task, output, hidden=hidden, updates=updates, length=length, until=until, seed=seed, progress=advance
+        )
+    done, score = history.scores[-1]
+    learnt = "learnt" if score >= model.task.needs else f"not learnt yet (it needs {model.task.needs:g})"
+    click.echo(f"{model.task.score_means} {score:.3f} after {done} updates: {learnt}")
+    click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.argument("specs", nargs=-1, required=True)
+@_path_option("-o", "--output", required=True, help="The chart to write: .svg, .png or .pdf.")
+@click.option(
+    "--task", type=click.Choice(TASKS), default="copy", show_default=True, help="The task whose loss flows back."
+)
+@click.option("--steps", "-T", type=click.IntRange(2, 10_000), default=100, show_default=True, help="Sequence length.")
+@click.option("--untrained", is_flag=True, help="Measure the cells as initialised, not after training on the task.")
+@click.option("--hidden", type=click.IntRange(1, 1024), default=16, show_default=True, help="Units of each cell.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@_one_line_errors
+def gradients(
+    specs: tuple[str, ...], output: Path, task: str, steps: int, untrained: bool, hidden: int, seed: int
+) -> None:
+    """Plot how much of a loss at the last step reaches each earlier step, ‖∂L/∂h_t‖ against t, for
+    several cells on one chart: the vanishing-gradient problem, and each layer's share."""
+    _check_outputs(output, inputs=list(specs))
+    with _progress("training the cells" if not untrained else "measuring") as advance:
+        api.gradients(
+            specs, output, task=task, steps=steps, trained=not untrained, hidden=hidden, seed=seed, progress=advance
+        )
+    click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
+@_path_option("-o", "--output", required=True, help="The explorer page to write (.html).")
+@click.option("--text", default=None, help="What the cell reads, in its task's symbols (default: an example).")
+@click.option("--neurons", default=None, metavar="LIST", help="Neurons shown at first, e.g. 0,3,7 (default: all).")
+@_one_line_errors
+def explore(model: Path, output: Path, text: str | None, neurons: str | None) -> None:
+    """Write a neuron explorer: MODEL (from 'lstmviz train') reads a sequence, and under each symbol
+    each neuron's states and gates are coloured; sort neurons by what they track."""
+    from .motion.timeline import parse_units
+
+    _check_outputs(output, inputs=[model])
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise DataError("the explorer is a web page", name=str(output), fix="name the output explorer.html")
+    api.explore(model, output, text=text, neurons=parse_units(neurons, "--neurons") if neurons is not None else None)
+    click.echo(f"wrote {output}")
+
+
 @main.group()
 def gallery() -> None:
     """Build the gallery website from gallery/, preview it, or start a gallery of your own."""

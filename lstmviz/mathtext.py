@@ -183,6 +183,20 @@ def readable(label: str) -> str:
     return "".join(out)
 
 
+def html(label: str) -> str:
+    """The label as escaped HTML, its scripts as ``<sub>``/``<sup>`` and its letters italic as TeX
+    sets them (``<i>C̃</i><sub><i>t</i></sub>``), for pages that show a label as text."""
+    import html as escaping
+    import itertools
+
+    out = []
+    for shift, group in itertools.groupby(runs(label), key=lambda run: run.shift):
+        text = "".join(f"<i>{escaping.escape(r.text)}</i>" if r.italic else escaping.escape(r.text) for r in group)
+        tag = {-1: "sub", 1: "sup"}.get(shift)
+        out.append(f"<{tag}>{text}</{tag}>" if tag else text)
+    return "".join(out)
+
+
 #: Size of sub- and superscripts relative to the label's font size.
 SCRIPT_SCALE = 0.7
 

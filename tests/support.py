@@ -227,3 +227,29 @@ def layout_problems(layout) -> list[str]:
             if box.overlaps(other_box):
                 problems.append(f"labels of {label.owner} and {other.owner} overlap")
     return problems
+
+
+def open_page(browser, url, width=1280, **context):
+    """A page at ``url`` that records every problem: console errors and warnings, script errors,
+    failed or refused requests, and any request that would leave the machine."""
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, **context)
+    page = ctx.new_page()
+    problems = []
+    loud = ("error", "warning")
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in loud else None)
+    page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+
+    def local_only(route):
+        if route.request.url.startswith(("file://", "http://127.0.0.1", "data:")):
+            route.continue_()
+        else:
+            problems.append(f"left the machine: {route.request.url}")
+            route.abort()
+
+    page.route("**/*", local_only)
+    page.goto(url)
+    page.wait_for_load_state("load")
+    page.problems = problems
+    return page

@@ -92,7 +92,7 @@ def as_params(
     ``given`` maps layer names to :class:`LayerParams` or to dicts with ``weight``, ``bias`` and
     optionally ``diagonal``; a flat mapping with ``f.weight``-style keys (an npz file) works too.
     """
-    nested = _nest(given)
+    nested = nest_params(given)
     expected = shapes(graph, dims)
     for name in nested:
         if name not in expected:
@@ -132,13 +132,19 @@ def save_params(params: Params, path: str | Path) -> None:
     """Write parameters to an ``.npz`` file with ``layer.weight``-style keys."""
     from ..files import write_atomic
 
+    arrays = flat_params(params)
+    write_atomic(path, lambda fh: np.savez(fh, **arrays))
+
+
+def flat_params(params: Params, prefix: str = "") -> dict[str, np.ndarray]:
+    """Parameters by ``layer.weight``-style keys (each after ``prefix``), as an ``.npz`` holds them."""
     arrays = {}
     for name, layer in params.items():
-        arrays[f"{name}.weight"] = layer.weight
+        arrays[f"{prefix}{name}.weight"] = layer.weight
         if layer.bias is not None:
-            arrays[f"{name}.bias"] = layer.bias
-        arrays.update({f"{name}.diagonal.{k}": v for k, v in layer.diagonal.items()})
-    write_atomic(path, lambda fh: np.savez(fh, **arrays))
+            arrays[f"{prefix}{name}.bias"] = layer.bias
+        arrays.update({f"{prefix}{name}.diagonal.{k}": v for k, v in layer.diagonal.items()})
+    return arrays
 
 
 def load_params(path: str | Path) -> dict[str, LayerParams]:
@@ -162,7 +168,7 @@ def load_params(path: str | Path) -> dict[str, LayerParams]:
         raise DataError("no such file", name=str(path), fix="check the path") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
         raise DataError(f"is not a readable .npz file ({err})", name=str(path)) from None
-    return _nest(flat)
+    return nest_params(flat)
 
 
 def _saved_by_torch(path: str | Path) -> bool:
@@ -178,7 +184,8 @@ def _saved_by_torch(path: str | Path) -> bool:
         return False
 
 
-def _nest(given: Mapping[str, Any]) -> dict[str, LayerParams]:
+def nest_params(given: Mapping[str, Any]) -> dict[str, LayerParams]:
+    """Parameters given by layer (``LayerParams`` or dicts) or by ``layer.weight``-style keys, by layer."""
     nested: dict[str, dict[str, Any]] = {}
     for key, value in given.items():
         if isinstance(value, LayerParams):

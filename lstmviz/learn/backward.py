@@ -23,13 +23,15 @@ from ..spec.graph import CellGraph, Node
 @dataclasses.dataclass(frozen=True, eq=False)
 class Gradients:
     """Gradients of a loss: ``params`` by layer (shaped as the parameters), ``inputs`` by input id
-    (T, B, n), ``initial`` by state name (B, n), and ``nodes``: the loss's total derivative with
-    respect to every node's value at every step (T, B, n), the flow of the gradient through time."""
+    (T, B, n), ``initial`` by state name (B, n); ``nodes``, the loss's total derivative with
+    respect to every node's value at every step (T, B, n), the flow of the gradient through time;
+    and ``layers``, each layer's pre-activation gradient (T, B, m), the error that reaches its weights."""
 
     params: Mapping[str, LayerParams]
     inputs: Mapping[str, np.ndarray]
     initial: Mapping[str, np.ndarray]
     nodes: Mapping[str, np.ndarray]
+    layers: Mapping[str, np.ndarray]
 
 
 def backward(
@@ -74,6 +76,7 @@ def backward(
         inputs={n.id: grads[n.id] for n in graph.of_kind("input")},
         initial=dict(carry),
         nodes=grads,
+        layers=pre,
     )
 
 

@@ -78,8 +78,9 @@ class Timeline:
         return self.step_length * len(self.steps)
 
 
-def parse_units(text: str) -> tuple[int, ...]:
-    """``"0:16"`` (a range), ``"3,5,9"`` (a list) or ``"4"`` (one unit) as unit indices."""
+def parse_units(text: str, name: str = "--units") -> tuple[int, ...]:
+    """``"0:16"`` (a range), ``"3,5,9"`` (a list) or ``"4"`` (one unit) as unit indices (``name``
+    is the option that gave them, for the error)."""
     text = text.strip()
     try:
         if ":" in text:
@@ -91,9 +92,9 @@ def parse_units(text: str) -> tuple[int, ...]:
         picked = ()
     if not picked or min(picked) < 0 or len(picked) > 4096 or len(set(picked)) != len(picked):
         raise DataError(
-            f"--units {text!r} is not a range or a list of units",
-            name="--units",
-            fix="write e.g. --units 0:16 or --units 0,3,7 (each unit once, from 0)",
+            f"{name} {text!r} is not a range or a list of units",
+            name=name,
+            fix=f"write e.g. {name} 0:16 or {name} 0,3,7 (each unit once, from 0)",
         )
     return picked
 

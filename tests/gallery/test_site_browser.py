@@ -10,7 +10,7 @@ import pytest
 
 from lstmviz.gallery import build, load_entries, serve
 from lstmviz.gallery.jobs import jobs_for
-from tests.support import CHROMIUM, CHROMIUM_FLAGS
+from tests.support import CHROMIUM, CHROMIUM_FLAGS, open_page
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(
@@ -48,32 +48,6 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
-
-
-def open_page(browser, url, width=1280, **context):
-    """A page at ``url`` that records every problem: console errors and warnings, script errors,
-    failed or refused requests, and any request that would leave the machine."""
-    ctx = browser.new_context(viewport={"width": width, "height": 900}, **context)
-    page = ctx.new_page()
-    problems = []
-    loud = ("error", "warning")
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in loud else None)
-    page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
-    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
-
-    def local_only(route):
-        if route.request.url.startswith(("file://", "http://127.0.0.1", "data:")):
-            route.continue_()
-        else:
-            problems.append(f"left the machine: {route.request.url}")
-            route.abort()
-
-    page.route("**/*", local_only)
-    page.goto(url)
-    page.wait_for_load_state("load")
-    page.problems = problems
-    return page
 
 
 @pytest.mark.parametrize("name", PAGES)

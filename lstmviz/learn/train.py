@@ -1,0 +1,216 @@
+"""Training a cell on a task in NumPy: a readout on the cell's outputs, a loss, Adam, clipping.
+
+A :class:`Model` is a cell with its parameters and a readout layer (logits for a task with
+classes, one number for a regression). Training draws seeded batches, runs the cell with a trace,
+backpropagates through time (:mod:`.backward`), clips the gradient's global norm and takes an Adam
+step; the same seed gives the same model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError
+from ..execute.params import LayerParams, flat_params, init_params, nest_params
+from ..execute.run import Result, run
+from ..spec.graph import CellGraph
+from ..spec.tomlfile import dump_spec, parse_spec
+from .backward import Gradients, backward
+from .tasks import ADDING_TOLERANCE, Batch, Task, task
+
+Progress = Callable[[int, int], None]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Model:
+    """A trained cell: its graph and dims, its parameters, the readout on its outputs and its task."""
+
+    graph: CellGraph
+    dims: Mapping[str, int]
+    params: Mapping[str, LayerParams]
+    readout: LayerParams
+    task: Task
+
+    def run(self, x: np.ndarray, *, trace: bool = True) -> tuple[Result, np.ndarray]:
+        """The cell's run on ``x`` (T, B, inputs) and the readout's answers: logits (T, B, classes)
+        or numbers (T, B)."""
+        result = run(self.graph, x, self.params, trace=trace, dtype="float64", dims=self.dims)
+        return result, _read(self.readout, result.outputs, self.task)
+
+    def score(self, batch: Batch) -> float:
+        """The task's score on ``batch``: accuracy, or the share of sums close enough."""
+        _, answer = self.run(batch.x, trace=False)
+        return score(self.task, answer, batch)
+
+
+def _read(readout: LayerParams, outputs: np.ndarray, task: Task) -> np.ndarray:
+    answer = outputs @ readout.weight.T + readout.bias
+    return answer if task.classes else answer[..., 0]
+
+
+def score(task: Task, answer: np.ndarray, batch: Batch) -> float:
+    """Accuracy on the scored steps, or for a regression the share of answers within tolerance."""
+    right = answer.argmax(-1) == batch.y if task.classes else np.abs(answer - batch.y) < ADDING_TOLERANCE
+    return float(right[batch.scored].mean())
+
+
+def loss_and_gradient(task: Task, answer: np.ndarray, batch: Batch) -> tuple[float, np.ndarray]:
+    """Mean loss over the masked steps (cross-entropy, or half the squared error) and its gradient
+    with respect to the readout's answers."""
+    n = max(int(batch.mask.sum()), 1)
+    if not task.classes:
+        error = (answer - batch.y) * batch.mask
+        return float((error**2).sum() / (2 * n)), error / n
+    shifted = answer - answer.max(-1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(-1, keepdims=True))
+    picked = np.take_along_axis(log_p, batch.y[..., None], -1)[..., 0]
+    grad = np.exp(log_p)
+    np.put_along_axis(grad, batch.y[..., None], np.take_along_axis(grad, batch.y[..., None], -1) - 1, -1)
+    return float(-(picked * batch.mask).sum() / n), grad * batch.mask[..., None] / n
+
+
+class Adam:
+    """Adam (Kingma & Ba) over a list of arrays, updated in place."""
+
+    def __init__(self, arrays: list[np.ndarray], lr: float, betas: tuple[float, float] = (0.9, 0.999)) -> None:
+        self.arrays, self.lr, self.betas = arrays, lr, betas
+        self.m = [np.zeros_like(a) for a in arrays]
+        self.v = [np.zeros_like(a) for a in arrays]
+        self.t = 0
+
+    def step(self, grads: list[np.ndarray]) -> None:
+        """One update from ``grads`` (in the order of the arrays)."""
+        self.t += 1
+        b1, b2 = self.betas
+        step, root = self.lr / (1 - b1**self.t), np.sqrt(1 - b2**self.t)
+        for a, g, m, v in zip(self.arrays, grads, self.m, self.v):
+            m *= b1
+            m += (1 - b1) * g
+            v *= b2
+            v += (1 - b2) * g * g
+            a -= step * m / (np.sqrt(v) / root + 1e-8)  # m̂ / (√v̂ + ε), as the paper and PyTorch have it
+
+
+def clip(grads: list[np.ndarray], most: float) -> float:
+    """Scale ``grads`` in place so that their global norm is at most ``most``; the norm before."""
+    norm = float(np.sqrt(sum(float((g * g).sum()) for g in grads)))
+    if norm > most:
+        for g in grads:
+            g *= most / norm
+    return norm
+
+
+@dataclasses.dataclass(frozen=True)
+class History:
+    """What training did: the loss at each update and the score on held-out sequences as it went."""
+
+    losses: tuple[float, ...]
+    scores: tuple[tuple[int, float], ...]
+
+
+def init_model(graph: CellGraph, task_name: str, *, hidden: int = 16, seed: int = 0) -> Model:
+    """An untrained model: the cell's seeded parameters (inputs sized for the task) and a readout."""
+    the_task = task(task_name)
+    dims = {**graph.default_dims, "input": the_task.input_size, "hidden": hidden}
+    params = init_params(graph, dims, seed=seed, dtype=np.float64)
+    out_size = run(graph, np.zeros((1, 1, the_task.input_size)), params, dims=dims, dtype="float64").outputs.shape[-1]
+    bound = 1 / np.sqrt(out_size)
+    rng = np.random.default_rng(seed)
+    weight = rng.uniform(-bound, bound, (the_task.classes or 1, out_size))
+    return Model(graph, dims, params, LayerParams(weight, np.zeros(the_task.classes or 1)), the_task)
+
+
+def train(
+    graph: CellGraph,
+    task_name: str,
+    *,
+    hidden: int = 16,
+    updates: int | None = None,
+    batch: int = 64,
+    length: int | None = None,
+    lr: float = 0.003,
+    clip_norm: float = 1.0,
+    seed: int = 0,
+    until: float | None = None,
+    progress: Progress | None = None,
+) -> tuple[Model, History]:
+    """Train ``graph`` on a task with ``updates`` Adam steps (the task's budget if None) of ``batch``
+    sequences; stops early once the score on 256 held-out sequences reaches ``until`` (by default
+    what the task needs; above 1, never)."""
+    model = init_model(graph, task_name, hidden=hidden, seed=seed)
+    the_task = model.task
+    updates = updates or the_task.budget
+    adam = Adam(_arrays(model), lr)
+    rng = np.random.default_rng(seed)
+    held_out = the_task.batch(256, length, seed=seed + 10_000)
+    losses: list[float] = []
+    scores: list[tuple[int, float]] = []
+    for k in range(updates):
+        loss, cell, readout = backprop(model, the_task.batch(batch, length, rng))
+        losses.append(loss)
+        grads = _arrays(dataclasses.replace(model, params=cell.params, readout=readout))
+        clip(grads, clip_norm)
+        adam.step(grads)
+        if progress:
+            progress(k + 1, updates)
+        if (k + 1) % 50 == 0 or k + 1 == updates:
+            scores.append((k + 1, model.score(held_out)))
+            if scores[-1][1] >= (the_task.needs if until is None else until):
+                break
+    return model, History(tuple(losses), tuple(scores))
+
+
+def _arrays(model: Model) -> list[np.ndarray]:
+    """Every trainable array, in a fixed order: the cell's layers, then the readout."""
+    layers = [*(model.params[n.id] for n in model.graph.of_kind("layer")), model.readout]
+    return [a for p in layers for a in (p.weight, *(() if p.bias is None else (p.bias,)), *p.diagonal.values())]
+
+
+def backprop(model: Model, batch: Batch) -> tuple[float, Gradients, LayerParams]:
+    """The model's loss on ``batch``, and its gradients: the cell's (every node's at every step
+    included) and the readout's."""
+    result, answer = model.run(batch.x)
+    loss, d_answer = loss_and_gradient(model.task, answer, batch)
+    if not model.task.classes:
+        d_answer = d_answer[..., None]
+    outputs = result.outputs.reshape(-1, result.outputs.shape[-1])
+    flat = d_answer.reshape(-1, d_answer.shape[-1])
+    readout = LayerParams(flat.T @ outputs, flat.sum(0))
+    return loss, backward(model.graph, result, d_answer @ model.readout.weight), readout
+
+
+def save_model(model: Model, path: str | Path) -> None:
+    """Write a model to one ``.npz``: the cell's parameters (``layer.weight``…), the readout
+    (``readout.weight``, ``readout.bias``) and, as text, the cell's spec, its dims and the task."""
+    from ..files import write_atomic
+
+    arrays = {**flat_params(model.params), **flat_params({"readout": model.readout}, prefix="lstmviz.")}
+    arrays["lstmviz.spec"] = np.array(dump_spec(model.graph))
+    arrays["lstmviz.meta"] = np.array(json.dumps({"task": model.task.name, "dims": dict(model.dims)}))
+    write_atomic(path, lambda fh: np.savez(fh, **arrays))
+
+
+def load_model(path: str | Path) -> Model:
+    """A model written by :func:`save_model`."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            flat = {k: data[k] for k in data.files}
+    except FileNotFoundError:
+        raise DataError("no such file", name=str(path), fix="check the path") from None
+    except (OSError, ValueError, EOFError) as err:
+        raise DataError(f"is not a readable .npz file ({err})", name=str(path)) from None
+    if "lstmviz.spec" not in flat or "lstmviz.meta" not in flat:
+        raise DataError(
+            "holds parameters but no trained model",
+            name=str(path),
+            fix="make one with: lstmviz train CELL -o model.npz",
+        )
+    meta = json.loads(str(flat.pop("lstmviz.meta")))
+    graph = parse_spec(str(flat.pop("lstmviz.spec")))
+    readout = nest_params({k.removeprefix("lstmviz."): flat.pop(k) for k in list(flat) if k.startswith("lstmviz.")})
+    return Model(graph, meta["dims"], nest_params(flat), readout["readout"], task(meta["task"]))

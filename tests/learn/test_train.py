@@ -1,0 +1,143 @@
+"""Training in NumPy: each task learnt within its stated budget, Adam and the loss as PyTorch has
+them, seeded runs repeat, models round-trip through their file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import lstmviz
+from lstmviz.learn.tasks import TASKS, task
+from lstmviz.learn.train import Adam, clip, init_model, load_model, loss_and_gradient, save_model, train
+
+
+@pytest.mark.parametrize("name", TASKS)
+def test_an_lstm_learns_every_task_within_its_budget(name):
+    """The score each task needs (accuracy on the steps whose answer is certain, or for the adding
+    problem the share of sums within 0.1), on 256 held-out sequences, within the task's budget."""
+    the_task = task(name)
+    model, history = train(lstmviz.load("lstm"), name)
+    done, score = history.scores[-1]
+    assert score >= the_task.needs and done <= the_task.budget, (score, done)
+    fresh = the_task.batch(512, seed=123)  # sequences training never saw
+    assert model.score(fresh) >= the_task.needs - 0.03
+
+
+@pytest.mark.parametrize("cell", ["gru", "mgu", "lstm-peephole", "lstm-coupled", "gru-pytorch"])
+def test_other_built_ins_learn_the_memoriser(cell):
+    model, history = train(lstmviz.load(cell), "memorise")
+    assert history.scores[-1][1] >= task("memorise").needs
+
+
+def test_a_cell_of_ones_own_learns_too():
+    """Any spec trains: here a minimal gated cell written as equations, with a one-minus and a max."""
+    cell = lstmviz.from_equations(
+        "z = sigmoid(linear(h_prev, x))\nn = max(linear(h_prev, x), -1)\nh = z * h_prev + (1 - z) * tanh(n)\n",
+        states={"h": "hidden"},
+    )
+    _, history = train(cell, "parity")
+    assert history.scores[-1][1] >= task("parity").needs
+
+
+def test_a_plain_rnn_does_not_remember_the_first_symbol():
+    """The long-term dependency the seeds are about: the copy task over 40 steps, the same budget."""
+    _, history = train(lstmviz.load("rnn"), "copy", length=40, updates=600)
+    assert max(score for _, score in history.scores) < 0.6  # chance is 0.25; an LSTM gets there
+
+
+def test_the_same_seed_gives_the_same_model():
+    a, _ = train(lstmviz.load("gru"), "parity", updates=60, until=2)
+    b, _ = train(lstmviz.load("gru"), "parity", updates=60, until=2)
+    c, _ = train(lstmviz.load("gru"), "parity", updates=60, until=2, seed=1)
+    assert all(np.array_equal(a.params[k].weight, b.params[k].weight) for k in a.params)
+    assert not np.array_equal(a.params["z"].weight, c.params["z"].weight)
+
+
+def test_adam_takes_the_steps_torch_takes():
+    rng = np.random.default_rng(0)
+    ours = [rng.standard_normal((3, 4)), rng.standard_normal(5)]
+    theirs = [torch.tensor(a.copy(), requires_grad=True) for a in ours]
+    adam, reference = Adam(ours, lr=0.01), torch.optim.Adam(theirs, lr=0.01)
+    for _ in range(5):
+        grads = [rng.standard_normal(a.shape) for a in ours]
+        adam.step(grads)
+        for t, g in zip(theirs, grads):
+            t.grad = torch.tensor(g)
+        reference.step()
+    for a, t in zip(ours, theirs):
+        np.testing.assert_allclose(a, t.detach().numpy(), rtol=1e-7, atol=1e-10)
+
+
+def test_clipping_scales_to_the_global_norm():
+    grads = [np.full(4, 3.0), np.full(9, 4.0 / 3)]  # norm sqrt(36 + 16) = sqrt(52)
+    assert clip(grads, 1.0) == pytest.approx(np.sqrt(52))
+    assert np.sqrt(sum((g**2).sum() for g in grads)) == pytest.approx(1.0)
+    small = [np.full(2, 0.1)]
+    clip(small, 1.0)
+    assert np.allclose(small[0], 0.1)
+
+
+def test_the_loss_is_torchs_cross_entropy_on_the_masked_steps():
+    the_task = task("count")
+    batch = the_task.batch(5)
+    answer = np.random.default_rng(0).standard_normal((*batch.y.shape, 3))
+    loss, grad = loss_and_gradient(the_task, answer, batch)
+    logits = torch.tensor(answer, requires_grad=True)
+    picked = torch.tensor(batch.mask)
+    reference = torch.nn.functional.cross_entropy(logits[picked], torch.tensor(batch.y)[picked])
+    reference.backward()
+    assert loss == pytest.approx(reference.item(), rel=1e-12)
+    np.testing.assert_allclose(grad, logits.grad.numpy(), atol=1e-12)
+
+
+def test_the_adding_problem_is_half_the_squared_error():
+    the_task = task("adding")
+    batch = the_task.batch(4)
+    answer = np.zeros(batch.y.shape)
+    loss, grad = loss_and_gradient(the_task, answer, batch)
+    assert loss == pytest.approx((batch.y[-1] ** 2).sum() / 2 / 4)
+    assert np.array_equal(grad[:-1], np.zeros_like(grad[:-1]))
+
+
+def test_tasks_mean_what_they_say():
+    count = task("count").batch(3, 11, seed=4)
+    for k, tokens in enumerate(count.tokens):
+        text = "".join(tokens)
+        n = text.count("a")
+        assert text.startswith("a" * n + "b" * n + "$")
+        scored = [tokens[t + 1] for t in range(11) if count.scored[t, k]]
+        assert scored == ["b"] * (n - 1) + ["$"]  # from the first b on, the rest is certain
+    memo = task("memorise").batch(2, 30, seed=1)
+    for k, tokens in enumerate(memo.tokens):
+        depth = np.cumsum([(t == "[") - (t == "]") for t in tokens])
+        assert set(depth) <= {0, 1} and np.array_equal(memo.y[:, k], depth)
+    adding = task("adding").batch(3, 9, seed=2)
+    assert np.allclose(adding.y[-1], (adding.x[..., 0] * adding.x[..., 1]).sum(0))
+    assert (adding.x[..., 1].sum(0) == 2).all()
+
+
+def test_a_model_round_trips_through_its_file(tmp_path):
+    model = init_model(lstmviz.load("lstm-peephole"), "adding", hidden=5)
+    save_model(model, tmp_path / "m.npz")
+    back = load_model(tmp_path / "m.npz")
+    assert back.graph == model.graph and back.task is model.task and dict(back.dims) == dict(model.dims)
+    batch = model.task.batch(3)
+    assert np.array_equal(model.run(batch.x)[1], back.run(batch.x)[1])
+
+
+def test_a_parameter_file_is_not_a_model(tmp_path):
+    lstmviz.save_params(lstmviz.init_params(lstmviz.load("rnn")), tmp_path / "p.npz")
+    with pytest.raises(lstmviz.DataError, match="no trained model.*lstmviz train"):
+        load_model(tmp_path / "p.npz")
+
+
+def test_text_a_person_types_is_read_or_refused_clearly():
+    x, tokens = task("count").encode("aab")
+    assert x.shape == (3, 1, 3) and tokens == ("a", "a", "b")
+    x, tokens = task("adding").encode("0.5 0.25* 1*")
+    assert np.array_equal(x[:, 0], [[0.5, 0], [0.25, 1], [1, 1]])
+    with pytest.raises(lstmviz.DataError, match="reads only a b \\$, not 'x'"):
+        task("count").encode("axb")
+    with pytest.raises(lstmviz.DataError, match="'seven' is not a number"):
+        task("adding").encode("0.1 seven")
