@@ -748,18 +748,20 @@ def explore(
     *,
     text: str | None = None,
     neurons: Sequence[int] | None = None,
+    best: int | None = None,
 ) -> str | None:
     """The neuron explorer (after Edwin Chen's): a trained model (a :func:`train` result or its
     ``.npz``) reads ``text`` (by default a sequence of its task), and under each symbol every
     neuron's states and gates are coloured on the diverging scale, sortable by how well each tracks
-    a feature of the task. Writes one offline HTML page to ``output``, or returns it."""
+    a feature of the task; ``neurons`` (or the ``best`` few trackers of the task's first feature) are
+    shown at first. Writes one offline HTML page to ``output``, or returns it."""
     from .display import HTML
     from .learn.explorer import explorer_html
     from .learn.train import Model, load_model
 
     if not isinstance(model, Model):
         model = load_model(model)
-    page = HTML(explorer_html(model, model.task.example if text is None else text, neurons=neurons))
+    page = HTML(explorer_html(model, model.task.example if text is None else text, neurons=neurons, best=best))
     if output is None:
         return page
     from .files import write_atomic

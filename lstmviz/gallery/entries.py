@@ -11,10 +11,11 @@ from typing import Any
 
 from .. import api
 from ..errors import Choice, SpecError
+from ..learn.tasks import TASKS
 from ..spec.graph import CellGraph
 from ..spec.tomlfile import line_of
 
-_KEYS = ("caption", "order", "lead", "paper", "tags")
+_KEYS = ("caption", "order", "lead", "paper", "tags", "learn")
 _TAG = re.compile(r"[a-z0-9][a-z0-9 -]{0,23}\Z")
 MAX_TAGS = 8
 _LEAD = Choice("lead view", ("cell", "chain"))
@@ -34,6 +35,7 @@ class Entry:
     lead: str = "cell"  #: the view the page opens with
     paper: str = ""  #: a link to the paper (http or https)
     tags: tuple[str, ...] = ()  #: short words the index filters by ("gated", "2014", "minimal")
+    learn: str = ""  #: a toy task the page trains the cell on, to show its neurons (count, copy, ...)
 
     @property
     def title(self) -> str:
@@ -95,6 +97,9 @@ def load_entry(path: str | Path) -> Entry:
             "tags",
             'write e.g. tags = ["gated", "1997"]',
         )
+    learn = table.get("learn", "")
+    if learn and learn not in TASKS:
+        raise bad(f"unknown task {learn!r} (must be one of {', '.join(TASKS)})", "learn", 'write e.g. learn = "count"')
     if not graph.title:
         raise bad("a gallery entry needs a title", "cell", 'add title = "..." to [cell]')
     return Entry(
@@ -107,6 +112,7 @@ def load_entry(path: str | Path) -> Entry:
         lead=lead,
         paper=paper,
         tags=tuple(dict.fromkeys(tags)),
+        learn=learn,
     )
 
 

@@ -18,29 +18,33 @@ from .entries import Entry
 STYLES = ("colah", "pipe")
 #: The other style sheets, for the cell alone: dark ones for slides, print for paper.
 MORE_STYLES = ("dark", "pipe-dark", "print")
+#: Updates the gallery trains an explorer's cell for (seeded: every build draws the same model).
+EXPLORER_UPDATES = 1500
 #: Formats every figure is offered in.
 FIGURE_FORMATS = ("svg", "png", "pdf")
 
 
 @dataclasses.dataclass(frozen=True)
 class Job:
-    """One thing to draw for an entry: a figure (a view, or a focus step, in a style) or its player."""
+    """One thing to draw for an entry: a figure (a view, or a focus step, in a style), its player, or
+    its explorer (the cell trained on ``task``, its neurons reading an example)."""
 
     path: Path  #: the entry's file, named when drawing fails
     graph: CellGraph
     style: str
-    view: str  #: cell, chain, ordered, focus, or player (the animation)
+    view: str  #: cell, chain, ordered, focus, player (the animation) or explorer
     stem: str  #: where it goes, relative to the site and without suffix: "lstm/lstm-colah-cell"
     focus: str | None = None
+    task: str | None = None
 
     @property
     def files(self) -> tuple[str, ...]:
-        suffixes = ("html",) if self.view == "player" else FIGURE_FORMATS
+        suffixes = ("html",) if self.view in ("player", "explorer") else FIGURE_FORMATS
         return tuple(f"{self.stem}.{s}" for s in suffixes)
 
     def key(self, code: str) -> str:
         """Changes whenever the job's output could: the code, the cell, the style, the view."""
-        text = "\0".join([code, dump_spec(self.graph), self.style, self.view, self.focus or ""])
+        text = "\0".join([code, dump_spec(self.graph), self.style, self.view, self.focus or "", self.task or ""])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -56,6 +60,9 @@ def jobs_for(entry: Entry) -> list[Job]:
         out.append(Job(entry.path, entry.graph, style, "player", f"{stem}-player"))
     for style in MORE_STYLES:
         out.append(Job(entry.path, entry.graph, style, "cell", f"{entry.slug}/{entry.slug}-{style}-cell"))
+    if entry.learn:
+        stem = f"{entry.slug}/{entry.slug}-explorer-{entry.learn}"
+        out.append(Job(entry.path, entry.graph, STYLES[0], "explorer", stem, task=entry.learn))
     return out
 
 
@@ -66,6 +73,10 @@ def draw_job(job: Job, root: Path) -> None:
         paths[0].parent.mkdir(parents=True, exist_ok=True)
         if job.view == "player":
             api.animate(job.graph, paths[0], style=job.style, steps=4)
+            return
+        if job.view == "explorer":  # trained past the task's need (until > 1), so its neurons are clear
+            model, _ = api.train(job.graph, job.task, hidden=8, updates=EXPLORER_UPDATES, until=1.1)
+            api.explore(model, paths[0], best=3)
             return
         for path in paths:
             api.render(job.graph, path, view=job.view, focus=job.focus, style=job.style)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import api
 from ..errors import SpecError
+from ..learn.tasks import task
 from ..spec.graph import CellGraph
 from .entries import Entry
 from .html import Html, el, text
@@ -224,13 +225,14 @@ def entry_page(
             ),
         ),
         _section("animation", "On real numbers", _players(by_view["player"], entry)),
+        *(_section("learning", "Trained", _explorer(job, entry)) for job in jobs if job.view == "explorer"),
         _section("spec", "The spec", _spec(entry)),
     ]
     toc = el("nav", {"class": "toc", "aria-label": "On this page"}, [
         el("a", {"href": f"#{s_id}"}, title)
         for s_id, title in [("equations", "Equations")] + [(v, _VIEW_TITLES[v]) for v in views]
-        + [("steps", "Step by step"), ("ordered", "In order"), ("styles", "Every style"), ("animation", "Animation"),
-           ("spec", "Spec")]
+        + [("steps", "Step by step"), ("ordered", "In order"), ("styles", "Every style"), ("animation", "Animation")]
+        + ([("learning", "Trained")] if entry.learn else []) + [("spec", "Spec")]
     ])  # fmt: skip
     reference = el(
         "p",
@@ -353,6 +355,33 @@ def _players(jobs: list[Job], entry: Entry) -> Html:
             )
             for job in jobs
         ],
+    )
+
+
+def _explorer(job: Job, entry: Entry) -> Html:
+    """The cell trained on a toy task, its neurons reading an example (Chen's explorer), in a frame."""
+    learnt = task(job.task or "")
+    feature = next(iter(learnt.tracked(learnt.encode(learnt.example)[1])))
+    return el(
+        "div",
+        {"class": "explorer"},
+        el(
+            "p",
+            None,
+            f"The cell trained in NumPy on the {learnt.name} task ({learnt.summary}), then given a sequence to "
+            "read. Under each symbol, a neuron's cell state, hidden state and gates, coloured as the animation "
+            f"colours values. Shown first are the neurons that best track {feature}. Trained with ",
+            el("code", None, f"lstmviz train {entry.slug}.toml --task {learnt.name} -o model.npz"),
+            "; drawn with ",
+            el("code", None, "lstmviz explore model.npz -o explorer.html"),
+            ".",
+        ),
+        el(
+            "div",
+            {"class": "player"},
+            el("iframe", {"src": f"{job.stem}.html", "title": f"{entry.title}: neurons after training"}),
+            el("p", None, el("a", {"href": f"{job.stem}.html"}, "Open the explorer on its own page")),
+        ),
     )
 
 

@@ -19,6 +19,7 @@ from ..errors import DataError
 from ..mathtext import html as as_html
 from ..mathtext import readable
 from ..motion.colour import diverging
+from ..motion.player import TELL_HEIGHT
 from .train import Model
 
 
@@ -69,17 +70,26 @@ def _correlations(values: np.ndarray, feature: np.ndarray) -> np.ndarray:
     return np.where(denominator > 1e-12, r, 0.0)
 
 
-def explorer_html(model: Model, text: str, *, neurons: Sequence[int] | None = None, title: str = "") -> str:
-    """The explorer page for ``model`` reading ``text``: ``neurons`` picks the units shown first
-    (by default all, sorted by how well they track the task's first feature)."""
+def explorer_html(model: Model, text: str, *, neurons: Sequence[int] | None = None, best: int | None = None) -> str:
+    """The explorer page for ``model`` reading ``text``. All neurons are in it, sorted at first by how
+    well they track the task's first feature in the quantity (state or gate) where one tracks it best;
+    shown at first are ``neurons``, or the ``best`` few trackers, or else all."""
     reading = read(model, text)
+    feature = next(iter(reading.features))
+    by = max(reading.quantities, key=lambda q: np.abs(reading.tracking(feature, q)).max())
     width = max(v.shape[1] for v in reading.quantities.values())
-    picked = set(range(width)) if neurons is None else set(neurons)
-    for unit in sorted(picked):
+    for unit in neurons or ():
         if not 0 <= unit < width:
             raise DataError(
                 f"no neuron {unit}: the cell has {width}", name="--neurons", fix=f"pick from 0 to {width - 1}"
             )
+    if neurons is not None:
+        picked = set(neurons)
+    elif best is not None:
+        r = np.abs(reading.tracking(feature, by))
+        picked = set(np.argsort(-r, kind="stable")[:best].tolist())
+    else:
+        picked = set(range(width))
     r = {
         f"{f}|{q}": [round(float(v), 4) for v in reading.tracking(f, q)]
         for f in reading.features
@@ -87,16 +97,17 @@ def explorer_html(model: Model, text: str, *, neurons: Sequence[int] | None = No
     }
     sections = "\n".join(_neuron(reading, unit, shown=unit in picked) for unit in range(width))
     data = json.dumps({"r": r}).replace("<", "\\u003c")  # no "</script>" can close the data early
-    heading = title or f"Neurons of {model.graph.title or model.graph.name}, trained on the {model.task.name} task"
+    heading = f"Neurons of {model.graph.title or model.graph.name}, trained on the {model.task.name} task"
     return _PAGE.format(
         title=html.escape(heading),
         summary=html.escape(model.task.summary),
-        text=html.escape(" ".join(reading.tokens) if not model.task.symbols else "".join(reading.tokens)),
+        says=html.escape(model.task.says),
         answers="".join(f"<span class=ch>{html.escape(a)}</span>" for a in reading.answers),
         tokens="".join(f"<span class=ch>{html.escape(t)}</span>" for t in reading.tokens),
         features=_options(reading.features),
         quantities="".join(
-            f'<option value="{html.escape(q)}">{html.escape(readable(q))}</option>' for q in reading.quantities
+            f'<option value="{html.escape(q)}"{" selected" if q == by else ""}>{html.escape(readable(q))}</option>'
+            for q in reading.quantities
         ),
         show="".join(
             f'<label><input type=checkbox class=quantity value="{html.escape(q)}" checked> {as_html(q)}</label>'
@@ -109,6 +120,7 @@ def explorer_html(model: Model, text: str, *, neurons: Sequence[int] | None = No
         sections=sections,
         key="".join(f'<span style="{_colours(v)}">{v:+.1f}</span>' for v in (-2, -1, -0.5, 0, 0.5, 1, 2)),
         data=data,
+        tell=TELL_HEIGHT,
     )
 
 
@@ -167,7 +179,8 @@ _PAGE = """<!doctype html>
 <body>
 <h1>{title}</h1>
 <p>The task: {summary}. Each neuron's values are drawn under the symbol it had just read: dark blue
-large positive, dark red very negative, white zero. Hover over a cell for its number.</p>
+large positive, dark red very negative, white zero. Hover over a cell for its number. Under the input,
+what the cell says after reading each symbol: {says}.</p>
 <p class=key>scale: {key}</p>
 <div class=controls>
   <label>Sort by how well a neuron tracks <select id=feature>{features}<option value="">(its number)</option>
@@ -177,7 +190,7 @@ large positive, dark red very negative, white zero. Hover over a cell for its nu
   <fieldset><legend>Neurons</legend>{picks}</fieldset>
 </div>
 <div class="row input"><span class=name>input</span><span class=seq>{tokens}</span></div>
-<div class="row answer"><span class=name>answer</span><span class=seq>{answers}</span></div>
+<div class="row answer"><span class=name>says</span><span class=seq>{answers}</span></div>
 <div id=neurons>
 {sections}
 </div>
@@ -210,6 +223,7 @@ $("by").addEventListener("change", sort);
 document.querySelectorAll("input.quantity, input.pick").forEach(i => i.addEventListener("change", show));
 sort();
 show();
+{tell}
 </script>
 </body></html>
 """

@@ -46,6 +46,8 @@ class Task:
     draw: Callable[[np.random.Generator, int, int], Batch]
     inputs: int = 0
     reader: Callable[[str], tuple[np.ndarray, tuple[str, ...]]] | None = None  #: for inputs not one-hot
+    #: What the readout's answer at each step means, for a person reading it.
+    says: str = ""
     #: A sequence worth reading in the explorer: long enough to show what a neuron keeps.
     example: str = ""
     #: How each class is written as an answer (class numbers when empty).
@@ -218,27 +220,32 @@ TASKS: dict[str, Task] = {
             needs=0.97, budget=3000, score_means="accuracy", draw=_copy, features=_copy_features,
             example="cabdabdcbadcab",
             answers="abcd",
+            says="which symbol came first (scored at the last step only)",
         ),
         Task(
             "count", "a…a b…b $: predict the next symbol (Chen's counter)", symbols="ab$", classes=3, length=17,
             needs=0.97, budget=1000, score_means="accuracy", draw=_count, features=_count_features,
             example="aaaaaaaabbbbbbbb$",
             answers="ab$",
+            says="the symbol it expects next",
         ),
         Task(
             "memorise", "say whether a bracket is open, over any number of letters", symbols="abc[]", classes=2,
             length=24, needs=0.97, budget=1000, score_means="accuracy", draw=_memorise, features=_memorise_features,
+            says="1 while a bracket is open",
             example="abc[abcabca]bcab[cabcabcab]ca",
         ),
         Task(
             "parity", "say whether an odd number of 1s has been read", symbols="01", classes=2, length=12,
             needs=0.97, budget=1000, score_means="accuracy", draw=_parity, features=_parity_features,
+            says="1 when it has read an odd number of 1s",
             example="1101001110100101",
         ),
         Task(
             "adding", "sum the two marked numbers of a sequence (Hochreiter & Schmidhuber)", symbols="", classes=0,
             length=16, needs=0.9, budget=2000, score_means=f"share of sums within {ADDING_TOLERANCE}", draw=_adding,
             inputs=2, reader=_encode_adding, features=_adding_features,
+            says="the sum of the marked numbers (scored at the last step only)",
             example="0.31 0.77* 0.12 0.95 0.40 0.08 0.66* 0.25 0.53 0.19",
         ),
     )

@@ -14,6 +14,17 @@ import re
 
 from .timeline import Timeline
 
+#: Script for a page shown in a frame (the gallery's): it tells the page holding it how tall it
+#: is, whenever that changes, so the frame takes its height with no inner scroll bar.
+TELL_HEIGHT = """if (window.parent !== window) {
+  const height = () => document.documentElement.getBoundingClientRect().height;  // the body's margins too
+  const tell = () => window.parent.postMessage({lstmvizPlayerHeight: height()}, "*");
+  window.addEventListener("load", tell);
+  new ResizeObserver(tell).observe(document.body);  // the caption and the numbers change its height
+  window.addEventListener("message", e => { if (e.data && e.data.lstmvizMeasure) tell(); });
+}
+"""
+
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>@@TITLE@@</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -121,14 +132,7 @@ let last = 0;
   requestAnimationFrame(tick);
 })(0);
 show();
-if (window.parent !== window) {  // inside a page (the gallery): tell it how tall the player is
-  const height = () => document.body.getBoundingClientRect().height;
-  const tell = () => window.parent.postMessage({lstmvizPlayerHeight: height()}, "*");
-  window.addEventListener("load", tell);
-  new ResizeObserver(tell).observe(document.body);  // the caption and the numbers change its height
-  window.addEventListener("message", e => { if (e.data && e.data.lstmvizMeasure) tell(); });
-}
-</script>
+@@TELL@@</script>
 </body></html>
 """
 
@@ -145,5 +149,6 @@ def html_player(animated_svg: str, timeline: Timeline, title: str) -> str:
         .replace("@@FIRST@@", str(timeline.steps[0]))
         .replace("@@STEPMS@@", f"{timeline.step_length * 1000:.1f}")
         .replace("@@STEPLIST@@", json.dumps(list(timeline.steps)))
+        .replace("@@TELL@@", TELL_HEIGHT)
     )
     return page.replace("@@TITLE@@", html.escape(title)).replace("@@SVG@@", svg)  # user text last

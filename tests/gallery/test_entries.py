@@ -87,6 +87,7 @@ h = "hidden"
         ("paper = 'javascript:alert(1)'", "paper", "http or https"),
         ("order = 'first'", "order", "whole number"),
         ("lead = 'focus'", "lead", "unknown lead view"),
+        ("learn = 'chess'", "learn", "unknown task 'chess' (must be one of copy, count"),
         ("tags = 'gated'", "tags", "must be a list of at most 8 short tags"),
         ("tags = ['<b>bold</b>']", "tags", "lower case (letters, digits, spaces, hyphens)"),
         ("tags = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']", "tags", "at most 8"),

@@ -103,8 +103,28 @@ def test_the_player_steps_inside_an_entry_page(site, browser):
     assert player.inner_text("#at") != first
     assert player.get_attribute("body", "data-playing") == "false"
     height = page.evaluate("document.querySelector('.player.style-colah iframe').getBoundingClientRect().height")
-    inner = player.evaluate("document.body.getBoundingClientRect().height")
+    inner = player.evaluate("document.documentElement.getBoundingClientRect().height")
     assert abs(height - inner) < 8, "the frame takes the player's height"
+    assert page.problems == []
+    page.context.close()
+
+
+def test_the_trained_counter_shows_its_counting_neurons(site, browser):
+    """The LSTM page trains the cell on Chen's counter: its frame takes the explorer's height, three
+    neurons are shown, and the first of them tracks the count closely."""
+    page = open_page(browser, (site / "lstm.html").as_uri())
+    page.locator("#learning").scroll_into_view_if_needed()
+    explorer = next(f for f in page.frames if f.url.endswith("lstm-explorer-count.html"))
+    explorer.wait_for_selector("section.neuron .corr")
+    shown = explorer.evaluate("[...document.querySelectorAll('section.neuron:not([hidden])')].length")
+    assert shown == 3
+    first = explorer.inner_text("section.neuron:not([hidden]) >> nth=0 >> .corr")
+    assert abs(float(first.rsplit("=", 1)[1])) > 0.9, first
+    page.wait_for_function(
+        """() => Math.abs(document.querySelector('#learning iframe').getBoundingClientRect().height
+                 - document.querySelector('#learning iframe').contentDocument.documentElement
+                   .getBoundingClientRect().height) < 8"""
+    )
     assert page.problems == []
     page.context.close()
 
