@@ -19,7 +19,7 @@ STYLES = ("colah", "pipe")
 #: The other style sheets, for the cell alone: dark ones for slides, print for paper.
 MORE_STYLES = ("dark", "pipe-dark", "print")
 #: Updates the gallery trains an explorer's cell for (seeded: every build draws the same model).
-EXPLORER_UPDATES = 1500
+EXPLORER_UPDATES = 500
 #: Formats every figure is offered in.
 FIGURE_FORMATS = ("svg", "png", "pdf")
 
