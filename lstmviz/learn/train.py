@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from ..execute.params import LayerParams, flat_params, init_params, nest_params
+from ..execute.params import LayerParams, flat_params, init_params, nest_params, node_sizes
 from ..execute.run import Result, run
 from ..spec.graph import CellGraph
 from ..spec.tomlfile import dump_spec, parse_spec
@@ -117,6 +117,21 @@ def init_model(graph: CellGraph, task_name: str, *, hidden: int = 16, seed: int 
     """An untrained model: the cell's seeded parameters (inputs sized for the task) and a readout."""
     the_task = task(task_name)
     dims = {**graph.default_dims, "input": the_task.input_size, "hidden": hidden}
+    inputs = graph.of_kind("input")
+    if len(inputs) != 1:
+        raise DataError(
+            f"a task gives one input a step; the cell reads {len(inputs)} ({', '.join(n.id for n in inputs)})",
+            name=graph.name,
+            fix="train a cell with one input",
+        )
+    for node in inputs:
+        if node_sizes(graph, dims)[node.id] != the_task.input_size:
+            raise DataError(
+                f"the cell's input {node.id!r} is sized {node.size!r}, not by a dim of its own, so it cannot "
+                f"read the {the_task.name} task's {the_task.input_size} numbers a step",
+                name=graph.name,
+                fix='give it size = "input" in the spec (a copy of the spec will do)',
+            )
     params = init_params(graph, dims, seed=seed, dtype=np.float64)
     out_size = run(graph, np.zeros((1, 1, the_task.input_size)), params, dims=dims, dtype="float64").outputs.shape[-1]
     bound = 1 / np.sqrt(out_size)

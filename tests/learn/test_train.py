@@ -40,6 +40,19 @@ def test_a_cell_of_ones_own_learns_too():
     assert history.scores[-1][1] >= task("parity").needs
 
 
+def test_a_cell_that_cannot_read_the_task_is_refused_in_one_clear_line(tmp_path):
+    residual = lstmviz.from_equations(
+        "h = tanh(linear(h_prev, x)) + x\n", states={"h": "hidden"}, inputs={"x": "hidden"}
+    )
+    with pytest.raises(lstmviz.DataError, match="input 'x' is sized 'hidden'.*size = \"input\""):
+        train(residual, "parity")
+    two = lstmviz.from_equations(
+        "h = tanh(linear(h_prev, x, u))\n", states={"h": "hidden"}, inputs={"x": "input", "u": "input"}
+    )
+    with pytest.raises(lstmviz.DataError, match="one input a step; the cell reads 2"):
+        train(two, "parity")
+
+
 def test_a_plain_rnn_does_not_remember_the_first_symbol():
     """The long-term dependency the seeds are about: the copy task over 40 steps, the same budget."""
     _, history = train(lstmviz.load("rnn"), "copy", length=40, updates=600)
