@@ -33,6 +33,14 @@ def test_plain_install_in_a_fresh_venv_runs_every_built_in(tmp_path):
             [bindir / "lstmviz", "run", name, "-T", "3"], capture_output=True, text=True, cwd=elsewhere, env=env
         )
         assert ran.returncode == 0, ran.stderr
+    trained = subprocess.run(  # learning needs nothing more than drawing does
+        [bindir / "lstmviz", "train", "gru", "--task", "parity", "--updates", "20", "-o", "m.npz"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+    )
+    assert trained.returncode == 0 and (elsewhere / "m.npz").is_file(), trained.stderr
     where = subprocess.run(
         [bindir / "python", "-c", "import lstmviz; print(lstmviz.__file__)"],
         capture_output=True,

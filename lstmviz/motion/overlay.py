@@ -185,14 +185,31 @@ def _caption(stage: Stage, phase: Phase, style: Style) -> Group:
 
 def _short(expression: str, font: float, ems: float = 7.0) -> str:
     """An unlabelled value's name: its expression, with the longest innermost brackets' insides cut
-    to "…" until it is at most ``ems`` wide (``L1 + (…)``), so a strip's name fits beside it."""
+    to "…" until it is at most ``ems`` wide (``L1 + (…)``), then, if still too wide, its last terms
+    (``0.5 ⊙ s_t …``), so a strip's name fits beside it."""
     while width(expression, font) > ems * font:
         groups = [m for m in re.finditer(r"\(([^()]*)\)", expression) if m.group(1) != "…"]
         if not groups:
             break
         longest = max(groups, key=lambda m: len(m.group(1)))
         expression = expression[: longest.start()] + "(…)" + expression[longest.end() :]
-    return expression
+    terms = _terms(expression)  # operand, operator, operand, ...: cut after an operator
+    for keep in range(len(terms) - 1, 1, -2):
+        if width(" ".join(terms), font) <= ems * font:
+            break
+        terms = terms[:keep] + ["…"]
+    return " ".join(terms)
+
+
+def _terms(expression: str) -> list[str]:
+    """The expression split at its spaces outside any brackets or braces (``f_t``, ``\\odot``, ...)."""
+    terms, depth, start = [], 0, 0
+    for at, char in enumerate(expression):
+        depth += (char in "([{") - (char in ")]}")
+        if char == " " and depth == 0:
+            terms.append(expression[start:at])
+            start = at + 1
+    return [t for t in [*terms, expression[start:]] if t]
 
 
 def _title(phase: Phase) -> str:
