@@ -368,8 +368,8 @@ def _explorer(job: Job, entry: Entry) -> Html:
         el(
             "p",
             None,
-            f"The cell trained in NumPy on the {learnt.name} task ({learnt.summary}), then given a sequence to "
-            "read. Under each symbol, a neuron's cell state, hidden state and gates, coloured as the animation "
+            f"The cell trained in NumPy on the {learnt.name} task, {learnt.summary}. Then it reads a sequence: "
+            "under each symbol, a neuron's cell state, hidden state and gates, coloured as the animation "
             f"colours values. Shown first are the neurons that best track {feature}. Trained with ",
             el("code", None, f"lstmviz train {entry.slug}.toml --task {learnt.name} -o model.npz"),
             "; drawn with ",

@@ -168,8 +168,12 @@ _PAGE = """<!doctype html>
   .controls fieldset {{ border: 0; padding: 0; margin: 0; }}
   .row {{ display: flex; align-items: center; }}
   [hidden] {{ display: none !important; }}
-  .name {{ width: 5.5em; flex: none; font-family: serif; font-style: italic; text-align: right; padding-right: 8px; }}
-  .seq {{ display: flex; flex-wrap: nowrap; overflow-x: auto; }}
+  .name {{ width: 5.5em; flex: none; font-family: serif; font-style: italic; text-align: right; padding-right: 8px;
+    position: sticky; left: 0; background: #fff; }}  /* names stay while the rows scroll */
+  .seq {{ display: flex; flex-wrap: nowrap; }}
+  .scroll {{ overflow-x: auto; }}  /* every row scrolls as one, so a symbol's cells stay in a column */
+  .scroll > *, #neurons > section {{ width: max-content; }}
+  @media (max-width: 500px) {{ body {{ margin: 12px; }} }}
   .ch {{ display: inline-block; min-width: 1.3em; padding: 2px 1px; text-align: center;
     font: 14px/1.2 ui-monospace, monospace; border-right: 1px solid #fff; }}
   .input .ch, .answer .ch {{ background: #f0f0f0; }}
@@ -189,10 +193,12 @@ what the cell says after reading each symbol: {says}.</p>
   <fieldset><legend>Show</legend>{show}</fieldset>
   <fieldset><legend>Neurons</legend>{picks}</fieldset>
 </div>
+<div class=scroll>
 <div class="row input"><span class=name>input</span><span class=seq>{tokens}</span></div>
 <div class="row answer"><span class=name>says</span><span class=seq>{answers}</span></div>
 <div id=neurons>
 {sections}
+</div>
 </div>
 <script type="application/json" id=data>{data}</script>
 <script>

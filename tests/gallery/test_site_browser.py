@@ -56,9 +56,13 @@ def test_every_page_loads_cleanly_from_disk_and_from_serve(site, http, browser, 
         page = open_page(browser, url)
         broken = page.evaluate("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
         assert broken == [], url
-        players = [f for f in page.frames if f != page.main_frame]
+        players = [f for f in page.frames if f.url.endswith("-player.html")]
+        explorers = [f for f in page.frames if "-explorer-" in f.url]
+        assert len(players) + len(explorers) == len(page.frames) - 1, "no other frames"
         if name != "index.html":
             assert len(players) == 2 and all(f.locator("svg g.node").count() > 5 for f in players), url
+            learns = next(e for e in load_entries(GALLERY) if f"{e.slug}.html" == name).learn
+            assert len(explorers) == bool(learns), url
             widths = page.evaluate("[...document.querySelectorAll('math')].map(m => m.getBoundingClientRect().width)")
             assert widths and min(widths) > 40, "the equations are typeset"
         page.wait_for_timeout(200)
@@ -87,7 +91,8 @@ def test_every_link_image_and_download_resolves(site, http, browser):
             assert response.status == 200, f"{name}: {target}"
             assert len(response.body()) > 0
     downloads = {t.removeprefix(http) for t in seen if t.endswith((".svg", ".png", ".pdf", ".toml"))}
-    expected = {f for e in load_entries(GALLERY) for j in jobs_for(e) if j.view != "player" for f in j.files}
+    pages = ("player", "explorer")  # pages of their own, in frames; the rest are downloads
+    expected = {f for e in load_entries(GALLERY) for j in jobs_for(e) if j.view not in pages for f in j.files}
     assert expected <= downloads  # every figure of every entry, in every format
     page.context.close()
 
@@ -120,11 +125,9 @@ def test_the_trained_counter_shows_its_counting_neurons(site, browser):
     assert shown == 3
     first = explorer.inner_text("section.neuron:not([hidden]) >> nth=0 >> .corr")
     assert abs(float(first.rsplit("=", 1)[1])) > 0.9, first
-    page.wait_for_function(
-        """() => Math.abs(document.querySelector('#learning iframe').getBoundingClientRect().height
-                 - document.querySelector('#learning iframe').contentDocument.documentElement
-                   .getBoundingClientRect().height) < 8"""
-    )
+    inner = explorer.evaluate("document.documentElement.getBoundingClientRect().height")
+    frame = "document.querySelector('#learning iframe').getBoundingClientRect().height"
+    page.wait_for_function(f"() => Math.abs({frame} - {inner}) < 8")  # the frame takes the explorer's height
     assert page.problems == []
     page.context.close()
 
