@@ -154,3 +154,10 @@ def test_text_a_person_types_is_read_or_refused_clearly():
         task("count").encode("axb")
     with pytest.raises(lstmviz.DataError, match="'seven' is not a number"):
         task("adding").encode("0.1 seven")
+
+
+def test_the_command_line_offers_every_task():
+    """The CLI names the tasks itself (its start-up imports no training code): the same list."""
+    from lstmviz.cli import TASKS as OFFERED
+
+    assert OFFERED == tuple(TASKS)
