@@ -10,7 +10,7 @@ value is recomputed. Weight gradients are summed over all steps at the end, in o
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -50,27 +50,21 @@ def backward(
         raise DataError("the run has no trace", name=graph.name, fix="run with trace=True")
     values = result.trace.values
     dy = _by_output(graph, result, d_outputs)
-    T, B = next(iter(dy.values())).shape[:2] if dy else next(iter(values.values())).shape[:2]
+    T, B = next(iter(values.values())).shape[:2]
     dtype = next(iter(values.values())).dtype
     order = [graph.node(n) for n in reversed(graph.order) if graph.node(n).kind not in ("output", "state-out")]
     grads = {n.id: np.zeros((T, B, values[n.id].shape[-1]), dtype) for n in order}
+    for out_id, g in dy.items():  # every step's share from the outputs, at once
+        grads[graph.node(out_id).inputs[0]] += g
     carry = {name: _given(d_state, name, (B, values[i.id].shape[-1]), dtype) for name, (i, _) in graph.states.items()}
-    pre = {n.id: np.zeros((T, B, values[n.id].shape[-1]), dtype) for n in order if n.kind == "layer"}
+    body = _Body(graph, order, values, result.params, grads)
     for t in range(T - 1, -1, -1):
-        now = {k: v[t] for k, v in grads.items()}
-        for out_id, g in dy.items():
-            now[graph.node(out_id).inputs[0]] += g[t]
         for name, (_, node_out) in graph.states.items():
-            now[node_out.inputs[0]] += carry[name]
-        for node in order:
-            g = now[node.id]
-            if node.kind == "layer":
-                _layer(node, g, t, values, result.params[node.id], now, pre[node.id])
-            elif node.kind == "concat":
-                _concat(node, g, values, now)
-            elif node.kind == "op":
-                _op(node, g, t, values, now)
-        carry = {name: now[pair[0].id] for name, pair in graph.states.items()}
+            grads[node_out.inputs[0]][t] += carry[name]
+        for step in body.steps:
+            step(t)
+        carry = {name: grads[pair[0].id][t] for name, pair in graph.states.items()}
+    pre = body.pre
     return Gradients(
         params={n.id: _layer_grads(n, pre[n.id], values) for n in order if n.kind == "layer"},
         inputs={n.id: grads[n.id] for n in graph.of_kind("input")},
@@ -78,6 +72,84 @@ def backward(
         nodes=grads,
         layers=pre,
     )
+
+
+Step = Callable[[int], object]
+
+
+class _Body:
+    """The body of the backward loop, as the forward's is: one small function per node, bound to
+    arrays made before the loop. Each op's partial derivatives (and each layer's activation
+    derivative) are computed for all steps at once from the trace, so a step only multiplies and adds."""
+
+    def __init__(
+        self,
+        graph: CellGraph,
+        order: list[Node],
+        values: Mapping[str, np.ndarray],
+        params: Mapping[str, LayerParams],
+        grads: dict[str, np.ndarray],
+    ) -> None:
+        self.values, self.grads, self.params = values, grads, params
+        self.pre: dict[str, np.ndarray] = {}
+        self.steps: list[Step] = []
+        for node in order:
+            if node.kind == "layer":
+                self._layer(node)
+            elif node.kind == "concat":
+                self._concat(node)
+            elif node.kind == "op":
+                self._op(node)
+
+    def _layer(self, node: Node) -> None:
+        """act(W·source + b + Σ w_d ⊙ d): the pre-activation's gradient (the value's times the
+        activation's derivative) goes back to the source through W and to each diagonal input
+        through its vector."""
+        g = self.grads[node.id]
+        pre = self.pre[node.id] = np.zeros_like(g)
+        (slope,) = _PARTIALS[node.activation](self.values[node.id], None)
+        slope = np.broadcast_to(slope, g.shape)
+        self.steps.append(lambda t: np.multiply(g[t], slope[t], out=pre[t]))
+        weight = self.params[node.id].weight.astype(g.dtype, copy=False)
+        into = self.grads[node.inputs[0]]
+        tmp = np.empty(into.shape[1:], g.dtype)
+        self.steps.append(lambda t: np.add(into[t], np.matmul(pre[t], weight, out=tmp), out=into[t]))
+        for d in node.diagonal:
+            self.steps.append(self._add_times(self.grads[d], pre, self.params[node.id].diagonal[d], timed=False))
+
+    def _concat(self, node: Node) -> None:
+        g, at = self.grads[node.id], 0
+        for part in node.inputs:
+            n = self.values[part].shape[-1]
+            into, piece = self.grads[part], g[..., at : at + n]
+            self.steps.append(lambda t, into=into, piece=piece: np.add(into[t], piece[t], out=into[t]))
+            at += n
+
+    def _op(self, node: Node) -> None:
+        """A pointwise op: each vector operand gets the value's gradient times the op's partial."""
+        y = self.values[node.id]
+        operands: list[np.ndarray | float] = [self.values[i] for i in node.inputs]
+        if node.constant is not None:
+            operands.insert(node.constant_at, node.constant)
+        with np.errstate(all="ignore"):  # a log of 0, a division by 0: infinite, as the forward was
+            partials = _PARTIALS[node.op](y, *operands)
+        vector = [k for k in range(len(operands)) if node.constant is None or k != node.constant_at]
+        g = self.grads[node.id]
+        for k, source in zip(vector, node.inputs):
+            into, partial = self.grads[source], partials[k]
+            if np.ndim(partial) == 0 and partial in (1.0, -1.0):
+                combine = np.add if partial == 1.0 else np.subtract
+                self.steps.append(lambda t, into=into, combine=combine: combine(into[t], g[t], out=into[t]))
+            else:
+                self.steps.append(self._add_times(into, g, partial, timed=np.ndim(partial) > 0))
+
+    @staticmethod
+    def _add_times(into: np.ndarray, g: np.ndarray, factor: np.ndarray | float, *, timed: bool) -> Step:
+        """into[t] += g[t] * factor (factor[t] when ``timed``)."""
+        tmp = np.empty(g.shape[1:], g.dtype)
+        if timed:
+            return lambda t: np.add(into[t], np.multiply(g[t], factor[t], out=tmp), out=into[t])
+        return lambda t: np.add(into[t], np.multiply(g[t], factor, out=tmp), out=into[t])
 
 
 def _by_output(
@@ -111,27 +183,6 @@ def _given(d_state: Mapping[str, np.ndarray] | None, name: str, shape: tuple[int
     return np.asarray(value, dtype)
 
 
-#: Each activation's derivative, from its output y.
-_FROM_OUTPUT = {
-    "sigmoid": lambda y: y * (1 - y),
-    "tanh": lambda y: 1 - y * y,
-    "relu": lambda y: (y > 0).astype(y.dtype),
-    "identity": lambda y: np.ones_like(y),
-}
-
-
-def _layer(
-    node: Node, g: np.ndarray, t: int, values: Mapping[str, np.ndarray], params: LayerParams, now: dict, pre: np.ndarray
-) -> None:
-    """act(W·source + b + Σ w_d ⊙ d): the pre-activation's gradient, kept for the weights, goes back
-    to the source through W and to each diagonal input through its vector."""
-    d_pre = g * _FROM_OUTPUT[node.activation](values[node.id][t])
-    pre[t] = d_pre
-    now[node.inputs[0]] += d_pre @ params.weight
-    for d in node.diagonal:
-        now[d] += d_pre * params.diagonal[d]
-
-
 def _layer_grads(node: Node, d_pre: np.ndarray, values: Mapping[str, np.ndarray]) -> LayerParams:
     """A layer's parameter gradients, summed over steps and batch."""
     flat = d_pre.reshape(-1, d_pre.shape[-1])
@@ -141,26 +192,6 @@ def _layer_grads(node: Node, d_pre: np.ndarray, values: Mapping[str, np.ndarray]
         bias=flat.sum(axis=0) if node.bias else None,
         diagonal={d: (d_pre * values[d]).sum(axis=(0, 1)) for d in node.diagonal},
     )
-
-
-def _concat(node: Node, g: np.ndarray, values: Mapping[str, np.ndarray], now: dict) -> None:
-    at = 0
-    for part in node.inputs:
-        n = values[part].shape[-1]
-        now[part] += g[:, at : at + n]
-        at += n
-
-
-def _op(node: Node, g: np.ndarray, t: int, values: Mapping[str, np.ndarray], now: dict) -> None:
-    """A pointwise op: each vector operand gets ``g`` times the op's partial derivative."""
-    y = values[node.id][t]
-    operands = [values[i][t] for i in node.inputs]
-    if node.constant is not None:
-        operands.insert(node.constant_at, np.asarray(node.constant, y.dtype))
-    partials = _PARTIALS[node.op](y, *operands)
-    vector = [k for k in range(len(operands)) if node.constant is None or k != node.constant_at]
-    for k, source in zip(vector, node.inputs):
-        now[source] += g * partials[k]
 
 
 def _extreme(y: np.ndarray, a: np.ndarray, b: np.ndarray, a_wins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -173,7 +204,7 @@ def _extreme(y: np.ndarray, a: np.ndarray, b: np.ndarray, a_wins: np.ndarray) ->
 _PARTIALS = {
     "sigmoid": lambda y, a: (y * (1 - y),),
     "tanh": lambda y, a: (1 - y * y,),
-    "relu": lambda y, a: ((a > 0).astype(y.dtype),),
+    "relu": lambda y, a: ((y > 0).astype(y.dtype),),  # y > 0 exactly where a > 0: a layer has no a
     "identity": lambda y, a: (1.0,),
     "one-minus": lambda y, a: (-1.0,),
     "exp": lambda y, a: (y,),
