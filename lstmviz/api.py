@@ -678,11 +678,11 @@ def train(
     seed: int = 0,
     until: float | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> Any:
+) -> tuple[Any, Any]:
     """Train a cell on a toy task in NumPy (``task``: copy, count, memorise, parity or adding):
     BPTT, Adam and gradient clipping, seeded, stopping once the task is learnt (``until`` a score)
     or after ``updates`` (the task's budget). Returns the :class:`~lstmviz.learn.train.Model`
-    (``model.score``, ``model.run``) and its training history; writes the model to ``output``
+    (``model.score``, ``model.run``) and its :class:`~lstmviz.learn.train.History`; writes the model to ``output``
     (``.npz``: parameters, readout, spec and task) when given."""
     from .learn.train import save_model
     from .learn.train import train as fit
@@ -750,8 +750,8 @@ def explore(
     neurons: Sequence[int] | None = None,
     best: int | None = None,
 ) -> str | None:
-    """The neuron explorer (after Edwin Chen's): a trained model (a :func:`train` result or its
-    ``.npz``) reads ``text`` (by default a sequence of its task), and under each symbol every
+    """The neuron explorer (after Edwin Chen's): a trained model (the first of what :func:`train`
+    returns, or its ``.npz``) reads ``text`` (by default a sequence of its task), and under each symbol every
     neuron's states and gates are coloured on the diverging scale, sortable by how well each tracks
     a feature of the task; ``neurons`` (or the ``best`` few trackers of the task's first feature) are
     shown at first. Writes one offline HTML page to ``output``, or returns it."""
