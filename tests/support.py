@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 from hypothesis import strategies as st
@@ -74,7 +76,6 @@ def reference_run(graph: CellGraph, x: dict[str, np.ndarray], params, state=None
         "one-minus": lambda v: 1.0 - v,
         **UNARY_REFERENCE,
     }
-    binary = BINARY_REFERENCE
     current = {
         name: np.zeros((B, sizes.resolve(pair[0].size, dims)))
         if not state or name not in state
@@ -82,38 +83,53 @@ def reference_run(graph: CellGraph, x: dict[str, np.ndarray], params, state=None
         for name, pair in graph.states.items()
     }
     trace = {n.id: [] for n in graph.nodes}
+
+    def pre(n, v):
+        p = params[n.id]
+        out = v[n.inputs[0]] @ np.asarray(p.weight, np.float64).T
+        if n.bias:
+            out = out + np.asarray(p.bias, np.float64)
+        for d in n.diagonal:
+            out = out + np.asarray(p.diagonal[d], np.float64) * v[d]
+        return out
+
     for t in range(T):
-        v: dict[str, np.ndarray] = {}
-        for node_id in graph.order:
-            n = graph.node(node_id)
-            if n.kind == "input":
-                v[node_id] = np.asarray(x[node_id][t], dtype=np.float64)
-            elif n.kind == "state-in":
-                v[node_id] = current[n.state]
-            elif n.kind == "concat":
-                v[node_id] = np.concatenate([v[i] for i in n.inputs], axis=-1)
-            elif n.kind == "layer":
-                p = params[node_id]
-                pre = v[n.inputs[0]] @ np.asarray(p.weight, np.float64).T
-                if n.bias:
-                    pre = pre + np.asarray(p.bias, np.float64)
-                for d in n.diagonal:
-                    pre = pre + np.asarray(p.diagonal[d], np.float64) * v[d]
-                v[node_id] = act[n.activation](pre)
-            elif n.kind == "op":
-                args = [v[i] for i in n.inputs]
-                if n.constant is not None:
-                    args.insert(n.constant_at, np.full_like(args[0], n.constant))
-                v[node_id] = binary[n.op](*args) if n.op in binary else act[n.op](args[0])
-            else:
-                v[node_id] = v[n.inputs[0]]
-            trace[node_id].append(v[node_id])
+        inputs = {k: np.asarray(a[t], dtype=np.float64) for k, a in x.items()}
+        v = evaluate_step(graph, inputs, current, pre=pre, unary=act, binary=BINARY_REFERENCE,
+                          concat=lambda parts: np.concatenate(parts, axis=-1), full_like=np.full_like)  # fmt: skip
+        for node_id, value in v.items():
+            trace[node_id].append(value)
         current = {name: v[pair[1].id] for name, pair in graph.states.items()}
     outputs = {
         n.id: np.stack(trace[n.id]) if T else np.zeros((0, B, sizes.resolve(n.size, dims)))
         for n in graph.of_kind("output")
     }
     return outputs, current, {k: np.stack(vals) for k, vals in trace.items() if T}
+
+
+def evaluate_step(graph: CellGraph, inputs, current, *, pre, unary, binary, concat, full_like) -> dict:
+    """One step of a graph, node by node in evaluation order, in whatever arrays the functions given
+    work on (NumPy for the reference interpreter, torch for autograd): ``pre(node, values)`` is a
+    layer's pre-activation; ``current`` the states' values by name. Returns every node's value."""
+    v: dict = {}
+    for node_id in graph.order:
+        n = graph.node(node_id)
+        if n.kind == "input":
+            v[node_id] = inputs[node_id]
+        elif n.kind == "state-in":
+            v[node_id] = current[n.state]
+        elif n.kind == "concat":
+            v[node_id] = concat([v[i] for i in n.inputs])
+        elif n.kind == "layer":
+            v[node_id] = unary[n.activation](pre(n, v))
+        elif n.kind == "op":
+            args = [v[i] for i in n.inputs]
+            if n.constant is not None:
+                args.insert(n.constant_at, full_like(args[0], n.constant))
+            v[node_id] = binary[n.op](*args) if n.op in binary else unary[n.op](args[0])
+        else:
+            v[node_id] = v[n.inputs[0]]
+    return v
 
 
 @st.composite
@@ -253,3 +269,10 @@ def open_page(browser, url, width=1280, **context):
     page.wait_for_load_state("load")
     page.problems = problems
     return page
+
+
+def run_cli(*args, cwd=None, timeout=300) -> subprocess.CompletedProcess:
+    """``lstmviz ARGS`` as a new process, as a user runs it: its exit status, stdout and stderr."""
+    return subprocess.run(
+        [sys.executable, "-m", "lstmviz.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=timeout
+    )

@@ -10,7 +10,7 @@ import pytest
 
 from lstmviz.gallery import build, load_entries, serve
 from lstmviz.gallery.jobs import jobs_for
-from tests.support import CHROMIUM, CHROMIUM_FLAGS, open_page
+from tests.support import CHROMIUM, open_page
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(
@@ -40,14 +40,6 @@ def http(site):
     thread.start()
     assert ready.wait(10)
     return address[0]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("name", PAGES)

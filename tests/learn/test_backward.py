@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import lstmviz
 from lstmviz.execute.params import node_sizes
 from lstmviz.learn import backward
-from tests.support import valid_graphs
+from tests.support import evaluate_step, valid_graphs
 
 RNG = np.random.default_rng(7)
 
@@ -62,32 +62,19 @@ def _torch_run(graph, xs, params, state):
         "max": torch.maximum,
         "min": torch.minimum,
     }
+
+    def pre(n, v):
+        p = params[n.id]
+        out = v[n.inputs[0]] @ p["weight"].T + (p["bias"] if n.bias else 0)
+        for d in n.diagonal:
+            out = out + p[f"diagonal.{d}"] * v[d]
+        return out
+
     now = dict(state)
-    T = next(iter(xs.values())).shape[0]
     outs = []
-    for t in range(T):
-        v = {}
-        for node_id in graph.order:
-            n = graph.node(node_id)
-            if n.kind == "input":
-                v[node_id] = xs[node_id][t]
-            elif n.kind == "state-in":
-                v[node_id] = now[n.state]
-            elif n.kind == "concat":
-                v[node_id] = torch.cat([v[i] for i in n.inputs], dim=-1)
-            elif n.kind == "layer":
-                p = params[node_id]
-                pre = v[n.inputs[0]] @ p["weight"].T + (p["bias"] if n.bias else 0)
-                for d in n.diagonal:
-                    pre = pre + p[f"diagonal.{d}"] * v[d]
-                v[node_id] = unary[n.activation](pre)
-            elif n.kind == "op":
-                args = [v[i] for i in n.inputs]
-                if n.constant is not None:
-                    args.insert(n.constant_at, torch.full_like(args[0], n.constant))
-                v[node_id] = binary[n.op](*args) if n.op in binary else unary[n.op](args[0])
-            else:
-                v[node_id] = v[n.inputs[0]]
+    for t in range(next(iter(xs.values())).shape[0]):
+        v = evaluate_step(graph, {k: a[t] for k, a in xs.items()}, now, pre=pre, unary=unary, binary=binary,
+                          concat=lambda parts: torch.cat(parts, dim=-1), full_like=torch.full_like)  # fmt: skip
         outs.append(torch.cat([v[o.id] for o in graph.of_kind("output")], dim=-1))
         now = {name: v[pair[1].id] for name, pair in graph.states.items()}
     return torch.stack(outs), now

@@ -3,26 +3,14 @@ and picking work, labels are escaped, and the page never leaves the machine."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
-from playwright import sync_api as playwright
 
 import lstmviz
 from lstmviz.learn.explorer import read
 from lstmviz.learn.train import load_model, train
 from lstmviz.motion.colour import diverging
-from tests.support import CHROMIUM, CHROMIUM_FLAGS, open_page
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+from tests.support import open_page, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +20,7 @@ def counter(tmp_path_factory):
     model, page = folder / "count.npz", folder / "explorer.html"
     for args in (["train", "lstm", "--task", "count", "--hidden", "8", "-o", model],
                  ["explore", model, "--text", "aaaaaabbbbbb$", "-o", page]):  # fmt: skip
-        run = subprocess.run([sys.executable, "-m", "lstmviz.cli", *map(str, args)], capture_output=True, text=True)
+        run = run_cli(*args)
         assert run.returncode == 0, run.stderr
     return load_model(model), page
 
@@ -121,10 +109,6 @@ def test_labels_are_escaped_and_nothing_runs(tmp_path, browser):
 
 def test_the_explorer_refuses_what_it_cannot_show(tmp_path):
     lstmviz.save_params(lstmviz.init_params(lstmviz.load("rnn")), tmp_path / "p.npz")
-    run = subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", "explore", tmp_path / "p.npz", "-o", tmp_path / "e.html"],
-        capture_output=True,
-        text=True,
-    )
+    run = run_cli("explore", tmp_path / "p.npz", "-o", tmp_path / "e.html")
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "lstmviz train" in run.stderr
     assert not (tmp_path / "e.html").exists()

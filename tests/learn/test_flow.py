@@ -4,7 +4,6 @@ vanishing gradient, and the command writes each format."""
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -13,6 +12,7 @@ from PIL import Image
 import lstmviz
 from lstmviz.learn.flow import gradient_flow
 from lstmviz.learn.train import backprop, init_model, train
+from tests.support import run_cli
 
 
 def test_the_flow_is_the_norm_of_each_states_gradient():
@@ -42,12 +42,7 @@ def test_trained_gated_cells_carry_the_gradient_back_a_plain_rnn_loses_it():
 @pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
 def test_the_command_draws_the_chart(tmp_path, fmt):
     out = tmp_path / f"flow.{fmt}"
-    run = subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", "gradients", "rnn", "lstm", "--untrained", "--steps", "30", "-o", out],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run = run_cli("gradients", "rnn", "lstm", "--untrained", "--steps", "30", "-o", out)
     assert run.returncode == 0, run.stderr
     if fmt == "svg":
         text = out.read_text()
@@ -63,12 +58,7 @@ def test_the_command_draws_the_chart(tmp_path, fmt):
 
 
 def test_a_chart_in_an_unknown_format_is_one_clear_line(tmp_path):
-    run = subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", "gradients", "rnn", "-o", tmp_path / "flow.gif"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = run_cli("gradients", "rnn", "-o", tmp_path / "flow.gif")
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert run.stderr.count("\n") == 1 and "svg" in run.stderr
     assert not (tmp_path / "flow.gif").exists() and run.stdout == ""  # refused before training

@@ -1,8 +1,6 @@
 """lstmviz explain: Phi's small animations, their numbers read back from the SVG and the GIF written."""
 
 import math
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -10,6 +8,7 @@ import pytest
 
 import lstmviz
 from lstmviz.motion.colour import diverging
+from tests.support import run_cli
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -61,26 +60,11 @@ def test_values_travel_to_the_op_and_out():
 def test_gif_and_the_cli(tmp_path):
     from PIL import Image
 
-    out = subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", "explain", "tanh", "-o", tmp_path / "t.gif"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    out = run_cli("explain", "tanh", "-o", tmp_path / "t.gif")
     assert out.returncode == 0, out.stderr
     gif = Image.open(tmp_path / "t.gif")
     assert gif.size[0] >= 1000 and gif.n_frames > 10
-    bad = subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", "explain", "softmax", "-o", tmp_path / "s.svg"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    bad = run_cli("explain", "softmax", "-o", tmp_path / "s.svg")
     assert bad.returncode == 2 and "softmax" in bad.stderr and "Traceback" not in bad.stderr
-    wrong = subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", "explain", "tanh", "-o", tmp_path / "s.pdf"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    wrong = run_cli("explain", "tanh", "-o", tmp_path / "s.pdf")
     assert wrong.returncode == 2 and len(wrong.stderr.splitlines()) == 1 and not (tmp_path / "s.pdf").exists()
