@@ -78,6 +78,8 @@ function setPlaying(on) {
   anims().forEach(a => on ? a.play() : a.pause());
   $("play").textContent = on ? "Pause" : "Play";
   show();
+  // a pause lands on the next frame (Web Animations' pending pause task): show where it landed
+  Promise.all(anims().map(a => a.ready)).then(show);
 }
 function goTo(k) {  // near the end of step k: every value of that step on show
   setPlaying(false);

@@ -48,9 +48,11 @@ def test_it_plays_with_no_errors(page):
 def test_pause_step_and_back(page):
     page.click("#play")
     assert page.get_attribute("body", "data-playing") == "false"
-    paused = page.evaluate("() => document.getAnimations()[0].currentTime")
+    # a pause takes effect at the next frame (the pending pause task); read the time once it has
+    settled = "async () => { await Promise.all(document.getAnimations().map(a => a.ready)); return document.getAnimations()[0].currentTime; }"
+    paused = page.evaluate(settled)
     page.wait_for_timeout(300)
-    assert page.evaluate("() => document.getAnimations()[0].currentTime") == paused
+    assert page.evaluate(settled) == paused
     page.click("#scrub")  # focus; then go to a known step
     page.fill("#scrub", "1")
     page.dispatch_event("#scrub", "input")
