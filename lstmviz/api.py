@@ -574,17 +574,17 @@ def explain(
 
 
 def animate(
-    cell: str | Path | CellGraph,
+    cell: str | Path | CellGraph | Any,
     output: str | Path | None = None,
     *,
     x: np.ndarray | None = None,
     params: Mapping[str, Any] | None = None,
-    steps: int = 4,
+    steps: int | None = None,
     window: tuple[int, int] | None = None,
     units: Sequence[int] | None = None,
     dims: Mapping[str, int] | None = None,
     style: str | Path = "colah",
-    view: str = "cell",
+    view: str | None = None,
     labels: str = "notation",
     seed: int = 0,
     fps: float | None = None,
@@ -592,19 +592,29 @@ def animate(
     progress: Callable[[int, int], None] | None = None,
     fmt: str | None = None,
     notes: list[str] | None = None,
+    backward: bool = False,
+    task: str | None = None,
 ) -> str | None:
-    """Animate a cell on real numbers: run it (on ``x``, or ``steps`` of seeded random input) with a
-    trace and play each time step as the walk-through tells it: the inputs arrive, each step
-    computes its values (each value's strip of cells appears beside its line) while the rest dims,
-    and the states pass on. Writes an animated SVG (``.svg``), a self-contained HTML player
-    (``.html``), a GIF or an MP4 (``fps`` frames a second, by default one per beat; ``width``
-    pixels wide, by default at least 1000; ``progress`` is called with (frames done, frames)) to
-    ``output``; without one, returns the animated SVG (or with ``fmt="html"`` the player), which a
-    notebook shows playing. ``window`` (start, stop) picks the steps shown (by default the first
-    8), ``units`` the units of each vector (by default the first 16; ``dims`` sets sizes, as
-    ``{"hidden": 32}``); what a default leaves out is
-    appended to ``notes`` and written under the figure. ``view`` is cell, ordered or chain (the
-    values play in the middle module)."""
+    """Animate a cell on real numbers: run it (on ``x``, or ``steps`` of seeded random input,
+    4 by default) with a trace and play each time step as the walk-through tells it: the inputs
+    arrive, each step computes its values (each value's strip of cells appears beside its line)
+    while the rest dims, and the states pass on. Writes an animated SVG (``.svg``), a
+    self-contained HTML player (``.html``), a GIF or an MP4 (``fps`` frames a second, by default one
+    per beat; ``width`` pixels wide, by default at least 1000; ``progress`` is called with (frames
+    done, frames)) to ``output``; without one, returns the animated SVG (or with ``fmt="html"``
+    the player), which a notebook shows playing. ``window`` (start, stop) picks the steps shown
+    (by default the first 8), ``units`` the units of each vector (by default the first 16;
+    ``dims`` sets sizes, as ``{"hidden": 32}``); what a default leaves out is appended to
+    ``notes`` and written under the figure. ``view`` is cell, ordered or chain (the values play in
+    the middle module).
+
+    ``cell`` may be a trained model (what :func:`train` returns, or its ``.npz``): its weights run
+    on a sequence of its task. ``backward=True`` adds the backward sweep: after the forward steps
+    the same steps play backward, last first, each value's strip showing the gradient of the
+    task's loss with respect to it (∂L/∂h_t) on its own colour scale, and the states' gradients
+    pass back to the step before; a plain cell is used as initialised, on ``task`` (copy by
+    default). The sweep shows the last 8 steps of the sequence (``steps``: by default the task's
+    length), in the chain view unless ``view`` says otherwise."""
     from .drawing.scene import build_scene
     from .errors import Choice
     from .layout.views import layout_view
@@ -613,18 +623,36 @@ def animate(
     from .motion.timeline import build_timeline
     from .style import load_style
 
-    graph = drawable(cell)
+    model = _model(cell, task, dims, seed) if backward or task is not None or _is_model(cell) else None
     if fmt is None:
         fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
     Choice("animation format", ("svg", "html", "gif", "mp4")).check(fmt, name=str(output) if output else "fmt")
     if output is None and fmt in ("gif", "mp4"):
         raise SpecError(f"{fmt} output needs a file", name="output", fix="pass output='animation.gif'")
-    given = random_input(graph, steps, seed=seed, dims=dims, dtype="float64") if x is None else x
-    result = run(graph, given, params, trace=True, seed=seed, dims=dims)
-    sheet = load_style(style)
+    view = view or ("chain" if backward else "cell")
     Choice("animation view", ("cell", "ordered", "chain")).check(view, name="view")
+    gradients = None
+    if model is None:
+        graph = drawable(cell)
+        given = random_input(graph, steps or 4, seed=seed, dims=dims, dtype="float64") if x is None else x
+        result = run(graph, given, params, trace=True, seed=seed, dims=dims)
+    else:
+        from .learn.train import backprop
+
+        if x is not None or params is not None:
+            raise SpecError(
+                "a model (or backward=True, or a task) runs the task's own sequences with the model's weights",
+                name="x" if x is not None else "params",
+                fix="leave out x and params (or animate the cell's spec alone)",
+            )
+        graph = drawable(model.graph)
+        batch = model.task.batch(1, steps, seed=seed)
+        ran = model.run(batch.x)
+        result = ran[0]
+        gradients = backprop(model, batch, ran)[1].nodes if backward else None
+    sheet = load_style(style)
     shown, m = graph.relabelled(labels), metrics_for(sheet)
-    timeline = build_timeline(graph, result.trace, window=window, units=units)
+    timeline = build_timeline(graph, result.trace, window=window, units=units, gradients=gradients)
     if notes is not None:
         notes.extend(timeline.notes)
 
@@ -651,10 +679,15 @@ def animate(
     from .display import HTML, SVG
     from .motion.overlay import faded
 
-    first = [p for p in timeline.phases if p.step == timeline.steps[0]]  # every step dims as the first
-    fades = [(p.start, p.end, faded(where.layout, p)) for p in first]
+    if timeline.sweeps:  # forward and backward steps dim differently: each phase once, over the loop
+        phases, fade_period = timeline.phases, timeline.duration
+    else:  # every step dims as the first
+        phases, fade_period = [p for p in timeline.phases if p.step == timeline.steps[0]], timeline.step_length
+    fades = [(p.start, p.end, faded(where.layout, p)) for p in phases]
     scene = build_scene(where.layout, sheet)
-    text = SVG(animated_svg(scene, shows, timeline.duration, fades=fades, period=timeline.step_length))
+    text = SVG(
+        animated_svg(scene, shows, timeline.duration, fades=fades, period=timeline.step_length, fade_period=fade_period)
+    )
     if fmt == "html":
         from .motion.player import html_player
 
@@ -665,6 +698,24 @@ def animate(
 
     write_atomic(output, text.encode("utf-8"))
     return None
+
+
+def _is_model(cell: Any) -> bool:
+    """Whether ``cell`` is a trained model or names its ``.npz``."""
+    from .learn.train import Model
+
+    return isinstance(cell, Model) or (isinstance(cell, (str, Path)) and str(cell).lower().endswith(".npz"))
+
+
+def _model(cell: Any, task: str | None, dims: Mapping[str, int] | None, seed: int) -> Any:
+    """The model ``cell`` is or names, or the cell as initialised for ``task`` (copy by default)."""
+    from .learn.train import Model, init_model, load_model
+
+    if _is_model(cell):
+        if dims:
+            raise SpecError("a trained model has its own sizes", name="dims", fix="leave out dims")
+        return cell if isinstance(cell, Model) else load_model(cell)
+    return init_model(load(cell), task or "copy", hidden=(dims or {}).get("hidden", 16), seed=seed)
 
 
 def train(
@@ -711,7 +762,8 @@ def gradients(
     reaching each layer) against t, for a loss at the last of ``steps`` steps of ``task``. Each
     cell is first trained on the task at its usual length (``trained=False``: as initialised).
     Writes an SVG, PNG or PDF chart to ``output`` (by its suffix, or ``fmt``); without one returns
-    the :class:`~lstmviz.learn.flow.Flow` of each cell."""
+    the :class:`~lstmviz.learn.flow.Flow` of each cell. An ``.html`` output (one cell) is instead
+    the animation player's backward sweep through the chain view, over the last steps."""
     from .errors import Choice
     from .learn.flow import flow_figure, gradient_flow
     from .learn.train import init_model
@@ -719,7 +771,13 @@ def gradients(
 
     if output is not None or fmt is not None:  # before any training: a bad name fails at once
         fmt = fmt or Path(output).suffix.lstrip(".").lower()
-        Choice("chart format", ("svg", "png", "pdf")).check(fmt, name=str(output) if output else "fmt")
+        Choice("chart format", ("svg", "png", "pdf", "html")).check(fmt, name=str(output) if output else "fmt")
+        if fmt == "html" and len(cells) != 1:
+            raise SpecError(
+                f"an .html backward sweep plays one cell, not {len(cells)}",
+                name=str(output) if output else "fmt",
+                fix="give one cell, or write the chart of them all as .svg, .png or .pdf",
+            )
     graphs = [load(c) for c in cells]
     flows = []
     for k, graph in enumerate(graphs):
@@ -729,6 +787,8 @@ def gradients(
             model, _ = fit(graph, task, hidden=hidden, seed=seed, progress=tick)
         else:
             model = init_model(graph, task, hidden=hidden, seed=seed)
+        if fmt == "html":
+            return animate(model, output, backward=True, steps=steps, seed=seed, fmt="html")
         flows.append(gradient_flow(model, steps, seed=seed))
     if fmt is None:
         return flows

@@ -422,6 +422,10 @@ def steps(spec: str, output: Path, fmt: str, **figure: Any) -> None:
         click.echo(f"wrote {path}")
 
 
+#: The toy tasks, named here so that --help needs no import of the training code.
+TASKS = ("copy", "count", "memorise", "parity", "adding")
+
+
 _video_width = click.option(
     "--width",
     type=click.IntRange(min=200, max=8000),
@@ -442,12 +446,27 @@ _video_width = click.option(
     "--steps",
     "-T",
     type=click.IntRange(min=1, max=10_000),
-    default=4,
-    show_default=True,
-    help="Time steps of seeded random input (without --input).",
+    default=None,
+    help="Time steps of seeded random input (without --input): 4; with a model, of its task: the task's length.",
 )
 @_data_options
-@click.option("--window", default=None, metavar="START:STOP", help="Which time steps to show (default: the first 8).")
+@click.option(
+    "--window",
+    default=None,
+    metavar="START:STOP",
+    help="Which time steps to show (default: the first 8; with --backward the last 8).",
+)
+@click.option(
+    "--backward",
+    is_flag=True,
+    help="Then play the backward sweep: each value's gradient of the task's loss, last step first (chain view).",
+)
+@click.option(
+    "--task",
+    type=click.Choice(TASKS),
+    default=None,
+    help="The task whose loss --backward follows, for a cell as initialised (default: copy).",
+)
 @click.option("--dim", "dims", multiple=True, metavar="NAME=N", help="Set a dim, e.g. --dim hidden=32.")
 @click.option(
     "--units",
@@ -456,7 +475,7 @@ _video_width = click.option(
     help="Which units of each vector to show: 0:16, or a list 0,3,7 (default: the first 16).",
 )
 @click.option("--style", default="colah", show_default=True, help="A style name or the path of a style .toml.")
-@click.option("--view", default="cell", show_default=True, help="cell, ordered, or chain.")
+@click.option("--view", default=None, help="cell, ordered, or chain (default: cell; chain with --backward).")
 @click.option("--labels", default="notation", show_default=True, help="Label set.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option(
@@ -470,27 +489,47 @@ _video_width = click.option(
 def animate(
     spec: str,
     output: Path,
-    steps: int,
+    steps: int | None,
     input_path: Path | None,
     params_path: Path | None,
     window: str | None,
+    backward: bool,
+    task: str | None,
     dims: tuple[str, ...],
     units: str | None,
     style: str,
-    view: str,
+    view: str | None,
     labels: str,
     seed: int,
     fps: float | None,
     width: int | None,
 ) -> None:
-    """Animate SPEC on real numbers, step by step as the walk-through tells it: each value's strip
-    appears beside its line as it is computed, while the rest of the cell dims."""
+    """Animate SPEC (or a model .npz that lstmviz train wrote) on real numbers, step by step as the
+    walk-through tells it: each value's strip appears beside its line as it is computed, while the
+    rest of the cell dims. With --backward the steps then play backward, showing the gradients."""
     from .execute.params import load_params
     from .motion.timeline import parse_units
 
     _check_outputs(output, inputs=[spec, input_path, params_path, style])
-    cell = api.drawable(spec)
-    x = _read_input(input_path, cell)[cell.of_kind("input")[0].id] if input_path is not None else None
+    is_model = spec.lower().endswith(".npz")
+    if (is_model or backward or task) and (input_path or params_path):
+        given = "--input" if input_path else "--params"
+        raise DataError(
+            f"a model, --backward or --task runs the task's own sequences; {given} does not apply",
+            name=given,
+            fix=f"leave out {given} (train the cell with lstmviz train to animate trained weights)",
+        )
+    if is_model and task:
+        raise DataError(
+            "a model was trained on its own task; --task does not apply",
+            name="--task",
+            fix="leave out --task, or animate the cell's spec with --task",
+        )
+    from .learn.train import load_model
+
+    cell: Any = load_model(spec) if is_model else api.drawable(spec)
+    graph = cell.graph if is_model else cell
+    x = _read_input(input_path, graph)[graph.of_kind("input")[0].id] if input_path is not None else None
     params = load_params(params_path) if params_path is not None else None
     span = None
     if window is not None:
@@ -508,7 +547,7 @@ def animate(
             steps=steps,
             window=span,
             units=parse_units(units) if units is not None else None,
-            dims=_parse_dims(dims, cell) or None,
+            dims=_parse_dims(dims, graph) or None,
             style=style,
             labels=labels,
             seed=seed,
@@ -517,6 +556,8 @@ def animate(
             progress=advance,
             view=view,
             notes=notes,
+            backward=backward,
+            task=task,
         )
     for note in notes:
         click.echo(f"note: {note}", err=True)
@@ -536,10 +577,6 @@ def explain(what: str, output: Path, style: str, width: int | None) -> None:
     with _progress("rendering frames") as advance:
         api.explain(what, output, style=style, width=width, progress=advance)
     click.echo(f"wrote {output}")
-
-
-#: The toy tasks, named here so that --help needs no import of the training code.
-TASKS = ("copy", "count", "memorise", "parity", "adding")
 
 
 @main.command()
@@ -583,7 +620,12 @@ def train(
 
 @main.command()
 @click.argument("specs", nargs=-1, required=True)
-@_path_option("-o", "--output", required=True, help="The chart to write: .svg, .png or .pdf.")
+@_path_option(
+    "-o",
+    "--output",
+    required=True,
+    help="The chart to write: .svg, .png or .pdf; or .html, one cell's backward sweep in the animation player.",
+)
 @click.option(
     "--task", type=click.Choice(TASKS), default="copy", show_default=True, help="The task whose loss flows back."
 )
@@ -596,7 +638,8 @@ def gradients(
     specs: tuple[str, ...], output: Path, task: str, steps: int, untrained: bool, hidden: int, seed: int
 ) -> None:
     """Plot how much of a loss at the last step reaches each earlier step, ‖∂L/∂h_t‖ against t, for
-    several cells on one chart: the vanishing-gradient problem, and each layer's share."""
+    several cells on one chart: the vanishing-gradient problem, and each layer's share. As .html,
+    play one cell's backward sweep over the last steps, gradient by gradient."""
     _check_outputs(output, inputs=list(specs))
     with _progress("training the cells" if not untrained else "measuring") as advance:
         api.gradients(

@@ -186,10 +186,12 @@ def _arrays(model: Model) -> list[np.ndarray]:
     return [a for p in layers for a in (p.weight, *(() if p.bias is None else (p.bias,)), *p.diagonal.values())]
 
 
-def backprop(model: Model, batch: Batch) -> tuple[float, Gradients, LayerParams]:
+def backprop(
+    model: Model, batch: Batch, ran: tuple[Result, np.ndarray] | None = None
+) -> tuple[float, Gradients, LayerParams]:
     """The model's loss on ``batch``, and its gradients: the cell's (every node's at every step
-    included) and the readout's."""
-    result, answer = model.run(batch.x)
+    included) and the readout's. ``ran`` is the model's traced run on ``batch``, if already made."""
+    result, answer = ran or model.run(batch.x)
     loss, d_answer = loss_and_gradient(model.task, answer, batch)
     if not model.task.classes:
         d_answer = d_answer[..., None]

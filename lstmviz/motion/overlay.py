@@ -22,7 +22,7 @@ from ..mathtext import Run, readable, runs, width
 from ..spec.graph import CellGraph
 from ..style import Style
 from .colour import diverging
-from .timeline import Phase, Timeline
+from .timeline import Event, Phase, Timeline, scientific
 
 KEY_VALUES = tuple(v / 2 for v in range(-4, 5))  # the colour key's cells: -2 to 2
 KEY_CELL = (12.0, 0.6)  # a key cell's side: at least so many pixels, and so many ems of the caption
@@ -75,6 +75,8 @@ def stage(
     for node_id in sizes:
         node = graph.node(node_id)
         names[node_id] = node.label or _short(latex.expression(graph, node), font) or node_id
+    if timeline.sweeps:  # room for the longer name a gradient's strip has (∂L/∂h_t)
+        names = {node_id: _gradient_name(name) for node_id, name in names.items()}
     tried = []
     for spread in SPREADS:
         layout = layout_for(spread)
@@ -84,9 +86,15 @@ def stage(
             break
     _, _, _, layout, placed = min(tried, key=lambda t: t[:3])  # else the fewest clashes, then the least spread
     strips = {s.node: s for s in placed}
+    if timeline.sweeps:  # the values' strips are named by the values' own names
+        strips = {
+            n: dataclasses.replace(s, name=dataclasses.replace(s.name, text=_plain_name(s.name.text)))
+            for n, s in strips.items()
+        }
     line = font * 1.9
     titles = [_title(p) for p in timeline.phases]
-    first_row = 24 + width("t = 0000", font * 1.2) + 12 + max(width(t, font) for t in titles) + 30 + _key_width(font)
+    key = max(_key_width(font, title, ticks) for title, ticks, _ in _keys(timeline))
+    first_row = 24 + width("t = 0000", font * 1.2) + 12 + max(width(t, font) for t in titles) + 30 + key
     caption_w = max(
         [width(eq, font * 1.15) for p in timeline.phases for eq in p.equations]
         + [width(n, font * 0.85) for n in timeline.notes]
@@ -101,20 +109,24 @@ def stage(
 
 def cues(stage: Stage, timeline: Timeline, style: Style) -> list[Cue]:
     """Everything the animation shows over its figure, and when."""
-    out = [Cue(_key(stage, style), 0.0, timeline.duration)]
+    out = [Cue(_key(stage, style, title, ticks), start, end) for title, ticks, (start, end) in _keys(timeline)]
     if timeline.notes:
         y = stage.layout.height - 10
         note = Text(24, y, (_run("; ".join(timeline.notes)),), "start", stage.font * 0.85, "#555555", style.text.family)
         out.append(Cue(Group("note", (), (note,)), 0.0, timeline.duration))
     for k, t in enumerate(timeline.steps):
-        out.append(Cue(_counter(stage, t, style), k * timeline.step_length, (k + 1) * timeline.step_length))
-    for phase in timeline.phases:  # every step tells its phases alike: one caption each, repeating
-        if phase.step == timeline.steps[0]:
+        at = k * timeline.step_length
+        out.append(Cue(_counter(stage, t, timeline.sweep(k), style), at, at + timeline.step_length))
+    for phase in timeline.phases:
+        if timeline.sweeps:  # a backward sweep's captions give each step's own gradients
+            out.append(Cue(_caption(stage, phase, style), phase.start, phase.end))
+        elif phase.step == timeline.steps[0]:  # every step tells its phases alike: one caption each, repeating
             out.append(Cue(_caption(stage, phase, style), phase.start, phase.end, every=timeline.step_length))
+    scale = _gradient_colours(timeline)
     for e in timeline.events:
         strip = stage.strips.get(e.node)
         if strip is not None:
-            out.append(Cue(_strip(strip, e.value, e.units, e.step, style), e.start, e.end))
+            out.append(Cue(_strip(strip, e, style, scale if e.sweep == "backward" else 1.0), e.start, e.end))
     if style.vocabulary.gate_product == "valve":
         shapes = {s.node: s for s in stage.layout.shapes}
         for t, node, opening, since, until in timeline.openings:
@@ -127,6 +139,7 @@ def cues(stage: Stage, timeline: Timeline, style: Style) -> list[Cue]:
             out.append(Cue(Group("valve-opening", data, (water, gate)), since, until))
     out += _travels(stage, timeline)
     out += _hand_over(stage, timeline)
+    out += _hand_back(stage, timeline)
     return out
 
 
@@ -139,11 +152,13 @@ def faded(layout: Layout, phase: Phase) -> frozenset[str]:
     return frozenset(i for i in ids - phase.lit - bias if ":" not in i) | layout.faded
 
 
-def _strip(strip: Strip, value: tuple[float, ...], units: tuple[int, ...], step: int, style: Style) -> Group:
-    """A value's strip at one step: a cell per unit (with its number, when there is room) and its name."""
+def _strip(strip: Strip, event: Event, style: Style, scale: float = 1.0) -> Group:
+    """A value's strip at one step (or, in the backward sweep, its gradient's, coloured on
+    ``scale``): a cell per unit (with its number, when there is room) and its name."""
     items: list[Item] = []
-    name = strip.name
-    for k, (v, unit) in enumerate(zip(value, units)):
+    backward = event.sweep == "backward"
+    name = dataclasses.replace(strip.name, text=_gradient_name(strip.name.text)) if backward else strip.name
+    for k, (v, unit) in enumerate(zip(event.value, event.units)):
         b = strip.cell(k)
         text = _number(v)
         items.append(
@@ -153,23 +168,41 @@ def _strip(strip: Strip, value: tuple[float, ...], units: tuple[int, ...], step:
                 b.w,
                 b.h,
                 0,
-                diverging(v),
+                diverging(v, scale),
                 "#333333",
                 0.5,
                 (("value", repr(v)), ("unit", str(unit))),
-                f"{readable(name.text)}[{unit}] at t={step}: {text}",
+                f"{readable(name.text)}[{unit}] at t={event.step}: {text}",
             )
         )
         if strip.numbered:
-            ink = "#ffffff" if abs(math.tanh(v)) > 0.55 else "#1a1a1a"
+            ink = "#ffffff" if abs(math.tanh(v / scale)) > 0.55 else "#1a1a1a"
             size = b.h * 0.72
-            items.append(Text(b.x, b.y + size * 0.36, ((_run(_number(v, 2))),), "middle", size, ink, style.text.family))
+            shown = _compact(v) if backward else _number(v, 2)
+            items.append(Text(b.x, b.y + size * 0.36, (_run(shown),), "middle", size, ink, style.text.family))
     items.append(
         Text(
             name.x, name.y, runs(name.text), name.anchor, name.size, style.text.color, style.text.math_family, name.text
         )
     )
-    return Group("strip", (("node", strip.node), ("step", str(step)), ("name", readable(name.text))), tuple(items))
+    data = (("node", strip.node), ("step", str(event.step)), ("name", readable(name.text)), ("sweep", event.sweep))
+    return Group("strip", data, tuple(items))
+
+
+def _gradient_name(name: str) -> str:
+    """The name of a value's gradient: ∂L/∂h_t, ∂L/∂(f_t ⊙ C_{t−1})."""
+    return f"∂L/∂{name}" if not _terms(name)[1:] else f"∂L/∂({name})"
+
+
+def _plain_name(name: str) -> str:
+    """The value's own name, from its gradient's."""
+    name = name.removeprefix("∂L/∂")
+    return name[1:-1] if name.startswith("(") and name.endswith(")") and _terms(name[1:-1])[1:] else name
+
+
+def _gradient_colours(timeline: Timeline) -> float:
+    """The scale of the gradients' colours: the largest shown is as dark as a value of 2."""
+    return timeline.gradient_scale / 2 or 1.0
 
 
 def _caption(stage: Stage, phase: Phase, style: Style) -> Group:
@@ -214,6 +247,12 @@ def _terms(expression: str) -> list[str]:
 
 def _title(phase: Phase) -> str:
     """What the caption calls a phase."""
+    if phase.name == "gradient":
+        return "backward: the gradient of the loss arrives"
+    if phase.name == "hand-back":
+        return "backward: the gradients pass back to the step before"
+    if phase.sweep == "backward":
+        return f"backward through step {phase.of - phase.index} of {phase.of - 2}: {phase.name}"
     if phase.name == "inputs":
         return "the inputs arrive"
     if phase.name == "hand-over":
@@ -221,15 +260,29 @@ def _title(phase: Phase) -> str:
     return f"step {phase.index - 1} of {phase.of - 2}: {phase.name}"
 
 
-def _key_width(font: float) -> float:
-    return len(KEY_VALUES) * _key_cell(font) + 6 + width("value", font * 0.85)
+def _key_width(font: float, title: str, ticks: tuple[str, str, str]) -> float:
+    cell = _key_cell(font)
+    overhang = max(0.0, width(ticks[-1], font * 0.85) / 2 - cell / 2)  # the last tick's text past the cells
+    return len(KEY_VALUES) * cell + overhang + 6 + width(title, font * 0.85)
+
+
+def _keys(timeline: Timeline) -> list[tuple[str, tuple[str, str, str], tuple[float, float]]]:
+    """The colour keys and when each shows: (title, tick labels, (start, end)); the gradients'
+    key, on their own scale, while the backward sweep plays."""
+    values = ("value", ("−2", "0", "+2"))
+    if not timeline.sweeps:
+        return [(*values, (0.0, timeline.duration))]
+    turn = timeline.sweeps.index("backward") * timeline.step_length
+    top = scientific(2 * _gradient_colours(timeline))
+    gradients = ("gradient", (f"−{top}", "0", f"+{top}"))
+    return [(*values, (0.0, turn)), (*gradients, (turn, timeline.duration))]
 
 
 def _key_cell(font: float) -> float:
     return max(KEY_CELL[0], KEY_CELL[1] * font)
 
 
-def _counter(stage: Stage, t: int, style: Style) -> Group:
+def _counter(stage: Stage, t: int, sweep: str, style: Style) -> Group:
     """t = ... at the band's left."""
     f = stage.font
     text = Text(
@@ -242,85 +295,132 @@ def _counter(stage: Stage, t: int, style: Style) -> Group:
         style.text.math_family,
         f"t = {t}",
     )
-    return Group("counter", (("step", str(t)),), (text,))
+    return Group("counter", (("step", str(t)), ("sweep", sweep)), (text,))
 
 
-def _key(stage: Stage, style: Style) -> Group:
-    """The colour scale's key at the band's right: cells from -2 to 2, ticks at -2, 0 and 2."""
+def _key(stage: Stage, style: Style, title: str, ticks: tuple[str, str, str]) -> Group:
+    """A colour scale's key at the band's right: cells from -2 to 2 (on its scale), ``ticks`` under
+    the ends and the middle, ``title`` before it."""
     f = stage.font
-    right = stage.layout.width - 24
     cell = _key_cell(f)
+    right = stage.layout.width - 24 - max(0.0, width(ticks[-1], f * 0.85) / 2 - cell / 2)
     left = right - len(KEY_VALUES) * cell
     top = stage.band + 8
     items: list[Item] = []
     for k, v in enumerate(KEY_VALUES):
         items.append(Rect(left + k * cell, top, cell, cell, 0, diverging(v), "#333333", 0.5, (("value", repr(v)),)))
-    for v, label in ((-2.0, "\u22122"), (0.0, "0"), (2.0, "+2")):
+    for v, label in zip((-2.0, 0.0, 2.0), ticks):
         x = left + (KEY_VALUES.index(v) + 0.5) * cell
         items.append(
-            Text(x, top + cell + f * 1.05, (_run(label),), "middle", f * 0.85, style.text.color, style.text.family)
+            Text(x, top + cell + f * 1.05, runs(label), "middle", f * 0.85, style.text.color, style.text.family, label)
         )
-    items.append(
-        Text(left - 6, top + cell * 0.8, (_run("value"),), "end", f * 0.85, style.text.color, style.text.family)
-    )
-    return Group("key", (), tuple(items))
+    items.append(Text(left - 6, top + cell * 0.8, (_run(title),), "end", f * 0.85, style.text.color, style.text.family))
+    return Group("key", (("scale", title),), tuple(items))
 
 
 def _travels(stage: Stage, timeline: Timeline) -> list[Cue]:
-    """A value's first cells riding each line that leaves its node, in the beat after it is computed."""
-    by_src: dict[str, list] = {}
+    """A value's first cells riding each line that leaves its node, in the beat after it is
+    computed; in the backward sweep, its gradient's riding back along each line into its node."""
+    leaving: dict[str, list] = {}
+    entering: dict[str, list] = {}
     for w in stage.layout.wires:
         if w.kind != "ghost":
-            by_src.setdefault(w.src, []).append(w)
+            leaving.setdefault(w.src, []).append(w)
+            entering.setdefault(w.dst, []).append(w)
+    scale = _gradient_colours(timeline)
     out = []
     for e in timeline.events:
-        for wire in by_src.get(e.node, []):
-            data = (("edge", wire.edge), ("step", str(e.step)))
-            out.append(
-                Cue(Group("travelling", data, _mini(e.value)), e.start, e.start + timeline.beat * 0.9, wire.points)
-            )
+        back = e.sweep == "backward"
+        for wire in (entering if back else leaving).get(e.node, []):
+            data = (("edge", wire.edge), ("step", str(e.step)), ("sweep", e.sweep))
+            path = wire.points[::-1] if back else wire.points
+            cells = _mini(e.value, scale if back else 1.0)
+            out.append(Cue(Group("travelling", data, cells), e.start, e.start + timeline.beat * 0.9, path))
     return out
 
 
-def _mini(value: tuple[float, ...]) -> tuple[Item, ...]:
+def _mini(value: tuple[float, ...], scale: float = 1.0) -> tuple[Item, ...]:
     """A vector's first four cells, small, around the origin: what travels along a line."""
     shown = value[:4]
     return tuple(
-        Rect((i - len(shown) / 2) * 5, -2.5, 5, 5, 0, diverging(v), "#ff7f0e", 0.7) for i, v in enumerate(shown)
+        Rect((i - len(shown) / 2) * 5, -2.5, 5, 5, 0, diverging(v, scale), "#ff7f0e", 0.7) for i, v in enumerate(shown)
     )
 
 
 def _hand_over(stage: Stage, timeline: Timeline) -> list[Cue]:
     """During each step's hand-over, each new state travels along its line out of the module (in
-    the chain view, on into the next module)."""
+    the chain view, on into the next module); in the backward sweep, as the gradient arrives, each
+    state's gradient comes back the same way."""
     layout = stage.layout
-    outs = [s.node for s in layout.shapes if s.kind == "state-out"]
-    states = {w.dst: w for w in layout.wires if w.dst in outs}
-    handing = [p for p in timeline.phases if p.name == "hand-over"]
-    values = {(e.step, e.node): e.value for e in timeline.events}
-    out = []
-    for phase in handing:
-        for state_out, wire in states.items():
-            path = list(wire.points[-2:])
-            onward = [w for w in layout.wires if w.src == state_out or w.edge == f"{state_out}->"]
-            for w in onward:
+    paths = {}
+    for state_out in (s.node for s in layout.shapes if s.kind == "state-out"):
+        wire = next(w for w in layout.wires if w.dst == state_out)
+        path = list(wire.points[-2:])
+        for w in layout.wires:
+            if w.src == state_out or w.edge == f"{state_out}->":
                 path += list(w.points)
-            ghost = [
-                w for w in layout.wires if w.edge.startswith("A+1:") and w.src == f"A+1:{_state_in(layout, state_out)}"
-            ]
-            if ghost:
-                path += list(ghost[0].points)
-            data = (("node", wire.src), ("step", str(phase.step)))
-            cells = _mini(values.get((phase.step, wire.src), ()))
-            out.append(Cue(Group("handing-over", data, cells), phase.start, phase.end, tuple(_dedupe(path))))
+        ghost = [
+            w for w in layout.wires if w.edge.startswith("A+1:") and w.src == f"A+1:{_state_in(layout, state_out)}"
+        ]
+        if ghost:
+            path += list(ghost[0].points)
+        paths[wire.src] = tuple(_dedupe(path))
+    values = {(e.step, e.sweep, e.node): e.value for e in timeline.events}
+    scale = _gradient_colours(timeline)
+    out = []
+    for phase in timeline.phases:
+        if phase.name not in ("hand-over", "gradient"):
+            continue
+        back = phase.sweep == "backward"
+        for node, path in paths.items():
+            data = (("node", node), ("step", str(phase.step)), ("sweep", phase.sweep))
+            cells = _mini(values.get((phase.step, phase.sweep, node), ()), scale if back else 1.0)
+            out.append(Cue(Group("handing-over", data, cells), phase.start, phase.end, path[::-1] if back else path))
+    return out
+
+
+def _hand_back(stage: Stage, timeline: Timeline) -> list[Cue]:
+    """During each backward step's hand-back, each state's gradient travels back out of the module
+    along the line its previous value came in by (in the chain view, on into the module before)."""
+    layout = stage.layout
+    paths = {}
+    for state_in in (s.node for s in layout.shapes if s.kind == "state-in"):
+        wire = next((w for w in layout.wires if w.src == state_in), None)
+        if wire is None:
+            continue
+        path = list(wire.points[1::-1])
+        state_out = _state_out(layout, state_in)
+        for w in layout.wires:
+            if w.edge.startswith("A-1:") and w.dst == f"A-1:{state_out}":
+                path += list(w.points[::-1])
+        paths[state_in] = tuple(_dedupe(path))
+    values = {(e.step, e.node): e.value for e in timeline.events if e.sweep == "backward"}
+    scale = _gradient_colours(timeline)
+    out = []
+    for phase in timeline.phases:
+        if phase.name == "hand-back":
+            for node, path in paths.items():
+                data = (("node", node), ("step", str(phase.step)), ("sweep", "backward"))
+                cells = _mini(values.get((phase.step, node), ()), scale)
+                out.append(Cue(Group("handing-back", data, cells), phase.start, phase.end, path))
     return out
 
 
 def _state_in(layout: Layout, state_out: str) -> str:
     """The state-in that the state-out ``state_out`` becomes at the next step (same row)."""
-    ys = {s.node: s.box.y for s in layout.shapes if s.kind == "state-in"}
-    out_y = next(s.box.y for s in layout.shapes if s.node == state_out)
-    return min(ys, key=lambda n: abs(ys[n] - out_y), default="")
+    return _same_row(layout, state_out, "state-in")
+
+
+def _state_out(layout: Layout, state_in: str) -> str:
+    """The state-out that became the state-in ``state_in`` (same row)."""
+    return _same_row(layout, state_in, "state-out")
+
+
+def _same_row(layout: Layout, node: str, kind: str) -> str:
+    """The node of ``kind`` nearest ``node``'s row."""
+    ys = {s.node: s.box.y for s in layout.shapes if s.kind == kind}
+    y = next(s.box.y for s in layout.shapes if s.node == node)
+    return min(ys, key=lambda n: abs(ys[n] - y), default="")
 
 
 def _dedupe(points: list[Point]) -> list[Point]:
@@ -337,6 +437,14 @@ def _number(v: float, digits: int = 4) -> str:
     if math.isinf(v):
         return "+inf" if v > 0 else "\u2212inf"
     return f"{v:.{digits}f}" if digits == 2 else f"{v:.{digits}g}"
+
+
+def _compact(v: float) -> str:
+    """A gradient's number in a strip's cell: one digit and its power of ten (−3e−4)."""
+    if not math.isfinite(v) or v == 0:
+        return _number(v)
+    mantissa, exponent = f"{v:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}".replace("-", "\u2212")
 
 
 def _run(text: str):  # type: ignore[no-untyped-def]

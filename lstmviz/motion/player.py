@@ -1,6 +1,7 @@
 """A self-contained HTML player for the animated SVG: play/pause, step forward and back, a time-step
 scrubber, a speed control and, on demand, the numbers of every value on show (a table under the
-figure). No network access: the SVG and the script are in the page.
+figure). With a backward sweep, the scrubber runs on through the backward steps (last first) and
+the step's label says which sweep plays. No network access: the SVG and the script are in the page.
 
 The controls drive the SVG's own CSS animations through the Web Animations API, so the player
 shows exactly what the animated SVG shows.
@@ -36,6 +37,7 @@ _PAGE = """<!doctype html>
               padding: 8px 12px 16px; }
   button { font-size: 15px; padding: 4px 12px; }
   #scrub { width: min(420px, 60vw); }
+  #at { display: inline-block; min-width: 10.5em; }
   #readout { margin: 0 auto 16px; border-collapse: collapse; font: 13px monospace; }
   #readout td { padding: 1px 8px; border-bottom: 1px solid #ddd; text-align: right; }
   #readout td:first-child { font-family: serif; font-style: italic; text-align: left; }
@@ -47,7 +49,7 @@ _PAGE = """<!doctype html>
   <button id="play" title="play or pause">Pause</button>
   <button id="next" title="next time step">step &#9654;</button>
   <input id="scrub" type="range" min="0" max="@@LAST@@" step="1" value="0" aria-label="time step">
-  <span id="at">t = @@FIRST@@</span>
+  <span id="at">@@FIRSTLABEL@@</span>
   <label>speed <select id="speed">
     <option value="0.5">0.5&times;</option><option value="1" selected>1&times;</option>
     <option value="2">2&times;</option><option value="4">4&times;</option></select></label>
@@ -56,7 +58,7 @@ _PAGE = """<!doctype html>
 <table id="readout" hidden></table>
 <script>
 "use strict";
-const STEP_MS = @@STEPMS@@, STEPS = @@STEPLIST@@, LOOP_MS = STEP_MS * STEPS.length;
+const STEP_MS = @@STEPMS@@, STEPS = @@STEPLIST@@, SWEEPS = @@SWEEPS@@, LOOP_MS = STEP_MS * STEPS.length;
 const anims = () => document.getAnimations();
 const $ = id => document.getElementById(id);
 let playing = true;
@@ -69,10 +71,12 @@ function stepIndex() { return Math.min(STEPS.length - 1, Math.floor(now() / STEP
 function show() {
   const k = stepIndex();
   $("scrub").value = k;
-  $("at").textContent = "t = " + STEPS[k];
+  $("at").textContent = label(k);
   document.body.dataset.step = STEPS[k];
+  document.body.dataset.sweep = SWEEPS[k];
   document.body.dataset.playing = playing;
 }
+function label(k) { return "t = " + STEPS[k] + (SWEEPS[k] === "backward" ? " \u25c2 backward" : ""); }
 function setPlaying(on) {
   playing = on;
   anims().forEach(a => on ? a.play() : a.pause());
@@ -106,13 +110,16 @@ function scripted(name) {  // "f_t ⊙ C_{t−1}" as text with <sub>/<sup> eleme
     return el;
   });
 }
+function number(text, sweep) {  // a gradient may be tiny: its significant digits, not four decimals
+  return sweep === "backward" ? Number(text).toPrecision(3) : Number(text).toFixed(4);
+}
 function readout() {  // every value on show, as numbers: its name, then its cells' exact values
   const table = $("readout");
   table.hidden = !$("numbers").checked;
   if (table.hidden) return;
   const rows = [...document.querySelectorAll("g.strip")]
     .filter(g => getComputedStyle(g).opacity === "1")
-    .map(g => [g.dataset.name, ...[...g.querySelectorAll("rect")].map(r => Number(r.dataset.value).toFixed(4))]);
+    .map(g => [g.dataset.name, ...[...g.querySelectorAll("rect")].map(r => number(r.dataset.value, g.dataset.sweep))]);
   const key = JSON.stringify(rows);
   if (table.dataset.key === key) return;
   table.dataset.key = key;
@@ -148,9 +155,10 @@ def html_player(animated_svg: str, timeline: Timeline, title: str) -> str:
     page = (
         _PAGE.replace("@@LAST@@", str(len(timeline.steps) - 1))
         .replace("@@WIDTH@@", width.group(1) if width else "600")
-        .replace("@@FIRST@@", str(timeline.steps[0]))
+        .replace("@@FIRSTLABEL@@", f"t = {timeline.steps[0]}")
         .replace("@@STEPMS@@", f"{timeline.step_length * 1000:.1f}")
         .replace("@@STEPLIST@@", json.dumps(list(timeline.steps)))
+        .replace("@@SWEEPS@@", json.dumps([timeline.sweep(k) for k in range(len(timeline.steps))]))
         .replace("@@TELL@@", TELL_HEIGHT)
     )
     return page.replace("@@TITLE@@", html.escape(title)).replace("@@SVG@@", svg)  # user text last

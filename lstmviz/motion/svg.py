@@ -28,13 +28,17 @@ def animated_svg(
     *,
     fades: Sequence[tuple[float, float, frozenset[str]]] = (),
     period: float | None = None,
+    fade_period: float | None = None,
 ) -> str:
-    """``scene`` with ``cues`` animated over it, looping every ``duration`` seconds. ``fades`` are
-    (start, end, ids dimmed) over one ``period`` that repeats (a time step): what they name dims."""
+    """``scene`` with ``cues`` animated over it, looping every ``duration`` seconds; a cue within
+    one ``period`` (a time step) shares the keyframes of the same cue in the first. ``fades`` are
+    (start, end, ids dimmed) over one ``fade_period`` that repeats (by default ``period``; the whole
+    loop when the steps do not all dim alike): what they name dims."""
     total = duration
+    fade_period = fade_period or period or total
     css = [
         f".anim {{ animation-duration: {total:.3f}s; animation-iteration-count: infinite; }}",
-        f".dim {{ animation-duration: {period or total:.3f}s; animation-iteration-count: infinite;"
+        f".dim {{ animation-duration: {fade_period:.3f}s; animation-iteration-count: infinite;"
         " animation-timing-function: linear; }",
         f".every {{ animation-duration: {period or total:.3f}s; animation-iteration-count: infinite; }}",
         ".show { animation-timing-function: step-end; opacity: 0; }",
@@ -55,8 +59,8 @@ def animated_svg(
         frames = []
         for (start, end, _), dimmed in zip(fades, pattern):
             opacity = DIM if dimmed else 1
-            a = _pct(start + min(FADE, (end - start) / 2), period or total)
-            b = _pct(end, period or total)
+            a = _pct(start + min(FADE, (end - start) / 2), fade_period)
+            b = _pct(end, fade_period)
             frames.append(f"{a}%, {b}% {{opacity: {opacity}}}")
         opening = DIM if pattern[0] else 1
         css.append(f"@keyframes {name} {{ 0% {{opacity: {opening}}} {' '.join(frames)} }}")

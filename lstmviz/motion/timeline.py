@@ -2,14 +2,17 @@
 
 Each time step plays as the walk-through tells the cell: first the inputs arrive, then each step
 of the walk-through (forget, input, state, output for the LSTM) computes its nodes, one beat each,
-while the rest of the cell dims; last the states hand over to the next step. The same timeline
-feeds every output format.
+while the rest of the cell dims; last the states hand over to the next step. Given the gradients
+of a loss, the same steps then play backward (the backward sweep): last step first, the gradient
+arriving from the loss and the later step, each walk-through step in reverse, and the states'
+gradients handed back to the earlier step. The same timeline feeds every output format.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -33,12 +36,14 @@ class Event:
     value: tuple[float, ...]
     units: tuple[int, ...]
     size: int  # the whole vector's length
+    sweep: str = "forward"  # or "backward": the value is the loss's gradient with respect to the node's value
 
 
 @dataclasses.dataclass(frozen=True)
 class Phase:
     """A part of a time step: ``name`` ("inputs", a walk-through step, "hand-over"), when it plays,
-    the nodes and edges it lights (the rest dims) and the equations it computes."""
+    the nodes and edges it lights (the rest dims) and the equations it computes (in the backward
+    sweep, the equations it differentiates, or the norms of the states' gradients)."""
 
     step: int
     name: str
@@ -48,6 +53,7 @@ class Phase:
     equations: tuple[str, ...]
     index: int  # its place among the step's phases, from 1
     of: int
+    sweep: str = "forward"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,6 +64,8 @@ class Timeline:
     is open at each step: the mean of the gate's vector, 0 (shut) to 1 (open), from its gate's beat
     until the next step's.
     ``notes`` say what was left out (steps or units beyond a limit), for the user to hear.
+    ``sweeps`` says, for each entry of ``steps``, whether it plays forward or backward (empty: all
+    forward); ``gradient_scale`` is the size of the largest gradient shown, the gradients' colour scale.
     """
 
     events: tuple[Event, ...]
@@ -67,6 +75,12 @@ class Timeline:
     step_length: float
     openings: tuple[tuple[int, str, float, float, float], ...] = ()  # (step, product, opening, from, until)
     notes: tuple[str, ...] = ()
+    sweeps: tuple[str, ...] = ()
+    gradient_scale: float = 0.0
+
+    def sweep(self, k: int) -> str:
+        """Whether the ``k``-th step of the loop plays forward or backward."""
+        return self.sweeps[k] if self.sweeps else "forward"
 
     def phase(self, seconds: float) -> Phase:
         """The phase playing ``seconds`` into the loop."""
@@ -107,19 +121,25 @@ def build_timeline(
     units: Sequence[int] | None = None,
     beat: float = 0.35,
     batch: int = 0,
+    gradients: Mapping[str, np.ndarray] | None = None,
 ) -> Timeline:
     """The events of ``trace`` (a Trace, or node id -> (T, B, n) arrays) for steps ``window`` (start,
-    stop; by default the first :data:`DEFAULT_STEPS`) and ``units`` of each vector (by default the
-    first :data:`DEFAULT_UNITS`); what a default leaves out is in the timeline's ``notes``."""
+    stop; by default the first :data:`DEFAULT_STEPS`, or with gradients the last) and ``units`` of
+    each vector (by default the first :data:`DEFAULT_UNITS`); what a default leaves out is in the
+    timeline's ``notes``. With ``gradients`` (node id -> (T, B, n), a loss's gradient with respect
+    to each node's value, as :func:`lstmviz.learn.backward.backward` gives them) the steps then
+    play again backward, last first, showing the gradients."""
+    from ..layout.views import equations
     from ..layout.views import steps as walk_steps
+    from ..spec.ranges import gate_of
 
     values = getattr(trace, "values", trace)
     T = next(iter(values.values())).shape[0]
     notes = []
     if window is None:
-        window = (0, min(T, DEFAULT_STEPS))
+        window = (0, min(T, DEFAULT_STEPS)) if gradients is None else (max(0, T - DEFAULT_STEPS), T)
         if T > DEFAULT_STEPS:
-            notes.append(f"showing steps 0:{DEFAULT_STEPS} of {T}; --window START:STOP shows others")
+            notes.append(f"showing steps {window[0]}:{window[1]} of {T}; --window START:STOP shows others")
     start, stop = window
     if not 0 <= start < stop <= T:
         raise DataError(
@@ -141,58 +161,108 @@ def build_timeline(
                 fix=f"choose units within 0:{widest}",
             )
     units = tuple(units)
-    walk = walk_steps(graph)
     computed = {n for n in shown if graph.node(n).kind in ("layer", "op")}
-    parts: list[tuple[str, list[str], frozenset[str]]] = []
     arriving = [n for n in shown if n not in computed]
-    around = {e.id for e in graph.edges if e.src in arriving}
-    parts.append(("inputs", arriving, frozenset(arriving) | around))
-    for name, members in walk.items():
-        parts.append((name, [n for n in shown if n in members and n in computed], members))
     leaving = {n.id for n in graph.nodes if n.kind in ("state-out", "output")}
-    parts.append(("hand-over", [], frozenset(leaving | {e.id for e in graph.edges if e.dst in leaving})))
-    beats = [2.0 if name in ("inputs", "hand-over") else len(nodes) + 1.0 for name, nodes, _ in parts]
+    walk = [
+        (name, [n for n in shown if n in members and n in computed], members)
+        for name, members in walk_steps(graph).items()
+    ]
+    inputs = frozenset(arriving) | {e.id for e in graph.edges if e.src in arriving}
+    outputs = frozenset(leaving | {e.id for e in graph.edges if e.dst in leaving})
+    forward = [("inputs", arriving, inputs), *walk, ("hand-over", [], outputs)]
+    # backward: the gradient arrives where the step's values left, each walk-through step gives
+    # it back in reverse, and the gradients of the inputs and the states are handed back
+    back = [
+        ("gradient", [], outputs),
+        *((n, nodes[::-1], lit) for n, nodes, lit in walk[::-1]),
+        ("hand-back", arriving, inputs),
+    ]
+    beats = [2.0 if name in ("inputs", "hand-over") else len(nodes) + 1.0 for name, nodes, _ in forward]
     step_length = beat * sum(beats)
-    events, phases, openings = [], [], []
-    from ..layout.views import equations
-    from ..spec.ranges import gate_of
-
     gates = {n.id: gate_of(graph, n.id) for n in graph.of_kind("op")}
-    for k, t in enumerate(range(start, stop)):
+    played = [(t, "forward") for t in range(start, stop)]
+    if gradients is not None:
+        played += [(t, "backward") for t in reversed(range(start, stop))]
+    states = _state_names(graph)
+    events, phases, openings = [], [], []
+    for k, (t, sweep) in enumerate(played):
         at, step_end = k * step_length, (k + 1) * step_length
+        source = values if sweep == "forward" else gradients
         lit_at: dict[str, float] = {}
-        for index, ((name, nodes, lit), length) in enumerate(zip(parts, beats), 1):
-            eqs = tuple(equations(graph, lit)) if name not in ("inputs", "hand-over") else ()
-            phases.append(Phase(t, name, at, at + length * beat, lit, eqs, index, len(parts)))
+        for index, ((name, nodes, lit), length) in enumerate(zip(forward if sweep == "forward" else back, beats), 1):
+            if name in ("inputs", "hand-over"):
+                eqs: tuple[str, ...] = ()
+            elif name in ("gradient", "hand-back"):
+                eqs = _norms(source, states, t, batch, name == "hand-back")
+            else:
+                eqs = tuple(equations(graph, lit))
+            phases.append(Phase(t, name, at, at + length * beat, lit, eqs, index, len(forward), sweep))
             for i, node_id in enumerate(nodes):
-                lit_at[node_id] = at + (0 if name == "inputs" else (i + 1) * beat)
+                lit_at[node_id] = at + (0 if name in ("inputs", "hand-back") else (i + 1) * beat)
             at += length * beat
         for node_id in shown:
-            vector = np.asarray(values[node_id][t, batch], dtype=np.float64)
+            if node_id not in source:
+                continue
+            vector = np.asarray(source[node_id][t, batch], dtype=np.float64)
             picked = tuple(u for u in units if u < vector.size)
-            events.append(
-                Event(
-                    t,
-                    node_id,
-                    lit_at[node_id],
-                    step_end,
-                    tuple(float(vector[u]) for u in picked),
-                    picked,
-                    int(vector.size),
-                )
-            )
-        for product, gate in gates.items():
-            if gate:
+            value = tuple(float(vector[u]) for u in picked)
+            events.append(Event(t, node_id, lit_at[node_id], step_end, value, picked, int(vector.size), sweep))
+        for product, gate in gates.items():  # a valve opens as its gate says, and in the backward
+            if gate:  # sweep holds that opening for the step: the gradient passes through it as much
                 g = np.asarray(values[gate][t, batch], dtype=np.float64)
                 opening = float(np.clip(np.nanmean(g), 0.0, 1.0)) if g.size else 0.5
-                openings.append((t, product, opening, lit_at.get(gate, k * step_length)))
+                openings.append(
+                    (t, product, opening, lit_at.get(gate, k * step_length) if sweep == "forward" else k * step_length)
+                )
     events.sort(key=lambda e: (e.start, shown.index(e.node)))
+    shown_gradients = [abs(v) for e in events if e.sweep == "backward" for v in e.value if math.isfinite(v)]
     # a valve holds its opening until its gate's next value
     openings.sort(key=lambda o: (o[1], o[3]))
     openings = [
-        (*o, nxt[3] if nxt is not None and nxt[1] == o[1] else step_length * (stop - start))
+        (*o, nxt[3] if nxt is not None and nxt[1] == o[1] else step_length * len(played))
         for o, nxt in zip(openings, [*openings[1:], None])
     ]
     return Timeline(
-        tuple(events), tuple(phases), tuple(range(start, stop)), beat, step_length, tuple(openings), tuple(notes)
+        tuple(events),
+        tuple(phases),
+        tuple(t for t, _ in played),
+        beat,
+        step_length,
+        tuple(openings),
+        tuple(notes),
+        tuple(sweep for _, sweep in played) if gradients is not None else (),
+        max(shown_gradients, default=0.0),
     )
+
+
+def _state_names(graph: CellGraph) -> list[tuple[str, str, str, str]]:
+    """Each recurrent state as its new value's node and math name, and its previous value's."""
+    out = []
+    for name, (node_in, node_out) in graph.states.items():
+        producer = graph.node(node_out.inputs[0])
+        out.append((producer.id, node_out.label or producer.label or name, node_in.id, node_in.label or f"{name}_prev"))
+    return out
+
+
+def _norms(gradients: Mapping[str, np.ndarray], states: list, t: int, batch: int, previous: bool) -> tuple[str, ...]:
+    """‖∂L/∂h_t‖ for each state's new value at step ``t`` (``previous``: ‖∂L/∂h_{t−1}‖, the gradient
+    handed back to the step before), as caption lines: how much of the loss reaches that far back."""
+    lines = []
+    for new, new_label, old, old_label in states:
+        node, label = (old, old_label) if previous else (new, new_label)
+        if node in gradients:
+            norm = float(np.linalg.norm(gradients[node][t, batch]))
+            lines.append(f"‖∂L/∂{label}‖ = {scientific(norm)}")
+    return tuple(lines)
+
+
+def scientific(value: float, digits: int = 2) -> str:
+    """``value`` as a math label in scientific notation with ``digits`` significant digits
+    (``2.1·10^{−3}``; plainly written between 0.01 and 1000)."""
+    if not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("+∞" if value > 0 else "−∞")
+    if value == 0 or 0.01 <= abs(value) < 1000:
+        return f"{value:.{digits}g}".replace("-", "−")
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return f"{mantissa.replace('-', '−')}·10^{{{int(exponent):d}}}".replace("{-", "{−")

@@ -30,13 +30,13 @@ MIN_WIDTH = 1000
 
 def dimmed(stage: Stage, style: Style, timeline: Timeline) -> Callable[[float], Scene]:
     """The figure at each moment: dimmed but for the walk-through step playing (each drawn once)."""
-    scenes: dict[str, Scene] = {}
+    scenes: dict[frozenset[str], Scene] = {}
 
     def at(seconds: float) -> Scene:
         phase = timeline.phase(seconds)
-        if phase.name not in scenes:
-            scenes[phase.name] = build_scene(dataclasses.replace(stage.layout, faded=faded(stage.layout, phase)), style)
-        return scenes[phase.name]
+        if phase.lit not in scenes:
+            scenes[phase.lit] = build_scene(dataclasses.replace(stage.layout, faded=faded(stage.layout, phase)), style)
+        return scenes[phase.lit]
 
     return at
 
