@@ -92,6 +92,7 @@ class Strip:
     name: Rect
     numbers: tuple[str, ...]  # the numbers written in its cells, if any
     size: float  # its name's font size
+    sweep: str = "forward"  # or "backward": the cells hold the gradient of the loss
 
     @property
     def box(self) -> Rect:
@@ -184,6 +185,7 @@ def _strip(g) -> Strip:  # type: ignore[no-untyped-def]
         _text_box(texts[-1]),  # the name comes last
         tuple("".join(t.itertext()) for t in texts[:-1]),
         float(texts[-1].get("font-size")),
+        g.get("data-sweep") or "forward",
     )
 
 
@@ -344,7 +346,7 @@ def _strip_defects(d: Drawn, strip: Strip, k: int) -> list[str]:
             if box.overlaps(Rect(x - 3, y - 3, x + 3, y + 3)):
                 out.append(f"({part}) covers a junction dot")
     for other in d.strips[k + 1 :]:
-        if other.step == strip.step and strip.box.overlaps(other.box):
+        if (other.step, other.sweep) == (strip.step, strip.sweep) and strip.box.overlaps(other.box):
             out.append(f"covers the strip of {other.node}")
     return out
 

@@ -26,7 +26,7 @@ from .timeline import Event, Phase, Timeline, scientific
 
 KEY_VALUES = tuple(v / 2 for v in range(-4, 5))  # the colour key's cells: -2 to 2
 KEY_CELL = (12.0, 0.6)  # a key cell's side: at least so many pixels, and so many ems of the caption
-SPREADS = (1.0, 1.25, 1.5, 1.8, 2.2)  # how far a figure is spread, at most, to make room for its strips
+SPREADS = (1.0, 1.25, 1.5, 1.8, 2.2, 2.7, 3.2)  # how far a figure is spread, at most, to make room for its strips
 
 
 @dataclasses.dataclass(frozen=True)
@@ -261,9 +261,12 @@ def _title(phase: Phase) -> str:
 
 
 def _key_width(font: float, title: str, ticks: tuple[str, str, str]) -> float:
-    cell = _key_cell(font)
-    overhang = max(0.0, width(ticks[-1], font * 0.85) / 2 - cell / 2)  # the last tick's text past the cells
-    return len(KEY_VALUES) * cell + overhang + 6 + width(title, font * 0.85)
+    return len(KEY_VALUES) * _key_cell(font) + _overhang(font, ticks) + 6 + width(title, font * 0.85)
+
+
+def _overhang(font: float, ticks: tuple[str, str, str]) -> float:
+    """How far the last tick's text reaches past the key's cells, beyond the 12 px it may."""
+    return max(0.0, width(ticks[-1], font * 0.85) / 2 - _key_cell(font) / 2 - 12)
 
 
 def _keys(timeline: Timeline) -> list[tuple[str, tuple[str, str, str], tuple[float, float]]]:
@@ -303,7 +306,7 @@ def _key(stage: Stage, style: Style, title: str, ticks: tuple[str, str, str]) ->
     the ends and the middle, ``title`` before it."""
     f = stage.font
     cell = _key_cell(f)
-    right = stage.layout.width - 24 - max(0.0, width(ticks[-1], f * 0.85) / 2 - cell / 2)
+    right = stage.layout.width - 24 - _overhang(f, ticks)
     left = right - len(KEY_VALUES) * cell
     top = stage.band + 8
     items: list[Item] = []
