@@ -127,12 +127,13 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
             ),
         )
         data = (("node", shape.node),) if shape is not None else ()
-        groups.append(group("module", data, items, "module" in layout.faded))
+        dim = "module" in layout.faded or (shape is not None and shape.node in layout.faded)  # a chain's outer one
+        groups.append(group("module", data, items, dim))
         if shape is not None and shape.symbol:  # its name over whatever is drawn inside it
             size = 0.7 * min(b.h, 137.0)  # colah's A: its capitals half a small module's height (16 of 31 px)
             size = min(size, size * b.w * 0.4 / max(text_width(shape.symbol, size), 1e-9))  # a word fits
             name = Text(b.x, b.y + size * 0.36, (Run(shape.symbol),), "middle", size, t.color, t.family)
-            names.append(Group("module-name", data, (name,)))
+            names.append(group("module-name", data, (name,), dim))
     streams = list(dict.fromkeys([*layout.streams, *(w.stream for w in layout.wires if w.stream)]))
     new_values = {sh.node for sh in layout.shapes if sh.form == "lane-sum"}
     piped = {w.stream for w in layout.wires if w.lane} if s.vocabulary.lane == "pipe" else set()

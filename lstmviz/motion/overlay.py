@@ -177,8 +177,9 @@ def _strip(strip: Strip, event: Event, style: Style, scale: float = 1.0) -> Grou
         )
         if strip.numbered:
             ink = "#ffffff" if abs(math.tanh(v / scale)) > 0.55 else "#1a1a1a"
-            size = b.h * 0.72
-            shown = _compact(v) if backward else _number(v, 2)
+            shown, size = _compact(v) if backward else _number(v, 2), b.h * 0.72
+            if backward:  # a power of ten takes more room than two decimals: smaller, to fit its cell
+                size = min(size, size * b.w * 0.92 / max(width(shown, size), 1e-9))
             items.append(Text(b.x, b.y + size * 0.36, (_run(shown),), "middle", size, ink, style.text.family))
     items.append(
         Text(

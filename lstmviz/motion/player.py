@@ -37,7 +37,7 @@ _PAGE = """<!doctype html>
               padding: 8px 12px 16px; }
   button { font-size: 15px; padding: 4px 12px; }
   #scrub { width: min(420px, 60vw); }
-  #at { display: inline-block; min-width: 10.5em; }
+  #at { display: inline-block; min-width: @@ATWIDTH@@; }  /* room for "t = 7 ◂ backward": no jumps */
   #readout { margin: 0 auto 16px; border-collapse: collapse; font: 13px monospace; }
   #readout td { padding: 1px 8px; border-bottom: 1px solid #ddd; text-align: right; }
   #readout td:first-child { font-family: serif; font-style: italic; text-align: left; }
@@ -156,6 +156,7 @@ def html_player(animated_svg: str, timeline: Timeline, title: str) -> str:
         _PAGE.replace("@@LAST@@", str(len(timeline.steps) - 1))
         .replace("@@WIDTH@@", width.group(1) if width else "600")
         .replace("@@FIRSTLABEL@@", f"t = {timeline.steps[0]}")
+        .replace("@@ATWIDTH@@", "10.5em" if timeline.sweeps else "0")
         .replace("@@STEPMS@@", f"{timeline.step_length * 1000:.1f}")
         .replace("@@STEPLIST@@", json.dumps(list(timeline.steps)))
         .replace("@@SWEEPS@@", json.dumps([timeline.sweep(k) for k in range(len(timeline.steps))]))

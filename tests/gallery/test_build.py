@@ -1,6 +1,7 @@
 """Building the site: complete, incremental, parallel, and never half-written."""
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -240,17 +241,17 @@ def test_serve_watch_rebuilds_on_a_change_and_keeps_the_site_on_an_error(tmp_pat
 
         assert "The simplest loop" in page()
         path = src / "rnn.toml"
-        path.write_text(path.read_text().replace("The simplest loop", "The plainest loop"))
+        save(path, path.read_text().replace("The simplest loop", "The plainest loop"))
         deadline = time.monotonic() + 60
         while "The plainest loop" not in page() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert "The plainest loop" in page()
         assert server.stderr.readline().startswith("lstmviz: rebuilt: 0 figures drawn")
-        path.write_text(path.read_text().replace('label = "x_t"', 'label = "u_t"'))  # redrawn beside a thread
+        save(path, path.read_text().replace('label = "x_t"', 'label = "u_t"'))  # redrawn beside a thread
         rebuilt = server.stderr.readline()
         assert rebuilt.startswith("lstmviz: rebuilt: ") and " 0 figures drawn" not in rebuilt, rebuilt
         assert ">u</tspan>" in (site / "rnn" / "rnn-colah-cell.svg").read_text()
-        path.write_text(path.read_text().replace("h = tanh(linear(hx))", "h = tanh(linaer(hx))"))
+        save(path, path.read_text().replace("h = tanh(linear(hx))", "h = tanh(linaer(hx))"))
         error = server.stderr.readline()
         assert error.startswith(f"lstmviz: error: {path}:") and "the site is unchanged" in error
         assert "The plainest loop" in page()
@@ -265,6 +266,14 @@ def test_serve_watch_rebuilds_on_a_change_and_keeps_the_site_on_an_error(tmp_pat
                 f"gallery serve --watch did not stop on Ctrl-C (test run's SIGINT handler and mask: {inherited}); "
                 f"its stderr: {err[-2000:]}"
             ) from None
+
+
+def save(path: Path, text: str) -> None:
+    """Write ``path`` whole in one rename, as an editor saves: a watcher polling meanwhile never reads
+    it half-written (write_text truncates first, and under load a poll can fall in between)."""
+    part = path.parent.parent / f".{path.name}.saving"  # outside the watched folder
+    part.write_text(text)
+    os.replace(part, path)
 
 
 def watch_reports(src, site, changes, *, settle: float = 0.0) -> list[str]:
@@ -299,7 +308,7 @@ def test_watching_a_site_built_inside_its_sources_rebuilds_once_a_change(tmp_pat
     site = src / "site"  # the build writes inside the folder it watches
     build(src, site, workers=1)
     path = src / "rnn.toml"
-    edit = lambda: path.write_text(path.read_text().replace("The simplest loop", "The plainest loop"))  # noqa: E731
+    edit = lambda: save(path, path.read_text().replace("The simplest loop", "The plainest loop"))  # noqa: E731
     reports = watch_reports(src, site, [edit], settle=1.0)  # time for a build to set off another, were it watched
     assert len(reports) == 1 and reports[0].startswith("rebuilt: 0 figures drawn"), reports
 
@@ -346,7 +355,7 @@ def test_the_watcher_survives_an_error_that_is_not_an_lstmviz_error(tmp_path, mo
     reports = watch_reports(
         src,
         site,
-        [lambda: path.write_text(path.read_text() + "\n"), lambda: path.write_text(path.read_text() + "\n")],
+        [lambda: save(path, path.read_text() + "\n"), lambda: save(path, path.read_text() + "\n")],
     )
     assert len(reports) == 2, reports
     assert reports[0] == "error: RuntimeError: an unexpected failure (the site is unchanged; please report this)"

@@ -49,7 +49,10 @@ def test_pause_step_and_back(page):
     page.click("#play")
     assert page.get_attribute("body", "data-playing") == "false"
     # a pause takes effect at the next frame (the pending pause task); read the time once it has
-    settled = "async () => { await Promise.all(document.getAnimations().map(a => a.ready)); return document.getAnimations()[0].currentTime; }"
+    settled = """async () => {
+        await Promise.all(document.getAnimations().map(a => a.ready));
+        return document.getAnimations()[0].currentTime;
+    }"""
     paused = page.evaluate(settled)
     page.wait_for_timeout(300)
     assert page.evaluate(settled) == paused

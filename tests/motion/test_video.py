@@ -150,6 +150,10 @@ def test_the_chain_gif_hands_the_state_over(tmp_path):
     moving = [g for g in late.groups if g.css == "handing-over"]
     assert {dict(g.data)["node"] for g in moving} == {"c", "h"}
     assert all(module.left <= g.items[0].x + 10 <= module.right for g in moving)
+    # the outer modules are faded, with their names, as in the animated SVG; the middle one is not
+    modules = [(dict(g.data).get("node"), "faded" in g.css.split()) for g in late.groups if "module" in g.css]
+    assert {node for node, faded in modules if faded} == {"A-1", "A+1"}
+    assert {node for node, faded in modules if not faded} == {None}  # the middle module, the layout's own
 
 
 def test_each_gif_frame_is_the_frame_drawn_whole(tmp_path):
