@@ -38,9 +38,11 @@ _PAGE = """<!doctype html>
   button { font-size: 15px; padding: 4px 12px; }
   #scrub { width: min(420px, 60vw); }
   #at { display: inline-block; min-width: @@ATWIDTH@@; }  /* room for "t = 7 ◂ backward": no jumps */
-  #readout { margin: 0 auto 16px; border-collapse: collapse; font: 13px monospace; }
+  #readout { margin: 0 auto 16px; border-collapse: collapse; font: 13px monospace;
+             display: block; width: fit-content; max-width: calc(100% - 24px); overflow-x: auto; }
   #readout td { padding: 1px 8px; border-bottom: 1px solid #ddd; text-align: right; }
-  #readout td:first-child { font-family: serif; font-style: italic; text-align: left; }
+  #readout td:first-child { font-family: serif; font-style: italic; text-align: left;
+                            position: sticky; left: 0; background: #fafafa; }  /* names stay as rows scroll */
 </style></head>
 <body>
 <div id="stage" style="--natural: @@WIDTH@@px">@@SVG@@</div>

@@ -251,3 +251,22 @@ def test_the_players_scrubber_runs_through_both_sweeps(browser, model, sweep, tm
     page.click("#next")  # and round again to the start
     assert page.inner_text("#at") == "t = 0" and page.get_attribute("body", "data-sweep") == "forward"
     assert page.problems == []
+
+
+@browser_only
+def test_on_a_phone_the_numbers_scroll_in_their_own_box(browser, model, tmp_path):
+    """Sixteen gradients a row are wider than a phone: the table scrolls, the page does not, and
+    each row keeps its name in view."""
+    path = tmp_path / "sweep.html"
+    lstmviz.animate(init_model(lstmviz.load("lstm"), "copy", hidden=16), path, backward=True, steps=3)
+    page = open_page(browser, path.as_uri(), width=390)
+    page.fill("#scrub", "4")
+    page.dispatch_event("#scrub", "input")
+    page.check("#numbers")
+    sizes = page.evaluate("""() => { const t = document.getElementById('readout');
+        return [document.documentElement.scrollWidth, t.scrollWidth, t.clientWidth]; }""")
+    assert sizes[0] <= 390 and sizes[1] > sizes[2], sizes
+    page.evaluate("() => { document.getElementById('readout').scrollLeft = 400; }")
+    name = page.evaluate("() => document.querySelector('#readout td').getBoundingClientRect().left")
+    assert 0 <= name < 30
+    assert page.problems == []
