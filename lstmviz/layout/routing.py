@@ -95,6 +95,8 @@ class Board:
                 for j in range(bisect.bisect_right(self.ys, p.y - reach), bisect.bisect_left(self.ys, p.y + reach)):
                     self.halo[(i, j)] = self.halo.get((i, j), frozenset()) | nets
         self.widths: dict[str, float] = {}
+        self.widest = 0.0  # the widest of ``widths``, kept as they grow
+        self._beside: dict[tuple[str, float], set[tuple[int, int]]] = {}  # see _beside_stops
         for s in solids:
             b = s.box
             for i in range(bisect.bisect_left(self.xs, b.left - gap), bisect.bisect_right(self.xs, b.right + gap)):
@@ -162,19 +164,50 @@ class Board:
             return True
         # a pipe: every line beside it as far as the two lines' widths and half the narrower one
         w = self.widths.get(net, self.wire)
-        widest = max([w, *self.widths.values()])
+        widest = max(w, self.widest)
         at = self.ys[key[2]] if key[0] == 0 else self.xs[key[1]]
         for near in self._near(*key, w / 2 + widest):
+            others = self.lines.get(near)
+            if not others:
+                continue
             gap = abs((self.ys[near[2]] if key[0] == 0 else self.xs[near[1]]) - at)
-            for other in self.lines.get(near, set()) - {net}:
+            for other in others:
                 v = self.widths.get(other, self.wire)
-                if gap < (w + v) / 2 + min(w, v) / 2 - EPS:
+                if other != net and gap < (w + v) / 2 + min(w, v) / 2 - EPS:
                     return False
-        for end in (key[1:], (key[1] + 1, key[2]) if key[0] == 0 else (key[1], key[2] + 1)):
-            for near in self._around(net, end, w / 2 + widest / 2 + 0.5):  # nothing ends or turns beside it
-                if self.stops.get(near, set()) - {net}:
-                    return False
-        return True
+        beside = self._beside_stops(net, w / 2 + widest / 2 + 0.5)  # nothing ends or turns beside it
+        return key[1:] not in beside and ((key[1] + 1, key[2]) if key[0] == 0 else (key[1], key[2] + 1)) not in beside
+
+    def _beside_stops(self, net: str, reach: float) -> set[tuple[int, int]]:
+        """The grid points whose :meth:`_around` within ``reach`` holds a point where a line of
+        another net ends or turns: found once from the few such points, kept until a wire is added."""
+        found = self._beside.get((net, reach))
+        if found is None:
+            found = set()
+            xs, ys = self.xs, self.ys
+            for (i, j), nets in self.stops.items():
+                if len(nets) == 1 and net in nets:
+                    continue
+                # candidates a little wider, then each kept only if _around from it reaches (i, j)
+                cols = range(
+                    bisect.bisect_left(xs, xs[i] - reach - 1e-6), bisect.bisect_right(xs, xs[i] + reach + 1e-6)
+                )
+                rows = range(
+                    bisect.bisect_left(ys, ys[j] - reach - 1e-6), bisect.bisect_right(ys, ys[j] + reach + 1e-6)
+                )
+                cols = [
+                    a
+                    for a in cols
+                    if bisect.bisect_right(xs, xs[a] - reach) <= i < bisect.bisect_left(xs, xs[a] + reach)
+                ]
+                rows = [
+                    b
+                    for b in rows
+                    if bisect.bisect_right(ys, ys[b] - reach) <= j < bisect.bisect_left(ys, ys[b] + reach)
+                ]
+                found.update((a, b) for a in cols for b in rows)
+            self._beside[(net, reach)] = found
+        return found
 
     def _others(self, net: str, at: tuple[int, int]) -> dict[str, set[int]]:
         here = self.nodes.get(at)
@@ -233,6 +266,8 @@ class Board:
         """Put a wire of ``net`` on the board (its points on the grid), with the room it keeps."""
         if width is not None:
             self.widths[net] = max(width, self.widths.get(net, 0.0))
+            self.widest = max(self.widest, self.widths[net])
+        self._beside.clear()
         walk = self._walk(points) or []
         on_line = set(walk)
         reach = self._reach(net)
