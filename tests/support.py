@@ -271,8 +271,14 @@ def open_page(browser, url, width=1280, **context):
     return page
 
 
-def run_cli(*args, cwd=None, timeout=300) -> subprocess.CompletedProcess:
-    """``lstmviz ARGS`` as a new process, as a user runs it: its exit status, stdout and stderr."""
+def run_cli(*args, cwd=None, env=None, timeout=300) -> subprocess.CompletedProcess:
+    """``lstmviz ARGS`` as a new process, as a user runs it (in ``cwd``, with ``env``): its exit
+    status, stdout and stderr."""
     return subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=timeout
+        [sys.executable, "-m", "lstmviz.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
     )

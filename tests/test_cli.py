@@ -10,21 +10,11 @@ from click.testing import CliRunner
 
 import lstmviz
 from lstmviz.cli import main
-
-
-def lstmviz_cmd(*args, cwd=None, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=120,
-    )
+from tests.support import run_cli
 
 
 def test_list_shows_every_built_in_with_a_description():
-    out = lstmviz_cmd("list")
+    out = run_cli("list")
     assert out.returncode == 0
     lines = out.stdout.splitlines()
     assert [line.split()[0] for line in lines] == list(lstmviz.BUILTINS)
@@ -32,14 +22,14 @@ def test_list_shows_every_built_in_with_a_description():
 
 
 def test_run_prints_outputs_and_final_states():
-    out = lstmviz_cmd("run", "lstm", "--steps", "5")
+    out = run_cli("run", "lstm", "--steps", "5")
     assert out.returncode == 0, out.stderr
     assert "lstm: 5 steps, batch 1, outputs (5, 1, 4) float32" in out.stdout
     assert "final c = [" in out.stdout and out.stdout.count("y[") == 5
 
 
 def test_run_writes_a_trace_that_matches_the_api(tmp_path):
-    out = lstmviz_cmd(
+    out = run_cli(
         "run",
         "gru",
         "-T",
@@ -70,16 +60,16 @@ def test_run_reads_input_and_params(tmp_path):
     np.save(tmp_path / "x.npy", rng.standard_normal((6, 5)).astype(np.float32))  # (T, features): batch 1
     cell = lstmviz.load("lstm")
     lstmviz.save_params(lstmviz.init_params(cell, {"input": 5, "hidden": 8}, seed=1), tmp_path / "p.npz")
-    out = lstmviz_cmd("run", "lstm", "--input", tmp_path / "x.npy", "--params", tmp_path / "p.npz", "--plan")
+    out = run_cli("run", "lstm", "--input", tmp_path / "x.npy", "--params", tmp_path / "p.npz", "--plan")
     assert out.returncode == 0, out.stderr
     assert "outputs (6, 1, 8)" in out.stdout
     assert "one matrix for [f, i, o, g] reading 'hx'" in out.stdout
 
 
 def test_check_and_show(tmp_path):
-    out = lstmviz_cmd("check", "lstm-peephole")
+    out = run_cli("check", "lstm-peephole")
     assert out.returncode == 0 and out.stdout.startswith("ok: lstm-peephole: cell 'lstm-peephole', 16 nodes")
-    shown = lstmviz_cmd("show", "gallery/mgu.toml", cwd=os.path.dirname(os.path.dirname(__file__)))
+    shown = run_cli("show", "gallery/mgu.toml", cwd=os.path.dirname(os.path.dirname(__file__)))
     assert shown.returncode == 0
     assert lstmviz.parse_spec(shown.stdout) == lstmviz.load("mgu")
 
@@ -114,7 +104,7 @@ def test_bad_input_is_one_line_and_exit_status_2(tmp_path, args, expected):
     np.save(tmp_path / "x.npy", np.zeros((2, 1, 3)))
     np.save(tmp_path / "empty_batch.npy", np.zeros((2, 0, 3)))
     lstmviz.save_params(lstmviz.init_params(lstmviz.load("lstm")), tmp_path / "p.npz")
-    out = lstmviz_cmd(*[a.format(tmp=tmp_path) for a in args])
+    out = run_cli(*[a.format(tmp=tmp_path) for a in args])
     assert out.returncode == 2, out.stderr
     assert out.stdout == ""
     assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
@@ -123,7 +113,7 @@ def test_bad_input_is_one_line_and_exit_status_2(tmp_path, args, expected):
 
 
 def test_a_failed_run_leaves_no_output_file(tmp_path):
-    out = lstmviz_cmd("run", "lstm", "--dim", "input=0", "-o", tmp_path / "t.npz")
+    out = run_cli("run", "lstm", "--dim", "input=0", "-o", tmp_path / "t.npz")
     assert out.returncode == 2
     assert list(tmp_path.iterdir()) == []
 
@@ -153,7 +143,7 @@ def test_lstmviz_runs_without_torch(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "(3, 1, 4) False"
-    cli = lstmviz_cmd("run", "gru-pytorch", "-T", "2", env=env)
+    cli = run_cli("run", "gru-pytorch", "-T", "2", env=env)
     assert cli.returncode == 0, cli.stderr
     proof = subprocess.run([sys.executable, "-c", "import torch"], capture_output=True, text=True, env=env)
     assert "torch is hidden" in proof.stderr
@@ -167,7 +157,7 @@ def test_cli_start_up_does_not_import_heavy_modules():
 
 @pytest.mark.parametrize("suffix", ["svg", "png", "pdf"])
 def test_render_writes_each_format(tmp_path, suffix):
-    out = lstmviz_cmd("render", "lstm", "-o", tmp_path / f"lstm.{suffix}", "--style", "dark", "--width", "9cm")
+    out = run_cli("render", "lstm", "-o", tmp_path / f"lstm.{suffix}", "--style", "dark", "--width", "9cm")
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == f"wrote {tmp_path / f'lstm.{suffix}'}"
     head = (tmp_path / f"lstm.{suffix}").read_bytes()[:5]
@@ -187,7 +177,7 @@ def test_render_writes_each_format(tmp_path, suffix):
     ],
 )
 def test_render_refuses_bad_options_in_one_line(tmp_path, args, expected):
-    out = lstmviz_cmd(*[a.format(tmp=tmp_path) for a in args])
+    out = run_cli(*[a.format(tmp=tmp_path) for a in args])
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.count("\n") == 1 and expected in out.stderr
     assert list(tmp_path.iterdir()) == []
@@ -203,8 +193,8 @@ def test_svg_rendering_does_not_import_matplotlib_or_graphviz():
 
 
 def test_lstmviz_alone_shows_the_help_and_a_mistake_is_one_line():
-    alone = lstmviz_cmd()
+    alone = run_cli()
     assert "Usage:" in alone.stderr + alone.stdout and "lstmviz: error" not in alone.stderr
-    wrong = lstmviz_cmd("render", "lstm", "--frobnicate")
+    wrong = run_cli("render", "lstm", "--frobnicate")
     assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1
     assert wrong.stderr.startswith("lstmviz: error: No such option '--frobnicate'") and "render --help" in wrong.stderr

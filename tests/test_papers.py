@@ -13,6 +13,7 @@ import pytest
 import lstmviz
 from lstmviz import DataError
 from lstmviz.api import walk_through
+from tests.support import run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "latex"
 HAVE_LATEX = shutil.which("pdflatex") is not None
@@ -91,12 +92,7 @@ def test_the_latex_example_compiles(tmp_path):
 
 
 def test_steps_command(tmp_path):
-    out = subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", "steps", "lstm", "-o", tmp_path / "s", "--format", "png"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    out = run_cli("steps", "lstm", "-o", tmp_path / "s", "--format", "png")
     assert out.returncode == 0, out.stderr
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
         "lstm-1-forget.png",

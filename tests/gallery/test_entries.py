@@ -1,8 +1,6 @@
 """Gallery entries: one file each, validated before anything is drawn, errors naming the file."""
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ from lstmviz import SpecError
 from lstmviz.cells import BUILTINS
 from lstmviz.gallery import load_entries
 from lstmviz.gallery.entries import load_entry
+from tests.support import run_cli
 
 GALLERY = Path(__file__).parents[2] / "gallery"
 
@@ -58,11 +57,7 @@ def test_the_spec_shown_is_the_entry_without_its_gallery_table(tmp_path):
 
 
 def test_a_gallery_table_does_not_stop_a_spec_from_checking():
-    out = subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", "check", str(GALLERY / "lstm-stacked.toml")],
-        capture_output=True,
-        text=True,
-    )
+    out = run_cli("check", GALLERY / "lstm-stacked.toml")
     assert out.returncode == 0 and out.stdout.startswith("ok:"), out.stderr
 
 

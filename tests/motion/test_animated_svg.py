@@ -2,8 +2,6 @@
 file and checked against the trace, the layout and the walk-through."""
 
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -14,6 +12,7 @@ from lstmviz.layout.views import equations, steps
 from lstmviz.motion.colour import diverging
 from lstmviz.motion.timeline import build_timeline, parse_units
 from tests import drawn
+from tests.support import run_cli
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -224,63 +223,26 @@ def test_units_are_parsed():
 
 
 def test_the_cli_reports_trimming_and_takes_units(tmp_path):
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lstmviz.cli",
-            "animate",
-            "lstm",
-            "-T",
-            "10",
-            "--dim",
-            "hidden=24",
-            "-o",
-            tmp_path / "a.svg",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    out = run_cli("animate", "lstm", "-T", "10", "--dim", "hidden=24", "-o", tmp_path / "a.svg")
     assert out.returncode == 0, out.stderr
     assert out.stderr.splitlines() == [
         "note: showing steps 0:8 of 10; --window START:STOP shows others",
         "note: showing units 0:16 of 24; --units 0:24 (or a list) shows others",
     ]
-    chosen = subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", "animate", "lstm", "-T", "2", "--units", "1,3", "-o", tmp_path / "b.svg"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    chosen = run_cli("animate", "lstm", "-T", "2", "--units", "1,3", "-o", tmp_path / "b.svg")
     assert chosen.returncode == 0 and chosen.stderr == ""
     assert {s.units for s in drawn.read((tmp_path / "b.svg").read_text()).strips if s.node != "x"} == {(1, 3)}
-    bad = subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", "animate", "lstm", "--units", "0:x", "-o", tmp_path / "c.svg"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    bad = run_cli("animate", "lstm", "--units", "0:x", "-o", tmp_path / "c.svg")
     assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1 and "--units" in bad.stderr
     assert not (tmp_path / "c.svg").exists()
 
 
 def test_size_and_the_cli(tmp_path):
-    out = subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", "animate", "lstm", "-T", "8", "-o", tmp_path / "a.svg"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    out = run_cli("animate", "lstm", "-T", "8", "-o", tmp_path / "a.svg")
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "a.svg").stat().st_size < 300_000  # T=8, hidden size 4: the first animation issue's target
     assert "<script" not in (tmp_path / "a.svg").read_text()
-    bad = subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", "animate", "lstm", "-o", tmp_path / "a.avi"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    bad = run_cli("animate", "lstm", "-o", tmp_path / "a.avi")
     assert bad.returncode == 2 and "unknown animation format 'avi'" in bad.stderr
 
 
@@ -329,11 +291,6 @@ def test_the_chain_hands_each_state_over_to_the_next_module():
 
 
 def test_the_cli_takes_the_view(tmp_path):
-    out = subprocess.run(
-        [sys.executable, "-m", "lstmviz.cli", "animate", "gru", "--view", "chain", "-T", "2", "-o", tmp_path / "c.svg"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    out = run_cli("animate", "gru", "--view", "chain", "-T", "2", "-o", tmp_path / "c.svg")
     assert out.returncode == 0, out.stderr
     assert "A-1" in (tmp_path / "c.svg").read_text()  # the chain's outer modules are there
