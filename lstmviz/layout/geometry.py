@@ -15,6 +15,9 @@ class Point:
     x: float
     y: float
 
+    def moved(self, dx: float, dy: float) -> Point:
+        return Point(self.x + dx, self.y + dy)
+
 
 @dataclasses.dataclass(frozen=True)
 class Box:
@@ -24,6 +27,9 @@ class Box:
     y: float
     w: float
     h: float
+
+    def moved(self, dx: float, dy: float) -> Box:
+        return Box(self.x + dx, self.y + dy, self.w, self.h)
 
     @property
     def left(self) -> float:

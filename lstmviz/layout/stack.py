@@ -135,14 +135,11 @@ def _moved(layout: Layout, dy: float) -> Layout:
     """``layout`` moved down by ``dy`` (its height grown to match)."""
     import dataclasses
 
-    def p(q: Point) -> Point:
-        return Point(q.x, q.y + dy)
-
     return dataclasses.replace(
         layout,
         height=layout.height + dy,
-        shapes=tuple(dataclasses.replace(s, box=Box(s.box.x, s.box.y + dy, s.box.w, s.box.h)) for s in layout.shapes),
-        wires=tuple(dataclasses.replace(w, points=tuple(p(q) for q in w.points)) for w in layout.wires),
-        dots=tuple(Dot(d.node, p(d.at)) for d in layout.dots),
+        shapes=tuple(dataclasses.replace(s, box=s.box.moved(0, dy)) for s in layout.shapes),
+        wires=tuple(dataclasses.replace(w, points=tuple(q.moved(0, dy) for q in w.points)) for w in layout.wires),
+        dots=tuple(Dot(d.node, d.at.moved(0, dy)) for d in layout.dots),
         labels=tuple(dataclasses.replace(lab, y=lab.y + dy) for lab in layout.labels),
     )

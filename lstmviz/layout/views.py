@@ -392,18 +392,15 @@ def layout_chain(graph: CellGraph, m: Metrics) -> Layout:
     dx = module.w + m.lead  # the middle module starts one module and one lead from the left
     dy = m.pad + r - out_y  # the output circles' tops at the canvas's top margin
 
-    def shift(p: Point) -> Point:
-        return Point(p.x + dx, p.y + dy)
-
-    middle = Box(module.x + dx, module.y + dy, module.w, module.h)
-    shapes, wires, dots = [], [], [Dot(d.node, shift(d.at)) for d in base.dots]
+    middle = module.moved(dx, dy)
+    shapes, wires, dots = [], [], [Dot(d.node, d.at.moved(dx, dy)) for d in base.dots]
     ports_in = {s.node: s for s in base.shapes if s.kind == "input"}
     ports_out = {s.node: s for s in base.shapes if s.kind == "output"}
     inside = [s for s in base.shapes if s.node not in ports_in and s.node not in ports_out]
     for s in inside:
-        shapes.append(dataclasses.replace(s, box=Box(s.box.x + dx, s.box.y + dy, s.box.w, s.box.h)))
+        shapes.append(dataclasses.replace(s, box=s.box.moved(dx, dy)))
     for w in base.wires:
-        points = [shift(p) for p in w.points]
+        points = [p.moved(dx, dy) for p in w.points]
         if w.src in ports_in:  # starts at the circle's top
             points[0] = Point(points[0].x, in_y + dy - r)
         if w.dst in ports_out:  # ends at the circle's bottom
@@ -468,20 +465,17 @@ def _at_least(base: Layout, width: float, aspect: float) -> Layout:
     dx = (w - module.w) / 2
     grown = Box(module.x + dx, module.y, w, h)
 
-    def moved(p: Point) -> Point:
-        return Point(p.x + dx, p.y)
-
     kinds = {s.node: s.kind for s in base.shapes}
     wires = []
     for wire in base.wires:
-        points = [moved(p) for p in wire.points]
+        points = [p.moved(dx, 0) for p in wire.points]
         if kinds.get(wire.src) == "state-in":
             points[0] = Point(wire.points[0].x, points[0].y)  # from where it came in, to the new side
         if kinds.get(wire.dst) == "state-out":
             points[-1] = Point(points[-1].x + dx, points[-1].y)
         wires.append(dataclasses.replace(wire, points=tuple(points)))
-    shapes = [dataclasses.replace(s, box=Box(s.box.x + dx, s.box.y, s.box.w, s.box.h)) for s in base.shapes]
-    dots = [Dot(d.node, moved(d.at)) for d in base.dots]
+    shapes = [dataclasses.replace(s, box=s.box.moved(dx, 0)) for s in base.shapes]
+    dots = [Dot(d.node, d.at.moved(dx, 0)) for d in base.dots]
     return dataclasses.replace(base, module=grown, shapes=tuple(shapes), wires=tuple(wires), dots=tuple(dots))
 
 
@@ -493,19 +487,14 @@ def _ghost(prefix: str, base: Layout, module: Box, dx: float, dy: float) -> Layo
     def inside(p: Point) -> Point:
         return Point(min(max(p.x, module.left), module.right), min(max(p.y, module.top), module.bottom))
 
-    def moved(p: Point) -> Point:
-        return Point(p.x + dx, p.y + dy)
-
     shapes = tuple(
-        dataclasses.replace(
-            s, node=prefix + s.node, kind="ghost", box=Box(s.box.x + dx, s.box.y + dy, s.box.w, s.box.h)
-        )
+        dataclasses.replace(s, node=prefix + s.node, kind="ghost", box=s.box.moved(dx, dy))
         for s in base.shapes
         if s.shape not in ("terminal", "port")
     )
     wires = []
     for w in base.wires:
-        points = tuple(moved(inside(p)) for p in w.points)
+        points = tuple(inside(p).moved(dx, dy) for p in w.points)
         if len(set(points)) < 2:
             continue
         wires.append(
@@ -519,7 +508,7 @@ def _ghost(prefix: str, base: Layout, module: Box, dx: float, dy: float) -> Layo
                 arrow=w.arrow and inside(w.points[-1]) == w.points[-1],  # none where it was cut
             )
         )
-    dots = tuple(Dot(prefix + d.node, moved(d.at)) for d in base.dots)
+    dots = tuple(Dot(prefix + d.node, d.at.moved(dx, dy)) for d in base.dots)
     return Layout(base.width, base.height, None, shapes, tuple(wires), dots, ())
 
 
