@@ -93,26 +93,7 @@ def place_strips(
         if w.kind != "ghost":
             wires.setdefault(w.src, []).append(w)
     thick = {w.edge: lane_width if w.lane else wire_width for w in layout.wires}
-    lines = [(a, b, thick[w.edge]) for w in layout.wires for a, b in zip(w.points, w.points[1:]) if a != b]
-    for m in [layout.module, *(s.box for s in layout.shapes if s.shape == "module")]:
-        if m is not None:  # a module's outline is a line too
-            corners = [Point(m.left, m.top), Point(m.right, m.top), Point(m.right, m.bottom), Point(m.left, m.bottom)]
-            lines += [(a, b, 1.0) for a, b in zip(corners, corners[1:] + corners[:1])]
-    # each line as the box it covers, and a pixel more
-    ends = [(w.src, w.dst) for w in layout.wires for a, b in zip(w.points, w.points[1:]) if a != b]
-    ends += [("", "")] * (len(lines) - len(ends))  # the modules' outlines
-    centres = np.array([[min(a.x, b.x), min(a.y, b.y), max(a.x, b.x), max(a.y, b.y)] for a, b, _ in lines])
-    segments = np.array(
-        [
-            [min(a.x, b.x) - r, min(a.y, b.y) - r, max(a.x, b.x) + r, max(a.y, b.y) + r]
-            for a, b, w in lines
-            for r in [w / 2 + 1]
-        ]
-    ).reshape(-1, 4)
-    solid = [s.box for s in layout.shapes if s.shape != "module"] + [lab.box() for lab in layout.labels]
-    solid += [Box(d.at.x, d.at.y, 6, 6) for d in layout.dots]
-    solid_boxes = _grown(np.array([_edges(b) for b in solid]).reshape(-1, 4), 1.5)
-    obstacles = np.concatenate([segments, solid_boxes])
+    ends, centres, obstacles = _obstacles(layout, thick)
 
     options: dict[str, np.ndarray] = {}  # node -> (left, top, columns, where, tie-break) of each place tried
     static: dict[str, np.ndarray] = {}
@@ -167,6 +148,33 @@ def place_strips(
             cost = int(costs(node, chosen)[chosen[node]] // 100_000)
             out.append(dataclasses.replace(strip, clashes=cost // CLASH, ambiguous=bool(cost % CLASH)))
     return tuple(out)
+
+
+def _obstacles(layout: Layout, thick: Mapping[str, float]) -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray]:
+    """What a strip must keep clear of, as boxes (left, top, right, bottom): every line's segment
+    (``thick`` by edge; the modules' outlines too) and a pixel more, the shapes, labels and
+    junction dots; with each segment's (source, destination) and its own box, to tell whose line
+    a strip is nearest."""
+    lines = [(a, b, thick[w.edge]) for w in layout.wires for a, b in zip(w.points, w.points[1:]) if a != b]
+    for m in [layout.module, *(s.box for s in layout.shapes if s.shape == "module")]:
+        if m is not None:  # a module's outline is a line too
+            corners = [Point(m.left, m.top), Point(m.right, m.top), Point(m.right, m.bottom), Point(m.left, m.bottom)]
+            lines += [(a, b, 1.0) for a, b in zip(corners, corners[1:] + corners[:1])]
+    # each line as the box it covers, and a pixel more
+    ends = [(w.src, w.dst) for w in layout.wires for a, b in zip(w.points, w.points[1:]) if a != b]
+    ends += [("", "")] * (len(lines) - len(ends))  # the modules' outlines
+    centres = np.array([[min(a.x, b.x), min(a.y, b.y), max(a.x, b.x), max(a.y, b.y)] for a, b, _ in lines])
+    segments = np.array(
+        [
+            [min(a.x, b.x) - r, min(a.y, b.y) - r, max(a.x, b.x) + r, max(a.y, b.y) + r]
+            for a, b, w in lines
+            for r in [w / 2 + 1]
+        ]
+    ).reshape(-1, 4)
+    solid = [s.box for s in layout.shapes if s.shape != "module"] + [lab.box() for lab in layout.labels]
+    solid += [Box(d.at.x, d.at.y, 6, 6) for d in layout.dots]
+    solid_boxes = _grown(np.array([_edges(b) for b in solid]).reshape(-1, 4), 1.5)
+    return ends, centres, np.concatenate([segments, solid_boxes])
 
 
 WHERE = ("before", "after", "above", "below")  # where a strip's name may stand
