@@ -270,3 +270,17 @@ def test_on_a_phone_the_numbers_scroll_in_their_own_box(browser, model, tmp_path
     name = page.evaluate("() => document.querySelector('#readout td').getBoundingClientRect().left")
     assert 0 <= name < 30
     assert page.problems == []
+
+
+def test_a_model_alone_plays_forward_on_its_tasks_sequence(model):
+    svg = lstmviz.animate(model, steps=3)
+    batch = model.task.batch(1, 3, seed=0)
+    trace = model.run(batch.x)[0].trace
+    strips = drawn.read(svg).strips
+    assert strips and {s.sweep for s in strips} == {"forward"}
+    for s in strips:
+        np.testing.assert_array_equal(s.values, trace[s.node][s.step, 0, list(s.units)])
+    with pytest.raises(lstmviz.SpecError, match="its own weights|model's weights"):
+        lstmviz.animate(model, params={})
+    with pytest.raises(lstmviz.SpecError, match="its own sizes"):
+        lstmviz.animate(model, dims={"hidden": 8})
