@@ -1,7 +1,9 @@
 """Training a cell on a task in NumPy: a readout on the cell's outputs, a loss, Adam, clipping.
 
 A :class:`Model` is a cell with its parameters and a readout layer (logits for a task with
-classes, one number for a regression). Training draws seeded batches, runs the cell with a trace,
+classes, one number for a regression); a cell that cannot read the task's symbols as they are (an
+input sized by another dim, as a residual cell's, or several inputs) reads them through a learned
+linear embedding per input. Training draws seeded batches, runs the cell with a trace,
 backpropagates through time (:mod:`.backward`), clips the gradient's global norm and takes an Adam
 step; the same seed gives the same model.
 """
@@ -28,19 +30,26 @@ Progress = Callable[[int, int], None]
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Model:
-    """A trained cell: its graph and dims, its parameters, the readout on its outputs and its task."""
+    """A trained cell: its graph and dims, its parameters, the readout on its outputs, its task and,
+    by input id, the embeddings the task's symbols reach the cell's inputs through (none when the
+    cell's one input reads them as they are)."""
 
     graph: CellGraph
     dims: Mapping[str, int]
     params: Mapping[str, LayerParams]
     readout: LayerParams
     task: Task
+    embed: Mapping[str, LayerParams] = dataclasses.field(default_factory=dict)
 
     def run(self, x: np.ndarray, *, trace: bool = True) -> tuple[Result, np.ndarray]:
         """The cell's run on ``x`` (T, B, inputs) and the readout's answers: logits (T, B, classes)
         or numbers (T, B)."""
-        result = run(self.graph, x, self.params, trace=trace, dtype="float64", dims=self.dims)
+        result = run(self.graph, self.inputs(x), self.params, trace=trace, dtype="float64", dims=self.dims)
         return result, _read(self.readout, result.outputs, self.task)
+
+    def inputs(self, x: np.ndarray) -> np.ndarray | dict[str, np.ndarray]:
+        """What the cell reads for the task's ``x``: ``x`` itself, or by input id its embedding."""
+        return {i: x @ e.weight.T + e.bias for i, e in self.embed.items()} if self.embed else x
 
     def score(self, batch: Batch) -> float:
         """The task's score on ``batch``: accuracy, or the share of sums close enough."""
@@ -114,30 +123,25 @@ class History:
 
 
 def init_model(graph: CellGraph, task_name: str, *, hidden: int = 16, seed: int = 0) -> Model:
-    """An untrained model: the cell's seeded parameters (inputs sized for the task) and a readout."""
+    """An untrained model: the cell's seeded parameters (its own inputs sized for the task, else an
+    embedding for each input), and a readout."""
     the_task = task(task_name)
     dims = {**graph.default_dims, "input": the_task.input_size, "hidden": hidden}
-    inputs = graph.of_kind("input")
-    if len(inputs) != 1:
-        raise DataError(
-            f"a task gives one input a step; the cell reads {len(inputs)} ({', '.join(n.id for n in inputs)})",
-            name=graph.name,
-            fix="train a cell with one input",
-        )
-    for node in inputs:
-        if node_sizes(graph, dims)[node.id] != the_task.input_size:
-            raise DataError(
-                f"the cell's input {node.id!r} is sized {node.size!r}, not by a dim of its own, so it cannot "
-                f"read the {the_task.name} task's {the_task.input_size} numbers a step",
-                name=graph.name,
-                fix='give it size = "input" in the spec (a copy of the spec will do)',
-            )
     params = init_params(graph, dims, seed=seed, dtype=np.float64)
-    out_size = run(graph, np.zeros((1, 1, the_task.input_size)), params, dims=dims, dtype="float64").outputs.shape[-1]
-    bound = 1 / np.sqrt(out_size)
     rng = np.random.default_rng(seed)
+    sizes = node_sizes(graph, dims)
+    inputs = [n.id for n in graph.of_kind("input")]
+    embed = {}
+    if len(inputs) > 1 or sizes[inputs[0]] != the_task.input_size:  # the symbols through a layer of their own
+        bound = 1 / np.sqrt(the_task.input_size)
+        for i in inputs:
+            weight = rng.uniform(-bound, bound, (sizes[i], the_task.input_size))
+            embed[i] = LayerParams(weight, np.zeros(sizes[i]))
+    model = Model(graph, dims, params, LayerParams(np.zeros((0, 0)), None), the_task, embed)  # readout below
+    out_size = run(graph, model.inputs(np.zeros((1, 1, the_task.input_size))), params, dims=dims).outputs.shape[-1]
+    bound = 1 / np.sqrt(out_size)
     weight = rng.uniform(-bound, bound, (the_task.classes or 1, out_size))
-    return Model(graph, dims, params, LayerParams(weight, np.zeros(the_task.classes or 1)), the_task)
+    return dataclasses.replace(model, readout=LayerParams(weight, np.zeros(the_task.classes or 1)))
 
 
 def train(
@@ -166,9 +170,9 @@ def train(
     losses: list[float] = []
     scores: list[tuple[int, float]] = []
     for k in range(updates):
-        loss, cell, readout = backprop(model, the_task.batch(batch, length, rng))
+        loss, _, grads_of = backprop(model, the_task.batch(batch, length, rng))
         losses.append(loss)
-        grads = _arrays(dataclasses.replace(model, params=cell.params, readout=readout))
+        grads = _arrays(grads_of)
         clip(grads, clip_norm)
         adam.step(grads)
         if progress:
@@ -181,24 +185,31 @@ def train(
 
 
 def _arrays(model: Model) -> list[np.ndarray]:
-    """Every trainable array, in a fixed order: the cell's layers, then the readout."""
-    layers = [*(model.params[n.id] for n in model.graph.of_kind("layer")), model.readout]
+    """Every trainable array, in a fixed order: the cell's layers, the readout, the embeddings."""
+    layers = [*(model.params[n.id] for n in model.graph.of_kind("layer")), model.readout, *model.embed.values()]
     return [a for p in layers for a in (p.weight, *(() if p.bias is None else (p.bias,)), *p.diagonal.values())]
 
 
 def backprop(
     model: Model, batch: Batch, ran: tuple[Result, np.ndarray] | None = None
-) -> tuple[float, Gradients, LayerParams]:
-    """The model's loss on ``batch``, and its gradients: the cell's (every node's at every step
-    included) and the readout's. ``ran`` is the model's traced run on ``batch``, if already made."""
+) -> tuple[float, Gradients, Model]:
+    """The model's loss on ``batch``; the cell's gradients (every node's at every step included);
+    and the gradient of every trainable array, shaped as the model (its cell's layers, readout and
+    embeddings). ``ran`` is the model's traced run on ``batch``, if already made."""
     result, answer = ran or model.run(batch.x)
     loss, d_answer = loss_and_gradient(model.task, answer, batch)
     if not model.task.classes:
         d_answer = d_answer[..., None]
-    outputs = result.outputs.reshape(-1, result.outputs.shape[-1])
-    flat = d_answer.reshape(-1, d_answer.shape[-1])
-    readout = LayerParams(flat.T @ outputs, flat.sum(0))
-    return loss, backward(model.graph, result, d_answer @ model.readout.weight), readout
+    cell = backward(model.graph, result, d_answer @ model.readout.weight)
+    embed = {i: _dense(cell.inputs[i], batch.x) for i in model.embed}
+    readout = _dense(d_answer, result.outputs)
+    return loss, cell, dataclasses.replace(model, params=cell.params, readout=readout, embed=embed)
+
+
+def _dense(d_out: np.ndarray, given: np.ndarray) -> LayerParams:
+    """The gradient of a dense layer's weight and bias, from its output's gradient and its input."""
+    flat, given = d_out.reshape(-1, d_out.shape[-1]), given.reshape(-1, given.shape[-1])
+    return LayerParams(flat.T @ given, flat.sum(0))
 
 
 def save_model(model: Model, path: str | Path) -> None:
@@ -206,7 +217,8 @@ def save_model(model: Model, path: str | Path) -> None:
     (``readout.weight``, ``readout.bias``) and, as text, the cell's spec, its dims and the task."""
     from ..files import write_atomic
 
-    arrays = {**flat_params(model.params), **flat_params({"readout": model.readout}, prefix="lstmviz.")}
+    outer = {"readout": model.readout, **{f"embed:{i}": e for i, e in model.embed.items()}}
+    arrays = {**flat_params(model.params), **flat_params(outer, prefix="lstmviz.")}
     arrays["lstmviz.spec"] = np.array(dump_spec(model.graph))
     arrays["lstmviz.meta"] = np.array(json.dumps({"task": model.task.name, "dims": dict(model.dims)}))
     write_atomic(path, lambda fh: np.savez(fh, **arrays))
@@ -229,5 +241,6 @@ def load_model(path: str | Path) -> Model:
         )
     meta = json.loads(str(flat.pop("lstmviz.meta")))
     graph = parse_spec(str(flat.pop("lstmviz.spec")))
-    readout = nest_params({k.removeprefix("lstmviz."): flat.pop(k) for k in list(flat) if k.startswith("lstmviz.")})
-    return Model(graph, meta["dims"], nest_params(flat), readout["readout"], task(meta["task"]))
+    outer = nest_params({k.removeprefix("lstmviz."): flat.pop(k) for k in list(flat) if k.startswith("lstmviz.")})
+    embed = {k.removeprefix("embed:"): v for k, v in outer.items() if k.startswith("embed:")}
+    return Model(graph, meta["dims"], nest_params(flat), outer["readout"], task(meta["task"]), embed)

@@ -9,7 +9,16 @@ import torch
 
 import lstmviz
 from lstmviz.learn.tasks import TASKS, task
-from lstmviz.learn.train import Adam, clip, init_model, load_model, loss_and_gradient, save_model, train
+from lstmviz.learn.train import (
+    Adam,
+    backprop,
+    clip,
+    init_model,
+    load_model,
+    loss_and_gradient,
+    save_model,
+    train,
+)
 
 
 @pytest.mark.parametrize("name", TASKS)
@@ -40,17 +49,53 @@ def test_a_cell_of_ones_own_learns_too():
     assert history.scores[-1][1] >= task("parity").needs
 
 
-def test_a_cell_that_cannot_read_the_task_is_refused_in_one_clear_line(tmp_path):
-    residual = lstmviz.from_equations(
-        "h = tanh(linear(h_prev, x)) + x\n", states={"h": "hidden"}, inputs={"x": "hidden"}
-    )
-    with pytest.raises(lstmviz.DataError, match="input 'x' is sized 'hidden'.*size = \"input\""):
-        train(residual, "parity")
-    two = lstmviz.from_equations(
-        "h = tanh(linear(h_prev, x, u))\n", states={"h": "hidden"}, inputs={"x": "input", "u": "input"}
-    )
-    with pytest.raises(lstmviz.DataError, match="one input a step; the cell reads 2"):
-        train(two, "parity")
+RESIDUAL = "h = tanh(linear(h_prev, x)) + x\n"  # its input is added to the state: sized by hidden
+TWO = "h = tanh(linear(h_prev, x, u))\n"  # two inputs
+
+
+def cells_that_read_through_an_embedding():
+    return {
+        "residual": lstmviz.from_equations(RESIDUAL, states={"h": "hidden"}, inputs={"x": "hidden"}),
+        "two inputs": lstmviz.from_equations(TWO, states={"h": "hidden"}, inputs={"x": "input", "u": "input"}),
+    }
+
+
+@pytest.mark.parametrize("name", ["residual", "two inputs"])
+def test_a_cell_that_cannot_read_the_symbols_as_they_are_learns_through_an_embedding(name, tmp_path):
+    """Any spec trains: an input sized by another dim, or several inputs, each read the task's
+    symbols through a learned linear layer of its own."""
+    cell = cells_that_read_through_an_embedding()[name]
+    model, history = train(cell, "parity", hidden=8)
+    assert history.scores[-1][1] >= task("parity").needs
+    assert set(model.embed) == {n.id for n in cell.of_kind("input")}
+    assert all(e.weight.shape == (8 if name == "residual" else 2, 2) for e in model.embed.values())
+    save_model(model, tmp_path / "m.npz")
+    back, batch = load_model(tmp_path / "m.npz"), model.task.batch(3, seed=1)
+    assert np.array_equal(model.run(batch.x)[1], back.run(batch.x)[1])
+    assert init_model(lstmviz.load("lstm"), "parity").embed == {}  # a cell that reads them as they are
+
+
+@pytest.mark.parametrize("name", ["residual", "two inputs"])
+def test_the_embeddings_gradients_are_the_losss_slopes(name):
+    """Central differences of the loss in every embedding weight and bias (float64)."""
+    model = init_model(cells_that_read_through_an_embedding()[name], "parity", hidden=3, seed=2)
+    batch = model.task.batch(4, 6, seed=5)
+
+    def loss() -> float:
+        return loss_and_gradient(model.task, model.run(batch.x, trace=False)[1], batch)[0]
+
+    _, _, grads = backprop(model, batch)
+    for i, e in model.embed.items():
+        for array, slope in ((e.weight, grads.embed[i].weight), (e.bias, grads.embed[i].bias)):
+            numeric = np.zeros_like(array)
+            for k in np.ndindex(array.shape):
+                keep = array[k]
+                array[k] = keep + 1e-6
+                up = loss()
+                array[k] = keep - 1e-6
+                numeric[k] = (up - loss()) / 2e-6
+                array[k] = keep
+            np.testing.assert_allclose(slope, numeric, rtol=1e-5, atol=1e-9)
 
 
 def test_a_plain_rnn_does_not_remember_the_first_symbol():
