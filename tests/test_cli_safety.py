@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from tests.gallery.test_build import small_source
-from tests.test_cli import lstmviz_cmd
+from tests.support import run_cli
 
 SPEC = """[cell]
 name = "{name}"
@@ -43,7 +43,7 @@ def refused(out: subprocess.CompletedProcess, *expected: str) -> None:
 
 
 def test_a_device_is_never_replaced():
-    refused(lstmviz_cmd("run", "lstm", "-o", "/dev/null"), "'/dev/null': is not a regular file")
+    refused(run_cli("run", "lstm", "-o", "/dev/null"), "'/dev/null': is not a regular file")
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
@@ -69,14 +69,14 @@ def test_an_output_onto_an_input_is_refused_and_the_input_kept(tmp_path, args):
     os.link(files["x"], files["link"])  # the same file by another name
     shutil.copy(Path(__file__).parents[1] / "styles" / "colah.toml", files["style"])
     before = {p: p.read_bytes() for p in tmp_path.iterdir()}
-    refused(lstmviz_cmd(*[a.format(**files) for a in args]), "is also an input", "write the output to another file")
+    refused(run_cli(*[a.format(**files) for a in args]), "is also an input", "write the output to another file")
     assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
 def test_a_symbolic_link_is_not_replaced_nor_followed(tmp_path):
     (tmp_path / "precious.txt").write_text("keep me")
     (tmp_path / "figure.svg").symlink_to(tmp_path / "precious.txt")
-    refused(lstmviz_cmd("render", "lstm", "-o", tmp_path / "figure.svg"), "is a symbolic link")
+    refused(run_cli("render", "lstm", "-o", tmp_path / "figure.svg"), "is a symbolic link")
     assert (tmp_path / "figure.svg").is_symlink() and (tmp_path / "precious.txt").read_text() == "keep me"
 
 
@@ -84,21 +84,21 @@ def test_replacing_a_figure_keeps_its_mode(tmp_path):
     target = tmp_path / "lstm.png"
     target.write_bytes(b"old")
     target.chmod(0o604)
-    assert lstmviz_cmd("render", "lstm", "-o", target).returncode == 0
+    assert run_cli("render", "lstm", "-o", target).returncode == 0
     assert target.read_bytes()[:4] == b"\x89PNG" and stat.S_IMODE(target.stat().st_mode) == 0o604
 
 
 @pytest.mark.parametrize("name", ["../../../escaped", "/tmp/escaped", "a b", "x/y", ".hidden", "a..b", "n" * 65])
 def test_a_cell_name_that_is_not_a_plain_name_is_refused(tmp_path, name):
     path = spec(tmp_path / "cell.toml", name=name)
-    refused(lstmviz_cmd("check", path), f"{path}:2: 'name': cell name", "is not a plain name")
-    refused(lstmviz_cmd("steps", path, "-o", tmp_path / "out"), "is not a plain name")
+    refused(run_cli("check", path), f"{path}:2: 'name': cell name", "is not a plain name")
+    refused(run_cli("steps", path, "-o", tmp_path / "out"), "is not a plain name")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cell.toml"]
 
 
 def test_a_role_that_looks_like_a_path_only_names_its_step_by_id(tmp_path):
     path = spec(tmp_path / "cell.toml", role="../../../../tmp/evil gate")
-    out = lstmviz_cmd("steps", path, "-o", tmp_path / "out")
+    out = run_cli("steps", path, "-o", tmp_path / "out")
     assert out.returncode == 0, out.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "cell-1-f.svg",
@@ -141,15 +141,15 @@ def test_a_gallery_entry_writes_only_inside_the_site(tmp_path):
 )
 def test_a_label_lstmviz_would_not_draw_is_refused_before_latex_sees_it(tmp_path, label, expected):
     path = spec(tmp_path / "cell.toml", label=label)
-    refused(lstmviz_cmd("check", path), f"{path}:", "'f': label", expected)
-    refused(lstmviz_cmd("render", path, "-o", tmp_path / "cell.pgf"), expected)
+    refused(run_cli("check", path), f"{path}:", "'f': label", expected)
+    refused(run_cli("render", path, "-o", tmp_path / "cell.pgf"), expected)
     assert not (tmp_path / "cell.pgf").exists()
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="PGF output is typeset by LaTeX")
 def test_characters_special_to_latex_reach_it_escaped(tmp_path):
     path = spec(tmp_path / "cell.toml", label="f_{#1 & 100% $}")
-    out = lstmviz_cmd("render", path, "-o", tmp_path / "cell.pgf")
+    out = run_cli("render", path, "-o", tmp_path / "cell.pgf")
     assert out.returncode == 0, out.stderr
     assert r"$f_{\#1 \& 100\% \$}$" in (tmp_path / "cell.pgf").read_text()
 
@@ -158,9 +158,9 @@ def test_float64_input_stays_float64_and_infinity_is_one_warning_line(tmp_path):
     x = np.random.default_rng(0).standard_normal((4, 1, 3))
     x[2, 0, 1] = 1e300  # finite in float64, infinity in float32
     np.save(tmp_path / "x.npy", x)
-    out = lstmviz_cmd("run", "lstm", "--input", tmp_path / "x.npy")
+    out = run_cli("run", "lstm", "--input", tmp_path / "x.npy")
     assert out.returncode == 0 and out.stderr == "" and "outputs (4, 1, 4) float64" in out.stdout
-    out = lstmviz_cmd("run", "lstm", "--input", tmp_path / "x.npy", "--dtype", "float32")
+    out = run_cli("run", "lstm", "--input", tmp_path / "x.npy", "--dtype", "float32")
     assert out.returncode == 0 and "float32" in out.stdout
     assert (
         out.stderr
@@ -172,7 +172,7 @@ def test_nan_inside_the_cell_is_named_by_step_and_node(tmp_path):
     x = np.zeros((5, 1, 3))
     x[3, 0, 0] = np.nan
     np.save(tmp_path / "x.npy", x)
-    out = lstmviz_cmd("animate", "rnn", "--input", tmp_path / "x.npy", "-o", tmp_path / "a.svg")
+    out = run_cli("animate", "rnn", "--input", tmp_path / "x.npy", "-o", tmp_path / "a.svg")
     assert out.returncode == 0
     assert out.stderr.splitlines() == [
         "lstmviz: warning: NaN at step 3, first in input 'x' (the first value that is not a finite number)"

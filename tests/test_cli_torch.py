@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.test_cli import lstmviz_cmd
+from tests.support import run_cli
 
 torch = pytest.importorskip("torch")
 
@@ -24,7 +24,7 @@ def saved(tmp_path_factory):
 
 def test_from_torch_writes_one_layer_s_cell_and_weights_that_run_as_pytorch(saved):
     folder, module, _, _ = saved
-    out = lstmviz_cmd(
+    out = run_cli(
         "from-torch", folder / "model.pt", "-o", folder / "l1r.toml", "--params", folder / "l1r.npz",
         "--layer", "1", "--direction", "reverse",
     )  # fmt: skip
@@ -32,7 +32,7 @@ def test_from_torch_writes_one_layer_s_cell_and_weights_that_run_as_pytorch(save
     assert "wrote" in out.stdout and (folder / "l1r.toml").exists() and (folder / "l1r.npz").exists()
     x = np.random.default_rng(0).standard_normal((5, 1, 8)).astype("float32")
     np.save(folder / "x8.npy", x)
-    ran = lstmviz_cmd(
+    ran = run_cli(
         "run", folder / "l1r.toml", "--params", folder / "l1r.npz", "--input", folder / "x8.npy", "-o", folder / "r.npz"
     )
     assert ran.returncode == 0, ran.stderr
@@ -47,7 +47,7 @@ def test_from_torch_writes_one_layer_s_cell_and_weights_that_run_as_pytorch(save
 
 def test_run_takes_a_saved_model_and_batch_first_input(saved):
     folder, _, want, h = saved
-    out = lstmviz_cmd("run", folder / "model.pt", "--input", folder / "x.npy", "--batch-first", "-o", folder / "o.npz")
+    out = run_cli("run", folder / "model.pt", "--input", folder / "x.npy", "--batch-first", "-o", folder / "o.npz")
     assert out.returncode == 0, out.stderr
     assert "2 layer(s) of LSTM, 2 direction(s); 6 steps, batch 2, outputs (6, 2, 8)" in out.stdout
     got = np.load(folder / "o.npz")
@@ -57,14 +57,14 @@ def test_run_takes_a_saved_model_and_batch_first_input(saved):
 
 def test_without_batch_first_the_input_is_read_as_time_first(saved):
     folder, _, want, _ = saved
-    out = lstmviz_cmd("run", folder / "model.pt", "--input", folder / "x.npy", "-o", folder / "t.npz")
+    out = run_cli("run", folder / "model.pt", "--input", folder / "x.npy", "-o", folder / "t.npz")
     assert out.returncode == 0 and "2 steps, batch 6" in out.stdout  # (T, B, features), as documented
     assert np.load(folder / "t.npz")["outputs"].shape == (2, 6, 8)
 
 
 def test_a_stack_is_drawn_whole(saved):
     folder, *_ = saved
-    out = lstmviz_cmd("from-torch", folder / "model.pt", "-o", folder / "stack.svg")
+    out = run_cli("from-torch", folder / "model.pt", "-o", folder / "stack.svg")
     assert out.returncode == 0, out.stderr
     assert "2 layer(s) of LSTM in 2 direction(s)" in out.stdout
     svg = (folder / "stack.svg").read_text()
@@ -88,7 +88,7 @@ def test_a_stack_is_drawn_whole(saved):
 def test_refusals_name_the_file_and_the_fix(saved, args, expected):
     folder, *_ = saved
     np.save(folder / "x8.npy", np.zeros((5, 8), dtype="float32"))
-    out = lstmviz_cmd(*[a.format(d=folder) for a in args])
+    out = run_cli(*[a.format(d=folder) for a in args])
     assert out.returncode == 2 and out.stdout == ""
     assert len(out.stderr.strip().splitlines()) == 1 and expected in out.stderr, out.stderr
     assert not (folder / "c.toml").exists()

@@ -12,6 +12,7 @@ import dataclasses
 import math
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -111,8 +112,12 @@ def write_video(
     size = (round(first.width * scale), round(first.height * scale))
     figures: dict[int, np.ndarray] = {}
     pictures: dict[int, tuple[int, int, np.ndarray]] = {}  # cue -> its picture, cropped, and where
-    with temporary_beside(path, suffix=f".{fmt}") as (_, tmp):
-        with _encoder(tmp, fmt, size, fps) as write:
+    # the encoder writes in a private folder, copied beside ``path`` once whole: should this process
+    # be stopped while ffmpeg starts (before it can be stopped too), what ffmpeg goes on to write
+    # lands in a folder already removed, never beside the user's file
+    with temporary_beside(path, suffix=f".{fmt}") as (fh, _), tempfile.TemporaryDirectory() as work:
+        video = Path(work) / f"video.{fmt}"
+        with _encoder(video, fmt, size, fps) as write:
             for k, seconds in enumerate(times):
                 scene = figure(seconds)
                 if id(scene) not in figures:
@@ -131,6 +136,8 @@ def write_video(
                 write(frame)
                 if progress:
                     progress(k + 1, len(times))
+        with video.open("rb") as made:
+            shutil.copyfileobj(made, fh)
 
 
 def _raster(scene: Scene, size: tuple[int, int]) -> np.ndarray:
@@ -197,8 +204,9 @@ def _encoder(path: Path, fmt: str, size: tuple[int, int], fps: float) -> Iterato
     command = ["ffmpeg", "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24"]
     command += ["-s", f"{size[0]}x{size[1]}", "-r", f"{fps:g}", "-i", "-", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2"]
     command += ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mp4", str(path)]
-    encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    encoder: subprocess.Popen | None = None
     try:
+        encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         yield lambda frame: encoder.stdin.write(np.ascontiguousarray(frame).tobytes())
         encoder.stdin.close()
         if encoder.wait() != 0:
@@ -208,6 +216,7 @@ def _encoder(path: Path, fmt: str, size: tuple[int, int], fps: float) -> Iterato
                 fix="check that ffmpeg has libx264, or write a .gif",
             )
     except BaseException:
-        encoder.kill()
-        encoder.wait()
+        if encoder is not None:
+            encoder.kill()
+            encoder.wait()
         raise

@@ -363,9 +363,9 @@ def test_the_watcher_survives_an_error_that_is_not_an_lstmviz_error(tmp_path, mo
 
 
 def test_gallery_init_starts_a_gallery_that_builds_with_its_own_template(tmp_path):
-    from tests.test_cli import lstmviz_cmd
+    from tests.support import run_cli
 
-    out = lstmviz_cmd("gallery", "init", tmp_path / "mine")
+    out = run_cli("gallery", "init", tmp_path / "mine")
     assert out.returncode == 0, out.stderr
     files = sorted(p.relative_to(tmp_path / "mine").as_posix() for p in (tmp_path / "mine").rglob("*") if p.is_file())
     assert files == [
@@ -376,7 +376,7 @@ def test_gallery_init_starts_a_gallery_that_builds_with_its_own_template(tmp_pat
     report = build(tmp_path / "mine", tmp_path / "site", workers=1)
     assert report.entries == 1 and (tmp_path / "site" / "my-lstm.html").is_file()
     assert (tmp_path / "site" / "site.css").read_text() == "body { color: rebeccapurple; }"
-    again = lstmviz_cmd("gallery", "init", tmp_path / "mine")  # never over a gallery that exists
+    again = run_cli("gallery", "init", tmp_path / "mine")  # never over a gallery that exists
     assert again.returncode == 2 and "exists and is not an empty folder" in again.stderr
     assert len(again.stderr.strip().splitlines()) == 1
     assert (tmp_path / "mine" / "template" / "site.css").read_text() == "body { color: rebeccapurple; }"
