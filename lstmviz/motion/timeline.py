@@ -178,8 +178,11 @@ def build_timeline(
         *((n, nodes[::-1], lit) for n, nodes, lit in walk[::-1]),
         ("hand-back", arriving, inputs),
     ]
-    beats = [2.0 if name in ("inputs", "hand-over") else len(nodes) + 1.0 for name, nodes, _ in forward]
-    step_length = beat * sum(beats)
+    beats = {  # a beat for each node computed and one more; two for the values arriving or leaving
+        sweep: [2.0 if name in _ENDS else len(nodes) + 1.0 for name, nodes, _ in parts]
+        for sweep, parts in (("forward", forward), ("backward", back))
+    }
+    step_length = beat * sum(beats["forward"])  # the same backward: the same phases in reverse
     gates = {n.id: gate_of(graph, n.id) for n in graph.of_kind("op")}
     played = [(t, "forward") for t in range(start, stop)]
     if gradients is not None:
@@ -190,7 +193,8 @@ def build_timeline(
         at, step_end = k * step_length, (k + 1) * step_length
         source = values if sweep == "forward" else gradients
         lit_at: dict[str, float] = {}
-        for index, ((name, nodes, lit), length) in enumerate(zip(forward if sweep == "forward" else back, beats), 1):
+        parts = forward if sweep == "forward" else back
+        for index, ((name, nodes, lit), length) in enumerate(zip(parts, beats[sweep]), 1):
             if name in ("inputs", "hand-over"):
                 eqs: tuple[str, ...] = ()
             elif name in ("gradient", "hand-back"):
@@ -234,6 +238,11 @@ def build_timeline(
         tuple(sweep for _, sweep in played) if gradients is not None else (),
         max(shown_gradients, default=0.0),
     )
+
+
+#: The phases that open and close a time step: the values arrive and leave (forward), the gradient
+#: arrives and is handed back (backward).
+_ENDS = ("inputs", "hand-over", "gradient", "hand-back")
 
 
 def _state_names(graph: CellGraph) -> list[tuple[str, str, str, str]]:

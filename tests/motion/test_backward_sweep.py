@@ -284,3 +284,20 @@ def test_a_model_alone_plays_forward_on_its_tasks_sequence(model):
         lstmviz.animate(model, params={})
     with pytest.raises(lstmviz.SpecError, match="its own sizes"):
         lstmviz.animate(model, dims={"hidden": 8})
+
+
+def test_each_gradient_appears_while_its_own_step_plays(svg):
+    """Its walk-through step's caption is on show when a gradient's strip appears, and it stays to
+    the end of its time step, as the values do going forward."""
+    walk = walk_steps(lstmviz.load("lstm"))
+    cell = lstmviz.load("lstm")
+    owner = {
+        n: name for name, ids in walk.items() for n in ids if n in cell.by_id and cell.node(n).kind in ("layer", "op")
+    }
+    captions = [(d["phase"], float(d["start"]), float(d["end"])) for d, _ in groups(svg, "caption")]
+    for data, _ in groups(svg, "strip"):
+        if data["sweep"] != "backward":
+            continue
+        start = float(data["start"])
+        phase = next(p for p, a, b in captions if a <= start < b)
+        assert phase == owner.get(data["node"], "hand-back"), data
