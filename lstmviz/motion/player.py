@@ -40,6 +40,7 @@ _PAGE = """<!doctype html>
   #at { display: inline-block; min-width: @@ATWIDTH@@; }  /* room for "t = 7 ◂ backward": no jumps */
   #readout { margin: 0 auto 16px; border-collapse: collapse; font: 13px monospace;
              display: block; width: fit-content; max-width: calc(100% - 24px); overflow-x: auto; }
+  #readout[hidden] { display: none; }  /* the rule above would show it */
   #readout td { padding: 1px 8px; border-bottom: 1px solid #ddd; text-align: right; }
   #readout td:first-child { font-family: serif; font-style: italic; text-align: left;
                             position: sticky; left: 0; background: #fafafa; }  /* names stay as rows scroll */

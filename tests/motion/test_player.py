@@ -99,7 +99,8 @@ def test_numbers_on_demand(page):
     """The numbers box lists every value on show, with its exact numbers, read from the SVG's cells."""
     page.fill("#scrub", "3")
     page.dispatch_event("#scrub", "input")
-    assert page.is_hidden("#readout")
+    shown = "() => getComputedStyle(document.getElementById('readout')).display"
+    assert page.is_hidden("#readout") and page.evaluate(shown) == "none"  # no room kept for it either
     page.check("#numbers")
     rows = page.evaluate(
         "() => [...document.querySelectorAll('#readout tr')].map(tr => [...tr.cells].map(td => td.innerHTML))"
