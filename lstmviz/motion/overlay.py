@@ -75,22 +75,19 @@ def stage(
     for node_id in sizes:
         node = graph.node(node_id)
         names[node_id] = node.label or _short(latex.expression(graph, node), font) or node_id
-    if timeline.sweeps:  # room for the longer name a gradient's strip has (∂L/∂h_t)
-        names = {node_id: _gradient_name(name) for node_id, name in names.items()}
+    # with a backward sweep, room for the longer name a gradient's strip has (∂L/∂h_t)
+    room = {n: _gradient_name(name) for n, name in names.items()} if timeline.sweeps else names
     tried = []
     for spread in SPREADS:
         layout = layout_for(spread)
-        placed = place_strips(layout, sizes, names, font=font, wire_width=m.wire_width, lane_width=m.lane_width)
+        placed = place_strips(layout, sizes, room, font=font, wire_width=m.wire_width, lane_width=m.lane_width)
         tried.append((sum(s.clashes for s in placed), sum(s.ambiguous for s in placed), spread, layout, placed))
         if not tried[-1][0] and not tried[-1][1]:
             break
     _, _, _, layout, placed = min(tried, key=lambda t: t[:3])  # else the fewest clashes, then the least spread
     strips = {s.node: s for s in placed}
     if timeline.sweeps:  # the values' strips are named by the values' own names
-        strips = {
-            n: dataclasses.replace(s, name=dataclasses.replace(s.name, text=_plain_name(s.name.text)))
-            for n, s in strips.items()
-        }
+        strips = {n: dataclasses.replace(s, name=dataclasses.replace(s.name, text=names[n])) for n, s in strips.items()}
     line = font * 1.9
     titles = [_title(p) for p in timeline.phases]
     key = max(_key_width(font, title, ticks) for title, ticks, _ in _keys(timeline))
@@ -122,11 +119,10 @@ def cues(stage: Stage, timeline: Timeline, style: Style) -> list[Cue]:
             out.append(Cue(_caption(stage, phase, style), phase.start, phase.end))
         elif phase.step == timeline.steps[0]:  # every step tells its phases alike: one caption each, repeating
             out.append(Cue(_caption(stage, phase, style), phase.start, phase.end, every=timeline.step_length))
-    scale = _gradient_colours(timeline)
     for e in timeline.events:
         strip = stage.strips.get(e.node)
         if strip is not None:
-            out.append(Cue(_strip(strip, e, style, scale if e.sweep == "backward" else 1.0), e.start, e.end))
+            out.append(Cue(_strip(strip, e, style, _colour_scale(timeline, e.sweep)), e.start, e.end))
     if style.vocabulary.gate_product == "valve":
         shapes = {s.node: s for s in stage.layout.shapes}
         for t, node, opening, since, until in timeline.openings:
@@ -195,15 +191,10 @@ def _gradient_name(name: str) -> str:
     return f"∂L/∂{name}" if not _terms(name)[1:] else f"∂L/∂({name})"
 
 
-def _plain_name(name: str) -> str:
-    """The value's own name, from its gradient's."""
-    name = name.removeprefix("∂L/∂")
-    return name[1:-1] if name.startswith("(") and name.endswith(")") and _terms(name[1:-1])[1:] else name
-
-
-def _gradient_colours(timeline: Timeline) -> float:
-    """The scale of the gradients' colours: the largest shown is as dark as a value of 2."""
-    return timeline.gradient_scale / 2 or 1.0
+def _colour_scale(timeline: Timeline, sweep: str = "backward") -> float:
+    """The colour scale of a sweep's numbers: 1 for values; for gradients, the largest shown is
+    as dark as a value of 2."""
+    return (timeline.gradient_scale / 2 or 1.0) if sweep == "backward" else 1.0
 
 
 def _caption(stage: Stage, phase: Phase, style: Style) -> Group:
@@ -277,7 +268,7 @@ def _keys(timeline: Timeline) -> list[tuple[str, tuple[str, str, str], tuple[flo
     if not timeline.sweeps:
         return [(*values, (0.0, timeline.duration))]
     turn = timeline.sweeps.index("backward") * timeline.step_length
-    top = scientific(2 * _gradient_colours(timeline))
+    top = scientific(2 * _colour_scale(timeline))
     gradients = ("gradient", (f"−{top}", "0", f"+{top}"))
     return [(*values, (0.0, turn)), (*gradients, (turn, timeline.duration))]
 
@@ -331,14 +322,13 @@ def _travels(stage: Stage, timeline: Timeline) -> list[Cue]:
         if w.kind != "ghost":
             leaving.setdefault(w.src, []).append(w)
             entering.setdefault(w.dst, []).append(w)
-    scale = _gradient_colours(timeline)
     out = []
     for e in timeline.events:
         back = e.sweep == "backward"
         for wire in (entering if back else leaving).get(e.node, []):
             data = (("edge", wire.edge), ("step", str(e.step)), ("sweep", e.sweep))
             path = wire.points[::-1] if back else wire.points
-            cells = _mini(e.value, scale if back else 1.0)
+            cells = _mini(e.value, _colour_scale(timeline, e.sweep))
             out.append(Cue(Group("travelling", data, cells), e.start, e.start + timeline.beat * 0.9, path))
     return out
 
@@ -370,7 +360,6 @@ def _hand_over(stage: Stage, timeline: Timeline) -> list[Cue]:
             path += list(ghost[0].points)
         paths[wire.src] = tuple(_dedupe(path))
     values = {(e.step, e.sweep, e.node): e.value for e in timeline.events}
-    scale = _gradient_colours(timeline)
     out = []
     for phase in timeline.phases:
         if phase.name not in ("hand-over", "gradient"):
@@ -378,7 +367,7 @@ def _hand_over(stage: Stage, timeline: Timeline) -> list[Cue]:
         back = phase.sweep == "backward"
         for node, path in paths.items():
             data = (("node", node), ("step", str(phase.step)), ("sweep", phase.sweep))
-            cells = _mini(values.get((phase.step, phase.sweep, node), ()), scale if back else 1.0)
+            cells = _mini(values.get((phase.step, phase.sweep, node), ()), _colour_scale(timeline, phase.sweep))
             out.append(Cue(Group("handing-over", data, cells), phase.start, phase.end, path[::-1] if back else path))
     return out
 
@@ -399,7 +388,7 @@ def _hand_back(stage: Stage, timeline: Timeline) -> list[Cue]:
                 path += list(w.points[::-1])
         paths[state_in] = tuple(_dedupe(path))
     values = {(e.step, e.node): e.value for e in timeline.events if e.sweep == "backward"}
-    scale = _gradient_colours(timeline)
+    scale = _colour_scale(timeline)
     out = []
     for phase in timeline.phases:
         if phase.name == "hand-back":
