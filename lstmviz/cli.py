@@ -16,6 +16,7 @@ import click
 from . import api
 from .cells import BUILTINS, builtin
 from .errors import DataError, LstmvizError, NonFiniteWarning
+from .signals import exit_on_termination
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -111,21 +112,7 @@ class _OneLineGroup(click.Group):
 @click.version_option(package_name="lstmviz")
 def main() -> None:
     """Diagrams and numbers from one description of a recurrent cell."""
-    _exit_on_termination()
-
-
-def _exit_on_termination() -> None:
-    """Turn SIGTERM and SIGHUP into an ordinary exit, so that what is half-written (temporary files, a
-    staging folder, worker processes) is cleaned up on the way out, as it is for Ctrl-C."""
-    import signal
-    import threading
-
-    def stop(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    if threading.current_thread() is threading.main_thread():
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, stop)
+    exit_on_termination()
 
 
 @main.command("list")

@@ -197,8 +197,37 @@ def test_sigterm_while_writing_a_video_leaves_no_temporary_file(tmp_path, suffix
     )
     wait_for(lambda: any(p.name.endswith(f".part.{suffix}") for p in tmp_path.iterdir()))
     proc.send_signal(signal.SIGTERM)
-    assert proc.wait(60) == 128 + signal.SIGTERM
-    assert list(tmp_path.iterdir()) == [] and "Traceback" not in proc.stderr.read()
+    status, stderr = proc.wait(60), proc.stderr.read()
+    assert status == 128 + signal.SIGTERM, stderr
+    assert list(tmp_path.iterdir()) == [] and "Traceback" not in stderr
+
+
+def test_sigterm_that_lands_in_a_finaliser_still_stops_the_command():
+    # Python only reports an exception raised in a weakref callback or a __del__ and carries on;
+    # a SIGTERM handled there (one landed in a WeakKeyDictionary's callback while a GIF was drawn)
+    # must still end the command, with its status
+    script = """
+import signal, sys, time, weakref
+from lstmviz.signals import exit_on_termination
+exit_on_termination()
+
+def finaliser(_):
+    signal.raise_signal(signal.SIGTERM)
+    for _ in range(3):  # a check for signals, so the handler runs here, in the callback
+        pass
+
+class Thing:
+    pass
+
+thing = Thing()
+ref = weakref.ref(thing, finaliser)
+del thing
+for _ in range(100):  # the command's work goes on, for up to 10 s
+    time.sleep(0.1)
+print("finished")
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (out.returncode, out.stdout, out.stderr) == (128 + signal.SIGTERM, "", "")
 
 
 def children(pid: int) -> list[int]:
