@@ -827,6 +827,7 @@ def place(
 ) -> tuple[Label, bool]:
     """The first of ``options`` clear of wires (by ``clearance`` at least), shapes and labels placed
     already, else the least crowded; and whether it had to settle for a crowded place."""
+    others = [o.box() for o in placed]
 
     def clashes(label: Label) -> int:
         box = label.box()
@@ -834,11 +835,16 @@ def place(
         return (
             sum(wide.crossed_by(a, z, inset=0) for a, z in segments)
             + sum(box.overlaps(o) for o in solid)
-            + sum(box.overlaps(o.box(), gap=0.25 * label.size) for o in placed)  # apart: not read as one
+            + sum(box.overlaps(o, gap=0.25 * label.size) for o in others)  # apart: not read as one
         )
 
-    best = min(options, key=clashes)
-    return best, clashes(best) > 0
+    counted = []
+    for option in options:
+        n = clashes(option)
+        if n == 0:
+            return option, False
+        counted.append(n)
+    return options[counted.index(min(counted))], True
 
 
 def _side(end: Point, box: Box) -> int:
