@@ -75,7 +75,9 @@ def main() -> None:
     print("| size | lstmviz forward + backward | PyTorch forward + backward | ratio | lstmviz forward alone |")
     print("|---|---|---|---|---|")
     for name, ours, theirs, forward in backward_rows(args.repeat):
-        print(f"| {name} | {ours * 1e3:.1f} ms | {theirs * 1e3:.1f} ms | {ours / theirs:.2f} | {forward * 1e3:.1f} ms |")
+        print(
+            f"| {name} | {ours * 1e3:.1f} ms | {theirs * 1e3:.1f} ms | {ours / theirs:.2f} | {forward * 1e3:.1f} ms |"
+        )
     print("\n| task | needs | reached | updates (budget) | time | per update |")
     print("|---|---|---|---|---|---|")
     for name, task in TASKS.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,7 @@ FORMATS = ("svg", "png", "pdf", "pgf", "dot")
 
 def render(
     cell: str | Path | CellGraph,
-    output: str | Path | None = None,
+    output: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
     *,
     view: str = "cell",
     focus: str | None = None,
@@ -128,7 +129,8 @@ def render(
     font_size: str | float | None = None,
 ) -> str | None:
     """Draw a cell. With ``output``, write the file (its suffix picks SVG, PNG, PDF, or DOT for
-    Graphviz) and return None; without, return the SVG (or DOT) text. ``view`` is one of cell,
+    Graphviz) and return None; without, return the SVG (or DOT) text. ``output`` may be a list of
+    files, in several formats: the figure is laid out once and written to each. ``view`` is one of cell,
     focus (with ``focus``, a step such as ``"forget"`` or a node id), chain, legend, rolled,
     unrolled. ``labels`` picks a label set the spec carries (``notation``, ``plain``, ``pytorch``
     for the built-ins). ``width`` sets the printed width: ``"8cm"``, ``"600px"``, ``"3in"`` or a
@@ -142,6 +144,9 @@ def render(
     from .layout.views import layout_view
     from .style import adjusted, load_style
 
+    outputs = [output] if output is None or isinstance(output, str | os.PathLike) else list(output)
+    for path in outputs:  # every format known before anything is drawn or written
+        _format(path, fmt, dot=True)
     graph = drawable(cell).relabelled(labels)
     sheet = adjusted(load_style(style), transparent=transparent, font=font)
 
@@ -150,7 +155,8 @@ def render(
 
     sheet, layout = sized(sheet, lay_out, width, font_size)
     scene = build_scene(layout, sheet, openings=openings)
-    return _emit(scene, output, fmt, width, dot=lambda: to_dot(graph))
+    written = [_emit(scene, path, fmt, width, dot=lambda: to_dot(graph)) for path in outputs]
+    return written[0] if len(written) == 1 else None
 
 
 def _emit(
@@ -158,13 +164,7 @@ def _emit(
 ) -> str | None:
     """Write ``scene`` to ``output`` in ``fmt`` (from its suffix when None), or return it as SVG
     text when there is no ``output``; ``dot`` makes the Graphviz text, for a figure that has one."""
-    from .errors import Choice
-
-    if fmt is None:
-        fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
-    Choice("format", FORMATS if dot is not None else tuple(f for f in FORMATS if f != "dot")).check(
-        fmt, name=str(output) if output is not None else "fmt"
-    )
+    fmt = _format(output, fmt, dot=dot is not None)
     if fmt in ("svg", "dot"):
         if fmt == "dot":
             text = dot()
@@ -185,6 +185,19 @@ def _emit(
 
     save(scene, output, fmt=fmt, width_in=_inches(width, scene.width) if width is not None else None, dpi=_dpi(width))
     return None
+
+
+def _format(output: str | Path | None, fmt: str | None, *, dot: bool) -> str:
+    """The format ``output`` is written in: ``fmt``, else its suffix (SVG text without an output),
+    refused in one line unless known (DOT only for a figure that has a graph)."""
+    from .errors import Choice
+
+    if fmt is None:
+        fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
+    Choice("format", FORMATS if dot else tuple(f for f in FORMATS if f != "dot")).check(
+        fmt, name=str(output) if output is not None else "fmt"
+    )
+    return fmt
 
 
 def render_stack(

@@ -57,14 +57,17 @@ def _path_option(
     kind: str = "file",
     default: str | None = None,
     required: bool = False,
+    multiple: bool = False,
 ) -> Callable[[F], F]:
-    """An option naming a ``file``, a ``folder`` or ``either``; a default is shown in --help."""
+    """An option naming a ``file``, a ``folder`` or ``either`` (``multiple``: given once or more); a
+    default is shown in --help."""
     return click.option(
         *names,
         type=click.Path(dir_okay=kind != "file", file_okay=kind != "folder", path_type=Path),
         default=Path(default) if default is not None else None,
         show_default=default is not None,
         required=required,
+        multiple=multiple,
         help=help,
     )
 
@@ -276,7 +279,9 @@ def _figure_options(fn: F) -> F:
     "-o",
     "--output",
     required=True,
-    help="The figure to write: .svg, .png, .pdf, .pgf (for LaTeX), or .dot (the graph, for Graphviz).",
+    multiple=True,
+    help="The figure to write: .svg, .png, .pdf, .pgf (for LaTeX), or .dot (the graph, for Graphviz). "
+    "Give it again for more formats of the same figure (-o cell.svg -o cell.pdf): laid out once.",
 )
 @click.option(
     "--view",
@@ -292,11 +297,11 @@ def _figure_options(fn: F) -> F:
 )
 @_figure_options
 @_one_line_errors
-def render(spec: str, output: Path, view: str, focus: str | None, **figure: Any) -> None:
+def render(spec: str, output: tuple[Path, ...], view: str, focus: str | None, **figure: Any) -> None:
     """Draw SPEC (a built-in name or a .toml file) as a figure."""
-    _check_outputs(output, inputs=[spec, figure["style"]])
+    _check_outputs(*output, inputs=[spec, figure["style"]])
     api.render(spec, output, view=view, focus=focus, **figure)
-    click.echo(f"wrote {output}")
+    click.echo(f"wrote {', '.join(map(str, output))}")
 
 
 @main.command("from-torch")

@@ -164,10 +164,20 @@ def test_render_writes_each_format(tmp_path, suffix):
     assert head == {"svg": b"<?xml", "png": b"\x89PNG\r", "pdf": b"%PDF-"}[suffix] or head.startswith(b"<svg")
 
 
+def test_render_writes_several_formats_of_one_figure(tmp_path):
+    svg, pdf = tmp_path / "gru.svg", tmp_path / "gru.pdf"
+    out = run_cli("render", "gru", "--view", "chain", "-o", svg, "-o", pdf)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"wrote {svg}, {pdf}"
+    assert svg.read_text() == lstmviz.render("gru", view="chain") and pdf.read_bytes()[:5] == b"%PDF-"
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
         (["render", "lstm", "-o", "{tmp}/x.gif"], "unknown format 'gif' (must be one of svg, png, pdf, pgf, dot)"),
+        (["render", "lstm", "-o", "{tmp}/x.svg", "-o", "{tmp}/x.gif"], "unknown format 'gif'"),
+        (["render", "lstm", "-o", "{tmp}/x.svg", "-o", "{tmp}/none/x.png"], "no such directory"),
         (["render", "lstm", "-o", "{tmp}/x.svg", "--view", "sideways"], "unknown view 'sideways'"),
         (["render", "lstm", "-o", "{tmp}/x.svg", "--style", "neon"], "'neon': is neither a built-in style"),
         (["render", "lstm", "-o", "{tmp}/x.svg", "--width", "wide"], "width 'wide' is not a length"),

@@ -34,8 +34,9 @@ def draw(scene: Scene, ax: Any, *, latex: bool = False, pt: float | None = None)
     ax.set_ylim(scene.height, 0)
     ax.set_aspect("equal")
     ax.set_axis_off()
+    add = ax.add_artist  # as add_patch, but leaving the data limits alone: they are set above
     if scene.background != "none":
-        ax.add_patch(
+        add(
             patches.Rectangle((0, 0), scene.width, scene.height, facecolor=scene.background, edgecolor="none", zorder=0)
         )
     z = 1
@@ -45,7 +46,7 @@ def draw(scene: Scene, ax: Any, *, latex: bool = False, pt: float | None = None)
             gid = dict(group.data).get("node") or dict(group.data).get("edge")
             common = {"zorder": z, "gid": gid}
             if isinstance(item, Rect):
-                ax.add_patch(
+                add(
                     patches.FancyBboxPatch(
                         (item.x, item.y),
                         item.w,
@@ -58,7 +59,7 @@ def draw(scene: Scene, ax: Any, *, latex: bool = False, pt: float | None = None)
                     )
                 )
             elif isinstance(item, Ellipse):
-                ax.add_patch(
+                add(
                     patches.Ellipse(
                         (item.x, item.y),
                         2 * item.rx,
@@ -71,7 +72,7 @@ def draw(scene: Scene, ax: Any, *, latex: bool = False, pt: float | None = None)
                 )
             elif isinstance(item, Line):
                 verts, codes, head = _line(item)
-                ax.add_patch(
+                add(
                     patches.PathPatch(
                         MplPath(verts, codes),
                         facecolor="none",
@@ -84,11 +85,9 @@ def draw(scene: Scene, ax: Any, *, latex: bool = False, pt: float | None = None)
                     )
                 )
                 if head:
-                    ax.add_patch(
-                        patches.Polygon(head, closed=True, facecolor=_c(item.color), edgecolor="none", **common)
-                    )
+                    add(patches.Polygon(head, closed=True, facecolor=_c(item.color), edgecolor="none", **common))
             elif isinstance(item, Polygon):
-                ax.add_patch(
+                add(
                     patches.Polygon(
                         [(p.x, p.y) for p in item.points],
                         closed=True,
@@ -128,11 +127,6 @@ def figure(scene: Scene, *, width_in: float | None = None, latex: bool = False) 
     return fig
 
 
-#: Fonts embedded as TrueType (Type 42), which publishers' PDF checks (IEEE PDF eXpress, ACM)
-#: accept; matplotlib's default, Type 3, they reject.
-_PUBLISHER = {"pdf.fonttype": 42, "ps.fonttype": 42}
-
-
 def encode(scene: Scene, *, fmt: str, width_in: float | None = None, dpi: float = 200) -> bytes:
     """The scene as the bytes of a PNG, PDF or PGF file."""
     import io
@@ -141,9 +135,9 @@ def encode(scene: Scene, *, fmt: str, width_in: float | None = None, dpi: float 
     transparent = scene.background == "none"
     out = io.BytesIO()
     if fmt != "pgf":
-        import matplotlib
+        from .pdffonts import for_print
 
-        with matplotlib.rc_context(_PUBLISHER):
+        with for_print():
             fig.savefig(out, format=fmt, dpi=dpi, transparent=transparent)
         return out.getvalue()
     import matplotlib
@@ -170,13 +164,13 @@ def save(scene: Scene, path: str | Path, *, fmt: str, width_in: float | None = N
 
 def save_pages(scenes: list[Scene], path: str | Path, *, width_in: float | None = None) -> None:
     """Write several scenes as the pages of one PDF (whole or not at all)."""
-    import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
     from ..files import write_atomic
+    from .pdffonts import for_print
 
     def write(fh: Any) -> None:
-        with matplotlib.rc_context(_PUBLISHER), PdfPages(fh) as pages:
+        with for_print(), PdfPages(fh) as pages:
             for scene in scenes:
                 pages.savefig(figure(scene, width_in=width_in), transparent=scene.background == "none")
 

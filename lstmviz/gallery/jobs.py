@@ -78,8 +78,7 @@ def draw_job(job: Job, root: Path) -> None:
             model, _ = api.train(job.graph, job.task, hidden=8, updates=EXPLORER_UPDATES, until=1.1)
             api.explore(model, paths[0], best=3)
             return
-        for path in paths:
-            api.render(job.graph, path, view=job.view, focus=job.focus, style=job.style)
+        api.render(job.graph, paths, view=job.view, focus=job.focus, style=job.style)
     except LstmvizError as err:
         raise err.located(job.path) from None
     except Exception as err:  # a bug of ours, reported against the entry that found it

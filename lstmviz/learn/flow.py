@@ -54,6 +54,8 @@ def flow_figure(flows: Sequence[Flow], fmt: str, *, title: str) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from ..drawing.pdffonts import for_print
+
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     fig = plt.figure(figsize=(9, 6.5), layout="constrained")
     grid = fig.add_gridspec(2, max(len(flows), 1), height_ratios=(3, 2))
@@ -76,7 +78,8 @@ def flow_figure(flows: Sequence[Flow], fmt: str, *, title: str) -> bytes:
         ax.legend(fontsize="x-small")
         ax.grid(True, alpha=0.3)
     out = io.BytesIO()
-    fig.savefig(out, format=fmt, metadata=_metadata(fmt))
+    with for_print():
+        fig.savefig(out, format=fmt, metadata=_metadata(fmt))
     plt.close(fig)
     return out.getvalue()
 

