@@ -4,6 +4,7 @@ as SVG, PNG and PDF) or player, each knowing its files and the key that says whe
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from pathlib import Path
 
@@ -44,8 +45,14 @@ class Job:
 
     def key(self, code: str) -> str:
         """Changes whenever the job's output could: the code, the cell, the style, the view."""
-        text = "\0".join([code, dump_spec(self.graph), self.style, self.view, self.focus or "", self.task or ""])
+        text = "\0".join([code, _spec_text(self.graph), self.style, self.view, self.focus or "", self.task or ""])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=256)
+def _spec_text(graph: CellGraph) -> str:
+    """The cell's canonical TOML, written once per cell rather than once for each of its ~20 jobs."""
+    return dump_spec(graph)
 
 
 def jobs_for(entry: Entry) -> list[Job]:
