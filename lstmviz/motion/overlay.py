@@ -359,17 +359,7 @@ def _hand_over(stage: Stage, timeline: Timeline) -> list[Cue]:
         if ghost:
             path += list(ghost[0].points)
         paths[wire.src] = tuple(_dedupe(path))
-    values = {(e.step, e.sweep, e.node): e.value for e in timeline.events}
-    out = []
-    for phase in timeline.phases:
-        if phase.name not in ("hand-over", "gradient"):
-            continue
-        back = phase.sweep == "backward"
-        for node, path in paths.items():
-            data = (("node", node), ("step", str(phase.step)), ("sweep", phase.sweep))
-            cells = _mini(values.get((phase.step, phase.sweep, node), ()), _colour_scale(timeline, phase.sweep))
-            out.append(Cue(Group("handing-over", data, cells), phase.start, phase.end, path[::-1] if back else path))
-    return out
+    return _travelling(timeline, paths, ("hand-over", "gradient"), "handing-over", reverse_backward=True)
 
 
 def _hand_back(stage: Stage, timeline: Timeline) -> list[Cue]:
@@ -387,15 +377,30 @@ def _hand_back(stage: Stage, timeline: Timeline) -> list[Cue]:
             if w.edge.startswith("A-1:") and w.dst == f"A-1:{state_out}":
                 path += list(w.points[::-1])
         paths[state_in] = tuple(_dedupe(path))
-    values = {(e.step, e.node): e.value for e in timeline.events if e.sweep == "backward"}
-    scale = _colour_scale(timeline)
+    return _travelling(timeline, paths, ("hand-back",), "handing-back", reverse_backward=False)
+
+
+def _travelling(
+    timeline: Timeline,
+    paths: dict[str, tuple[Point, ...]],
+    phases: tuple[str, ...],
+    css: str,
+    *,
+    reverse_backward: bool,
+) -> list[Cue]:
+    """For each phase named in ``phases`` and each node's path: the node's numbers of that phase's
+    step and sweep, as small cells travelling the path (backward in the backward sweep, with
+    ``reverse_backward``)."""
+    values = {(e.step, e.sweep, e.node): e.value for e in timeline.events}
     out = []
     for phase in timeline.phases:
-        if phase.name == "hand-back":
-            for node, path in paths.items():
-                data = (("node", node), ("step", str(phase.step)), ("sweep", "backward"))
-                cells = _mini(values.get((phase.step, node), ()), scale)
-                out.append(Cue(Group("handing-back", data, cells), phase.start, phase.end, path))
+        if phase.name not in phases:
+            continue
+        back = reverse_backward and phase.sweep == "backward"
+        for node, path in paths.items():
+            data = (("node", node), ("step", str(phase.step)), ("sweep", phase.sweep))
+            cells = _mini(values.get((phase.step, phase.sweep, node), ()), _colour_scale(timeline, phase.sweep))
+            out.append(Cue(Group(css, data, cells), phase.start, phase.end, path[::-1] if back else path))
     return out
 
 
