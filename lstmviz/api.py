@@ -145,8 +145,7 @@ def render(
     from .style import adjusted, load_style
 
     outputs = [output] if output is None or isinstance(output, str | os.PathLike) else list(output)
-    for path in outputs:  # every format known before anything is drawn or written
-        _format(path, fmt, dot=True)
+    _refuse_unwritable([path for path in outputs if path is not None], fmt)  # before any is drawn or written
     graph = drawable(cell).relabelled(labels)
     sheet = adjusted(load_style(style), transparent=transparent, font=font)
 
@@ -198,6 +197,18 @@ def _format(output: str | Path | None, fmt: str | None, *, dot: bool) -> str:
         fmt, name=str(output) if output is not None else "fmt"
     )
     return fmt
+
+
+def _refuse_unwritable(outputs: Sequence[str | os.PathLike], fmt: str | None) -> None:
+    """Refuse, in one line, an output whose format is unknown, whose place cannot be written, or
+    that needs a LaTeX this machine lacks: with several outputs, none is written unless all can be."""
+    from .drawing.mpl import check_latex
+    from .files import check_target
+
+    for path in outputs:
+        if _format(path, fmt, dot=True) == "pgf":
+            check_latex()
+        check_target(path)
 
 
 def render_stack(

@@ -143,7 +143,7 @@ def encode(scene: Scene, *, fmt: str, width_in: float | None = None, dpi: float 
     import matplotlib
     from matplotlib.backends.backend_pgf import LatexError
 
-    _check_latex()
+    check_latex()
     # The document's own fonts; amsmath for \\operatorname and \\text, which labels may use.
     settings = {"pgf.texsystem": "pdflatex", "pgf.rcfonts": False, "pgf.preamble": r"\usepackage{amsmath}"}
     try:
@@ -177,7 +177,7 @@ def save_pages(scenes: list[Scene], path: str | Path, *, width_in: float | None 
     write_atomic(path, write)
 
 
-def _check_latex() -> None:
+def check_latex() -> None:
     """PGF output is typeset by LaTeX: say so in one line when there is none."""
     import shutil
 

@@ -141,6 +141,17 @@ def test_several_outputs_are_one_figure_laid_out_once(tmp_path, monkeypatch):
     assert (tmp_path / "both.pdf").read_bytes()[:4] == b"%PDF"
 
 
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [("c.gif", "unknown format 'gif'"), ("none/c.png", "no such directory"), ("c.pgf", "pdflatex is not installed")],
+)
+def test_several_outputs_are_written_all_or_none(tmp_path, monkeypatch, second, expected):
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))  # no pdflatex, for the .pgf
+    with pytest.raises(lstmviz.LstmvizError, match=expected):
+        lstmviz.render("lstm", [tmp_path / "c.svg", tmp_path / second])
+    assert list(tmp_path.iterdir()) == []
+
+
 def printed_sizes(svg: str) -> tuple[list[float], list[float]]:
     """The math labels' sizes and their scripts' sizes, in points at the printed width."""
     import xml.etree.ElementTree as ET
