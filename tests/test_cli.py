@@ -164,6 +164,15 @@ def test_render_writes_each_format(tmp_path, suffix):
     assert head == {"svg": b"<?xml", "png": b"\x89PNG\r", "pdf": b"%PDF-"}[suffix] or head.startswith(b"<svg")
 
 
+@pytest.mark.parametrize("font", ["sans", "serif", "cm"])
+def test_a_pdf_in_any_font_says_only_what_it_wrote(tmp_path, font):
+    # fontTools' notes on the fonts it subsets (Computer Modern's dates "seem very low") had
+    # reached stderr, six lines for one figure
+    out = run_cli("render", "lstm", "--font", font, "-o", tmp_path / "lstm.pdf")
+    assert (out.returncode, out.stderr) == (0, "")
+    assert out.stdout == f"wrote {tmp_path / 'lstm.pdf'}\n"
+
+
 def test_render_writes_several_formats_of_one_figure(tmp_path):
     svg, pdf = tmp_path / "gru.svg", tmp_path / "gru.pdf"
     out = run_cli("render", "gru", "--view", "chain", "-o", svg, "-o", pdf)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import logging
 import types
 from collections.abc import Iterator
 from typing import Any
@@ -32,10 +33,16 @@ def for_print() -> Iterator[None]:
 
     _install()
     token = _LEAN.set(True)
+    fonttools = logging.getLogger("fontTools")
+    level = fonttools.level
+    # fontTools' notes on the fonts it reads (Computer Modern's dates "seem very low") are not the
+    # user's to act on, and without logging set up Python printed them on stderr
+    fonttools.setLevel(max(level, logging.ERROR))
     try:
         with matplotlib.rc_context(PUBLISHER):
             yield
     finally:
+        fonttools.setLevel(level)
         _LEAN.reset(token)
 
 
