@@ -130,9 +130,9 @@ def render(
 ) -> str | None:
     """Draw a cell. With ``output``, write the file (its suffix picks SVG, PNG, PDF, or DOT for
     Graphviz) and return None; without, return the SVG (or DOT) text. ``output`` may be a list of
-    files, in several formats: the figure is laid out once and written to each. ``view`` is one of cell,
-    focus (with ``focus``, a step such as ``"forget"`` or a node id), chain, legend, rolled,
-    unrolled. ``labels`` picks a label set the spec carries (``notation``, ``plain``, ``pytorch``
+    files in several formats: the figure is laid out once and written to each, all or none.
+    ``view`` is one of cell, focus (with ``focus``, a step such as ``"forget"`` or a node id),
+    chain, legend, rolled, unrolled. ``labels`` picks a label set the spec carries (``notation``, ``plain``, ``pytorch``
     for the built-ins). ``width`` sets the printed width: ``"8cm"``, ``"600px"``, ``"3in"`` or a
     number of pixels. ``openings`` sets how far each valve of the pipe style is open (node id to
     0..1; half open when not given). ``transparent`` drops the background; ``font`` is sans, serif
