@@ -191,7 +191,7 @@ def _gradient_name(name: str) -> str:
     return f"∂L/∂{name}" if not _terms(name)[1:] else f"∂L/∂({name})"
 
 
-def _colour_scale(timeline: Timeline, sweep: str = "backward") -> float:
+def _colour_scale(timeline: Timeline, sweep: str) -> float:
     """The colour scale of a sweep's numbers: 1 for values; for gradients, the largest shown is
     as dark as a value of 2."""
     return (timeline.gradient_scale / 2 or 1.0) if sweep == "backward" else 1.0
@@ -268,7 +268,7 @@ def _keys(timeline: Timeline) -> list[tuple[str, tuple[str, str, str], tuple[flo
     if not timeline.sweeps:
         return [(*values, (0.0, timeline.duration))]
     turn = timeline.sweeps.index("backward") * timeline.step_length
-    top = scientific(2 * _colour_scale(timeline))
+    top = scientific(2 * _colour_scale(timeline, "backward"))
     gradients = ("gradient", (f"−{top}", "0", f"+{top}"))
     return [(*values, (0.0, turn)), (*gradients, (turn, timeline.duration))]
 
