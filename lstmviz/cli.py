@@ -182,7 +182,12 @@ def show(spec: str, output: Path | None) -> None:
 @_path_option("-o", "--output", help="Write inputs, outputs, final states and the trace of every node to this .npz.")
 @_path_option("--save-params", help="Write the parameters used to this .npz.")
 @click.option("--plan", "show_plan", is_flag=True, help="Also print how the executor compiled the cell.")
-@click.option("--batch-first", is_flag=True, help="--input is shaped (B, T, features), as PyTorch's batch_first.")
+@click.option(
+    "--batch-first/--time-major",
+    default=None,
+    help="--input is shaped (B, T, features), as PyTorch's batch_first, or (T, B, features). Default: a "
+    "PyTorch module's own setting; time-major for a spec. A state_dict cannot say: give one for a 3-axis input.",
+)
 @_one_line_errors
 def run(
     spec: str,
@@ -196,7 +201,7 @@ def run(
     output: Path | None,
     save_params: Path | None,
     show_plan: bool,
-    batch_first: bool,
+    batch_first: bool | None,
 ) -> None:
     """Run SPEC (a built-in name, a .toml file, or a PyTorch model saved with torch.save, every
     layer and direction of it, as PyTorch runs them) on real numbers and print what it computes."""
@@ -219,7 +224,7 @@ def run(
     cell = api.load(spec)
     given_dims = _parse_dims(dims, cell)
     if input_path is not None:
-        x = _read_input(input_path, cell, batch_first)
+        x = _read_input(input_path, cell, bool(batch_first))
     else:
         dtype = dtype or "float32"
         T = 5 if steps is None else steps
@@ -801,12 +806,13 @@ def _run_torch(
     input_path: Path | None,
     steps: int | None,
     batch: int,
-    batch_first: bool,
+    batch_first: bool | None,
     dtype: str | None,
     seed: int,
     output: Path | None,
 ) -> None:
-    """Run every layer and direction of a saved PyTorch model over the input, as PyTorch does."""
+    """Run every layer and direction of a saved PyTorch model over the input, as PyTorch does: the
+    input shaped as the module takes it (its own batch_first, unless overridden), and so the output."""
     import numpy as np
 
     from .execute.stack import run_stack
@@ -814,17 +820,19 @@ def _run_torch(
 
     stack = stack_from_torch(model)
     first = stack.cells[0][0]
+    if batch_first is None:
+        batch_first = stack.batch_first
     if input_path is not None:
-        x = _read_input(input_path, first, batch_first)["x"]
+        x = _read_input(input_path, first, batch_first, source=model)["x"]
         if dtype is not None:
             x = x.astype(dtype)
     else:
         size = first.default_dims["input"]
         x = np.random.default_rng(seed).standard_normal((5 if steps is None else steps, batch, size))
         x = x.astype(dtype or next(iter(stack.params[0][0].values())).weight.dtype)  # as the model's weights
-    result = run_stack(stack, x)
+    result = run_stack(stack, x, batch_first=False)  # _read_input gave (T, B, features)
     what = f"{model}: {stack.layers} layer(s) of {stack.kind}, {stack.directions} direction(s);"
-    _echo_run(what, result.outputs, {name: value[:, 0] for name, value in result.state.items()})
+    _echo_run(what, result.outputs, result.state, shape="(layers x directions, batch, hidden)")
     if output is not None:
         from .files import write_atomic
 
@@ -835,9 +843,10 @@ def _run_torch(
         click.echo(f"wrote {output}")
 
 
-def _read_input(path: Path, cell: Any, batch_first: bool = False) -> Any:
-    """The input arrays by name, shaped (T, B, features): a (T, features) array is one batch; with
-    ``batch_first``, arrays are (B, T, features) and are turned to (T, B, features)."""
+def _read_input(path: Path, cell: Any, batch_first: bool | None = False, source: Path | None = None) -> Any:
+    """The input arrays by name, shaped (T, B, features): a (T, features) array is one sequence; with
+    ``batch_first``, arrays are (B, T, features) and are turned to (T, B, features). ``None``: the
+    model ``source`` could not say which, so a three-axis array is refused rather than guessed."""
     import numpy as np
 
     names = [n.id for n in cell.of_kind("input")]
@@ -856,7 +865,16 @@ def _read_input(path: Path, cell: Any, batch_first: bool = False) -> Any:
     else:
         with loaded:
             arrays = {k: loaded[k] for k in loaded.files}
-    if batch_first:
+    if batch_first is None:
+        for k, v in arrays.items():
+            if v.ndim == 3:
+                raise DataError(
+                    f"{k} is shaped {v.shape}, and {source} (a state_dict) does not say whether its input is "
+                    "(B, T, features) or (T, B, features)",
+                    name=str(path),
+                    fix="give --batch-first or --time-major",
+                )
+    elif batch_first:
         for k, v in arrays.items():
             if v.ndim != 3:
                 raise DataError(
@@ -867,23 +885,25 @@ def _read_input(path: Path, cell: Any, batch_first: bool = False) -> Any:
 
 
 def _summarise(name: str, result: Any) -> None:
-    _echo_run(f"{name}:", result.outputs, {state: value[0] for state, value in result.state.items()})
+    _echo_run(f"{name}:", result.outputs, result.state, shape="(batch, size)")
 
 
-def _echo_run(what: str, outputs: Any, finals: dict[str, Any]) -> None:
-    """A run in a few lines: its shape, the first ten steps' outputs and the final states (of the
-    first sequence of the batch)."""
+def _echo_run(what: str, outputs: Any, finals: dict[str, Any], *, shape: str) -> None:
+    """A run in a few lines: its shape, the first ten steps' outputs (of the first sequence of the
+    batch, when there are several) and the final states of the whole batch (shaped as ``shape`` says)."""
     import numpy as np
 
     T, B = outputs.shape[:2]
-    with np.printoptions(precision=4, suppress=True, linewidth=100, threshold=16, edgeitems=4):
+    with np.printoptions(precision=4, suppress=True, linewidth=100, threshold=64, edgeitems=4):
         click.echo(f"{what} {T} steps, batch {B}, outputs {outputs.shape} {outputs.dtype}")
+        first = " (first sequence)" if B > 1 else ""
         for t in range(min(T, 10)):
-            click.echo(f"  y[{t}] = {outputs[t, 0]}")
+            click.echo(f"  y[{t}]{first} = {outputs[t, 0]}")
         if T > 10:
             click.echo(f"  ... ({T - 10} more steps)")
         for name, value in finals.items():
-            click.echo(f"  final {name} = {value}")
+            shown = "\n    ".join(line.rstrip() for line in str(value if B > 1 else value[..., 0, :]).splitlines())
+            click.echo(f"  final {name}{' ' + shape if B > 1 else ''} = {shown}")
 
 
 def _write_run(path: Path, x: Any, result: Any) -> None:

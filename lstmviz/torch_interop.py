@@ -43,6 +43,8 @@ class TorchWeights:
     directions: int
     arrays: Mapping[str, np.ndarray]
     source: str  #: what they were read from, for messages
+    #: The module's own ``batch_first``; None when what was read cannot say (a state dict, a Cell).
+    batch_first: bool | None = None
 
     def key(self, name: str, layer: int, direction: int) -> str:
         if self.is_cell:
@@ -64,8 +66,9 @@ def from_torch(
     of one (``prefix`` picks one among several in a bigger model's), or the path of a file saved
     with ``torch.save``. A module of several layers or two directions is one cell per layer and
     direction: pick one with ``layer`` and ``direction`` (``"forward"``/``"reverse"``), or take
-    all of them with :func:`stack_from_torch`. A ``batch_first`` module's input must be given
-    (T, B, features) to :func:`lstmviz.run`.
+    all of them with :func:`stack_from_torch`, which keeps the module's ``batch_first``. The one
+    cell returned here runs as :func:`lstmviz.run` does, on (T, B, features), or on (B, T, features)
+    with ``lstmviz.run(..., batch_first=True)``.
     """
     w = _weights(module, prefix)
     if layer is None:
@@ -89,13 +92,17 @@ def from_torch(
 def stack_from_torch(module: Any, *, prefix: str | None = None) -> Stack:
     """Every layer and direction of a PyTorch recurrent module (as :func:`from_torch` takes it),
     as a :class:`~lstmviz.execute.stack.Stack` that :func:`~lstmviz.execute.stack.run_stack` runs
-    layer by layer as PyTorch does, and :func:`lstmviz.render_stack` draws."""
+    layer by layer as PyTorch does, and :func:`lstmviz.render_stack` draws. The stack keeps the
+    module's ``batch_first`` (a module, or a file of a whole module), so that ``run_stack`` reads the
+    input the way the module does; a state dict cannot say (``batch_first`` is None: time first, as
+    PyTorch's default, unless ``run_stack`` is told)."""
     w = _weights(module, prefix)
     cells = tuple(tuple(_cell(w, k, d) for d in range(w.directions)) for k in range(w.layers))
     return Stack(
         kind=w.kind,
         cells=tuple(tuple(c for c, _ in row) for row in cells),
         params=tuple(tuple(p for _, p in row) for row in cells),
+        batch_first=w.batch_first,
     )
 
 
@@ -122,7 +129,10 @@ def _cell(w: TorchWeights, layer: int, direction: int) -> tuple[CellGraph, dict[
 def _weights(given: Any, prefix: str | None) -> TorchWeights:
     """The weights of a module, a state dict, or a file holding either."""
     if isinstance(given, (str, Path)):
-        return _from_state(_load(Path(given)), prefix, str(given))
+        loaded = _load(Path(given))
+        if not isinstance(loaded, Mapping):  # a whole module, saved with torch.save(module)
+            return _from_module(loaded, prefix, source=str(given))
+        return _from_state(loaded, prefix, str(given))
     import torch
 
     if isinstance(given, torch.nn.Module):
@@ -132,12 +142,14 @@ def _weights(given: Any, prefix: str | None) -> TorchWeights:
     raise DataError(f"{type(given).__name__} is not supported", name="from_torch", fix=_FIX)
 
 
-def _from_module(module: Any, prefix: str | None) -> TorchWeights:
+def _from_module(module: Any, prefix: str | None, source: str | None = None) -> TorchWeights:
+    """A module's weights, with its own settings (``batch_first``); ``source`` names it in messages
+    (by default its type)."""
     import torch
 
     kinds = {getattr(torch.nn, k): k for k in _GATES} | {getattr(torch.nn, f"{k}Cell"): k for k in _GATES}
     kind = kinds.get(type(module))
-    name = type(module).__name__
+    name = source or type(module).__name__
     if kind is None:  # a bigger model: its recurrent parts, by their state-dict names
         return _from_state(module.state_dict(), prefix, name)
     if getattr(module, "proj_size", 0):
@@ -146,7 +158,8 @@ def _from_module(module: Any, prefix: str | None) -> TorchWeights:
         raise DataError(
             f"nonlinearity {module.nonlinearity!r} has no built-in cell", name=name, fix="use nonlinearity='tanh'"
         )
-    return _from_state(module.state_dict(), None, name, kind=kind)
+    weights = _from_state(module.state_dict(), None, name, kind=kind)
+    return dataclasses.replace(weights, batch_first=getattr(module, "batch_first", None))
 
 
 def _from_state(state: Mapping[str, Any], prefix: str | None, source: str, kind: str | None = None) -> TorchWeights:
@@ -214,9 +227,9 @@ def _array(value: Any, source: str, key: str) -> np.ndarray:
     return value.detach().cpu().numpy().copy()
 
 
-def _load(path: Path) -> Mapping[str, Any]:
-    """A state dict from a file saved with ``torch.save``: of a state dict, or of a whole module of
-    the supported types. Read with ``weights_only=True``: nothing in the file runs."""
+def _load(path: Path) -> Any:
+    """What a file saved with ``torch.save`` holds: a state dict, or a whole module of the supported
+    types. Read with ``weights_only=True``: nothing in the file runs."""
     import pickle
 
     import torch
@@ -240,16 +253,10 @@ def _load(path: Path) -> Mapping[str, Any]:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise DataError(f"is not a file saved with torch.save ({first[:120]})", name=str(path), fix=_FIX) from None
     if isinstance(loaded, torch.nn.Module):
-        return _from_module_state(loaded)
+        return loaded
     if not isinstance(loaded, Mapping):
         raise DataError(f"holds a {type(loaded).__name__}, not a state dict", name=str(path), fix=_FIX)
     return loaded
-
-
-def _from_module_state(module: Any) -> Mapping[str, Any]:
-    """A loaded module's state dict, after the checks a module gets (projections, nonlinearity)."""
-    _from_module(module, None)
-    return module.state_dict()
 
 
 def _choices(found: list[str]) -> str:

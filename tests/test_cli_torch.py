@@ -55,11 +55,37 @@ def test_run_takes_a_saved_model_and_batch_first_input(saved):
     assert np.abs(got["outputs"] - want).max() <= 1e-5 and np.abs(got["state.h"] - h).max() <= 1e-5
 
 
-def test_without_batch_first_the_input_is_read_as_time_first(saved):
+def test_a_state_dict_does_not_say_so_a_three_axis_input_is_not_guessed(saved):
     folder, _, want, _ = saved
     out = run_cli("run", folder / "model.pt", "--input", folder / "x.npy", "-o", folder / "t.npz")
-    assert out.returncode == 0 and "2 steps, batch 6" in out.stdout  # (T, B, features), as documented
+    assert out.returncode == 2 and out.stdout == "" and not (folder / "t.npz").exists()
+    assert out.stderr.count("\n") == 1 and "give --batch-first or --time-major" in out.stderr, out.stderr
+    out = run_cli("run", folder / "model.pt", "--input", folder / "x.npy", "--time-major", "-o", folder / "t.npz")
+    assert out.returncode == 0 and "2 steps, batch 6" in out.stdout  # (T, B, features), as asked
     assert np.load(folder / "t.npz")["outputs"].shape == (2, 6, 8)
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
+def test_a_batch_first_module_saved_whole_runs_to_pytorch_s_numbers(tmp_path, kind):
+    """torch.save(model) of a batch_first module, and x shaped as the module takes it (B, T, F):
+    no flag is needed, the outputs and the final states of the whole batch are PyTorch's."""
+    torch.manual_seed(0)
+    module = getattr(torch.nn, kind)(3, 4, num_layers=2, batch_first=True).double()
+    torch.save(module, tmp_path / "whole.pt")
+    x = torch.randn(2, 5, 3, dtype=torch.float64)
+    np.save(tmp_path / "x.npy", x.numpy())
+    with torch.no_grad():
+        want, final = module(x)
+    h = (final[0] if kind == "LSTM" else final).numpy()
+    out = run_cli("run", tmp_path / "whole.pt", "--input", tmp_path / "x.npy", "-o", tmp_path / "o.npz")
+    assert out.returncode == 0, out.stderr
+    assert "5 steps, batch 2, outputs (5, 2, 4)" in out.stdout
+    got = np.load(tmp_path / "o.npz")
+    assert got["outputs"].shape == (2, 5, 4) and np.abs(got["outputs"] - want.numpy()).max() <= 1e-12
+    assert np.abs(got["state.h"] - h).max() <= 1e-12
+    printed = out.stdout.split("final h (layers x directions, batch, hidden) = ")[1].split("final")[0].split("wrote")[0]
+    shown = np.array([float(v) for v in printed.replace("[", " ").replace("]", " ").split()])
+    assert shown.size == h.size and np.abs(shown - h.ravel()).max() <= 1e-4  # every sequence of the batch
 
 
 def test_a_stack_is_drawn_whole(saved):

@@ -135,6 +135,41 @@ def test_stacks_run_layer_by_layer_as_pytorch_does(
         assert np.abs(result.state["c"] - final[1].numpy()).max() <= tol
 
 
+@pytest.mark.parametrize("kind", list(MODULES))
+@pytest.mark.parametrize("how", ["module", "whole file"])
+def test_a_batch_first_module_is_read_batch_first_without_being_told(tmp_path, kind, how):
+    """The module says how it takes its input: the stack listens (no batch_first= given), and the
+    outputs come back (B, T, features), equal to PyTorch's; final states for the whole batch."""
+    torch.manual_seed(3)
+    module = MODULES[kind](3, 4, num_layers=2, bidirectional=True, batch_first=True).double()
+    x = torch.randn(2, 5, 3, dtype=torch.float64)  # (B, T, features), as the module takes it
+    with torch.no_grad():
+        out, final = module(x)
+    given = module
+    if how == "whole file":
+        torch.save(module, tmp_path / "whole.pt")
+        given = tmp_path / "whole.pt"
+    stack = lstmviz.stack_from_torch(given)
+    assert stack.batch_first is True
+    result = lstmviz.run_stack(stack, x.numpy())
+    assert result.outputs.shape == (2, 5, 8) and all(layer.shape == (2, 5, 8) for layer in result.by_layer)
+    assert np.abs(result.outputs - out.numpy()).max() <= 1e-12
+    h_final = final[0] if kind == "LSTM" else final
+    assert result.state["h"].shape == (4, 2, 4) and np.abs(result.state["h"] - h_final.numpy()).max() <= 1e-12
+    # told otherwise, it reads time first, as asked
+    assert lstmviz.run_stack(stack, x.numpy(), batch_first=False).outputs.shape == (2, 5, 8)
+    assert np.abs(lstmviz.run_stack(stack, x.numpy(), batch_first=False).outputs - out.numpy()).max() > 1e-3
+
+
+def test_a_state_dict_cannot_say_and_runs_time_first_as_pytorch_s_default():
+    module = torch.nn.GRU(3, 4, batch_first=True)
+    assert lstmviz.stack_from_torch(module.state_dict()).batch_first is None
+    assert lstmviz.stack_from_torch(torch.nn.GRU(3, 4)).batch_first is False
+    assert lstmviz.run_stack(lstmviz.stack_from_torch(module.state_dict()), np.zeros((5, 2, 3))).outputs.shape == (
+        5, 2, 4,
+    )  # fmt: skip
+
+
 def test_one_layer_and_direction_is_the_cell_the_stack_runs():
     torch.manual_seed(1)
     module = torch.nn.LSTM(3, 5, num_layers=2, bidirectional=True).double()

@@ -23,6 +23,9 @@ class Stack:
     kind: str  #: what the layers are, for captions: LSTM, GRU, RNN
     cells: tuple[tuple[CellGraph, ...], ...]
     params: tuple[tuple[Mapping[str, LayerParams], ...], ...]
+    #: How the module it came from takes its input: (B, T, features) when True, (T, B, features)
+    #: when False; None when that could not be read (a state dict says nothing of it).
+    batch_first: bool | None = None
 
     @property
     def layers(self) -> int:
@@ -35,9 +38,10 @@ class Stack:
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class StackResult:
-    """``outputs`` (T, B, directions x hidden) of the last layer; ``state`` maps each state's name to
-    its final values shaped (layers x directions, B, hidden), in PyTorch's order (layer by layer,
-    forward then reverse); ``by_layer`` holds every layer's outputs."""
+    """``outputs`` (T, B, directions x hidden) of the last layer, or (B, T, ...) for a batch-first
+    run; ``state`` maps each state's name to its final values shaped (layers x directions, B,
+    hidden), in PyTorch's order (layer by layer, forward then reverse); ``by_layer`` holds every
+    layer's outputs, shaped as ``outputs``."""
 
     outputs: np.ndarray
     state: Mapping[str, np.ndarray]
@@ -45,14 +49,23 @@ class StackResult:
 
 
 def run_stack(
-    stack: Stack, x: np.ndarray, state: Mapping[str, np.ndarray] | None = None, *, batch_first: bool = False
+    stack: Stack, x: np.ndarray, state: Mapping[str, np.ndarray] | None = None, *, batch_first: bool | None = None
 ) -> StackResult:
-    """Run ``stack`` over ``x`` shaped (T, B, features) ((B, T, features) with ``batch_first``, as
-    PyTorch's option of that name). ``state`` gives initial states shaped (layers x directions, B,
+    """Run ``stack`` over ``x`` shaped as the module it came from takes it: (B, T, features) when it
+    is ``batch_first``, else (T, B, features). ``batch_first`` overrides the stack's own setting; when
+    neither says (a stack read from a state dict), time comes first, as PyTorch's default. Outputs
+    come back the same way round. ``state`` gives initial states shaped (layers x directions, B,
     hidden), as PyTorch's ``h_0`` and ``c_0``; zeros otherwise."""
+    if not isinstance(stack, Stack):
+        raise TypeError(f"stack must be a Stack (from stack_from_torch), not {type(stack).__name__}")
+    if batch_first is None:
+        batch_first = bool(stack.batch_first)
+    elif not isinstance(batch_first, bool):
+        raise TypeError(f"batch_first must be True, False or None, not {batch_first!r}")
     x = np.asarray(x)
     if x.ndim != 3:
-        raise DataError(f"input has shape {x.shape}, expected three axes", name="x", fix="give (T, B, features)")
+        layout = "(B, T, features)" if batch_first else "(T, B, features)"
+        raise DataError(f"input has shape {x.shape}, expected three axes", name="x", fix=f"give {layout}")
     if batch_first:
         x = x.transpose(1, 0, 2)
     rows = stack.layers * stack.directions
@@ -77,5 +90,6 @@ def run_stack(
                 finals.setdefault(name, []).append(value)
         x = np.concatenate(outs, axis=-1)
         by_layer.append(x)
-    outputs = x.transpose(1, 0, 2) if batch_first else x
-    return StackResult(outputs, {name: np.stack(v) for name, v in finals.items()}, tuple(by_layer))
+    if batch_first:
+        by_layer = [layer.transpose(1, 0, 2) for layer in by_layer]
+    return StackResult(by_layer[-1], {name: np.stack(v) for name, v in finals.items()}, tuple(by_layer))
