@@ -140,22 +140,46 @@ def render(
     at the printed width (by default, with a ``width``, no label under 7 pt, so subscripts stay at
     about 5 pt). A ``.pgf`` output is typeset by LaTeX in the document's own font."""
     from .drawing.dot import to_dot
+
+    outputs = [output] if output is None or isinstance(output, str | os.PathLike) else list(output)
+    if len(outputs) > 1 and any(not isinstance(p, str | os.PathLike) for p in outputs):
+        raise TypeError(f"output must be a path or a list of paths, not {output!r}")
+    _refuse_unwritable([path for path in outputs if path is not None], fmt)  # before any is drawn or written
+    graph = drawable(cell).relabelled(labels)
+    scene = _scene(graph, view, focus, style, width, font_size, transparent, font, openings)
+    dot = lambda: to_dot(graph)  # noqa: E731 - the Graphviz text, made only when asked for
+    if output is None or len(outputs) == 1:
+        return _emit(scene, outputs[0], fmt, width, dot=dot)
+    from .files import write_all
+
+    write_all({Path(path): _encode(scene, _format(path, fmt, dot=True), width, dot) for path in outputs})
+    return None
+
+
+def _scene(
+    graph: CellGraph,
+    view: str,
+    focus: str | None,
+    style: str | Path,
+    width: str | float | None,
+    font_size: str | float | None,
+    transparent: bool = False,
+    font: str | None = None,
+    openings: Mapping[str, float] | None = None,
+) -> Any:
+    """One figure of ``graph``: laid out in ``view`` and dressed in ``style``, its text sized for the
+    printed ``width`` (see :func:`sized`)."""
     from .drawing.scene import build_scene
     from .layout.views import layout_view
     from .style import adjusted, load_style
 
-    outputs = [output] if output is None or isinstance(output, str | os.PathLike) else list(output)
-    _refuse_unwritable([path for path in outputs if path is not None], fmt)  # before any is drawn or written
-    graph = drawable(cell).relabelled(labels)
     sheet = adjusted(load_style(style), transparent=transparent, font=font)
 
     def lay_out(sheet: Any) -> Any:
         return layout_view(graph, view, focus=focus, metrics=metrics_for(sheet))
 
     sheet, layout = sized(sheet, lay_out, width, font_size)
-    scene = build_scene(layout, sheet, openings=openings)
-    written = [_emit(scene, path, fmt, width, dot=lambda: to_dot(graph)) for path in outputs]
-    return written[0] if len(written) == 1 else None
+    return build_scene(layout, sheet, openings=openings)
 
 
 def _emit(
@@ -164,26 +188,33 @@ def _emit(
     """Write ``scene`` to ``output`` in ``fmt`` (from its suffix when None), or return it as SVG
     text when there is no ``output``; ``dot`` makes the Graphviz text, for a figure that has one."""
     fmt = _format(output, fmt, dot=dot is not None)
-    if fmt in ("svg", "dot"):
-        if fmt == "dot":
-            text = dot()
-        else:
-            from .display import SVG
-            from .drawing.svg import to_svg
-
-            text = SVG(to_svg(scene, width_in=_inches(width, scene.width) if width is not None else None))
-        if output is None:
-            return text
-        from .files import write_atomic
-
-        write_atomic(output, text.encode("utf-8"))
-        return None
     if output is None:
-        raise SpecError(f"{fmt} output needs a file", name="output", fix="pass output='figure.png'")
-    from .drawing.mpl import save
+        if fmt == "dot":
+            return dot()
+        if fmt != "svg":
+            raise SpecError(f"{fmt} output needs a file", name="output", fix="pass output='figure.png'")
+        from .display import SVG
+        from .drawing.svg import to_svg
 
-    save(scene, output, fmt=fmt, width_in=_inches(width, scene.width) if width is not None else None, dpi=_dpi(width))
+        return SVG(to_svg(scene, width_in=_inches(width, scene.width) if width is not None else None))
+    from .files import write_atomic
+
+    write_atomic(output, _encode(scene, fmt, width, dot))
     return None
+
+
+def _encode(scene: Any, fmt: str, width: str | float | None, dot: Any = None) -> bytes:
+    """The bytes of ``scene``'s file in ``fmt`` (svg, png, pdf, pgf; dot through ``dot``)."""
+    if fmt == "dot":
+        return dot().encode("utf-8")
+    width_in = _inches(width, scene.width) if width is not None else None
+    if fmt == "svg":
+        from .drawing.svg import to_svg
+
+        return to_svg(scene, width_in=width_in).encode("utf-8")
+    from .drawing.mpl import encode
+
+    return encode(scene, fmt=fmt, width_in=width_in, dpi=_dpi(width))
 
 
 def _format(output: str | Path | None, fmt: str | None, *, dot: bool) -> str:
@@ -478,20 +509,20 @@ def walk_through(
     Returns the files written."""
 
     from .errors import Choice
+    from .files import check_target, inside, refuse_overlap, write_all
 
-    graph = drawable(cell).relabelled(labels)
-    names, scenes = _walk_scenes(graph, style, width, transparent, font, font_size)
-    width_in = _inches(width, scenes[0].width) if width is not None else None
     output = Path(output)
+    graph = drawable(cell).relabelled(labels)
     if output.suffix in (".pdf", ".tex"):
-        from .drawing.mpl import save_pages
-        from .files import check_target, write_atomic
+        from .drawing.mpl import pages
 
         pdf = output.with_suffix(".pdf")
         for path in {pdf, output}:
             check_target(path)  # both refused before anything is drawn, or neither
-        save_pages(scenes, pdf, width_in=width_in)
+        names, scenes = _walk_scenes(graph, style, width, transparent, font, font_size)
+        width_in = _inches(width, scenes[0].width) if width is not None else None
         if output.suffix == ".pdf":
+            write_all({pdf: pages(scenes, width_in=width_in)})
             return [pdf]
         frames = "\n".join(
             f"\\includegraphics<{k}>[page={k},width=\\linewidth]{{{pdf.stem}}}%" for k in range(1, len(scenes) + 1)
@@ -500,20 +531,21 @@ def walk_through(
             f"% The walk-through of {graph.name!r}, made by lstmviz: one overlay per step\n"
             f"% ({', '.join(names)}). \\input this file inside a Beamer frame.\n{frames}\n"
         )
-        write_atomic(output, tex.encode("utf-8"))
+        write_all({pdf: pages(scenes, width_in=width_in), output: tex.encode("utf-8")})  # both, or neither
         return [pdf, output]
-    from .files import inside, write_atomic
 
     Choice("format", ("svg", "png")).check(fmt, name="fmt")
     if output.exists() and not output.is_dir():
         raise SpecError("is a file, not a folder", name=str(output), fix="give a folder, a .pdf or a .tex")
+    refuse_overlap(output, [p for p in (cell, style) if isinstance(p, str | os.PathLike)])
+    names, scenes = _walk_scenes(graph, style, width, transparent, font, font_size)
     paths = [output / f"{graph.name}-{k}-{name}.{fmt}" for k, name in enumerate(names, 1)]
     for path in paths:
+        if output.is_dir():
+            check_target(path)  # every frame's place refused before any is encoded (a planted link too)
         inside(output, path.name)
-    files = [_figure_bytes(scene, fmt, width_in, _dpi(width)) for scene in scenes]  # all before any is written
-    output.mkdir(exist_ok=True)
-    for path, data in zip(paths, files):
-        write_atomic(path, data)
+    files = {path: _encode(scene, fmt, width) for path, scene in zip(paths, scenes)}  # all before any is written
+    write_all(files, folder=output)
     return paths
 
 
@@ -532,31 +564,26 @@ def figures(
     from .errors import Choice
     from .figures import POSTS
 
+    from .files import check_target, write_all
+
     style, entries = POSTS[Choice("post", tuple(POSTS)).check(post, name="post")]
     Choice("format", ("svg", "png", "pdf")).check(fmt, name="format")
     output = Path(output)
     if output.exists() and not output.is_dir():
         raise SpecError("is a file, not a folder", name=str(output), fix="give a folder for the figures")
-    output.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for k, figure in enumerate(entries):
-        path = output / f"{figure.name}.{fmt}"
-        render(figure.spec, path, view=figure.view, focus=figure.focus, style=style, width=width)
-        paths.append(path)
+    paths = [output / f"{figure.name}.{fmt}" for figure in entries]
+    if output.is_dir():
+        for path in paths:  # every target refused before any figure is drawn
+            check_target(path)
+    files = {}
+    for k, (path, figure) in enumerate(zip(paths, entries)):
+        graph = drawable(figure.spec)
+        scene = _scene(graph, figure.view, figure.focus, style, width, None)
+        files[path] = _encode(scene, fmt, width)
         if progress is not None:
             progress(k + 1, len(entries))
+    write_all(files, folder=output)  # all of them, or (on any failure) none
     return paths
-
-
-def _figure_bytes(scene: Any, fmt: str, width_in: float | None, dpi: float) -> bytes:
-    """One walk-through frame as an SVG or PNG file's bytes."""
-    if fmt == "svg":
-        from .drawing.svg import to_svg
-
-        return to_svg(scene, width_in=width_in).encode("utf-8")
-    from .drawing.mpl import encode
-
-    return encode(scene, fmt="png", width_in=width_in, dpi=dpi)
 
 
 def explain(

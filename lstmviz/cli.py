@@ -678,11 +678,12 @@ def gallery_init(folder: Path) -> None:
     for path in init_gallery(folder):
         click.echo(f"wrote {path}")
     click.echo(
-        f"next: lstmviz gallery build --source {folder} -o {folder}-site   (then gallery serve -d {folder}-site)"
+        f"next: lstmviz gallery build {folder} -o {folder}-site   (then lstmviz gallery serve -d {folder}-site)"
     )
 
 
 @gallery.command("build")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @_path_option(
     "-o",
     "--output",
@@ -700,18 +701,30 @@ def gallery_init(folder: Path) -> None:
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes drawing at once (default: CPUs)."
 )
 @_one_line_errors
-def gallery_build(output: Path, source: Path, jobs: int | None) -> None:
-    """Build the site: every entry in every style and view, its equations, spec and animation.
+def gallery_build(folder: Path | None, output: Path, source: Path, jobs: int | None) -> None:
+    """Build the site from FOLDER (the gallery's entries and template, as 'gallery init' makes it;
+    or --source, by default gallery/): every entry in every style and view, its equations, spec and
+    animation.
 
     Figures that have not changed since the last build into the same folder are kept."""
     from .gallery import build
 
+    if folder is not None:
+        if click.get_current_context().get_parameter_source("source") != click.core.ParameterSource.DEFAULT:
+            raise DataError("give the entries' folder once, as FOLDER or as --source", name="--source")
+        source = folder
+
     with _progress("drawing") as advance:
         report = build(source, output, workers=jobs, progress=advance)
     click.echo(
-        f"built {report.output}/index.html: {report.entries} entries, {report.drawn} figures drawn, "
-        f"{report.reused} kept, {report.seconds:.1f} s"
+        f"built {report.output}/index.html: {_count(report.entries, 'entry', 'entries')}, "
+        f"{_count(report.drawn, 'figure')} drawn, {report.reused} kept, {report.seconds:.1f} s"
     )
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``n`` things, in the singular or plural as ``n`` asks."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 @gallery.command("serve")
@@ -733,7 +746,7 @@ def gallery_serve(folder: Path, port: int, watch: bool, source: Path) -> None:
         from .gallery.watch import sources
         from .gallery.watch import watch as rebuild_on_change
 
-        before = sources(source, folder)  # an edit made from now on is a change to rebuild for
+        before = sources(source)  # an edit made from now on is a change to rebuild for
         with _progress("drawing") as advance:
             build(source, folder, progress=advance)
         args = (source, folder)

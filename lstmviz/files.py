@@ -7,14 +7,17 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
 from .errors import DataError
 
 
-def write_atomic(path: str | Path, data: bytes | Callable[[BinaryIO], None]) -> None:
+Data = bytes | Callable[[BinaryIO], None]  #: bytes, or a function that writes them to a binary file
+
+
+def write_atomic(path: str | Path, data: Data) -> None:
     """Write ``data`` (bytes, or a function that writes to a binary file) to ``path`` atomically.
 
     The bytes go to a new, unpredictably named file beside ``path``, which replaces ``path`` only
@@ -22,11 +25,48 @@ def write_atomic(path: str | Path, data: bytes | Callable[[BinaryIO], None]) -> 
     a regular file is ever replaced (see :func:`check_target`). The temporary file is removed on any
     error, Ctrl-C included, and on SIGTERM when the CLI's handler turns it into an exit.
     """
-    with temporary_beside(path) as (fh, _):
-        if callable(data):
-            data(fh)
-        else:
-            fh.write(data)
+    write_all({Path(path): data})
+
+
+def write_all(files: Mapping[Path, Data], *, folder: str | Path | None = None) -> None:
+    """Write several files all or none: each is checked (see :func:`check_target`) and written whole
+    to a temporary file beside it, and only when every one is whole do they replace their targets;
+    on any error, Ctrl-C or SIGTERM, nothing has changed. ``folder`` (where the files go) is made when
+    new, and removed again when the write fails; a folder given as a symbolic link is written through."""
+    made = make_folder(folder) if folder is not None else []
+    try:
+        with contextlib.ExitStack() as stack:  # leaving it renames them all, or (on error) removes them all
+            for path, data in files.items():
+                fh, _ = stack.enter_context(temporary_beside(path))
+                if callable(data):
+                    data(fh)
+                else:
+                    fh.write(data)
+    except BaseException:
+        for new in reversed(made):
+            with contextlib.suppress(OSError):
+                new.rmdir()
+        raise
+
+
+def make_folder(folder: str | Path) -> list[Path]:
+    """Make ``folder`` and any missing parents; return those made, outermost first (to remove them
+    again if what was to go in them fails). Refused in one line when something else is in the way."""
+    folder = Path(folder)
+    if folder.is_dir():
+        return []
+    missing = [p for p in (folder, *folder.parents) if not p.is_dir()][::-1]
+    for path in missing:
+        if path.exists() or path.is_symlink():
+            raise DataError("is a file, not a folder", name=str(path), fix="give a folder, or remove the file")
+    made = []
+    for path in missing:
+        try:
+            path.mkdir()
+        except FileExistsError:  # made meanwhile by someone else: not ours to remove
+            continue
+        made.append(path)
+    return made
 
 
 @contextlib.contextmanager
@@ -99,6 +139,28 @@ def refuse_inputs(outputs: Iterable[str | Path | None], inputs: Iterable[str | P
                     name=str(out),
                     fix="write the output to another file",
                 )
+
+
+def refuse_overlap(folder: str | Path, inputs: Iterable[str | Path | None]) -> None:
+    """Refuse an output ``folder`` that holds one of ``inputs`` (a file or folder the command reads),
+    or that lies inside an input folder: writing or replacing it could destroy what it reads."""
+    out = Path(folder).resolve()
+    for given in inputs:
+        if given is None or not Path(given).exists():
+            continue  # a built-in name, or nothing there
+        source = Path(given).resolve()
+        if source == out or source.is_relative_to(out):
+            raise DataError(
+                f"holds {str(given)!r}, an input of this command, which writing it could destroy",
+                name=str(folder),
+                fix="write to a folder outside the inputs",
+            )
+        if source.is_dir() and out.is_relative_to(source):
+            raise DataError(
+                f"lies inside {str(given)!r}, an input folder of this command",
+                name=str(folder),
+                fix="write to a folder outside the inputs",
+            )
 
 
 def _keep_metadata(tmp: Path, before: os.stat_result | None) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import lstmviz
+
 from tests.gallery.test_build import small_source
 from tests.support import run_cli
 
@@ -266,3 +268,34 @@ def test_a_killed_gallery_build_leaves_no_worker_running(tmp_path, sig):
     if sig == signal.SIGTERM:  # a build told to stop also clears its staging folder
         assert proc.returncode == 128 + signal.SIGTERM and "Traceback" not in proc.stderr.read()
         assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
+
+
+@pytest.mark.parametrize(
+    ("args", "planted"),
+    [(["steps", "lstm", "-o", "frames"], "lstm-3-state.svg"),
+     (["steps", "lstm", "-o", "frames", "--format", "png"], "lstm-2-input.png"),
+     (["figures", "colah", "-o", "frames"], "lstm-chain.svg")],
+)  # fmt: skip
+def test_a_planted_link_among_the_files_of_a_command_leaves_nothing_written(tmp_path, args, planted):
+    (tmp_path / "precious").write_text("keep me")
+    (tmp_path / "frames").mkdir()
+    (tmp_path / "frames" / planted).symlink_to(tmp_path / "precious")
+    out = run_cli(*args, cwd=tmp_path)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "is a symbolic link" in out.stderr, out.stderr
+    assert [p.name for p in (tmp_path / "frames").iterdir()] == [planted]
+    assert (tmp_path / "precious").read_text() == "keep me"
+
+
+def test_several_outputs_of_render_are_written_all_or_none(tmp_path):
+    (tmp_path / "precious").write_text("keep me")
+    (tmp_path / "b.pdf").symlink_to(tmp_path / "precious")
+    out = run_cli("render", "lstm", "-o", "a.svg", "-o", "b.pdf", "-o", "c.png", cwd=tmp_path)
+    assert out.returncode == 2 and "is a symbolic link" in out.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.pdf", "precious"]
+
+
+def test_steps_into_the_folder_of_its_spec_is_refused(tmp_path):
+    (tmp_path / "cell.toml").write_text((Path(lstmviz.__file__).parent / "cells" / "rnn.toml").read_text())
+    out = run_cli("steps", "cell.toml", "-o", ".", cwd=tmp_path)
+    assert out.returncode == 2 and "an input of this command" in out.stderr, out.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["cell.toml"]

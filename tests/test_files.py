@@ -6,7 +6,9 @@ import stat
 import pytest
 
 from lstmviz import DataError
-from lstmviz.files import check_target, inside, refuse_inputs, temporary_beside, write_atomic
+from lstmviz.files import (
+    check_target, inside, refuse_inputs, refuse_overlap, temporary_beside, write_all, write_atomic,
+)  # fmt: skip
 
 
 def test_a_new_file_gets_the_usual_mode_and_no_temporary_file_stays(tmp_path):
@@ -99,3 +101,54 @@ def test_an_output_that_is_an_input_by_any_name_is_refused(tmp_path):
         with pytest.raises(DataError, match="is also an input"):
             refuse_inputs([out], ["lstm", spec])
     refuse_inputs([tmp_path / "new.toml", None], [spec, None, "lstm"])
+
+
+def test_several_files_are_written_all_or_none(tmp_path):
+    (tmp_path / "b.svg").write_text("before")
+
+    def fail(fh):
+        fh.write(b"half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_all({tmp_path / "a.svg": b"a", tmp_path / "b.svg": b"b", tmp_path / "c.svg": fail})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.svg"] and (tmp_path / "b.svg").read_text() == "before"
+    write_all({tmp_path / "a.svg": b"a", tmp_path / "b.svg": b"b"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.svg", "b.svg"] and (tmp_path / "b.svg").read_text() == "b"
+
+
+def test_a_planted_link_among_several_files_stops_them_all(tmp_path):
+    (tmp_path / "precious").write_text("keep me")
+    out = tmp_path / "frames"
+    out.mkdir()
+    (out / "3.svg").symlink_to(tmp_path / "precious")
+    with pytest.raises(DataError, match="is a symbolic link"):
+        write_all({out / f"{k}.svg": b"x" for k in range(1, 5)}, folder=out)
+    assert [p.name for p in out.iterdir()] == ["3.svg"] and (tmp_path / "precious").read_text() == "keep me"
+
+
+def test_a_folder_made_for_files_that_fail_is_removed_again(tmp_path):
+    with pytest.raises(DataError):
+        write_all({tmp_path / "new" / "deeper" / "a.svg": b"a", tmp_path / "new" / "deeper": b"b"},
+                  folder=tmp_path / "new" / "deeper")  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_given_as_a_link_is_written_through_and_stays_a_link(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to("real")
+    write_all({tmp_path / "link" / "a.svg": b"a"}, folder=tmp_path / "link")
+    assert (tmp_path / "link").is_symlink() and (tmp_path / "real" / "a.svg").read_bytes() == b"a"
+
+
+@pytest.mark.parametrize(
+    ("output", "inputs", "words"),
+    [("site", ["site/entries"], "holds"), ("site/entries/out", ["site/entries"], "lies inside"),
+     (".", ["site/entries/a.toml"], "holds"), ("site", ["site"], "holds")],
+)  # fmt: skip
+def test_an_output_folder_that_holds_or_lies_in_an_input_is_refused(tmp_path, output, inputs, words):
+    (tmp_path / "site" / "entries").mkdir(parents=True)
+    (tmp_path / "site" / "entries" / "a.toml").write_text("x")
+    with pytest.raises(DataError, match=words):
+        refuse_overlap(tmp_path / output, [tmp_path / p for p in inputs])
+    refuse_overlap(tmp_path / "elsewhere", [tmp_path / p for p in inputs] + ["lstm", None])  # no overlap: fine

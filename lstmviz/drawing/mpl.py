@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .. import mathtext
 from ..errors import DataError
@@ -155,26 +156,18 @@ def encode(scene: Scene, *, fmt: str, width_in: float | None = None, dpi: float 
     return out.getvalue()
 
 
-def save(scene: Scene, path: str | Path, *, fmt: str, width_in: float | None = None, dpi: float = 200) -> None:
-    """Write the scene as PNG, PDF or PGF (whole or not at all)."""
-    from ..files import write_atomic
-
-    write_atomic(path, encode(scene, fmt=fmt, width_in=width_in, dpi=dpi))
-
-
-def save_pages(scenes: list[Scene], path: str | Path, *, width_in: float | None = None) -> None:
-    """Write several scenes as the pages of one PDF (whole or not at all)."""
+def pages(scenes: list[Scene], *, width_in: float | None = None) -> Callable[[BinaryIO], None]:
+    """What writes several scenes as the pages of one PDF, to a binary file (for ``write_atomic``)."""
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from ..files import write_atomic
     from .pdffonts import for_print
 
-    def write(fh: Any) -> None:
-        with for_print(), PdfPages(fh) as pages:
+    def write(fh: BinaryIO) -> None:
+        with for_print(), PdfPages(fh) as pdf:
             for scene in scenes:
-                pages.savefig(figure(scene, width_in=width_in), transparent=scene.background == "none")
+                pdf.savefig(figure(scene, width_in=width_in), transparent=scene.background == "none")
 
-    write_atomic(path, write)
+    return write
 
 
 def check_latex() -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import SpecError
+from ..files import refuse_overlap
 from .entries import load_entries
 from .jobs import Job, draw_job, jobs_for
 from .pages import Template, write_pages
@@ -51,9 +52,12 @@ def build(
     (done, total). Nothing in ``output`` changes unless the whole build succeeds."""
     started = time.perf_counter()
     source, output = Path(source), Path(output)
+    named = output
+    refuse_overlap(output, [source])
     entries = load_entries(source)
     template = Template.load(source / "template" if (source / "template").is_dir() else packaged_template())
     _check_output(output)
+    output = _through_link(output)
     code = _code_fingerprint()
     old = _read_manifest(output)
     by_entry = {entry.slug: jobs_for(entry) for entry in entries}
@@ -78,7 +82,7 @@ def build(
         _swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Report(output, len(entries), len(todo), len(jobs) - len(todo), time.perf_counter() - started)
+    return Report(named, len(entries), len(todo), len(jobs) - len(todo), time.perf_counter() - started)
 
 
 def _draw(jobs: list[Job], root: Path, workers: int | None, progress: Callable[[int, int], None] | None) -> None:
@@ -156,6 +160,16 @@ def _check_output(output: Path) -> None:
         )
     if not output.parent.is_dir():
         raise SpecError("no such directory", name=str(output.parent), fix="create it first, or build elsewhere")
+
+
+def _through_link(output: Path) -> Path:
+    """The folder a build replaces: ``output``, or the folder it links to (the link stays a link)."""
+    if not output.is_symlink():
+        return output
+    target = output.resolve()
+    if not target.is_dir():
+        raise SpecError("is a link to no folder", name=str(output), fix="point it at a folder, or build elsewhere")
+    return target
 
 
 def _read_manifest(output: Path) -> dict[str, str]:

@@ -24,10 +24,10 @@ def watch(
     ``since`` is the sources as the last build read them (:func:`sources`, taken before that build
     began): a change made during it, or before this thread first looks, is not missed."""
     source, output = Path(source), Path(output)
-    seen = since if since is not None else _files(source, output)
+    seen = since if since is not None else sources(source)
     while not stop.wait(interval):
         try:
-            now = _files(source, output)
+            now = sources(source)
             if now == seen:
                 continue
             seen = now
@@ -44,20 +44,12 @@ def watch(
             report(f"rebuilt: {done.drawn} figures drawn, {done.reused} kept, {done.seconds:.1f} s")
 
 
-def sources(source: str | Path, output: str | Path) -> dict[str, tuple[int, int]]:
-    """The state of a gallery's sources, to hand to :func:`watch` as ``since``."""
-    return _files(Path(source), Path(output))
-
-
-def _files(folder: Path, output: Path) -> dict[str, tuple[int, int]]:
-    """Every file under ``folder`` with its modification time and size: what a change changes.
-    The site itself is left out (with its staging folders) when it is built inside ``folder``,
-    or every build would start the next."""
-    site = output.resolve()
+def sources(folder: str | Path) -> dict[str, tuple[int, int]]:
+    """Every file under a gallery's sources with its modification time and size: what a change
+    changes (to hand to :func:`watch` as ``since``). The site is never among them: a build refuses
+    an output inside its sources."""
     out = {}
-    for path in folder.rglob("*"):
-        if _in_site(path.resolve(), site):
-            continue
+    for path in Path(folder).rglob("*"):
         try:
             stat = path.stat()
         except OSError:  # removed while we looked
@@ -65,8 +57,3 @@ def _files(folder: Path, output: Path) -> dict[str, tuple[int, int]]:
         if path.is_file():
             out[str(path)] = (stat.st_mtime_ns, stat.st_size)
     return out
-
-
-def _in_site(path: Path, site: Path) -> bool:
-    """Whether ``path`` is the site, inside it, or inside one of its staging folders."""
-    return any(p == site or p.name.startswith(f".{site.name}.") for p in (path, *path.parents))
