@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .errors import SpecError
+from .spec.tomltext import load_toml
 
 
 @dataclasses.dataclass(frozen=True)
@@ -181,12 +181,7 @@ def _builtin(name: str) -> Style:
 
 def parse_style(text: str, *, name: str, file: str | Path | None = None) -> Style:
     """A style from TOML text; every key is checked against the known settings."""
-    try:
-        data = tomllib.loads(text)
-    except RecursionError:
-        raise SpecError("malformed TOML: arrays or tables nest too deeply", file=file) from None
-    except tomllib.TOMLDecodeError as err:
-        raise SpecError(f"malformed TOML: {err}", file=file, fix="see https://toml.io for the syntax") from None
+    data = load_toml(text, file=file)
     try:
         meta = data.pop("style", {})
         if not isinstance(meta, dict):

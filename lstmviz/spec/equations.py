@@ -17,6 +17,7 @@ from ..errors import SpecError
 from .builder import CellBuilder, Ref
 from .graph import CellGraph
 from .limits import MAX_DEPTH, MAX_EQUATIONS
+from .numbers import check_numbers
 from .vocab import ACTIVATIONS
 
 #: Functions an equation may call, with what each makes.
@@ -108,6 +109,7 @@ def parse_equations(
     on which ``text`` starts, so that messages point into the file.
     """
     offset = first_line - 1
+    check_numbers(text, file=file, first_line=first_line)
     try:
         tree = ast.parse(text, mode="exec")
     except SyntaxError as err:

@@ -19,3 +19,8 @@ MAX_LABEL = 200
 MAX_LABEL_DEPTH = 8
 #: Characters of one of the paper's equations (a spec's ``latex``).
 MAX_LATEX = 400
+#: Characters of one number written in a spec, a style sheet or an equation (a date-time of TOML's
+#: is 35 at most): checked before the number is converted, which for a long one takes seconds or fails.
+MAX_NUMBER_CHARS = 50
+#: Units of each vector an animation shows (--units, --neurons).
+MAX_UNITS = 4096

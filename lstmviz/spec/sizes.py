@@ -10,7 +10,10 @@ import functools
 from collections.abc import Iterable, Mapping
 
 from ..errors import SpecError
-from .limits import MAX_DIM
+from .limits import MAX_DIM, MAX_LABEL
+
+#: Characters of a size written as text (a sum of dims).
+MAX_SIZE_TEXT = MAX_LABEL
 from .vocab import is_identifier
 
 Size = int | str
@@ -34,17 +37,25 @@ def terms(size: Size, *, name: str | None = None) -> Terms:
 @functools.lru_cache(maxsize=1024)
 def _terms(size: Size) -> Terms:
     if isinstance(size, int):
-        if size < 1:
-            raise SpecError(f"size {size} is not positive", fix="give a size of 1 or more")
+        if not 1 <= size <= MAX_DIM:
+            raise SpecError(f"size {size} is not from 1 to {MAX_DIM:,}", fix="give a size of 1 or more")
         return (str(size),)
+    if len(size) > MAX_SIZE_TEXT:
+        raise SpecError(f"size of {len(size):,} characters", fix=f"write a size of at most {MAX_SIZE_TEXT} characters")
     parts = tuple(p.strip() for p in size.split("+"))
     for part in parts:
-        if not (is_identifier(part) or (part.isdigit() and int(part) > 0)):
+        if not (is_identifier(part) or is_count(part)):
             raise SpecError(
-                f"size {size!r} is not a dim name, a positive number or a sum of them",
+                f"size {size!r} is not a dim name, a number from 1 to {MAX_DIM:,} or a sum of them",
                 fix='write e.g. size = "hidden" or size = 16',
             )
     return parts
+
+
+def is_count(text: str) -> bool:
+    """Whether ``text`` is a whole number from 1 to :data:`MAX_DIM` in ASCII digits (``"²"`` and
+    ``"٣"`` are digits to Python, not to a spec), measured before it is converted."""
+    return text.isascii() and text.isdigit() and len(text) <= len(str(MAX_DIM)) and 1 <= int(text) <= MAX_DIM
 
 
 def check_dim(name: object, value: object) -> None:
@@ -69,7 +80,7 @@ def resolve(size: Size, dims: Mapping[str, int]) -> int:
     """The number a size stands for, given the dims."""
     total = 0
     for part in terms(size):
-        if part.isdigit():
+        if is_count(part):
             total += int(part)
         elif part in dims:
             total += dims[part]

@@ -43,6 +43,7 @@ from ..errors import SpecError
 from .equations import from_equations
 from .graph import CellGraph, Node
 from .limits import MAX_SPEC_BYTES
+from .tomltext import load_toml
 from .sizes import DEFAULT_DIMS
 
 #: Top-level tables. ``[gallery]`` is carried for the gallery (its caption and links); the cell ignores it,
@@ -104,19 +105,7 @@ def parse_spec(text: str, *, file: str | Path | None = None) -> CellGraph:
         raise SpecError(
             f"the spec is larger than a spec may be ({MAX_SPEC_BYTES:,} bytes)", file=file, fix="give a smaller spec"
         )
-    try:
-        data = tomllib.loads(text)
-    except RecursionError:
-        raise SpecError(
-            "malformed TOML: arrays or tables nest too deeply", file=file, fix="see https://toml.io for the syntax"
-        ) from None
-    except tomllib.TOMLDecodeError as err:
-        match = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
-        message = re.sub(r"\s*\(at .*?\)$", "", str(err))
-        line = int(match.group(1)) if match else None
-        raise SpecError(
-            f"malformed TOML: {message}", file=file, line=line, fix="see https://toml.io for the syntax"
-        ) from None
+    data = load_toml(text, file=file)
     lines = _Lines(text)
     try:
         _known(data, _TOP, "top-level table")
