@@ -6,6 +6,9 @@ result = lstmviz.run(cell, x)            # x shaped (T, B, input size)
 result.outputs, result.state["c"]
 """
 
+# The catalogue of the posts' figures is the module lstmviz.figures; imported here, before the function
+# of that name, so that importing it later (api.figures does) cannot rebind lstmviz.figures to it.
+from . import figures as _catalogue  # noqa: F401
 from .api import (
     animate,
     draw,

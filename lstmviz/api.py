@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from . import arguments as args
 from .cells import BUILTINS, builtin
 from .errors import DataError, SpecError
 from .execute import run as _run
@@ -19,6 +20,7 @@ from .spec.tomlfile import read_spec
 
 def load(cell: str | Path | CellGraph) -> CellGraph:
     """A cell by built-in name (``"lstm"``) or spec path (``"my_cell.toml"``)."""
+    args.named_or_path(cell, "cell", also=(CellGraph,))
     if isinstance(cell, CellGraph):
         return cell
     if isinstance(cell, str) and cell in BUILTINS:
@@ -64,6 +66,11 @@ def run(
 
     See :func:`lstmviz.execute.run.run` for ``state``, ``dtype``, ``dims`` and ``seed``.
     """
+    args.named_or_path(cell, "cell", also=(CellGraph,))
+    args.mapping(params, "params")
+    args.flag(trace, "trace")
+    args.flag(batch_first, "batch_first")
+    _run_options(options)
     if not batch_first:
         return _run.run(load(cell), x, params, trace=trace, **options)
     import dataclasses
@@ -84,6 +91,38 @@ def run(
     )
 
 
+def _run_options(options: Mapping[str, Any]) -> None:
+    """The keywords :func:`run` passes on to the executor, checked at the door."""
+    known = ("state", "dtype", "dims", "seed")
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise TypeError(f"run() got an unexpected keyword argument {unknown[0]!r} (it takes {', '.join(known)})")
+    args.mapping(options.get("state"), "state")
+    args.dims(options.get("dims"))
+    args.dtype(options.get("dtype"), optional=True)
+    args.integer(options.get("seed", 0), "seed", low=0)
+
+
+def _axes(ax: Any) -> None:
+    """Refuse, naming it, an ``ax`` that is not a matplotlib Axes."""
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (fig.add_subplot()), not {type(ax).__name__}")
+
+
+def _window(window: Any) -> None:
+    """Refuse, naming it, a ``window`` that is not two whole numbers, start before stop."""
+    if window is None:
+        return
+    if not (isinstance(window, tuple | list) and len(window) == 2):
+        raise TypeError(f"window must be (start, stop), not {window!r:.60}")
+    start = args.integer(window[0], "window start", low=0)
+    stop = args.integer(window[1], "window stop", low=1)
+    if stop <= start:  # type: ignore[operator]
+        raise SpecError(f"{window!r} stops before it starts", name="window", fix="give (start, stop), e.g. (0, 8)")
+
+
 def random_input(
     cell: str | Path | CellGraph,
     steps: int,
@@ -96,6 +135,13 @@ def random_input(
 ) -> dict[str, np.ndarray]:
     """Seeded standard-normal input for every input of a cell, shaped (steps, batch, size), once the
     run it is for (with a ``trace``, as animations need, or not) is known to fit in memory."""
+    args.named_or_path(cell, "cell", also=(CellGraph,))
+    args.integer(steps, "steps", low=1)
+    args.integer(batch, "batch", low=1)
+    args.integer(seed, "seed", low=0)
+    args.dims(dims)
+    dtype = args.dtype(dtype)
+    args.flag(trace, "trace")
     from .execute.run import check_memory
     from .spec import sizes
 
@@ -139,6 +185,15 @@ def render(
     or cm (Computer Modern, to match LaTeX); ``font_size`` (``"8pt"``) is the labels' size in points
     at the printed width (by default, with a ``width``, no label under 7 pt, so subscripts stay at
     about 5 pt). A ``.pgf`` output is typeset by LaTeX in the document's own font."""
+    args.named_or_path(cell, "cell", also=(CellGraph,))
+    if isinstance(output, list | tuple):
+        for k, path in enumerate(output):
+            args.path(path, f"output[{k}]")
+    else:
+        args.path(output, "output", optional=True)
+    args.figure(style=style, labels=labels, width=width, font=font, font_size=font_size, transparent=transparent,
+                view=view, focus=focus, fmt=fmt)
+    args.mapping(openings, "openings")
     from .drawing.dot import to_dot
 
     outputs = [output] if output is None or isinstance(output, str | os.PathLike) else list(output)
@@ -256,6 +311,13 @@ def render_stack(
     """Draw a stack of layers (:func:`lstmviz.stack_from_torch`) unrolled over ``steps`` steps:
     a row of modules per layer and direction, the two directions' outputs joined (merging lines are
     concatenation, as in colah's notation). Output as :func:`render`."""
+    from .execute.stack import Stack
+
+    if not isinstance(stack, Stack):
+        raise TypeError(f"stack must be a Stack (from stack_from_torch), not {type(stack).__name__}")
+    args.path(output, "output", optional=True)
+    args.figure(style=style, width=width, font=font, transparent=transparent, fmt=fmt)
+    args.integer(steps, "steps", low=1, high=12)
     from .drawing.scene import build_scene
     from .layout.stack import layout_stack
     from .style import adjusted, load_style
@@ -280,6 +342,10 @@ def draw(
     figure is scaled to fit the Axes, lines and text with it; as for a printed figure, labels stay at
     least 7 pt (the layout makes room for them), or ``font_size`` (``"8pt"``) when given. ``scale``
     makes all text that many times bigger again (1.5 for a slide)."""
+    args.named_or_path(cell, "cell", also=(CellGraph,))
+    _axes(ax)
+    args.figure(style=style, labels=labels, font_size=font_size, view=view, focus=focus)
+    args.number(scale, "scale", low=0.25, high=4)
 
     from .drawing.mpl import draw as draw_scene
     from .drawing.scene import build_scene
@@ -470,6 +536,8 @@ def steps(
     """The cell's walk-through in memory, as :func:`walk_through` draws it: a sequence of steps,
     each with its name, equations and SVG figure, that a notebook shows one under another;
     ``.save(folder | "x.pdf" | "x.tex")`` writes it."""
+    args.named_or_path(cell, "cell", also=(CellGraph,))
+    args.figure(style=style, labels=labels, width=width, font=font, font_size=font_size, transparent=transparent)
     from .display import SVG, Step, Steps
     from .drawing.svg import to_svg
     from .layout.views import equations
@@ -507,6 +575,10 @@ def walk_through(
     ``output``: a folder (numbered ``.svg`` or ``.png`` files, by ``fmt``), one multi-page ``.pdf``,
     or a ``.tex`` file for Beamer (beside a multi-page PDF that its overlays pick pages from).
     Returns the files written."""
+    args.named_or_path(cell, "cell", also=(CellGraph,))
+    args.path(output, "output")
+    args.figure(style=style, labels=labels, width=width, font=font, font_size=font_size, transparent=transparent,
+                fmt=fmt)
 
     from .errors import Choice
     from .files import check_target, inside, refuse_overlap, write_all
@@ -561,6 +633,10 @@ def figures(
     "Understanding LSTM and its diagrams"), drawn in its style into the folder ``output``, one file
     each (``fmt`` svg, png or pdf); ``progress`` is called with (figures done, figures). Returns the
     files written. :data:`lstmviz.figures.POSTS` lists them, each with the command that draws it."""
+    args.text(post, "post")
+    args.path(output, "output")
+    args.figure(width=width, fmt=fmt)
+    args.callback(progress, "progress")
     from .errors import Choice
     from .figures import POSTS
 
@@ -598,6 +674,12 @@ def explain(
     """One of Michael Phi's small animations (``what``: sigmoid, tanh, concat or pointwise): values
     squashed, concatenated or multiplied, unit by unit, on the animations' colour scale. Writes an
     animated SVG, a GIF or an MP4 to ``output`` (by its suffix), or returns the SVG."""
+    args.text(what, "what")
+    args.path(output, "output", optional=True)
+    args.figure(style=style)
+    args.number(fps, "fps", low=0.5, high=60)
+    args.number(width, "width", low=200, high=8000, optional=True)
+    args.callback(progress, "progress")
     from .errors import Choice
     from .motion.explain import EXPLAINED
     from .motion.explain import explain as build
@@ -628,7 +710,7 @@ def animate(
     cell: str | Path | CellGraph | Any,
     output: str | Path | None = None,
     *,
-    x: np.ndarray | None = None,
+    x: np.ndarray | Mapping[str, np.ndarray] | None = None,
     params: Mapping[str, Any] | None = None,
     steps: int | None = None,
     window: tuple[int, int] | None = None,
@@ -666,6 +748,24 @@ def animate(
     pass back to the step before; a plain cell is used as initialised, on ``task`` (copy by
     default). The sweep shows the last 8 steps of the sequence (``steps``: by default the task's
     length), in the chain view unless ``view`` says otherwise."""
+    args.path(output, "output", optional=True)
+    args.mapping(params, "params")
+    args.integer(steps, "steps", low=1, high=10_000, optional=True)
+    _window(window)
+    if units is not None:
+        from .motion.timeline import checked_units
+
+        units = checked_units(units)
+    args.dims(dims)
+    args.figure(style=style, labels=labels, view=view, fmt=fmt)
+    args.integer(seed, "seed", low=0)
+    args.number(fps, "fps", low=0.5, high=60, optional=True)
+    args.number(width, "width", low=200, high=8000, optional=True)
+    args.callback(progress, "progress")
+    if notes is not None and not isinstance(notes, list):
+        raise TypeError(f"notes must be a list to append to, not {type(notes).__name__}")
+    args.flag(backward, "backward")
+    args.text(task, "task", optional=True)
     from .drawing.scene import build_scene
     from .errors import Choice
     from .layout.views import layout_view
@@ -786,6 +886,15 @@ def train(
     or after ``updates`` (the task's budget). Returns the :class:`~lstmviz.learn.train.Model`
     (``model.score``, ``model.run``) and its :class:`~lstmviz.learn.train.History`; writes the model to ``output``
     (``.npz``: parameters, readout, spec and task) when given."""
+    args.named_or_path(cell, "cell", also=(CellGraph,))
+    args.text(task, "task")
+    args.path(output, "output", optional=True)
+    args.integer(hidden, "hidden", low=1, high=1024)
+    args.integer(updates, "updates", low=1, high=1_000_000, optional=True)
+    args.integer(length, "length", low=2, high=10_000, optional=True)
+    args.integer(seed, "seed", low=0)
+    args.number(until, "until", low=0, high=2, optional=True)
+    args.callback(progress, "progress")
     from .learn.train import save_model
     from .learn.train import train as fit
 
@@ -815,13 +924,27 @@ def gradients(
     Writes an SVG, PNG or PDF chart to ``output`` (by its suffix, or ``fmt``); without one returns
     the :class:`~lstmviz.learn.flow.Flow` of each cell. An ``.html`` output (one cell) is instead
     the animation player's backward sweep through the chain view, over the last steps."""
+    if isinstance(cells, str | os.PathLike | CellGraph):
+        cells = [cells]  # one cell, given alone
+    if not isinstance(cells, Sequence) or not cells:
+        raise TypeError(f"cells must be a cell or a list of cells, not {cells!r:.60}")
+    for k, one in enumerate(cells):
+        args.named_or_path(one, f"cells[{k}]", also=(CellGraph,))
+    args.path(output, "output", optional=True)
+    args.text(task, "task")
+    args.integer(steps, "steps", low=2, high=10_000)
+    args.flag(trained, "trained")
+    args.integer(hidden, "hidden", low=1, high=1024)
+    args.integer(seed, "seed", low=0)
+    args.text(fmt, "fmt", optional=True)
+    args.callback(progress, "progress")
     from .errors import Choice
     from .learn.flow import flow_figure, gradient_flow
     from .learn.train import init_model
     from .learn.train import train as fit
 
     if output is not None or fmt is not None:  # before any training: a bad name fails at once
-        fmt = fmt or Path(output).suffix.lstrip(".").lower()
+        fmt = fmt or (Path(output).suffix.lstrip(".").lower() if output is not None else "")
         Choice("chart format", ("svg", "png", "pdf", "html")).check(fmt, name=str(output) if output else "fmt")
         if fmt == "html" and len(cells) != 1:
             raise SpecError(
@@ -866,6 +989,17 @@ def explore(
     neuron's states and gates are coloured on the diverging scale, sortable by how well each tracks
     a feature of the task; ``neurons`` (or the ``best`` few trackers of the task's first feature) are
     shown at first. Writes one offline HTML page to ``output``, or returns it."""
+    from .learn.train import Model
+
+    if not isinstance(model, Model):
+        args.path(model, "model")
+    args.path(output, "output", optional=True)
+    args.text(text, "text", optional=True)
+    if neurons is not None:
+        from .motion.timeline import checked_units
+
+        neurons = checked_units(neurons, "neurons")
+    args.integer(best, "best", low=1, high=1024, optional=True)
     from .display import HTML
     from .learn.explorer import explorer_html
     from .learn.train import Model, load_model

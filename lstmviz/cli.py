@@ -526,7 +526,7 @@ def animate(
 
     cell: Any = load_model(spec) if is_model else api.drawable(spec)
     graph = cell.graph if is_model else cell
-    x = _read_input(input_path, graph)[graph.of_kind("input")[0].id] if input_path is not None else None
+    x = _read_input(input_path, graph) if input_path is not None else None  # checked as run checks it
     params = load_params(params_path) if params_path is not None else None
     span = None
     if window is not None:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .cells import builtin
+from . import arguments as args
 from .errors import DataError
 from .execute.params import LayerParams
 from .execute.stack import Stack
@@ -70,6 +71,9 @@ def from_torch(
     cell returned here runs as :func:`lstmviz.run` does, on (T, B, features), or on (B, T, features)
     with ``lstmviz.run(..., batch_first=True)``.
     """
+    args.integer(layer, "layer", low=0, high=10_000, optional=True)
+    args.text(direction, "direction")
+    args.text(prefix, "prefix", optional=True)
     w = _weights(module, prefix)
     if layer is None:
         if w.layers > 1 or w.directions > 1:
@@ -96,6 +100,7 @@ def stack_from_torch(module: Any, *, prefix: str | None = None) -> Stack:
     module's ``batch_first`` (a module, or a file of a whole module), so that ``run_stack`` reads the
     input the way the module does; a state dict cannot say (``batch_first`` is None: time first, as
     PyTorch's default, unless ``run_stack`` is told)."""
+    args.text(prefix, "prefix", optional=True)
     w = _weights(module, prefix)
     cells = tuple(tuple(_cell(w, k, d) for d in range(w.directions)) for k in range(w.layers))
     return Stack(

@@ -88,7 +88,15 @@ def test_check_and_show(tmp_path):
         (["run", "lstm", "--dim", "hiden=4"], "'--dim hiden=4': the cell has no dim 'hiden'; its dims: input, hidden"),
         (["run", "lstm", "--dim", "hidden=10**30"], "'--dim hidden=10**30': is not NAME=N with N from 1 to 1,000,000"),
         (["run", "lstm", "--dim", "hidden=" + "9" * 5000], "is not NAME=N with N from 1 to 1,000,000"),
-        (["run", "lstm", "--dim", "hidden=100000", "-T", "100000"], "the run would need about"),
+        (["run", "lstm", "--dim", "hidden=100000", "-T", "100000"], "the run (100000 steps, batch 1, input=3, "
+         "hidden=100000) would need about"),
+        (["run", "lstm", "--input", "{tmp}/no_features.npy"], "'x': input has shape (2, 1, 0): 0 features"),
+        (["animate", "lstm", "-o", "{tmp}/a.svg", "--units", "0:999999999"], "not a range or a list of at most 4,096"),
+        (["animate", "lstm", "-o", "{tmp}/a.svg", "--units", "0:" + "9" * 20], "not a range or a list of at most 4,096"),
+        (["animate", "lstm", "-o", "{tmp}/a.svg", "--units", "0,1,²"], "not a range or a list of at most 4,096"),
+        (["animate", "lstm", "-o", "{tmp}/a.svg", "--input", "{tmp}/y.npz"], "inputs given: y; the cell reads x"),
+        (["animate", "lstm", "-o", "{tmp}/a.svg", "--input", "{tmp}/xy.npz"], "inputs given: x, y; the cell reads x"),
+        (["animate", "lstm", "-o", "{tmp}/a.gif", "--width", "8000"], "would need about"),
         (["run", "lstm", "--seed", "-1"], "-1 is not in the range x>=0"),
         (["run", "lstm", "--batch", "0"], "0 is not in the range x>=1"),
         (["run", "lstm", "--input", "{tmp}/empty_batch.npy"], "'x': input has shape (2, 0, 3): a batch of 0"),
@@ -103,6 +111,9 @@ def test_bad_input_is_one_line_and_exit_status_2(tmp_path, args, expected):
     )
     np.save(tmp_path / "x.npy", np.zeros((2, 1, 3)))
     np.save(tmp_path / "empty_batch.npy", np.zeros((2, 0, 3)))
+    np.save(tmp_path / "no_features.npy", np.zeros((2, 1, 0)))
+    np.savez(tmp_path / "y.npz", y=np.zeros((2, 1, 3)))
+    np.savez(tmp_path / "xy.npz", x=np.zeros((2, 1, 3)), y=np.zeros((2, 1, 3)))
     lstmviz.save_params(lstmviz.init_params(lstmviz.load("lstm")), tmp_path / "p.npz")
     out = run_cli(*[a.format(tmp=tmp_path) for a in args])
     assert out.returncode == 2, out.stderr

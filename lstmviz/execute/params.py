@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import arguments as args
 from ..errors import DataError
 from ..spec import sizes
 from ..spec.graph import CellGraph
@@ -72,6 +73,10 @@ def init_params(
     graph: CellGraph, dims: Mapping[str, int] | None = None, *, seed: int = 0, dtype: Any = np.float32
 ) -> dict[str, LayerParams]:
     """Seeded parameters drawn as PyTorch draws them: uniform on ±1/sqrt(layer size)."""
+    args.graph(graph)
+    args.dims(dims)
+    args.integer(seed, "seed", low=0)
+    dtype = args.dtype(dtype)
     rng = np.random.default_rng(seed)
     dims = graph.default_dims if dims is None else dims
     out = {}
@@ -130,6 +135,11 @@ def as_params(
 
 def save_params(params: Params, path: str | Path) -> None:
     """Write parameters to an ``.npz`` file with ``layer.weight``-style keys."""
+    args.mapping(params, "params", optional=False)
+    for name, layer in params.items():
+        if not isinstance(layer, LayerParams):
+            raise TypeError(f"params[{name!r:.40}] must be a LayerParams (weight, bias), not {type(layer).__name__}")
+    args.path(path, "path")
     from ..files import write_atomic
 
     arrays = flat_params(params)
@@ -149,6 +159,7 @@ def flat_params(params: Params, prefix: str = "") -> dict[str, np.ndarray]:
 
 def load_params(path: str | Path) -> dict[str, LayerParams]:
     """Read parameters from an ``.npz`` file written by :func:`save_params` (or by hand)."""
+    args.path(path, "path")
     if _saved_by_torch(path):
         raise DataError(
             "is a PyTorch file, not an .npz of parameters",

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
+from .. import arguments as args
 from ..spec.graph import CellGraph
 
 
@@ -93,6 +94,7 @@ class Plan:
 
 def compile(graph: CellGraph) -> Plan:  # noqa: A001 - the name the design uses
     """Turn a graph into a :class:`Plan`; the plan depends on the graph only, not on sizes."""
+    args.graph(graph)
     static: set[str] = set()
     for node_id in graph.order:
         node = graph.node(node_id)

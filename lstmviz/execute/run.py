@@ -157,15 +157,22 @@ def check_memory(graph: CellGraph, dims: Mapping[str, int], T: int, B: int, dtyp
     # keeps a copy of each besides
     weights = sum(size[n.id] * (size[n.inputs[0]] + 1 + len(n.diagonal)) for n in layers)
     values = T * B * sum(size.values()) * (2 if trace else 1)
-    need = (values + B * sum(size.values()) + weights) * np.dtype(dtype).itemsize
+    # random weights are drawn in float64 before they take the run's dtype: the largest layer twice
+    drawn = max((size[n.id] * (size[n.inputs[0]] + 1) for n in layers), default=0) * 8
+    need = (values + B * sum(size.values()) + weights) * np.dtype(dtype).itemsize + drawn
+    what = f"{T} steps, batch {B}, " + ", ".join(f"{k}={v}" for k, v in dims.items()) + (", with a trace" * trace)
+    require_memory(need, f"the run ({what})", name=graph.name, fix="use fewer steps, a smaller batch or smaller dims")
+
+
+def require_memory(need: int, what: str, *, name: str, fix: str) -> None:
+    """Refuse, before allocating it, work that would take more than :data:`MEMORY_SHARE` of this
+    machine's memory (``need`` bytes, for ``what``)."""
     limit = int(_memory() * MEMORY_SHARE)
     if need > limit:
         raise DataError(
-            f"the run would need about {_gib(need)} ({T} steps, batch {B}, "
-            + ", ".join(f"{k}={v}" for k, v in dims.items())
-            + f"{', with a trace' if trace else ''}), more than {_gib(limit)}, half this machine's memory",
-            name=graph.name,
-            fix="use fewer steps, a smaller batch or smaller dims",
+            f"{what} would need about {_gib(need)}, more than {_gib(limit)}, half this machine's memory",
+            name=name,
+            fix=fix,
         )
 
 
@@ -208,8 +215,10 @@ def _inputs(graph: CellGraph, x: np.ndarray | Mapping[str, np.ndarray]) -> dict[
         if arr.ndim != 3:
             fix = "add a batch axis: x[:, None, :]" if arr.ndim == 2 else "shape it (steps, batch, features)"
             raise DataError(f"input has shape {arr.shape}; expected (steps, batch, features)", name=name, fix=fix)
-        if arr.shape[1] == 0:
+        if arr.shape[1] == 0:  # (0 steps is a run: it returns the initial state)
             raise DataError(f"input has shape {arr.shape}: a batch of 0", name=name, fix="give a batch of 1 or more")
+        if arr.shape[2] == 0:
+            raise DataError(f"input has shape {arr.shape}: 0 features", name=name, fix="give 1 or more features")
         if shape is not None and arr.shape[:2] != shape:
             raise DataError(f"input has {arr.shape[:2]} steps and batch; another has {shape}", name=name)
         shape = arr.shape[:2]

@@ -58,6 +58,8 @@ def run_stack(
     hidden), as PyTorch's ``h_0`` and ``c_0``; zeros otherwise."""
     if not isinstance(stack, Stack):
         raise TypeError(f"stack must be a Stack (from stack_from_torch), not {type(stack).__name__}")
+    if state is not None and not isinstance(state, Mapping):
+        raise TypeError(f"state must be a mapping of initial states by name, not {type(state).__name__}")
     if batch_first is None:
         batch_first = bool(stack.batch_first)
     elif not isinstance(batch_first, bool):

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from .. import arguments as args
 from ..errors import DataError
 from ..execute.params import LayerParams
 from ..execute.run import Result
@@ -46,6 +47,12 @@ def backward(
     ``result.outputs`` (or by output id, like ``result.by_output``); ``d_state`` optionally
     gives its gradient with respect to the final states, by name.
     """
+    from ..execute.run import Result
+
+    args.graph(graph)
+    if not isinstance(result, Result):
+        raise TypeError(f"result must be what lstmviz.run returns, not {type(result).__name__}")
+    args.mapping(d_state, "d_state")
     if result.trace is None:
         raise DataError("the run has no trace", name=graph.name, fix="run with trace=True")
     values = result.trace.values

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..errors import DataError
+from ..spec.limits import MAX_UNITS
 from ..spec.graph import CellGraph
 
 #: Kinds of node that light up (a concat is a junction, a sink shows its source's value).
@@ -94,23 +95,50 @@ class Timeline:
 
 def parse_units(text: str, name: str = "--units") -> tuple[int, ...]:
     """``"0:16"`` (a range), ``"3,5,9"`` (a list) or ``"4"`` (one unit) as unit indices (``name``
-    is the option that gave them, for the error)."""
+    is the option that gave them, for the error): at most :data:`MAX_UNITS`, each once, measured
+    before any range is built."""
     text = text.strip()
-    try:
-        if ":" in text:
-            start, _, stop = text.partition(":")
-            picked = tuple(range(int(start or 0), int(stop)))
-        else:
-            picked = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        picked = ()
-    if not picked or min(picked) < 0 or len(picked) > 4096 or len(set(picked)) != len(picked):
+
+    def number(part: str) -> int | None:
+        part = part.strip()
+        return int(part) if part.isascii() and part.isdigit() and len(part) <= 9 else None
+
+    picked: tuple[int, ...] = ()
+    if ":" in text:
+        start, _, stop = text.partition(":")
+        first, last = (number(start) if start.strip() else 0), number(stop)
+        if first is not None and last is not None and 0 < last - first <= MAX_UNITS:
+            picked = tuple(range(first, last))
+    elif len(text) <= 10 * MAX_UNITS:
+        values = [number(part) for part in text.split(",")]
+        picked = () if None in values else tuple(v for v in values if v is not None)
+    if not picked or len(picked) > MAX_UNITS or len(set(picked)) != len(picked):
+        shown = text if len(text) <= 40 else text[:37] + "..."
         raise DataError(
-            f"{name} {text!r} is not a range or a list of units",
+            f"{shown!r} is not a range or a list of at most {MAX_UNITS:,} units",
             name=name,
             fix=f"write e.g. {name} 0:16 or {name} 0,3,7 (each unit once, from 0)",
         )
     return picked
+
+
+def checked_units(units: Sequence[int], name: str = "units") -> tuple[int, ...]:
+    """``units`` given in Python (a range, a list or a tuple of unit indices), checked before it is
+    read whole: at most :data:`MAX_UNITS`, whole numbers from 0, each once."""
+    if isinstance(units, str | bytes) or not isinstance(units, Sequence):
+        raise TypeError(f"{name} must be a sequence of unit indices (a range, list or tuple), not {units!r:.60}")
+    try:
+        count = len(units)
+    except OverflowError:  # a range longer than the machine can count
+        count = MAX_UNITS + 1
+    if not 1 <= count <= MAX_UNITS:
+        raise DataError(f"{count:,} units", name=name, fix=f"show from 1 to {MAX_UNITS:,} units, e.g. range(16)")
+    picked = tuple(units)
+    if not all(isinstance(u, int | np.integer) and not isinstance(u, bool) for u in picked):
+        raise TypeError(f"{name} must hold whole numbers, not {picked!r:.60}")
+    if min(picked) < 0 or len(set(picked)) != len(picked):
+        raise DataError("has a unit below 0 or a unit twice", name=name, fix="give each unit once, from 0")
+    return tuple(int(u) for u in picked)
 
 
 def build_timeline(

@@ -110,6 +110,7 @@ def write_video(
     first = figure(times[0])
     scale = (width or max(MIN_WIDTH, first.width)) / first.width
     size = (round(first.width * scale), round(first.height * scale))
+    _check_memory(figure, times, size, fmt, path)
     figures: dict[int, np.ndarray] = {}
     pictures: dict[int, tuple[int, int, np.ndarray]] = {}  # cue -> its picture, cropped, and where
     # the encoder writes in a private folder, copied beside ``path`` once whole: should this process
@@ -138,6 +139,25 @@ def write_video(
                     progress(k + 1, len(times))
         with video.open("rb") as made:
             shutil.copyfileobj(made, fh)
+
+
+def _check_memory(
+    figure: Callable[[float], Scene], times: list[float], size: tuple[int, int], fmt: str, path: str | Path
+) -> None:
+    """Refuse, before drawing, a video whose pictures would not fit in memory: each figure kept as
+    RGB, matplotlib's canvas (RGBA, twice while copied) and, for a GIF, every frame (RGB, then its
+    palette picture) until Pillow writes them at the end."""
+    from ..execute.run import require_memory
+
+    pixels = size[0] * size[1]
+    figures = len({id(figure(seconds)) for seconds in times})  # built once each, not drawn yet
+    need = pixels * (3 * figures + 8 + (4 * len(times) if fmt == "gif" else 3))
+    require_memory(
+        need,
+        f"the {fmt.upper()} ({len(times)} frames of {size[0]} x {size[1]} pixels, {figures} figures)",
+        name=str(path),
+        fix="draw it narrower (--width, width=) or with fewer frames a second (--fps, fps=)",
+    )
 
 
 def _raster(scene: Scene, size: tuple[int, int]) -> np.ndarray:

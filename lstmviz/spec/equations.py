@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .. import arguments as args
 from ..errors import SpecError
 from .builder import CellBuilder, Ref
 from .graph import CellGraph
@@ -67,6 +68,15 @@ def from_equations(
     the value each emits (default ``{"y": "h"}`` when there is an ``h``); ``describe`` sets the
     label, role or size of any node.
     """
+    args.text(text, "text")
+    args.text(name, "name")
+    for given, what in ((inputs, "inputs"), (states, "states"), (outputs, "outputs"), (describe, "describe")):
+        args.mapping(given, what)
+    for key, value in (describe or {}).items():
+        args.mapping(value, f"describe[{key!r:.40}]", optional=False)
+    args.dims(dims)
+    args.path(file, "file", optional=True)
+    args.integer(first_line, "first_line", low=1)
     states = dict(states or {})
     b = CellBuilder(name, dims=dims, **meta)
     for node_id, decl in (inputs if inputs is not None else {"x": {}}).items():

@@ -39,12 +39,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from .. import arguments as args
 from ..errors import SpecError
 from .equations import from_equations
 from .graph import CellGraph, Node
 from .limits import MAX_SPEC_BYTES
 from .tomltext import load_toml
-from .sizes import DEFAULT_DIMS
+from .sizes import DEFAULT_DIMS, check_dim
 
 #: Top-level tables. ``[gallery]`` is carried for the gallery (its caption and links); the cell ignores it,
 #: so a spec copied from the gallery checks and draws as it is.
@@ -73,6 +74,7 @@ _TEXT = ("label", "role")
 
 def read_spec(path: str | Path) -> CellGraph:
     """Load the spec in the TOML file at ``path``."""
+    args.path(path, "path")
     return parse_spec(read_text(path), file=path)
 
 
@@ -101,6 +103,8 @@ def read_text(path: str | Path) -> str:
 
 def parse_spec(text: str, *, file: str | Path | None = None) -> CellGraph:
     """Load a spec from TOML text; ``file`` is named in error messages."""
+    args.text(text, "text")
+    args.path(file, "file", optional=True)
     if len(text) > MAX_SPEC_BYTES:
         raise SpecError(
             f"the spec is larger than a spec may be ({MAX_SPEC_BYTES:,} bytes)", file=file, fix="give a smaller spec"
@@ -120,6 +124,7 @@ def parse_spec(text: str, *, file: str | Path | None = None) -> CellGraph:
 
 def dump_spec(graph: CellGraph) -> str:
     """The canonical TOML text of a cell: one ``[[node]]`` table per node, in graph order."""
+    args.graph(graph)
     out = ["# lstmviz cell spec (canonical form)", "[cell]", f"name = {_str(graph.name)}"]
     for key in ("title", "description", "reference"):
         if getattr(graph, key):
@@ -146,6 +151,8 @@ def dump_spec(graph: CellGraph) -> str:
 
 def save_spec(graph: CellGraph, path: str | Path) -> None:
     """Write a cell's canonical TOML to ``path`` (whole or not at all)."""
+    args.graph(graph)
+    args.path(path, "path")
     from ..files import write_atomic
 
     write_atomic(path, dump_spec(graph).encode("utf-8"))
@@ -268,7 +275,10 @@ def _label_sets(value: object, name: str) -> tuple[tuple[str, str], ...]:
 
 
 def _dims(data: Mapping[str, Any]) -> dict[str, int]:
-    return _table(data, "dims", default=dict(DEFAULT_DIMS))
+    dims = _table(data, "dims", default=dict(DEFAULT_DIMS))
+    for name, value in dims.items():
+        check_dim(name, value)  # a spec's own words for what is wrong, before the builder's door checks
+    return dims
 
 
 def _meta(cell: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:

@@ -218,7 +218,7 @@ def test_units_are_parsed():
     assert parse_units("0:16") == tuple(range(16))
     assert parse_units("3,5,9") == (3, 5, 9) and parse_units("4") == (4,)
     for bad in ("a", "3:1", "-1", "1,1", "", "0:99999"):
-        with pytest.raises(lstmviz.DataError, match="is not a range or a list of units"):
+        with pytest.raises(lstmviz.DataError, match="is not a range or a list of at most 4,096 units"):
             parse_units(bad)
 
 
