@@ -352,8 +352,6 @@ def draw(
     from .layout.views import layout_view
     from .style import load_style
 
-    if not (isinstance(scale, int | float) and 0.25 <= scale <= 4):
-        raise SpecError(f"scale {scale!r} is not between 0.25 and 4", name="scale", fix="pass e.g. scale=1.5")
     graph = drawable(cell).relabelled(labels)
     sheet = _text_scaled(load_style(style), scale)
 

@@ -85,3 +85,7 @@ class Choice:
 class NonFiniteWarning(UserWarning):
     """A run met NaN or infinity: in its inputs, or in a value it computed. The message names the
     first step and node, so the cause can be found (an input of 1e300 in float32, a log of zero)."""
+
+
+class MissingGlyphWarning(UserWarning):
+    """A label holds characters that no font of a PNG, PDF or video has: they are drawn as empty boxes."""

@@ -155,6 +155,43 @@ def problem(label: str, *, max_length: int = MAX_LABEL) -> str | None:
     return None
 
 
+def latex_problem(label: str) -> str | None:
+    """What stops pdflatex, with no packages beyond amsmath, from typesetting ``label`` in math mode
+    (for PGF output), or None: a character outside ASCII (ü, σ, CJK, emoji: write \\sigma, or draw
+    an SVG, PNG or PDF), or a second subscript or superscript on one base (``a_b_c``, TeX's "double
+    subscript"). Found before LaTeX runs, so its error never has to be read back from its log."""
+    other = next((c for c in label if not c.isascii()), None)
+    if other is not None:
+        return f"holds {other!r}, which LaTeX cannot typeset in math without packages"
+    # per brace depth: the scripts the current base has, and whether the group is a script's argument
+    frames: list[tuple[set[str], bool]] = [(set(), False)]
+    expect_script = False  # the next atom is the argument of a _ or ^
+    for cmd, mark, opening, closing, _ in _TOKEN.findall(label):
+        scripts = frames[-1][0]
+        if mark:
+            if mark in scripts:
+                twice = "subscript" if mark == "_" else "superscript"
+                return f"puts a second {twice} on one base, which LaTeX refuses (group it: a_{{b_c}})"
+            scripts.add(mark)
+            expect_script = True
+        elif opening:
+            frames.append((set(), expect_script))
+            expect_script = False
+        elif closing:
+            if expect_script:
+                return "has a _ or ^ with nothing after it"
+            _, was_script = frames.pop() if len(frames) > 1 else frames[0]
+            if not was_script:  # a group that is a base of its own: its scripts come after it
+                frames[-1][0].clear()
+        elif expect_script:
+            expect_script = False  # a one-atom script: the base keeps its scripts
+        else:
+            scripts.clear()  # a new base
+    if expect_script:
+        return "ends with a _ or ^ with nothing after it"
+    return None
+
+
 def _known() -> str:
     """The commands, briefly: Greek letters by that name, the rest one by one."""
     greek = {c for c, ch in _GREEK.items() if len(ch) == 1 and unicodedata.category(ch).startswith("L")}

@@ -148,7 +148,38 @@ def test_a_label_lstmviz_would_not_draw_is_refused_before_latex_sees_it(tmp_path
     assert not (tmp_path / "cell.pgf").exists()
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="PGF output is typeset by LaTeX")
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="PGF output needs pdflatex, which is not installed")
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("a_b_c", "puts a second subscript on one base, which LaTeX refuses"),
+        ("h_{t}_{1}", "puts a second subscript on one base"),
+        ("x^{2}^{3}", "puts a second superscript on one base"),
+        ("h_", "ends with a _ or ^ with nothing after it"),
+        ("ü_t", "holds 'ü', which LaTeX cannot typeset in math without packages"),
+        ("隐_t", "holds '隐', which LaTeX cannot typeset"),
+        ("隐藏", "holds '隐', which LaTeX cannot typeset without packages"),
+        ("😀", "holds '😀', which LaTeX cannot typeset without packages"),
+    ],
+)
+def test_a_label_check_accepts_but_latex_cannot_typeset_is_one_line_for_pgf(tmp_path, label, expected):
+    path = spec(tmp_path / "cell.toml", label=label)
+    assert run_cli("check", path).returncode == 0  # a fine label for SVG, PNG and PDF
+    refused(run_cli("render", path, "-o", tmp_path / "cell.pgf"), expected, "draw an .svg, .png or .pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cell.toml"]
+
+
+def test_a_label_no_font_has_is_one_warning_naming_it(tmp_path):
+    path = spec(tmp_path / "cell.toml", label="隐_t")
+    out = run_cli("render", path, "-o", tmp_path / "a.png", "-o", tmp_path / "a.pdf")
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.splitlines() == [
+        "lstmviz: warning: label '隐_t': no font of the figure has '隐', drawn as empty boxes (an .svg leaves the "
+        "choice of font to the viewer)"
+    ]
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="PGF output needs pdflatex, which is not installed")
 def test_characters_special_to_latex_reach_it_escaped(tmp_path):
     path = spec(tmp_path / "cell.toml", label="f_{#1 & 100% $}")
     out = run_cli("render", path, "-o", tmp_path / "cell.pgf")

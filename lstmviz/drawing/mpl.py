@@ -6,14 +6,15 @@ here, and only when this backend is used.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from .. import mathtext
-from ..errors import DataError
+from ..errors import DataError, MissingGlyphWarning
 from ..spec.limits import MAX_LATEX
 from .scene import Ellipse, Line, Polygon, Rect, Scene, Text, rounded_corners, with_arrowhead
 
@@ -132,15 +133,17 @@ def encode(scene: Scene, *, fmt: str, width_in: float | None = None, dpi: float 
     """The scene as the bytes of a PNG, PDF or PGF file."""
     import io
 
-    fig = figure(scene, width_in=width_in, latex=fmt == "pgf")
     transparent = scene.background == "none"
     out = io.BytesIO()
     if fmt != "pgf":
         from .pdffonts import for_print
 
-        with for_print():
-            fig.savefig(out, format=fmt, dpi=dpi, transparent=transparent)
+        with glyphs_told(scene):
+            fig = figure(scene, width_in=width_in)
+            with for_print():
+                fig.savefig(out, format=fmt, dpi=dpi, transparent=transparent)
         return out.getvalue()
+    fig = figure(scene, width_in=width_in, latex=True)
     import matplotlib
     from matplotlib.backends.backend_pgf import LatexError
 
@@ -150,9 +153,16 @@ def encode(scene: Scene, *, fmt: str, width_in: float | None = None, dpi: float 
     try:
         with matplotlib.rc_context(settings):
             fig.savefig(out, format="pgf", backend="pgf", transparent=transparent)
-    except LatexError as err:  # a label LaTeX cannot typeset: its message, not LaTeX's whole log
-        first = (str(err).strip().splitlines() or ["LaTeX failed"])[0]
-        raise DataError(f"LaTeX could not typeset a label: {first}", name="pgf", fix="check the labels") from None
+    except (LatexError, ValueError) as err:  # LaTeX's own failure: which label, not its whole log
+        text = str(err)
+        if not isinstance(err, LatexError) and not text.startswith("Error measuring"):
+            raise
+        label = re.search(r"\$(.*?)\$\}?\s*$", text.splitlines()[0]) if text.strip() else None
+        raise DataError(
+            f"LaTeX could not typeset {'a label' if label is None else 'the label ' + repr(label.group(1))}",
+            name="pgf",
+            fix="check the labels, or draw an .svg, .png or .pdf",
+        ) from None
     return out.getvalue()
 
 
@@ -170,11 +180,68 @@ def pages(scenes: list[Scene], *, width_in: float | None = None) -> Callable[[Bi
     return write
 
 
+#: The labels whose missing glyphs were told already: once in a process (a notebook, the several formats
+#: of one figure, every frame of a video), as Python's "once" would, were it not reset by each catch.
+_TOLD: set[tuple[str, str]] = set()
+
+
+@contextlib.contextmanager
+def glyphs_told(scene: Scene) -> Iterator[None]:
+    """While matplotlib draws ``scene``: instead of its own notes on missing glyphs (one for each
+    character, each time it is drawn, some as log lines outside any warning), one warning for each
+    label that has such characters, naming the label and them."""
+    import logging
+    import warnings
+
+    missing: set[str] = set()
+
+    def note(record: logging.LogRecord) -> bool:
+        found = re.search(r"does not have a glyph for .*\[U\+([0-9a-fA-F]+)\]", record.getMessage())
+        if found:
+            missing.add(chr(int(found.group(1), 16)))
+        return found is None
+
+    log = logging.getLogger("matplotlib.mathtext")
+    log.addFilter(note)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        log.removeFilter(note)
+    for caught_one in caught:
+        found = re.match(r"Glyph (\d+) .*missing from font", str(caught_one.message))
+        if found:
+            missing.add(chr(int(found.group(1))))
+        else:  # anything else is passed on as it came
+            warnings.warn_explicit(caught_one.message, caught_one.category, caught_one.filename, caught_one.lineno)
+    for label in _labels(scene):
+        chars = "".join(sorted({c for c in label if c in missing}))
+        if chars and (label, chars) not in _TOLD:
+            _TOLD.add((label, chars))
+            warnings.warn(
+                f"label {label!r}: no font of the figure has {chars!r}, drawn as empty boxes (an .svg leaves "
+                "the choice of font to the viewer)",
+                MissingGlyphWarning,
+                stacklevel=3,
+            )
+
+
+def _labels(scene: Scene) -> list[str]:
+    """Every text of ``scene``, as written (a math label's source)."""
+    return [
+        item.source or "".join(r.text for r in item.runs)
+        for group in scene.groups
+        for item in group.items
+        if isinstance(item, Text)
+    ]
+
+
 def check_latex() -> None:
     """PGF output is typeset by LaTeX: say so in one line when there is none."""
     import shutil
 
-    from ..errors import DataError
+    from ..errors import DataError, MissingGlyphWarning
 
     if shutil.which("pdflatex") is None:
         raise DataError(
@@ -260,24 +327,40 @@ def _readable(mathtext: str) -> bool:
     return True
 
 
-_LATEX = {"σ": r"$\sigma$", "×": r"$\times$", "−": "$-$", "⊙": r"$\odot$", "·": r"$\cdot$"}
+_LATEX = {"σ": r"$\sigma$", "×": r"$\times$", "−": "$-$", "⊙": r"$\odot$", "·": r"$\cdot$", "÷": r"$\div$"}
 
 
 def _latex(text: Text) -> str:
     """Text for LaTeX itself to typeset: math labels as written, in math mode; words and symbols
     escaped or spelled as LaTeX."""
     if text.source and any(c in text.source for c in "_^\\"):
-        problem = mathtext.problem(text.source, max_length=MAX_LATEX)
-        if problem:  # specs are checked when loaded; this guards scenes built some other way
-            raise DataError(f"{problem}, and is not handed to LaTeX", name=text.source[:40])
+        problem = mathtext.problem(text.source, max_length=MAX_LATEX) or mathtext.latex_problem(text.source)
+        if problem:  # measured here, before LaTeX sees it: its own error would be a page of log
+            raise DataError(
+                f"label {problem}", name=text.source[:40], fix="write it for LaTeX, or draw an .svg, .png or .pdf"
+            )
         return "$" + re.sub(r"(?<!\\)([#$&%])", r"\\\1", text.source) + "$"
     plain = "".join(r.text for r in text.runs)
+    other = next((c for c in plain if not (c.isascii() or c in _LATEX or _latin(c))), None)
+    if other is not None:
+        raise DataError(
+            f"label holds {other!r}, which LaTeX cannot typeset without packages",
+            name=plain[:40],
+            fix="write it for LaTeX, or draw an .svg, .png or .pdf",
+        )
     special = {c: "\\" + c for c in "&%$#_{}"} | {
         "~": r"\textasciitilde{}",
         "^": r"\textasciicircum{}",
         "\\": r"\textbackslash{}",
     }
     return "".join(_LATEX.get(ch) or special.get(ch, ch) for ch in plain).replace("$$", "")
+
+
+def _latin(ch: str) -> bool:
+    """Whether pdflatex sets ``ch`` in text as it is (a Latin letter: é, ü, ß)."""
+    import unicodedata
+
+    return unicodedata.name(ch, "").startswith("LATIN")
 
 
 def _math_fonts(family: str) -> str:

@@ -116,7 +116,13 @@ def write_video(
     # the encoder writes in a private folder, copied beside ``path`` once whole: should this process
     # be stopped while ffmpeg starts (before it can be stopped too), what ffmpeg goes on to write
     # lands in a folder already removed, never beside the user's file
-    with temporary_beside(path, suffix=f".{fmt}") as (fh, _), tempfile.TemporaryDirectory() as work:
+    from ..drawing.mpl import glyphs_told
+
+    with (
+        temporary_beside(path, suffix=f".{fmt}") as (fh, _),
+        tempfile.TemporaryDirectory() as work,
+        glyphs_told(first),
+    ):
         video = Path(work) / f"video.{fmt}"
         with _encoder(video, fmt, size, fps) as write:
             for k, seconds in enumerate(times):

@@ -282,5 +282,5 @@ def test_draw_takes_a_font_size_and_a_scale():
         plt.close(fig)
     assert sizes["{'font_size': '9pt'}"] == pytest.approx(9.0 * 0.75, rel=0.03)  # a layer's label: 0.75 of the rest
     assert sizes["{'scale': 1.5}"] > sizes["{}"] * 1.3
-    with pytest.raises(lstmviz.SpecError, match="scale 9 is not between 0.25 and 4"):
+    with pytest.raises(lstmviz.DataError, match="'scale': 9 is not from 0.25 to 4"):
         lstmviz.draw("lstm", plt.subplots()[1], scale=9)
