@@ -25,9 +25,18 @@ BACKLOG = 1024
 TIMEOUT = 10.0
 #: The longest request head (request line and headers) read.
 MAX_HEAD = 16 * 1024
+#: The longest request target answered (longer: 414); no file of a site has a path near it.
+MAX_TARGET = 2048
 
 _TYPES = {".toml": "text/plain; charset=utf-8", ".html": "text/html; charset=utf-8", ".svg": "image/svg+xml"}
-_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    408: "Request Timeout",
+    414: "URI Too Long",
+}
 
 
 #: Where a live page asks which build it is looking at.
@@ -151,6 +160,8 @@ class Server:
         method, target = parts[0], parts[1].decode("latin-1")
         if method not in (b"GET", b"HEAD"):
             return _reply(405, b"only GET and HEAD\n")
+        if len(target) > MAX_TARGET:
+            return _reply(414, b"request target too long\n")
         path = _site_path(target)
         if path is None:
             return _reply(400, b"bad request path\n")
@@ -179,11 +190,18 @@ class Server:
 
     def _file(self, path: str) -> Path | None:
         """The site's regular file at ``path`` (a folder's index.html), or None; never anything
-        outside the site, whatever links lead there."""
-        candidate = (self.root / path.lstrip("/")).resolve()
-        if candidate.is_dir():
-            candidate = candidate / "index.html"
-        if not candidate.is_relative_to(self.root) or not candidate.is_file():
+        outside the site, whatever links lead there, and never a file asked for as a folder
+        (``/site.css/``, ``/index.html/.``)."""
+        as_folder = path.endswith("/") or path.endswith("/.")
+        try:
+            candidate = (self.root / path.lstrip("/")).resolve()
+            if candidate.is_dir():
+                candidate = candidate / "index.html"
+            elif as_folder:
+                return None
+            if not candidate.is_relative_to(self.root) or not candidate.is_file():
+                return None
+        except OSError:  # a name longer than the file system takes: no file of the site
             return None
         return candidate
 

@@ -78,6 +78,20 @@ def test_a_raw_null_byte_in_the_request_line_is_refused_without_a_traceback(serv
     assert "Traceback" not in capfd.readouterr().err
 
 
+def test_an_over_long_request_target_is_414_and_the_server_goes_on(server, capfd):
+    for path in ("/" + "a" * 5000, "/lstm/" + "b" * 300 + ".svg?" + "q" * 4000):
+        assert status(get(server, path)) == 414
+    assert status(get(server, "/" + "c" * 300)) == 404  # a name too long for the file system: no such file
+    assert status(get(server, "/lstm/lstm.svg")) == 200
+    assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize("path", ["/index.html/", "/index.html/.", "/lstm/lstm.svg/", "/lstm/lstm.svg/."])
+def test_a_file_asked_for_as_a_folder_is_not_found(server, path):
+    assert status(get(server, path)) == 404
+    assert status(get(server, path.rstrip("/."))) == 200
+
+
 def test_folders_are_never_listed(server):
     for path in ("/empty/", "/lstm/"):
         reply = get(server, path)
