@@ -863,12 +863,9 @@ def _read_input(path: Path, cell: Any, batch_first: bool | None = False, source:
     import numpy as np
 
     names = [n.id for n in cell.of_kind("input")]
-    try:
-        loaded = np.load(path, allow_pickle=False)
-    except FileNotFoundError:
-        raise DataError("no such file", name=str(path), fix="check the path") from None
-    except (OSError, ValueError, EOFError) as err:
-        raise DataError(f"is not a readable .npy or .npz file ({err})", name=str(path)) from None
+    from .files import read_arrays
+
+    loaded = read_arrays(path, "an .npy or .npz of input arrays")
     if isinstance(loaded, np.ndarray):
         if len(names) != 1:
             raise DataError(
@@ -876,8 +873,7 @@ def _read_input(path: Path, cell: Any, batch_first: bool | None = False, source:
             )
         arrays = {names[0]: loaded}
     else:
-        with loaded:
-            arrays = {k: loaded[k] for k in loaded.files}
+        arrays = dict(loaded)  # type: ignore[call-overload]
     if batch_first is None:
         for k, v in arrays.items():
             if v.ndim == 3:

@@ -179,3 +179,31 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def read_arrays(path: str | Path, what: str) -> object:
+    """The arrays of a ``.npy`` (one array) or ``.npz`` file (a dict of them by name), read without
+    unpickling anything; a file NumPy cannot read so is refused in one line as not being ``what``
+    (never with NumPy's advice to allow pickles, which would run the file's code)."""
+    import zipfile
+
+    import numpy as np
+
+    try:
+        loaded = np.load(path, allow_pickle=False)
+        if isinstance(loaded, np.ndarray):
+            return loaded
+        with loaded:
+            return {k: loaded[k] for k in loaded.files}
+    except FileNotFoundError:
+        raise DataError("no such file", name=str(path), fix="check the path") from None
+    except IsADirectoryError:
+        raise DataError("is a folder", name=str(path), fix=f"give {what}") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+        with open(path, "rb") as fh:
+            magic = fh.read(6)
+        if magic == b"\x93NUMPY" or magic.startswith(b"PK"):
+            why = "it holds Python objects, which lstmviz never unpickles" if "pickle" in str(err) else "it is damaged"
+        else:
+            why = "it is not a NumPy file"
+        raise DataError(f"is not {what}: {why}", name=str(path), fix="check the file") from None

@@ -131,6 +131,19 @@ def _cell(w: TorchWeights, layer: int, direction: int) -> tuple[CellGraph, dict[
 
 
 # -- reading ---------------------------------------------------------------------------------------
+def _torch() -> Any:
+    """PyTorch, imported when a model is read; its absence is one line with the fix."""
+    try:
+        import torch
+    except ImportError:
+        raise DataError(
+            "reading a PyTorch model needs PyTorch, which is not installed",
+            name="torch",
+            fix="pip install 'lstmviz[torch]'",
+        ) from None
+    return torch
+
+
 def _weights(given: Any, prefix: str | None) -> TorchWeights:
     """The weights of a module, a state dict, or a file holding either."""
     if isinstance(given, (str, Path)):
@@ -138,7 +151,7 @@ def _weights(given: Any, prefix: str | None) -> TorchWeights:
         if not isinstance(loaded, Mapping):  # a whole module, saved with torch.save(module)
             return _from_module(loaded, prefix, source=str(given))
         return _from_state(loaded, prefix, str(given))
-    import torch
+    torch = _torch()
 
     if isinstance(given, torch.nn.Module):
         return _from_module(given, prefix)
@@ -150,7 +163,7 @@ def _weights(given: Any, prefix: str | None) -> TorchWeights:
 def _from_module(module: Any, prefix: str | None, source: str | None = None) -> TorchWeights:
     """A module's weights, with its own settings (``batch_first``); ``source`` names it in messages
     (by default its type)."""
-    import torch
+    torch = _torch()
 
     kinds = {getattr(torch.nn, k): k for k in _GATES} | {getattr(torch.nn, f"{k}Cell"): k for k in _GATES}
     kind = kinds.get(type(module))
@@ -225,7 +238,7 @@ def _checked(arrays: dict[str, np.ndarray], source: str, kind: str | None) -> To
 
 
 def _array(value: Any, source: str, key: str) -> np.ndarray:
-    import torch
+    torch = _torch()
 
     if not isinstance(value, torch.Tensor) or not value.is_floating_point():
         raise DataError(f"{key} is not a floating-point tensor", name=source, fix=_FIX)
@@ -237,7 +250,7 @@ def _load(path: Path) -> Any:
     types. Read with ``weights_only=True``: nothing in the file runs."""
     import pickle
 
-    import torch
+    torch = _torch()
 
     allowed = [getattr(torch.nn, k) for k in _GATES] + [getattr(torch.nn, f"{k}Cell") for k in _GATES]
     try:

@@ -80,9 +80,12 @@ def test_check_and_show(tmp_path):
         (["check", "lsmt"], "'lsmt': is neither a built-in cell nor a file; use one of rnn, lstm"),
         (["check", "{tmp}/bad.toml"], "{tmp}/bad.toml:4: 'f': unknown activation 'sigmod'"),
         (["run", "lstm", "--input", "{tmp}/nope.npy"], "'{tmp}/nope.npy': no such file"),
-        (["run", "lstm", "--input", "{tmp}/bad.toml"], "is not a readable .npy or .npz file"),
-        (["run", "lstm", "--input", "/dev/null"], "is not a readable .npy or .npz file"),
-        (["run", "lstm", "--params", "/dev/null"], "is not a readable .npz file"),
+        (["run", "lstm", "--input", "{tmp}/bad.toml"], "is not an .npy or .npz of input arrays: it is not a NumPy"),
+        (["run", "lstm", "--input", "/dev/null"], "is not an .npy or .npz of input arrays"),
+        (["run", "lstm", "--params", "/dev/null"], "is not an .npz of parameters"),
+        (["run", "lstm", "--input", "{tmp}/objects.npy"], "it holds Python objects, which lstmviz never unpickles"),
+        (["explore", "{tmp}/bad.toml", "-o", "{tmp}/e.html"], "is not a model .npz (as lstmviz train writes one): "
+         "it is not a NumPy file"),
         (["run", "lstm", "--params", "{tmp}/p.npz", "--dim", "hidden=5"], "{tmp}/p.npz: 'f': weight has shape (4, 7)"),
         (["run", "lstm", "--dim", "hidden"], "'--dim hidden': is not NAME=N"),
         (["run", "lstm", "--dim", "hiden=4"], "'--dim hiden=4': the cell has no dim 'hiden'; its dims: input, hidden"),
@@ -112,6 +115,7 @@ def test_bad_input_is_one_line_and_exit_status_2(tmp_path, args, expected):
     np.save(tmp_path / "x.npy", np.zeros((2, 1, 3)))
     np.save(tmp_path / "empty_batch.npy", np.zeros((2, 0, 3)))
     np.save(tmp_path / "no_features.npy", np.zeros((2, 1, 0)))
+    np.save(tmp_path / "objects.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
     np.savez(tmp_path / "y.npz", y=np.zeros((2, 1, 3)))
     np.savez(tmp_path / "xy.npz", x=np.zeros((2, 1, 3)), y=np.zeros((2, 1, 3)))
     lstmviz.save_params(lstmviz.init_params(lstmviz.load("lstm")), tmp_path / "p.npz")

@@ -330,3 +330,14 @@ def test_steps_into_the_folder_of_its_spec_is_refused(tmp_path):
     out = run_cli("steps", "cell.toml", "-o", ".", cwd=tmp_path)
     assert out.returncode == 2 and "an input of this command" in out.stderr, out.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["cell.toml"]
+
+
+@pytest.mark.parametrize("command", [["run", "model.pt"], ["from-torch", "model.pt", "-o", "cell.toml"]])
+def test_without_pytorch_reading_a_model_is_one_line_with_the_install_command(tmp_path, command):
+    (tmp_path / "model.pt").write_bytes(b"PK\x03\x04 not read")
+    hidden = "import sys; sys.modules['torch'] = None; from lstmviz.cli import main; main()"  # as if not installed
+    out = subprocess.run(
+        [sys.executable, "-c", hidden, *command], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    refused(out, "reading a PyTorch model needs PyTorch, which is not installed; pip install 'lstmviz[torch]'")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.pt"]

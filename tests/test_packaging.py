@@ -67,3 +67,11 @@ def test_plain_install_in_a_fresh_venv_runs_every_built_in(tmp_path):
     assert {"index.html", "my-lstm.html", "site.css", "site.js", "favicon.svg"} <= {p.name for p in site.iterdir()}
     assert not (site / "__init__.py").exists()  # the template's package file is not part of a site
     assert 'class="toml"' in (site / "my-lstm.html").read_text()  # the spec, highlighted
+    licence = subprocess.run(  # the licence pyproject.toml names travels with the package
+        [bindir / "python", "-c", "import importlib.metadata as m; print(*[f.read_text() for f in m.files('lstmviz') "
+         "if f.name == 'LICENSE'], m.metadata('lstmviz')['License-Expression'], sep='\\n')"],
+        capture_output=True, text=True, cwd=elsewhere, env=env,
+    )  # fmt: skip
+    assert licence.returncode == 0, licence.stderr
+    assert licence.stdout.startswith("MIT License\n") and licence.stdout.rstrip().endswith("\nMIT")
+    assert (ROOT / "LICENSE").read_text() in licence.stdout

@@ -68,6 +68,24 @@ def test_pgf_without_latex_is_one_clear_line(tmp_path, monkeypatch):
 
 
 @needs_latex
+def test_the_latex_example_without_pdflatex_says_so_in_one_line_and_writes_nothing(tmp_path):
+    python = Path(sys.executable)
+    out = subprocess.run(
+        [python, EXAMPLES / "make_figures.py", tmp_path],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PATH": str(python.parent) if shutil.which("pdflatex", path=str(python.parent)) is None
+             else "/nonexistent"},  # fmt: skip
+    )
+    assert out.returncode == 1 and out.stdout == "" and "Traceback" not in out.stderr, out.stderr
+    assert out.stderr.splitlines() == [
+        "make_figures.py: 'pgf': PGF output needs LaTeX to measure its text, and pdflatex is not installed; install "
+        "TeX Live (Debian: apt-get install texlive-latex-base texlive-pictures)"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_latex_example_compiles(tmp_path):
     for name in ("paper.tex", "slides.tex"):
         shutil.copy(EXAMPLES / name, tmp_path)
@@ -88,7 +106,7 @@ def test_the_latex_example_compiles(tmp_path):
         assert "Missing character" not in log  # every glyph of our labels exists in the font
         pages[name] = int(re.search(r"Output written on .*?\((\d+) pages?", log).group(1))
     assert pages["paper"] >= 1
-    assert pages["slides"] == len(lstmviz.layout.views.steps(lstmviz.load("lstm")))  # one overlay per step
+    assert pages["slides"] == len(lstmviz.api.steps_of("lstm"))  # one overlay per step
 
 
 def test_steps_command(tmp_path):

@@ -167,18 +167,13 @@ def load_params(path: str | Path) -> dict[str, LayerParams]:
             fix=f"convert it first: lstmviz from-torch {path} -o cell.toml --params params.npz "
             "(or lstmviz.from_torch in Python)",
         )
-    try:
-        loaded = np.load(path, allow_pickle=False)
-        if isinstance(loaded, np.ndarray):
-            raise DataError(
-                "holds one array (.npy), not parameters by name", name=str(path), fix="give an .npz (see save_params)"
-            )
-        with loaded as data:
-            flat = {k: data[k] for k in data.files}
-    except FileNotFoundError:
-        raise DataError("no such file", name=str(path), fix="check the path") from None
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
-        raise DataError(f"is not a readable .npz file ({err})", name=str(path)) from None
+    from ..files import read_arrays
+
+    flat = read_arrays(path, "an .npz of parameters (as save_params writes)")
+    if not isinstance(flat, dict):
+        raise DataError(
+            "holds one array (.npy), not parameters by name", name=str(path), fix="give an .npz (see save_params)"
+        )
     return nest_params(flat)
 
 

@@ -226,14 +226,10 @@ def save_model(model: Model, path: str | Path) -> None:
 
 def load_model(path: str | Path) -> Model:
     """A model written by :func:`save_model`."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            flat = {k: data[k] for k in data.files}
-    except FileNotFoundError:
-        raise DataError("no such file", name=str(path), fix="check the path") from None
-    except (OSError, ValueError, EOFError) as err:
-        raise DataError(f"is not a readable .npz file ({err})", name=str(path)) from None
-    if "lstmviz.spec" not in flat or "lstmviz.meta" not in flat:
+    from ..files import read_arrays
+
+    flat = read_arrays(path, "a model .npz (as lstmviz train writes one)")
+    if not isinstance(flat, dict) or "lstmviz.spec" not in flat or "lstmviz.meta" not in flat:
         raise DataError(
             "holds parameters but no trained model",
             name=str(path),

@@ -58,7 +58,7 @@ def test_bad_parameters(given, message):
 
 def test_unreadable_file(tmp_path):
     (tmp_path / "p.npz").write_text("not a zip")
-    with pytest.raises(DataError, match="is not a readable .npz file"):
+    with pytest.raises(DataError, match="is not an .npz of parameters"):
         load_params(tmp_path / "p.npz")
     with pytest.raises(DataError, match="no such file"):
         load_params(tmp_path / "none.npz")
