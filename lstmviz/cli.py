@@ -207,7 +207,6 @@ def run(
     layer and direction of it, as PyTorch runs them) on real numbers and print what it computes."""
 
     from .execute.params import load_params
-    from .execute.params import save_params as write_params
 
     if output is not None and save_params is not None and output.resolve() == save_params.resolve():
         raise DataError("is given as both -o and --save-params", name=str(output), fix="give two files")
@@ -239,14 +238,13 @@ def run(
         from .execute.plan import compile as compile_plan
 
         click.echo(compile_plan(cell).describe())
-    if save_params is not None:
-        write_params(result.params, save_params)
-    if output is not None:
-        _write_run(output, x, result)
     _summarise(cell.name, result)
-    for path in (output, save_params):
-        if path is not None:
-            click.echo(f"wrote {path}")
+    files = {}
+    if output is not None:
+        files[output] = _npz(_run_arrays(x, result), compressed=True)
+    if save_params is not None:
+        files[save_params] = _npz(_flat_params(result.params))
+    _write_all(files)
 
 
 def _figure_options(fn: F) -> F:
@@ -361,18 +359,21 @@ def from_torch(
             click.echo(f"wrote {output}: {stack.layers} layer(s) of {stack.kind} in {stack.directions} direction(s)")
             return
     cell, params = take(model, layer=layer, direction=direction, prefix=prefix)
+    files: dict[Path, Any] = {}
     if figure:
-        api.render(cell, output, style=style, width=width)
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as work:  # drawn first, then written with the weights, or neither
+            drawn = Path(work) / f"cell{output.suffix.lower()}"
+            api.render(cell, drawn, style=style, width=width)
+            files[output] = drawn.read_bytes()
     else:
-        from .spec.tomlfile import save_spec
+        from .spec.tomlfile import dump_spec
 
-        save_spec(cell, output)
-    click.echo(f"wrote {output}")
+        files[output] = dump_spec(cell).encode("utf-8")
     if params_path is not None:
-        from .execute.params import save_params
-
-        save_params(params, params_path)
-        click.echo(f"wrote {params_path}")
+        files[params_path] = _npz(_flat_params(params))
+    _write_all(files)
 
 
 @main.command()
@@ -847,13 +848,10 @@ def _run_torch(
     what = f"{model}: {stack.layers} layer(s) of {stack.kind}, {stack.directions} direction(s);"
     _echo_run(what, result.outputs, result.state, shape="(layers x directions, batch, hidden)")
     if output is not None:
-        from .files import write_atomic
-
         outputs = result.outputs.transpose(1, 0, 2) if batch_first else result.outputs
         arrays = {"input.x": x.transpose(1, 0, 2) if batch_first else x, "outputs": outputs}
         arrays.update({f"state.{k}": v for k, v in result.state.items()})
-        write_atomic(output, lambda fh: np.savez_compressed(fh, **arrays))
-        click.echo(f"wrote {output}")
+        _write_all({output: _npz(arrays, compressed=True)})
 
 
 def _read_input(path: Path, cell: Any, batch_first: bool | None = False, source: Path | None = None) -> Any:
@@ -915,16 +913,36 @@ def _echo_run(what: str, outputs: Any, finals: dict[str, Any], *, shape: str) ->
             click.echo(f"  final {name}{' ' + shape if B > 1 else ''} = {shown}")
 
 
-def _write_run(path: Path, x: Any, result: Any) -> None:
-    import numpy as np
-
-    from .files import write_atomic
-
+def _run_arrays(x: Any, result: Any) -> dict[str, Any]:
+    """What ``run -o`` keeps of a run: its inputs, outputs, final states and the trace of every node."""
     arrays = {f"input.{k}": v for k, v in x.items()}
     arrays["outputs"] = result.outputs
     arrays.update({f"state.{k}": v for k, v in result.state.items()})
     arrays.update({f"trace.{k}": v for k, v in result.trace.values.items()})
-    write_atomic(path, lambda fh: np.savez_compressed(fh, **arrays))
+    return arrays
+
+
+def _flat_params(params: Any) -> dict[str, Any]:
+    from .execute.params import flat_params
+
+    return flat_params(params)
+
+
+def _npz(arrays: dict[str, Any], *, compressed: bool = False) -> Callable[[Any], None]:
+    """What writes ``arrays`` as an .npz to a binary file."""
+    import numpy as np
+
+    save = np.savez_compressed if compressed else np.savez
+    return lambda fh: save(fh, **arrays)
+
+
+def _write_all(files: dict[Path, Any]) -> None:
+    """Write a command's files all or none, and say so."""
+    from .files import write_all
+
+    write_all(files)
+    for path in files:
+        click.echo(f"wrote {path}")
 
 
 if __name__ == "__main__":
