@@ -1,9 +1,10 @@
 """The fuzz test with a larger budget than CI's, and random rather than fixed cases.
 
-    python benchmarks/fuzz.py [--examples 10000]
+    python benchmarks/fuzz.py [--examples 8000] [--processes 2]
 
-Runs tests/test_fuzz.py with ``--examples`` cases for each of its four generated tests (specs
-checked; specs through every command; built-in cells with careless arguments; style sheets),
+Runs tests/test_fuzz.py with ``--examples`` cases for each of its five generated tests (specs
+checked; specs through every command; built-in cells with careless arguments; style sheets; the
+Python API called with wrong values), in ``--processes`` pytest-xdist workers,
 and prints how many cases each ran, how they ended (done, or refused in one line) and how long
 it took. Any failure is printed by pytest with its smallest failing case: add that case to
 tests/fuzz/regressions/ with the fix. benchmarks/README.md records the last run.
@@ -24,12 +25,14 @@ ROOT = Path(__file__).parents[1]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=10_000, help="cases per generated test")
+    parser.add_argument("--examples", type=int, default=8_000, help="cases per generated test")
+    parser.add_argument("--processes", type=int, default=1, help="pytest-xdist workers (1: none)")
     args = parser.parse_args()
+    workers = ["-n", str(args.processes)] if args.processes > 1 else []
     env = {**os.environ, "LSTMVIZ_FUZZ_EXAMPLES": str(args.examples)}
     started = time.monotonic()
     out = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_fuzz.py", "-k",
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *workers, "tests/test_fuzz.py", "-k",
          "not once_failed and not round_trips", "--hypothesis-show-statistics"],
         cwd=ROOT, env=env, capture_output=True, text=True,
     )  # fmt: skip

@@ -153,8 +153,10 @@ def folder(tmp_path_factory):
     return here
 
 
-@pytest.mark.parametrize(("name", "arg"), cases())
-def test_each_argument_given_wrong_values_raises_only_type_or_value_errors(folder, name, arg):
+def call_wrongly(name: str, arg: str, value: object, seconds: int = 30) -> str:
+    """Call the public function ``name`` rightly but for ``arg``, given ``value``; fail the test unless
+    it works ("done") or raises a TypeError naming ``arg`` or a ValueError ("refused": lstmviz's own
+    errors are ValueErrors)."""
     import inspect
 
     function = getattr(lstmviz, name)
@@ -162,25 +164,32 @@ def test_each_argument_given_wrong_values_raises_only_type_or_value_errors(folde
     positional = [
         p.name for p in inspect.signature(function).parameters.values() if p.kind == p.POSITIONAL_OR_KEYWORD
     ]
+    args, kwargs = make_args(), make_kwargs()
+    if arg in positional and positional.index(arg) < len(args):
+        args[positional.index(arg)] = value
+    else:
+        kwargs[arg] = value
+    shown = f"{name}(..., {arg}={value!r:.60})"
+    try:
+        with _budget(seconds):
+            function(*args, **kwargs)
+    except TypeError as err:
+        assert arg in str(err), f"{shown}: a TypeError that does not name {arg!r}: {err}"
+        return "refused"
+    except ValueError:
+        return "refused"  # lstmviz's own errors are ValueErrors, one line naming what is wrong
+    except BaseException as err:  # noqa: BLE001 - what the test is for
+        pytest.fail(f"{shown}: {type(err).__name__}: {str(err)[:300]}")
+    return "done"
+
+
+@pytest.mark.parametrize(("name", "arg"), cases())
+def test_each_argument_given_wrong_values_raises_only_type_or_value_errors(folder, name, arg):
     cwd = os.getcwd()
     os.chdir(folder)
     try:
-        for label, value in WRONG.items():
-            args, kwargs = make_args(), make_kwargs()
-            if arg in positional and positional.index(arg) < len(args):
-                args[positional.index(arg)] = value
-            else:
-                kwargs[arg] = value
-            shown = f"{name}(..., {arg}={label})"
-            try:
-                with _budget(30):
-                    function(*args, **kwargs)
-            except TypeError as err:
-                assert arg in str(err), f"{shown}: a TypeError that does not name {arg!r}: {err}"
-            except ValueError:
-                pass  # lstmviz's own errors are ValueErrors, one line naming what is wrong
-            except BaseException as err:  # noqa: BLE001 - what the test is for
-                pytest.fail(f"{shown}: {type(err).__name__}: {str(err)[:300]}")
+        for value in WRONG.values():
+            call_wrongly(name, arg, value)
     finally:
         os.chdir(cwd)
 

@@ -28,11 +28,14 @@ from hypothesis.errors import InvalidArgument
 import lstmviz
 from lstmviz.cells import BUILTINS
 from lstmviz.cli import main
-from tests.fuzz import REGRESSIONS, SEEDS, STYLE_SEEDS, command_lines, mutated_specs, mutated_styles, to_toml
+from tests.fuzz import (
+    NASTY, REGRESSIONS, SEEDS, STYLE_SEEDS, command_lines, mutated_specs, mutated_styles, to_toml,
+)  # fmt: skip
+from tests.test_api_misuse import call_wrongly, cases
 
 #: Examples per test in CI; benchmarks/fuzz.py raises it.
 BUDGET = int(os.environ.get("LSTMVIZ_FUZZ_EXAMPLES", "0")) or None
-HANG = 10  # seconds
+HANG = 60  # seconds: a hang, not a slow figure (gru-pytorch's focus view at 8pt in 3in takes 4 s alone, 20 under load)
 
 FUZZ = settings(
     max_examples=BUDGET or 2500,
@@ -53,6 +56,10 @@ def make_inputs(folder: Path) -> None:
     np.save(folder / "empty.npy", np.zeros((3, 0, 3)))
     np.save(folder / "flat.npy", np.zeros(7))
     np.savez(folder / "in.npz", y=np.zeros((2, 1, 3)))
+    np.savez(folder / "xy.npz", x=np.zeros((2, 1, 3)), y=np.zeros((2, 1, 3)))
+    np.save(folder / "nofeatures.npy", np.zeros((3, 1, 0)))
+    np.save(folder / "objects.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    (folder / "x.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     lstmviz.save_params(lstmviz.init_params(lstmviz.load("lstm")), folder / "params.npz")
 
 
@@ -128,6 +135,18 @@ def folder(tmp_path_factory):
     return tmp_path_factory.mktemp("fuzz")
 
 
+@pytest.fixture(scope="module")
+def api_folder(tmp_path_factory):
+    here = tmp_path_factory.mktemp("api")
+    lstmviz.save_params(lstmviz.init_params(lstmviz.load("rnn")), here / "given.npz")
+    return here
+
+
+def api_cases() -> list[tuple[str, str]]:
+    """Every (public function, argument) the API misuse test calls wrongly."""
+    return [tuple(case.values) for case in cases()]
+
+
 def test_the_fuzzers_toml_writer_round_trips_every_seed():
     """Mutations are written back with the test's own TOML writer: it must not change a spec."""
     import tomllib
@@ -160,6 +179,28 @@ def test_built_in_cells_with_careless_arguments(folder, data):
 def test_mutated_style_sheets_draw_or_are_refused_in_one_line(folder, style, fmt):
     (folder.parent / "style.toml").write_text(style, encoding="utf-8", errors="surrogateescape")
     run_case(folder, ["render", "lstm", "--style", str(folder.parent / "style.toml"), "-o", f"out.{fmt}"])
+
+
+#: Wrong values of any type for an argument of the Python API.
+JUNK = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**40), 10**40), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30), st.sampled_from(NASTY), st.lists(st.integers(-3, 10**12), max_size=3),
+    st.dictionaries(st.text(max_size=6), st.one_of(st.integers(-5, 10**9), st.text(max_size=4)), max_size=3),
+    st.tuples(st.integers(-3, 10**20), st.integers(-3, 10**20)),
+)  # fmt: skip
+
+
+@settings(FUZZ, max_examples=BUDGET or 2500)
+@given(call=st.sampled_from(api_cases()), value=JUNK)
+def test_api_calls_with_wrong_values_raise_only_type_or_value_errors(api_folder, call, value):
+    name, arg = call
+    cwd = os.getcwd()
+    os.chdir(api_folder)
+    try:
+        outcome = call_wrongly(name, arg, value, seconds=HANG)
+    finally:
+        os.chdir(cwd)
+    event(f"{name}: {outcome}")
 
 
 def regressions() -> list:

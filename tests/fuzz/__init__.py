@@ -54,6 +54,21 @@ NASTY = (
     "f" * 1000, "\x00", "\x1b[2J", "\n", "<script>alert(1)</script>", "&amp;", "'", '"', "$x$", "%", "#",
     "😀", "é", "σ", "10**30", "1e300", "-1", "0", "hidden+input", "hidden+", "+", "sigmoid", "mull",
     "__import__('os').system('true')", "lambda: 0", "state-in", "op", "layer", "top", "bottom",
+    # numbers as text of any length, digits of other scripts, letters and scripts LaTeX and fonts lack
+    "9" * 60, "9" * 5000, "0x" + "f" * 4000, "1e999", "²", "٣", "１２", "hidden+²", "h_²",
+    "a_b_c", "h_{t}_{1}", "x^{2}^{3}", "h_", "ü_t", "隐藏", "隐_t", "Ω_t", "क_t", "😀", "x\u200b", "ｈ_t",
+)  # fmt: skip
+
+
+class Bare(str):
+    """Text written into TOML as it is, unquoted: a number of any length (which Python's int
+    could not even print), to reach the spec reader exactly as a stranger typed it."""
+
+
+#: Numbers written as text of any length, as a TOML value or an equation's constant.
+LONG_NUMBERS = tuple(
+    Bare(text) for text in ("9" * 50, "9" * 51, "9" * 400, "9" * 5000, "0x" + "f" * 4000, "1" + "0" * 60 + ".5",
+                            "1e400", "-" + "9" * 4400, "0b" + "1" * 300, "1_000_000", "1000001")
 )  # fmt: skip
 
 #: Words an equation may be built from, and words it should not hold.
@@ -61,10 +76,13 @@ TOKENS = (
     "linear", "sigmoid", "tanh", "relu", "identity", "one_minus", "concat", "diag", "exp", "log", "max",
     "(", ")", ",", "*", "+", "-", "/", "**", "@", "=", "1", "2", "0.5", "1e300", "h_prev", "c_prev", "x",
     "size=hidden", "bias=false", "\n", "lambda", "__import__", "'s'", "[", "]", "if", ";",
+    "9" * 60, "9" * 400, "9" * 5000, "0x" + "f" * 4000, "1e999", "²", "size=²", "size=" + "9" * 60, "隐",
 )  # fmt: skip
 
 _SCALARS = st.one_of(
     st.sampled_from(NASTY),
+    st.sampled_from(LONG_NUMBERS),
+    st.text(alphabet=st.characters(categories=("Nd", "No", "Lo", "So", "Mn")), max_size=8),
     st.text(max_size=20),
     st.integers(-(2**70), 2**70),
     st.sampled_from([0, 1, 3, 4, 10**6, 10**6 + 1, 2**63]),
@@ -86,6 +104,8 @@ def _key(key: str) -> str:
 
 
 def _value(value: Any) -> str:
+    if isinstance(value, Bare):
+        return str.__str__(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -214,7 +234,8 @@ def mutated_specs(draw, *, gentle: bool = False) -> str:
     return to_toml(data)
 
 
-DIMS = ("hidden=0", "hidden=1000001", "hidden=10**30", "hiden=3", "hidden=", "=3", "x")
+DIMS = ("hidden=0", "hidden=1000001", "hidden=10**30", "hiden=3", "hidden=", "=3", "x", "hidden=" + "9" * 5000,
+        "hidden=²", "hidden=١", "input=0")  # fmt: skip
 
 
 # -- command lines --------------------------------------------------------------------------------
@@ -233,7 +254,9 @@ BAD_OUTPUTS = ("out.gif", "out", "missing/out.svg", ".", "out.toml", "in.npy", "
 def command_lines(draw, spec: str) -> list[str]:
     """A command of lstmviz with options drawn from valid and invalid values, on ``spec`` (a path or
     a built-in name); output names are relative (the test runs in a folder of its own)."""
-    command = draw(st.sampled_from(["check", "show", "render", "render", "run", "run", "steps", "animate"]))
+    command = draw(
+        st.sampled_from(["check", "show", "render", "render", "run", "run", "steps", "animate", "explore", "train"])
+    )
     args = [command, spec]
 
     def maybe(option: str, valid: tuple[str, ...], invalid: tuple[str, ...]) -> None:
@@ -249,18 +272,25 @@ def command_lines(draw, spec: str) -> list[str]:
             args += ["--view", "focus", "--focus", draw(either(("forget", "input", "state", "output", "h"), ("../x",)))]
         maybe("--style", ("colah", "pipe", "dark", "print", "pipe-dark"), ("neon", "in.npy", "spec.toml", "."))
         maybe("--labels", ("notation", "plain", "pytorch"), ("bogus",))
-        maybe("--width", ("8cm", "600px", "3in", "120mm"), ("8", "-1cm", "0.001mm", "100000in", "wide", ""))
+        maybe("--width", ("8cm", "600px", "3in", "120mm", "200in"),
+              ("8", "-1cm", "0.001mm", "100000in", "wide", "", "201in", "9" * 40 + "px", "²cm"))
+        maybe("--font-size", ("8pt", "3pt", "72pt"), ("2pt", "73pt", "9" * 40, "²pt", "x"))
+        if draw(st.integers(0, 5)) == 0:  # several outputs of one figure (PNG and PDF are the style test's: slow)
+            args += ["-o", draw(either(("out.dot", "more.svg"), BAD_OUTPUTS))]
         maybe("--font", ("sans", "serif", "cm"), ("comic",))
         if draw(st.booleans()):
             args.append("--transparent")
     elif command == "run":
-        maybe("--steps", ("1", "3", "7"), ("0", "-1", "x", "10000000"))
-        maybe("--batch", ("1", "2"), ("0", "100000000"))
+        maybe("--steps", ("1", "3", "7", "100000"), ("0", "-1", "x", "10000000", "100001", "9" * 5000, "²"))
+        maybe("--batch", ("1", "2"), ("0", "100000000", "9" * 30))
+        if draw(st.integers(0, 4)) == 0:
+            args.append(draw(st.sampled_from(["--batch-first", "--time-major"])))
         for _ in range(draw(st.integers(0, 2))):
             args += ["--dim", draw(either(("hidden=5", "input=3", "hidden=1"), DIMS))]
         maybe("--dtype", ("float32", "float64"), ("int8",))
         maybe("--seed", ("0", "7"), ("-3", "99999999999999999999999"))
-        maybe("--input", ("in.npy", "nan.npy"), ("empty.npy", "flat.npy", "in.npz", "spec.toml", "missing.npy"))
+        maybe("--input", ("in.npy", "nan.npy", "xy.npz"),
+              ("empty.npy", "flat.npy", "in.npz", "spec.toml", "missing.npy", "objects.npy", "nofeatures.npy"))
         maybe("--params", ("params.npz",), ("in.npy", "missing.npz", "spec.toml"))
         maybe("-o", ("trace.npz",), ("missing/t.npz", "in.npy", ".", "/dev/null"))
     elif command == "steps":
@@ -273,8 +303,20 @@ def command_lines(draw, spec: str) -> list[str]:
         args += ["-o", draw(either(("anim.svg", "anim.html"), ("anim.avi", "in.npy", "spec.toml")))]
         maybe("--steps", ("1", "2", "3"), ("0", "100000000"))
         maybe("--view", ("cell", "ordered", "chain"), ("legend",))
-        maybe("--window", ("0:2", "1:3"), ("2:1", "a:b", "0:99999999999", "1"))
-        maybe("--input", ("in.npy", "nan.npy"), ("empty.npy", "flat.npy"))
+        maybe("--window", ("0:2", "1:3"), ("2:1", "a:b", "0:99999999999", "1", "0:" + "9" * 30, "²:3"))
+        maybe("--input", ("in.npy", "nan.npy"), ("empty.npy", "flat.npy", "in.npz", "xy.npz", "objects.npy"))
+        maybe("--units", ("0:4", "0,2", "1", "0:4096"),
+              ("0:4097", "0:999999999", "0:" + "9" * 20, "0,1,²", "-1:3", "3:1", "0,0", "", ",", "9" * 5000))
+        maybe("--dim", ("hidden=5",), DIMS)
+    elif command == "explore":
+        args[1] = draw(st.sampled_from(["in.npz", "spec.toml", "x.svg", "objects.npy", "missing.npz", "params.npz"]))
+        args += ["-o", draw(either(("explorer.html",), ("explorer.svg",) + BAD_OUTPUTS))]
+        maybe("--neurons", ("0,1", "0:2"), ("0:999999999", "²", "9" * 30))
+    elif command == "train":
+        args += ["-o", draw(either(("model.npz",), ("model.svg",) + BAD_OUTPUTS)), "--updates", "1"]
+        maybe("--hidden", ("2", "3"), ("0", "1025", "9" * 30, "²"))
+        maybe("--length", ("4",), ("1", "10001", "9" * 30))
+        maybe("--task", ("count", "parity"), ("bogus",))
     return args
 
 
