@@ -637,7 +637,6 @@ def figures(
     args.callback(progress, "progress")
     from .errors import Choice
     from .figures import POSTS
-
     from .files import check_target, write_all
 
     style, entries = POSTS[Choice("post", tuple(POSTS)).check(post, name="post")]

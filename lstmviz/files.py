@@ -13,7 +13,6 @@ from typing import BinaryIO
 
 from .errors import DataError
 
-
 Data = bytes | Callable[[BinaryIO], None]  #: bytes, or a function that writes them to a binary file
 
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .cells import builtin
 from . import arguments as args
+from .cells import builtin
 from .errors import DataError
 from .execute.params import LayerParams
 from .execute.stack import Stack

@@ -72,8 +72,9 @@ CALLS = {
     "run": (lambda: ["rnn", _x()], lambda: {"params": None, "trace": False, "batch_first": False, "seed": 0,
                                             "dtype": "float64", "dims": {"hidden": 4}, "state": None}),  # fmt: skip
     "backward": (lambda: [_graph(), _result(), np.ones((2, 1, 4))], lambda: {"d_state": None}),
-    "render": (lambda: ["rnn", "out.svg"], lambda: {"view": "cell", "focus": None, "style": "colah", "labels": "notation",
-               "fmt": None, "width": None, "openings": None, "transparent": False, "font": None, "font_size": None}),  # fmt: skip
+    "render": (lambda: ["rnn", "out.svg"], lambda: {"view": "cell", "focus": None, "style": "colah",
+               "labels": "notation", "fmt": None, "width": None, "openings": None, "transparent": False, "font": None,
+               "font_size": None}),  # fmt: skip
     "draw": (lambda: ["rnn", _axes()], lambda: {"view": "cell", "style": "colah", "scale": 1.0, "font_size": None}),
     "steps": (lambda: ["rnn"], lambda: {"style": "colah", "labels": "notation", "width": None, "font_size": None}),
     "walk_through": (lambda: ["rnn", "frames"], lambda: {"fmt": "svg", "width": None, "labels": "notation"}),

@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 import lstmviz
-
 from tests.gallery.test_build import small_source
 from tests.support import run_cli
 

@@ -7,7 +7,13 @@ import pytest
 
 from lstmviz import DataError
 from lstmviz.files import (
-    check_target, inside, refuse_inputs, refuse_overlap, temporary_beside, write_all, write_atomic,
+    check_target,
+    inside,
+    refuse_inputs,
+    refuse_overlap,
+    temporary_beside,
+    write_all,
+    write_atomic,
 )  # fmt: skip
 
 

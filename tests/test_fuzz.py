@@ -29,7 +29,14 @@ import lstmviz
 from lstmviz.cells import BUILTINS
 from lstmviz.cli import main
 from tests.fuzz import (
-    NASTY, REGRESSIONS, SEEDS, STYLE_SEEDS, command_lines, mutated_specs, mutated_styles, to_toml,
+    NASTY,
+    REGRESSIONS,
+    SEEDS,
+    STYLE_SEEDS,
+    command_lines,
+    mutated_specs,
+    mutated_styles,
+    to_toml,
 )  # fmt: skip
 from tests.test_api_misuse import call_wrongly, cases
 

@@ -10,7 +10,6 @@ import contextlib
 import functools
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from .. import mathtext
@@ -135,6 +134,17 @@ def encode(scene: Scene, *, fmt: str, width_in: float | None = None, dpi: float 
 
     transparent = scene.background == "none"
     out = io.BytesIO()
+    if fmt == "png":  # the whole picture is in memory (RGBA), and copied as it is encoded
+        from ..memory import require_memory
+
+        inches = width_in if width_in is not None else scene.width / PX_PER_INCH
+        w, h = inches * dpi, inches * dpi * scene.height / scene.width
+        require_memory(
+            int(w * h * 4 * 3),
+            f"the PNG ({w:,.0f} x {h:,.0f} pixels)",
+            name="png",
+            fix="draw it narrower (--width), or as .svg or .pdf, which have no pixels",
+        )
     if fmt != "pgf":
         from .pdffonts import for_print
 
@@ -241,7 +251,7 @@ def check_latex() -> None:
     """PGF output is typeset by LaTeX: say so in one line when there is none."""
     import shutil
 
-    from ..errors import DataError, MissingGlyphWarning
+    from ..errors import DataError
 
     if shutil.which("pdflatex") is None:
         raise DataError(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DataError, NonFiniteWarning
+from ..memory import require_memory
 from ..spec import sizes
 from ..spec.graph import CellGraph
 from .params import LayerParams, as_params, init_params, node_sizes
@@ -143,8 +143,6 @@ def _nonfinite(plan: Plan, xs: dict[str, np.ndarray], result: Result, state: Map
     return f"{what} at step {step}, first in {where} {node_id!r} (the first value that is not a finite number)"
 
 
-#: The share of this machine's memory a run may ask for; beyond it is a typo in a dim, not a model.
-MEMORY_SHARE = 0.5
 
 
 def check_memory(graph: CellGraph, dims: Mapping[str, int], T: int, B: int, dtype: Any, *, trace: bool) -> None:
@@ -162,29 +160,6 @@ def check_memory(graph: CellGraph, dims: Mapping[str, int], T: int, B: int, dtyp
     need = (values + B * sum(size.values()) + weights) * np.dtype(dtype).itemsize + drawn
     what = f"{T} steps, batch {B}, " + ", ".join(f"{k}={v}" for k, v in dims.items()) + (", with a trace" * trace)
     require_memory(need, f"the run ({what})", name=graph.name, fix="use fewer steps, a smaller batch or smaller dims")
-
-
-def require_memory(need: int, what: str, *, name: str, fix: str) -> None:
-    """Refuse, before allocating it, work that would take more than :data:`MEMORY_SHARE` of this
-    machine's memory (``need`` bytes, for ``what``)."""
-    limit = int(_memory() * MEMORY_SHARE)
-    if need > limit:
-        raise DataError(
-            f"{what} would need about {_gib(need)}, more than {_gib(limit)}, half this machine's memory",
-            name=name,
-            fix=fix,
-        )
-
-
-def _memory() -> int:
-    try:
-        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):  # no sysconf: assume a small machine
-        return 8 << 30
-
-
-def _gib(n: int) -> str:
-    return f"{n / (1 << 30):.1f} GiB" if n >= 1 << 30 else f"{n / (1 << 20):.1f} MiB"
 
 
 @functools.lru_cache(maxsize=64)

@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..errors import DataError
-from ..spec.limits import MAX_UNITS
 from ..spec.graph import CellGraph
+from ..spec.limits import MAX_UNITS
 
 #: Kinds of node that light up (a concat is a junction, a sink shows its source's value).
 SHOWN = ("input", "state-in", "layer", "op")

@@ -153,7 +153,7 @@ def _check_memory(
     """Refuse, before drawing, a video whose pictures would not fit in memory: each figure kept as
     RGB, matplotlib's canvas (RGBA, twice while copied) and, for a GIF, every frame (RGB, then its
     palette picture) until Pillow writes them at the end."""
-    from ..execute.run import require_memory
+    from ..memory import require_memory
 
     pixels = size[0] * size[1]
     figures = len({id(figure(seconds)) for seconds in times})  # built once each, not drawn yet

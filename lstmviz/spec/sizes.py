@@ -11,12 +11,11 @@ from collections.abc import Iterable, Mapping
 
 from ..errors import SpecError
 from .limits import MAX_DIM, MAX_LABEL
-
-#: Characters of a size written as text (a sum of dims).
-MAX_SIZE_TEXT = MAX_LABEL
 from .vocab import is_identifier
 
 Size = int | str
+#: Characters of a size written as text (a sum of dims).
+MAX_SIZE_TEXT = MAX_LABEL
 #: The dims a spec gets when it names none: small, so that figures and examples stay readable.
 DEFAULT_DIMS = {"input": 3, "hidden": 4}
 Terms = tuple[str, ...]

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -44,8 +43,8 @@ from ..errors import SpecError
 from .equations import from_equations
 from .graph import CellGraph, Node
 from .limits import MAX_SPEC_BYTES
-from .tomltext import load_toml
 from .sizes import DEFAULT_DIMS, check_dim
+from .tomltext import load_toml
 
 #: Top-level tables. ``[gallery]`` is carried for the gallery (its caption and links); the cell ignores it,
 #: so a spec copied from the gallery checks and draws as it is.
