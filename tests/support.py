@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import numpy as np
 from hypothesis import strategies as st
@@ -269,6 +272,22 @@ def open_page(browser, url, width=1280, **context):
     page.wait_for_load_state("load")
     page.problems = problems
     return page
+
+
+@contextlib.contextmanager
+def at_most(seconds: int) -> Iterator[None]:
+    """Fail the case (instead of hanging the suite) when it runs past ``seconds``."""
+
+    def hang(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def run_cli(*args, cwd=None, env=None, timeout=300) -> subprocess.CompletedProcess:

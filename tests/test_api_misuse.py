@@ -6,15 +6,14 @@ argument; and nothing that is wrong passes without a word (the cases the issue f
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import lstmviz
+from tests.support import at_most
 
 WRONG = {
     "None": None,
@@ -101,20 +100,6 @@ def _axes():
     return Figure(figsize=(4, 3)).add_subplot()
 
 
-@contextlib.contextmanager
-def _budget(seconds: int):
-    def hang(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, hang)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 _MODEL = []
 
 
@@ -172,7 +157,7 @@ def call_wrongly(name: str, arg: str, value: object, seconds: int = 30) -> str:
         kwargs[arg] = value
     shown = f"{name}(..., {arg}={value!r:.60})"
     try:
-        with _budget(seconds):
+        with at_most(seconds):
             function(*args, **kwargs)
     except TypeError as err:
         assert arg in str(err), f"{shown}: a TypeError that does not name {arg!r}: {err}"

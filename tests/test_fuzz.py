@@ -14,7 +14,6 @@ import hashlib
 import os
 import shlex
 import shutil
-import signal
 import time
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from tests.fuzz import (
     mutated_styles,
     to_toml,
 )  # fmt: skip
+from tests.support import at_most
 from tests.test_api_misuse import call_wrongly, cases
 
 #: Examples per test in CI; benchmarks/fuzz.py raises it.
@@ -68,22 +68,6 @@ def make_inputs(folder: Path) -> None:
     np.save(folder / "objects.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
     (folder / "x.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     lstmviz.save_params(lstmviz.init_params(lstmviz.load("lstm")), folder / "params.npz")
-
-
-@contextlib.contextmanager
-def at_most(seconds: int):
-    """Fail the case (instead of hanging the suite) when it runs past ``seconds``."""
-
-    def hang(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, hang)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def snapshot(folder: Path) -> dict[str, str]:
