@@ -27,25 +27,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=8_000, help="cases per generated test")
     parser.add_argument("--processes", type=int, default=1, help="pytest-xdist workers (1: none)")
+    parser.add_argument("-k", dest="only", default="", help="only the generated tests whose names match (pytest -k)")
     args = parser.parse_args()
     workers = ["-n", str(args.processes)] if args.processes > 1 else []
     env = {**os.environ, "LSTMVIZ_FUZZ_EXAMPLES": str(args.examples)}
     started = time.monotonic()
     out = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *workers, "tests/test_fuzz.py", "-k",
-         "not once_failed and not round_trips", "--hypothesis-show-statistics"],
+         "not once_failed and not round_trips" + (f" and ({args.only})" if args.only else ""),
+         "--hypothesis-show-statistics"],
         cwd=ROOT, env=env, capture_output=True, text=True,
     )  # fmt: skip
     seconds = time.monotonic() - started
-    print(out.stdout[-20000:] if out.returncode else "", file=sys.stderr)
-    tests = re.split(r"^tests/test_fuzz\.py::", out.stdout, flags=re.M)[1:]
+    if out.returncode:  # each failure with its smallest failing case, as pytest reports it
+        failures = out.stdout.split("= FAILURES =")[-1].split("Hypothesis Statistics")[0]
+        print(failures[-60000:], file=sys.stderr)
+    tests = [t for t in re.split(r"^tests/test_fuzz\.py::", out.stdout, flags=re.M)[1:] if "passing example" in t]
     print(f"{args.examples:,} cases a test, {seconds:.0f} s, pytest exit status {out.returncode}\n")
     print("| test | cases | failing | done | refused in one line |")
     print("|---|---|---|---|---|")
     total = 0
     for block in tests:
         name = block.split(":", 1)[0]
-        counts = re.search(r"(\d+) passing, (\d+) failing", block)
+        counts = re.search(r"(\d+) passing examples?, (\d+) failing examples?", block)
         done = sum(float(p) for p in re.findall(r"([\d.]+)%, \w+: done", block))
         refused = sum(float(p) for p in re.findall(r"([\d.]+)%, \w+: refused", block))
         passing, failing = (int(counts.group(1)), int(counts.group(2))) if counts else (0, 0)

@@ -395,6 +395,10 @@ _UNITS = {"px": 1 / 100, "in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72
 #: The smallest label a printed figure gets unless asked otherwise (a layer's f_t, the smallest kind):
 #: 7.2 pt, so that its subscripts (0.7 of it) stay at 5 pt.
 MIN_LABEL_PT = 7.2
+#: How many times its own size a figure's text may be made to print at a font size asked for: labels
+#: that big crowd the figure, and laying out so crowded a figure takes minutes (the sLSTM at 72 pt in
+#: 8 cm, 22 times: 320 s).
+MAX_TEXT_SCALE = 6.0
 
 
 def sized(
@@ -426,6 +430,13 @@ def sized(
         if best[0] < 0.05 or attempt == attempts - 1:
             break
         k = target / now
+        if wanted is not None and attempt == 0 and k > MAX_TEXT_SCALE:
+            largest = now * MAX_TEXT_SCALE
+            raise SpecError(
+                f"labels of {wanted:g} pt do not fit this figure at its width ({k:.0f} times its own text)",
+                name="font-size",
+                fix=f"give at most {largest:.0f}pt at this width, or a wider --width (width=)",
+            )
         if wanted is None and k > 2:  # text more than twice as big would not fit: the figure is
             break  # too wide for the width (a chain in a column); it stays as it is
         style = _text_scaled(style, k)

@@ -100,6 +100,8 @@ def test_check_and_show(tmp_path):
         (["animate", "lstm", "-o", "{tmp}/a.svg", "--input", "{tmp}/y.npz"], "inputs given: y; the cell reads x"),
         (["animate", "lstm", "-o", "{tmp}/a.svg", "--input", "{tmp}/xy.npz"], "inputs given: x, y; the cell reads x"),
         (["animate", "lstm", "-o", "{tmp}/a.gif", "--width", "8000"], "would need about"),
+        (["render", "lstm", "-o", "{tmp}/a.svg", "--view", "chain", "--width", "8cm", "--font-size", "72pt"],
+         "'font-size': labels of 72 pt do not fit this figure at its width"),  # the sLSTM's took 320 s to lay out
         (["run", "lstm", "--seed", "-1"], "-1 is not in the range x>=0"),
         (["run", "lstm", "--batch", "0"], "0 is not in the range x>=1"),
         (["run", "lstm", "--input", "{tmp}/empty_batch.npy"], "'x': input has shape (2, 0, 3): a batch of 0"),
