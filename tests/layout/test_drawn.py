@@ -70,6 +70,27 @@ def test_random_cells_are_drawn_without_defects() -> None:
     assert len(bad) <= RANDOM_DEFECTS_AT_MOST, "\n".join(f"cell {k}: {v}" for k, v in bad.items())
 
 
+#: Random cells that hypothesis 6.155 draws for the test above (its sample depends on hypothesis's
+#: version, and CI's fresh install, 6.170, draws none of these) and that are drawn with a defect, as the
+#: checker finds it: known layout defects, kept so that the fix of each is seen (a case drawn clean
+#: fails here until it is moved to the cells without defects).
+KNOWN_DEFECTS = {
+    "random-157": ("pipe", "cell", "cat_x0_s0_prev_s1_prev->L0 and s0_prev->cat_L0_s0_prev_s1_prev: share a track"),
+    "random-308": ("colah", "cell", "label 's1t−1' of s1_prev lies on s0_prev->cat_s2_prev_s0_prev"),
+    "random-309": ("colah", "cell", "label 's1t−1' of s1_prev lies on s0_prev->cat_s2_prev_s0_prev"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_DEFECTS))
+def test_known_defects_of_random_cells_are_still_there(name: str) -> None:
+    style, view, defect = KNOWN_DEFECTS[name]
+    graph = lstmviz.load(Path(__file__).parent / "known_defects" / f"{name}.toml")
+    found = drawn.defects(drawn.read(svg_of(graph, style, view)))
+    if defect not in found:
+        pytest.fail(f"{name}: no longer drawn with '{defect}' (found {found}): move it to the cells without defects")
+    pytest.xfail(f"known layout defect: {defect}")
+
+
 # -- the checker itself: each defect is caught ----------------------------------------------------
 def _svg(body: str) -> str:
     return f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0,0,200,200">{body}</svg>'
