@@ -181,3 +181,46 @@ def graph(value: object, name: str = "graph") -> Any:
     if not isinstance(value, CellGraph):
         raise TypeError(f"{name} must be a CellGraph (lstmviz.load('lstm')), not {_kind(value)}")
     return value
+
+
+def cells(value: object, *, also: tuple[type, ...]) -> list[Any]:
+    """A cell given alone, or a non-empty list of them (a string is one cell, not its letters)."""
+    if isinstance(value, (str, os.PathLike, *also)):
+        value = [value]
+    if not isinstance(value, list | tuple) or not value:
+        raise TypeError(f"cells must be a cell or a list of cells, not {value!r:.60}")
+    for k, one in enumerate(value):
+        named_or_path(one, f"cells[{k}]", also=also)
+    return list(value)
+
+
+def run_options(options: Mapping[str, Any]) -> None:
+    """The keywords :func:`run` passes on to the executor, checked at the door."""
+    known = ("state", "dtype", "dims", "seed")
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise TypeError(f"run() got an unexpected keyword argument {unknown[0]!r} (it takes {', '.join(known)})")
+    mapping(options.get("state"), "state")
+    dims(options.get("dims"))
+    dtype(options.get("dtype"), optional=True)
+    integer(options.get("seed", 0), "seed", low=0)
+
+
+def axes(ax: Any) -> None:
+    """Refuse, naming it, an ``ax`` that is not a matplotlib Axes."""
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (fig.add_subplot()), not {type(ax).__name__}")
+
+
+def window(window: Any) -> None:
+    """Refuse, naming it, a ``window`` that is not two whole numbers, start before stop."""
+    if window is None:
+        return
+    if not (isinstance(window, tuple | list) and len(window) == 2):
+        raise TypeError(f"window must be (start, stop), not {window!r:.60}")
+    start = integer(window[0], "window start", low=0)
+    stop = integer(window[1], "window stop", low=1)
+    if stop <= start:  # type: ignore[operator]
+        raise DataError(f"{window!r} stops before it starts", name="window", fix="give (start, stop), e.g. (0, 8)")

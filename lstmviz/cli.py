@@ -206,7 +206,7 @@ def run(
     """Run SPEC (a built-in name, a .toml file, or a PyTorch model saved with torch.save, every
     layer and direction of it, as PyTorch runs them) on real numbers and print what it computes."""
 
-    from .execute.params import load_params
+    from .execute.params import flat_params, load_params
 
     if output is not None and save_params is not None and output.resolve() == save_params.resolve():
         raise DataError("is given as both -o and --save-params", name=str(output), fix="give two files")
@@ -243,7 +243,7 @@ def run(
     if output is not None:
         files[output] = _npz(_run_arrays(x, result), compressed=True)
     if save_params is not None:
-        files[save_params] = _npz(_flat_params(result.params))
+        files[save_params] = _npz(flat_params(result.params))
     _write_all(files)
 
 
@@ -343,6 +343,7 @@ def from_torch(
 ) -> None:
     """Take the cell and weights of a PyTorch model saved with torch.save (a state_dict, or a
     whole nn.RNN, nn.LSTM, nn.GRU or Cell; read without running anything in the file)."""
+    from .execute.params import flat_params
     from .torch_interop import from_torch as take
     from .torch_interop import stack_from_torch
 
@@ -372,7 +373,7 @@ def from_torch(
 
         files[output] = dump_spec(cell).encode("utf-8")
     if params_path is not None:
-        files[params_path] = _npz(_flat_params(params))
+        files[params_path] = _npz(flat_params(params))
     _write_all(files)
 
 
@@ -920,12 +921,6 @@ def _run_arrays(x: Any, result: Any) -> dict[str, Any]:
     arrays.update({f"state.{k}": v for k, v in result.state.items()})
     arrays.update({f"trace.{k}": v for k, v in result.trace.values.items()})
     return arrays
-
-
-def _flat_params(params: Any) -> dict[str, Any]:
-    from .execute.params import flat_params
-
-    return flat_params(params)
 
 
 def _npz(arrays: dict[str, Any], *, compressed: bool = False) -> Callable[[Any], None]:
