@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -14,7 +15,7 @@ from . import arguments as args
 from .cells import BUILTINS, builtin
 from .errors import DataError, SpecError
 from .execute import run as _run
-from .sizing import _dpi, _inches, _text_scaled, metrics_for, sized
+from .sizing import dpi_for, inches, metrics_for, sized, text_scaled
 from .spec.graph import CellGraph
 from .spec.tomlfile import read_spec
 
@@ -220,7 +221,7 @@ def _emit(
         from .display import SVG
         from .drawing.svg import to_svg
 
-        return SVG(to_svg(scene, width_in=_inches(width, scene.width) if width is not None else None))
+        return SVG(to_svg(scene, width_in=inches(width, scene.width) if width is not None else None))
     from .files import write_atomic
 
     write_atomic(output, _encode(scene, fmt, width, dot))
@@ -231,14 +232,14 @@ def _encode(scene: Any, fmt: str, width: str | float | None, dot: Any = None) ->
     """The bytes of ``scene``'s file in ``fmt`` (svg, png, pdf, pgf; dot through ``dot``)."""
     if fmt == "dot":
         return dot().encode("utf-8")
-    width_in = _inches(width, scene.width) if width is not None else None
+    width_in = inches(width, scene.width) if width is not None else None
     if fmt == "svg":
         from .drawing.svg import to_svg
 
         return to_svg(scene, width_in=width_in).encode("utf-8")
     from .drawing.mpl import encode
 
-    return encode(scene, fmt=fmt, width_in=width_in, dpi=_dpi(width))
+    return encode(scene, fmt=fmt, width_in=width_in, dpi=dpi_for(width))
 
 
 def _format(output: str | Path | None, fmt: str | None, *, dot: bool) -> str:
@@ -322,7 +323,7 @@ def draw(
     from .style import load_style
 
     graph = drawable(cell).relabelled(labels)
-    sheet = _text_scaled(load_style(style), scale)
+    sheet = text_scaled(load_style(style), scale)
 
     def lay_out(sheet: Any) -> Any:
         return layout_view(graph, view, focus=focus, metrics=metrics_for(sheet))
@@ -338,10 +339,9 @@ def draw(
 def steps_of(cell: str | Path | CellGraph, *, labels: str = "notation") -> dict[str, list[str]]:
     """The cell's walk-through, in order: each step's name (as ``walk_through`` and ``render(view="focus",
     focus=name)`` take it) with the LaTeX equations that step explains (:func:`steps` draws them)."""
-    from .layout.views import equations, steps
+    from .spec.roles import roles
 
-    graph = load(cell).relabelled(labels)
-    return {name: equations(graph, ids) for name, ids in steps(graph).items()}
+    return {step.name: list(step.equations) for step in roles(load(cell).relabelled(labels)).steps}
 
 
 def _walk_scenes(
@@ -356,11 +356,12 @@ def _walk_scenes(
     import dataclasses
 
     from .drawing.scene import build_scene
-    from .layout.views import layout_view, steps
+    from .layout.views import layout_view
+    from .spec.roles import roles
     from .style import adjusted, load_style
 
     sheet = adjusted(load_style(style), transparent=transparent, font=font)
-    names = list(steps(graph))
+    names = [step.name for step in roles(graph).steps]
 
     def widest(sheet: Any) -> Any:
         frames = [layout_view(graph, "focus", focus=name, metrics=metrics_for(sheet)) for name in names]
@@ -389,21 +390,19 @@ def steps(
     args.figure(style=style, labels=labels, width=width, font=font, font_size=font_size, transparent=transparent)
     from .display import SVG, Step, Steps
     from .drawing.svg import to_svg
-    from .layout.views import equations
-    from .layout.views import steps as step_ids
+    from .spec.roles import roles
 
     graph = drawable(cell).relabelled(labels)
     names, scenes = _walk_scenes(graph, style, width, transparent, font, font_size)
-    width_in = _inches(width, scenes[0].width) if width is not None else None
-    ids = step_ids(graph)
+    width_in = inches(width, scenes[0].width) if width is not None else None
     options = {"style": style, "labels": labels, "width": width, "transparent": transparent, "font": font}
     return Steps(
         drawable(cell),
         tuple(
-            Step(name, tuple(equations(graph, ids[name])), SVG(to_svg(scene, width_in=width_in)))
-            for name, scene in zip(names, scenes)
+            Step(name, step.equations, SVG(to_svg(scene, width_in=width_in)))
+            for name, step, scene in zip(names, roles(graph).steps, scenes)
         ),
-        tuple({**options, "font_size": font_size}.items()),
+        functools.partial(walk_through, cell, **options, font_size=font_size),
     )
 
 
@@ -441,7 +440,7 @@ def walk_through(
         for path in {pdf, output}:
             check_target(path)  # both refused before anything is drawn, or neither
         names, scenes = _walk_scenes(graph, style, width, transparent, font, font_size)
-        width_in = _inches(width, scenes[0].width) if width is not None else None
+        width_in = inches(width, scenes[0].width) if width is not None else None
         if output.suffix == ".pdf":
             write_all({pdf: pages(scenes, width_in=width_in)})
             return [pdf]
@@ -856,3 +855,17 @@ def explore(
 
     write_atomic(output, page.encode("utf-8"))
     return None
+
+
+def _show_cells_in_jupyter() -> None:
+    """In an IPython kernel, a CellGraph shows itself as its diagram: IPython's SVG formatter is told
+    to draw it with :func:`render`. Registered here, so that the spec knows nothing of drawing."""
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None:
+        shell.display_formatter.formatters["image/svg+xml"].for_type(CellGraph, lambda graph: render(graph))
+
+
+_show_cells_in_jupyter()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, overload
 
@@ -60,7 +60,7 @@ class Steps(Sequence[Step]):
 
     cell: Any  #: the CellGraph
     steps: tuple[Step, ...]
-    options: tuple[tuple[str, Any], ...] = ()  # how they were drawn, for save
+    writer: Callable[..., list[Path]]  #: writes the walk-through as these steps were drawn (output, fmt=...)
 
     @overload
     def __getitem__(self, k: int) -> Step: ...
@@ -88,6 +88,4 @@ class Steps(Sequence[Step]):
 
     def save(self, output: str | Path, fmt: str = "svg") -> list[Path]:
         """Write the walk-through to a folder, a multi-page ``.pdf`` or a Beamer ``.tex``."""
-        from .api import walk_through
-
-        return walk_through(self.cell, output, fmt=fmt, **dict(self.options))
+        return self.writer(output, fmt=fmt)

@@ -66,7 +66,7 @@ def sized(
     wanted = _points(font_size) if font_size is not None else None
     best: tuple[float, Any, Any] | None = None  # the nearest the target so far: (miss, style, layout)
     for attempt in range(attempts):
-        printed_pt = _inches(width, layout.width) * 72 if width is not None else layout.width * 0.75
+        printed_pt = inches(width, layout.width) * 72 if width is not None else layout.width * 0.75
         now = style.text.label_size * printed_pt / layout.width
         target = wanted if wanted is not None else max(now, (MIN_LABEL_PT + 0.05) / smallest)
         if best is not None and abs(target - now) >= best[0]:
@@ -84,13 +84,13 @@ def sized(
             )
         if wanted is None and k > 2:  # text more than twice as big would not fit: the figure is
             break  # too wide for the width (a chain in a column); it stays as it is
-        style = _text_scaled(style, k)
+        style = text_scaled(style, k)
         layout = lay_out(style)
     assert best is not None
     return best[1], best[2]
 
 
-def _text_scaled(style: Any, k: float) -> Any:
+def text_scaled(style: Any, k: float) -> Any:
     """``style`` with all its text ``k`` times as big: labels, symbols and equations."""
     text = style.text
     sizes = {name: getattr(text, name) * k for name in ("label_size", "symbol_size", "equation_size")}
@@ -111,13 +111,13 @@ def _points(size: str | float) -> float:
     return value
 
 
-def _dpi(width: str | float | None) -> float:
+def dpi_for(width: str | float | None) -> float:
     """Pixels per inch of a PNG: a width given in pixels is met exactly; otherwise print quality."""
     in_pixels = isinstance(width, int | float) or (isinstance(width, str) and width.strip().endswith("px"))
     return 100.0 if in_pixels and not isinstance(width, bool) else 200.0
 
 
-def _inches(width: str | float, natural_px: float) -> float:
+def inches(width: str | float, natural_px: float) -> float:
     """A width such as "8cm" or 600 (pixels) in inches."""
     if isinstance(width, int | float) and not isinstance(width, bool):
         value, unit = float(width), "px"
@@ -128,7 +128,7 @@ def _inches(width: str | float, natural_px: float) -> float:
                 f"width {width!r} is not a length with a unit", name="width", fix="write e.g. 8cm, 600px or 3in"
             )
         value, unit = float(match.group(1)), match.group(2)
-    inches = value * _UNITS[unit]
-    if not 0.1 <= inches <= 200:  # under a tenth of an inch nothing is legible; over 200 a typo
+    length = value * _UNITS[unit]
+    if not 0.1 <= length <= 200:  # under a tenth of an inch nothing is legible; over 200 a typo
         raise SpecError(f"width {width!r} is not between 0.1 and 200 inches", name="width", fix="write e.g. 8cm")
-    return inches
+    return length

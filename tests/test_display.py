@@ -1,6 +1,8 @@
 """What the API returns for notebooks: strings that display themselves, saved whole, escaped."""
 
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -15,6 +17,23 @@ def test_render_returns_svg_that_is_still_a_string(tmp_path):
     assert svg._repr_svg_() == svg == lstmviz.render("gru")
     assert svg.save(tmp_path / "gru.svg").read_text() == svg
     assert not isinstance(lstmviz.render("gru", fmt="dot"), SVG)  # DOT text is not a picture
+
+
+def test_ipython_shows_a_cell_as_its_diagram():
+    """Imported inside an IPython shell, lstmviz tells its SVG formatter to draw a CellGraph; the spec
+    itself knows nothing of drawing. A fresh process, so the shell exists before lstmviz is imported."""
+    pytest.importorskip("IPython")
+    script = (
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "import lstmviz\n"
+        "shown, _ = shell.display_formatter.format(lstmviz.load('gru'))\n"
+        "assert shown['image/svg+xml'] == lstmviz.render('gru'), 'not the diagram'\n"
+        "assert 'image/svg+xml' not in shell.display_formatter.format(lstmviz.render_stack)[0]\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "ok", done.stderr[-2000:]
 
 
 def test_animate_returns_an_animated_svg_or_a_player():

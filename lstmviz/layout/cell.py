@@ -18,7 +18,8 @@ from collections.abc import Iterable
 
 from ..mathtext import width
 from ..spec.graph import CellGraph, Node
-from ..spec.ranges import gate_of, is_gate
+from ..spec.ranges import is_gate
+from ..spec.roles import roles
 from ..spec.vocab import ROUND_WORDS
 from ..spec.vocab import symbol as vocab_symbol
 from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
@@ -64,7 +65,8 @@ def _layout_cell(graph: CellGraph, m: Metrics) -> Layout:
 class _CellLayout:
     def __init__(self, graph: CellGraph, m: Metrics) -> None:
         self.g, self.m = graph, m
-        self.conveyors = _conveyors(graph)  # state -> the ops on its way, the main one first
+        self.roles = roles(graph)
+        self.conveyors = dict(self.roles.state_lines)  # state -> the ops on its way, the main one first
         self.conveyor = tuple(op for ops in self.conveyors.values() for op in ops)
         self.lane_row = {state: k for k, state in enumerate(self.conveyors)}  # the top rows, one a state
         self.row_of_op = {op: self.lane_row[state] for state, ops in self.conveyors.items() for op in ops}
@@ -249,7 +251,7 @@ class _CellLayout:
                 elif node.op == "identity" and node.constant is None:  # a renaming: the line runs on
                     out.append(Shape(node.id, node.kind, "junction", Box(x, y, 0, 0)))
                 else:
-                    gate = self._gate(node)
+                    gate = self.roles.gate_of(node.id)
                     symbol, form = vocab_symbol(node), self._form(node, gate)
                     if gate:
                         box = Box(x, y, 2 * m.op_r, 2 * m.op_r)
@@ -269,11 +271,6 @@ class _CellLayout:
             else:
                 out.append(Shape(node.id, node.kind, "terminal", self._terminal(node)))
         return out
-
-    def _gate(self, node: Node) -> str | None:
-        """The operand that gates the product ``node`` (not the line it sits on), if any."""
-        stream = next((i for i in node.inputs if i in self.conveyor or self.g.node(i).kind == "state-in"), None)
-        return gate_of(self.g, node.id, stream if node.id in self.conveyor else None)
 
     def _form(self, node: Node, gate: str | None) -> str:
         """What an op does in the picture: a product with a gate (``gate``), or a sum on the top line."""
@@ -893,56 +890,6 @@ def _terminal_room(label: str, m: Metrics) -> float:
 def _band(a: Point, b: Point, thick: float) -> Box:
     """The room an orthogonal segment drawn ``thick`` takes."""
     return Box((a.x + b.x) / 2, (a.y + b.y) / 2, abs(a.x - b.x) + thick, abs(a.y - b.y) + thick)
-
-
-def _conveyors(graph: CellGraph) -> dict[str, tuple[str, ...]]:
-    """The states that run along the top, each with the ops on its way, the main one first: a state
-    hinted ``lane = "top"``, else the one whose new value comes from its old one through the longest
-    chain of pointwise ops. Then every other state with such a chain of its own (the second cell
-    state of a stacked LSTM), each a row lower. States hinted ``lane = "bottom"`` are passed over."""
-    hinted, paths = None, {}
-    for state, (node_in, node_out) in graph.states.items():
-        lanes = {node_in.lane, node_out.lane}
-        path = _op_path(graph, node_in.id, node_out.inputs[0])
-        if "top" in lanes and hinted is None:
-            hinted = (state, path or ())
-        elif "bottom" not in lanes and path is not None:
-            paths[state] = path
-    main = hinted or max(paths.items(), key=lambda item: len(item[1]), default=None)
-    if main is None:
-        return {}
-    out, taken = dict([main]), set(main[1])
-    for state, path in paths.items():
-        if state not in out and not taken & set(path):
-            out[state] = path
-            taken |= set(path)
-    return out
-
-
-def _conveyor(graph: CellGraph) -> tuple[str, tuple[str, ...]]:
-    """The main state along the top and the ops on its way (see :func:`_conveyors`); ("", ()) if none."""
-    return next(iter(_conveyors(graph).items()), ("", ()))
-
-
-def _op_path(graph: CellGraph, start: str, target: str) -> tuple[str, ...] | None:
-    """The longest chain of ops from ``start`` to ``target``, each reading the one before (the first
-    found among equals). One pass over the graph in reverse evaluation order: the chains are many
-    (exponentially, where ops reuse each other), their lengths are not."""
-    length: dict[str, int] = {}  # ops on the longest chain from a node's consumers to target
-    step: dict[str, str] = {}  # the first op of that chain
-    for node in reversed(graph.order):
-        for consumer in dict.fromkeys(graph.consumers[node]):
-            if graph.node(consumer).kind != "op":
-                continue
-            rest = 0 if consumer == target else length.get(consumer)
-            if rest is not None and rest + 1 > length.get(node, 0):
-                length[node], step[node] = rest + 1, consumer
-    if start not in length:
-        return None
-    chain = [step[start]]
-    while chain[-1] != target:
-        chain.append(step[chain[-1]])
-    return tuple(chain)
 
 
 def _reaches(graph: CellGraph, targets: set[str]) -> set[str]:

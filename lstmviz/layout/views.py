@@ -7,14 +7,13 @@ a cell looks the same in every view.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
+from collections.abc import Sequence
 
 from ..errors import Choice, SpecError
 from ..mathtext import width
-from ..spec import latex
-from ..spec.graph import CellGraph, Node
-from ..spec.vocab import is_identifier
+from ..spec.graph import CellGraph
+from ..spec.roles import around, equations, roles
 from .cell import layout_cell, place
 from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
 from .metrics import Metrics
@@ -65,154 +64,10 @@ def layout_view(
 
 
 # -- focus ---------------------------------------------------------------------------------------
-def steps(graph: CellGraph) -> dict[str, frozenset[str]]:
-    """The cell's walk-through steps, by name (see :func:`_steps`; a copy the caller may change)."""
-    return dict(_steps(graph))
-
-
-@functools.lru_cache(maxsize=16)
-def _steps(graph: CellGraph) -> dict[str, frozenset[str]]:
-    """The cell's walk-through steps, by name: the spec's own ``[steps]`` in its order when it has
-    them, else derived (:func:`_derive`) and put in the order their values can be computed.
-
-    Every layer and op is computed in exactly one step, so no equation is told twice: the first
-    step that names it, and an op no step names joins the step that computes its last operand. A
-    step lights its nodes, the lines into and out of them, and the inputs and states it reads; not
-    the nodes of other steps."""
-    owner: dict[str, str] = {}  # layer or op -> the step that computes it
-    listed: dict[str, set[str]] = {}  # the spec's steps: what else each names (a state, an output)
-    if graph.steps:  # the spec names and orders its steps
-        for name, ids in graph.steps:
-            listed[name] = {n for n in ids if not _computed(graph, n)}
-            owner.update({n: name for n in ids if _computed(graph, n) and n not in owner})
-        named = list(listed)
-    else:
-        named = _derive(graph, owner)
-    for node_id in graph.order:  # ops no step names: with the last value they read
-        if _computed(graph, node_id) and node_id not in owner:
-            sources = [owner[s] for s in graph.node(node_id).reads if s in owner]
-            if not named:
-                named.append(node_id)
-            owner[node_id] = max(sources, key=named.index) if sources else named[0]
-    order = named if graph.steps else _computation_order(graph, named, owner)
-    members: dict[str, set[str]] = {name: set() for name in order}
-    for node_id, name in owner.items():
-        members[name] |= _around(graph, node_id)
-    for name, ids in listed.items():
-        members[name] |= {i for n in ids for i in _around(graph, n)}
-    return {name: frozenset(members[name]) for name in order}
-
-
-def _derive(graph: CellGraph, owner: dict[str, str]) -> list[str]:
-    """Steps as "Understanding LSTM Networks" tells them: one a layer not taken yet, with the ops it
-    drives off the top line and what else feeds them; then ``state``, the top line's ops and the ops
-    that only feed them. Fills
-    ``owner`` and returns the steps' names."""
-    from .cell import _conveyor
-
-    state, ops = _conveyor(graph)
-    # an op that only feeds the top line (i * C̃ into the +) is told with the top line, as colah
-    # tells "the new cell state" in step 3
-    feeders = {
-        n.id
-        for n in graph.of_kind("op")
-        if n.id not in ops and graph.consumers[n.id] and set(graph.consumers[n.id]) <= set(ops)
-    }
-    named: list[str] = []
-    for layer in graph.of_kind("layer"):
-        if layer.id in owner:
-            continue
-        name = _step_name(layer)
-        name = name if name not in named else layer.id
-        named.append(name)
-        todo = [layer.id]
-        while todo:
-            node_id = todo.pop()
-            if node_id in owner:
-                continue
-            owner[node_id] = name
-            for c in graph.consumers[node_id]:
-                if graph.node(c).kind == "op" and c not in ops and c not in owner:
-                    if c not in feeders:  # a feeder of the top line is told with it, but what feeds
-                        todo.append(c)  # it with this layer is told here (C̃_t with i_t)
-                    # what else feeds the op: a layer, or an op off the top line
-                    todo += [
-                        s
-                        for s in graph.node(c).inputs
-                        if _computed(graph, s) and s not in ops and s not in feeders and s not in owner
-                    ]
-    if ops:
-        named.append("state")
-        owner.update({op: "state" for op in (*ops, *feeders) if op not in owner})
-    return named
-
-
-def _computed(graph: CellGraph, node_id: str) -> bool:
-    return graph.node(node_id).kind in ("layer", "op")
-
-
-def _computation_order(graph: CellGraph, named: list[str], owner: dict[str, str]) -> list[str]:
-    """The steps so that each comes after the steps whose values it reads (the given order where
-    that leaves a choice). Steps that read each other's values become one (the first of them), and
-    ``owner`` says so."""
-    needs = {name: set() for name in named}
-    for node_id, name in owner.items():
-        for r in graph.node(node_id).reads:
-            for s in graph.node(r).inputs if graph.node(r).kind == "concat" else (r,):
-                if s in owner and owner[s] != name:
-                    needs[name].add(owner[s])
-    out: list[str] = []
-    left = list(named)
-    while left:
-        ready = next((n for n in left if needs[n] <= set(out)), None)
-        if ready is None:  # a cycle: the first step takes in the steps it waits for
-            ready = left[0]
-            for other in needs[ready] - set(out):
-                left.remove(other)
-                needs[ready] |= needs.pop(other)
-                for node_id, name in owner.items():
-                    if name == other:
-                        owner[node_id] = ready
-                for wants in needs.values():
-                    if other in wants:
-                        wants.discard(other)
-                        wants.add(ready)
-            needs[ready].discard(ready)
-            continue
-        out.append(ready)
-        left.remove(ready)
-    return out
-
-
-def _step_name(layer: Node) -> str:
-    """A step's name: the first word of its layer's role ("forget" gate) when that is a plain name
-    (step names become file names), else the layer's id."""
-    word = layer.role.split()[0] if layer.role.strip() else ""
-    return word if is_identifier(word) else layer.id
-
-
-def _around(graph: CellGraph, node_id: str) -> frozenset[str]:
-    """A node, the lines into and out of it, the inputs and states it reads (through a
-    concatenation too) and the outputs it writes; never another layer or op, which is another
-    step's to show."""
-    ids = {node_id}
-    for e in graph.edges:
-        if e.dst == node_id or e.src == node_id:
-            ids.add(e.id)
-            if e.dst == node_id and not _computed(graph, e.src):
-                ids.add(e.src)
-            if graph.node(e.dst).kind in ("state-out", "output"):
-                ids.add(e.dst)
-            if graph.node(e.src).kind == "concat":
-                ids |= {x.id for x in graph.edges if x.dst == e.src}
-                ids |= {i for i in graph.node(e.src).inputs if not _computed(graph, i)}
-    return frozenset(ids)
-
-
 def layout_focus(graph: CellGraph, focus: str | None, m: Metrics) -> Layout:
     """The cell with one node or step in focus (or several, joined by "+": "input+state"), everything
     else faded, the step's equations beside it."""
-    known = steps(graph)
+    known = roles(graph).step_shows
     if focus is None:
         raise SpecError(
             "the focus view needs --focus", name="focus", fix=f"name a step ({', '.join(known)}) or a node id"
@@ -222,7 +77,7 @@ def layout_focus(graph: CellGraph, focus: str | None, m: Metrics) -> Layout:
         if part in known:
             keep |= known[part]
         elif part in graph.by_id:
-            keep |= _around(graph, part)
+            keep |= around(graph, part)
         else:
             raise SpecError(
                 f"is neither a step nor a node of {graph.name!r}",
@@ -290,7 +145,7 @@ def _faded(base: Layout, ids: set[str]) -> frozenset[str]:
     return frozenset(ids) | {w.edge for w in base.wires if w.kind == "bias" and w.dst in ids} | {"module"}
 
 
-def _with_equations(base: Layout, shown: list[str], m: Metrics) -> Layout:
+def _with_equations(base: Layout, shown: Sequence[str], m: Metrics) -> Layout:
     """``base`` with the equations ``shown`` set to the right of it, centred on the module as colah
     sets them."""
     size, spacing = m.equation_font, m.equation_font * 1.6
@@ -303,26 +158,6 @@ def _with_equations(base: Layout, shown: list[str], m: Metrics) -> Layout:
         right = max(right, x + width(eq, size) + m.pad)
         y += spacing
     return dataclasses.replace(base, width=right, labels=tuple(labels))
-
-
-def equations(graph: CellGraph, ids: frozenset[str]) -> list[str]:
-    """The equations of the nodes in ``ids``: the spec's own (matched by label) where it has one,
-    else written from the graph: a labelled layer always, a labelled op when the spec gives none
-    of its paper's equations."""
-    by_lhs = {eq.split("=")[0].strip(): eq for eq in graph.latex if "=" in eq}
-    out = []
-    for node in graph.nodes:
-        if node.id not in ids or node.kind not in ("layer", "op"):
-            continue
-        if node.label in by_lhs:
-            eq = by_lhs[node.label]
-        elif node.label and (node.kind == "layer" or not graph.latex):
-            eq = latex.equation(graph, node)
-        else:
-            continue
-        if eq not in out:
-            out.append(eq)
-    return out
 
 
 # -- ordered ---------------------------------------------------------------------------------------

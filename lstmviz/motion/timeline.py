@@ -157,9 +157,7 @@ def build_timeline(
     timeline's ``notes``. With ``gradients`` (node id -> (T, B, n), a loss's gradient with respect
     to each node's value, as :func:`lstmviz.learn.backward.backward` gives them) the steps then
     play again backward, last first, showing the gradients."""
-    from ..layout.views import equations
-    from ..layout.views import steps as walk_steps
-    from ..spec.ranges import gate_of
+    from ..spec.roles import roles
 
     values = getattr(trace, "values", trace)
     T = next(iter(values.values())).shape[0]
@@ -192,10 +190,8 @@ def build_timeline(
     computed = {n for n in shown if graph.node(n).kind in ("layer", "op")}
     arriving = [n for n in shown if n not in computed]
     leaving = {n.id for n in graph.nodes if n.kind in ("state-out", "output")}
-    walk = [
-        (name, [n for n in shown if n in members and n in computed], members)
-        for name, members in walk_steps(graph).items()
-    ]
+    told = roles(graph)
+    walk = [(step.name, [n for n in shown if n in step.shows and n in computed], step.shows) for step in told.steps]
     inputs = frozenset(arriving) | {e.id for e in graph.edges if e.src in arriving}
     outputs = frozenset(leaving | {e.id for e in graph.edges if e.dst in leaving})
     forward = [("inputs", arriving, inputs), *walk, ("hand-over", [], outputs)]
@@ -211,7 +207,6 @@ def build_timeline(
         for sweep, parts in (("forward", forward), ("backward", back))
     }
     step_length = beat * sum(beats["forward"])  # the same backward: the same phases in reverse
-    gates = {n.id: gate_of(graph, n.id) for n in graph.of_kind("op")}
     played = [(t, "forward") for t in range(start, stop)]
     if gradients is not None:
         played += [(t, "backward") for t in reversed(range(start, stop))]
@@ -228,7 +223,7 @@ def build_timeline(
             elif name in ("gradient", "hand-back"):
                 eqs = _norms(source, states, t, batch, name == "hand-back")
             else:
-                eqs = tuple(equations(graph, lit))
+                eqs = told.step_equations[name]
             phases.append(Phase(t, name, at, at + length * beat, lit, eqs, index, len(forward), sweep))
             for i, node_id in enumerate(nodes):
                 lit_at[node_id] = at + (0 if name in ("inputs", "hand-back") else (i + 1) * beat)
@@ -240,13 +235,13 @@ def build_timeline(
             picked = tuple(u for u in units if u < vector.size)
             value = tuple(float(vector[u]) for u in picked)
             events.append(Event(t, node_id, lit_at[node_id], step_end, value, picked, int(vector.size), sweep))
-        for product, gate in gates.items():  # a valve opens as its gate says, and in the backward
-            if gate:  # sweep holds that opening for the step: the gradient passes through it as much
-                g = np.asarray(values[gate][t, batch], dtype=np.float64)
-                opening = float(np.clip(np.nanmean(g), 0.0, 1.0)) if g.size else 0.5
-                openings.append(
-                    (t, product, opening, lit_at.get(gate, k * step_length) if sweep == "forward" else k * step_length)
-                )
+        # a valve opens as its gate says, and in the backward sweep holds that opening for the step:
+        # the gradient passes through it as much
+        for product, valve in told.products.items():
+            g = np.asarray(values[valve.gate][t, batch], dtype=np.float64)
+            opening = float(np.clip(np.nanmean(g), 0.0, 1.0)) if g.size else 0.5
+            at_gate = lit_at.get(valve.gate, k * step_length) if sweep == "forward" else k * step_length
+            openings.append((t, product, opening, at_gate))
     events.sort(key=lambda e: (e.start, shown.index(e.node)))
     shown_gradients = [abs(v) for e in events if e.sweep == "backward" for v in e.value if math.isfinite(v)]
     # a valve holds its opening until its gate's next value

@@ -9,16 +9,13 @@ import dataclasses
 import heapq
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from .. import mathtext
 from ..errors import SpecError
 from . import sizes
 from .limits import MAX_LABEL, MAX_NODES
+from .node import Node
 from .vocab import ACTIVATION, KIND, OP, OP_ARITY, SINK_KINDS, SOURCE_KINDS, is_identifier, number
-
-if TYPE_CHECKING:
-    from .graph import Node
 
 #: Which optional fields each kind may set; the rest must stay empty.
 _FIELDS = {

@@ -119,9 +119,3 @@ def test_dot_quotes_labels():
     x = b.input("x", label='a "quoted" label')
     b.output(x)
     assert r'label="a \"quoted\" label"' in lstmviz.render(b.build(), fmt="dot")
-
-
-def test_jupyter_shows_a_cell_as_its_svg():
-    svg = lstmviz.load("gru")._repr_svg_()
-    assert parse(svg).tag == f"{SVG}svg"
-    assert svg == lstmviz.load("gru").render()

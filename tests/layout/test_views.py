@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 
 import lstmviz
 from lstmviz import SpecError
-from lstmviz.layout.views import equations, layout_view, shift_time, steps
+from lstmviz.layout.views import layout_view, shift_time
+from lstmviz.spec.roles import equations, roles
 from lstmviz.style import builtin_styles
 from tests.support import layout_problems, valid_graphs
 
@@ -19,7 +20,7 @@ GALLERY = Path(__file__).resolve().parents[2] / "gallery"
 
 def every_view(name):
     yield "cell", None
-    for step in steps(lstmviz.load(name)):
+    for step in roles(lstmviz.load(name)).step_shows:
         yield "focus", step
     yield from (("ordered", None), ("chain", None), ("legend", None), ("rolled", None), ("unrolled", None))
 
@@ -43,7 +44,7 @@ def test_focus_and_chain_keep_clean_geometry(name, view, focus):
 
 
 def test_lstm_walk_through_steps_are_the_posts_four():
-    found = steps(lstmviz.load("lstm"))
+    found = roles(lstmviz.load("lstm")).step_shows
     assert list(found) == ["forget", "input", "state", "output"]  # the post: forget, write, update, output
     assert {"i", "g"} <= found["input"] and {"o", "tanh_c", "h", "y"} <= found["output"]
     # i * C̃ only feeds the top line: it is told in the state step, as colah's step 3 (and faded in 2)
@@ -168,7 +169,7 @@ def test_random_and_built_in_cells_have_an_ordered_view(name):
 def _step_problems(graph) -> list[str]:  # type: ignore[no-untyped-def]
     """What would mislead a reader of the walk-through: an equation told twice, a layer or op no
     step computes or two steps light, a step before the step whose value it reads."""
-    found = steps(graph)
+    found = roles(graph).step_shows
     computed = {n.id for n in graph.nodes if n.kind in ("layer", "op")}
     problems, told, lit = [], {}, {}
     for name, ids in found.items():
@@ -205,7 +206,7 @@ def test_steps_of_any_cell_tell_each_equation_once_in_order(graph):
 def test_a_step_lights_its_own_nodes_and_the_lines_into_and_out_of_them():
     """The coupled LSTM once told f_t in the forget and the candidate steps, and lit f in both."""
     graph = lstmviz.load("lstm-coupled")
-    found = steps(graph)
+    found = roles(graph).step_shows
     assert len(_step_problems(graph)) == 0
     forget = next(ids for ids in found.values() if "f" in ids)
     assert "g" in forget  # the candidate comes with the gate that scales it (1 - f)

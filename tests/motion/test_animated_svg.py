@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import lstmviz
-from lstmviz.layout.views import equations, steps
 from lstmviz.motion.colour import diverging
 from lstmviz.motion.timeline import build_timeline, parse_units
+from lstmviz.spec.roles import equations, roles
 from tests import drawn
 from tests.support import run_cli
 
@@ -91,7 +91,7 @@ def test_strips_have_their_values_names():
 def test_the_walk_through_plays_each_step_in_order_and_values_appear_in_their_step():
     svg = lstmviz.animate("lstm", steps=2)
     cell = lstmviz.load("lstm")
-    walk = steps(cell)
+    walk = roles(cell).step_shows
     # the captions: one per phase, repeating every time step
     captions = [(data["phase"], float(data["start"]), float(data["end"])) for data, _ in groups(svg, "caption")]
     assert [p for p, _, _ in captions] == ["inputs", *walk, "hand-over"]

@@ -10,11 +10,11 @@ import pytest
 
 import lstmviz
 from lstmviz.errors import DataError
-from lstmviz.layout.views import steps as walk_steps
 from lstmviz.learn.train import backprop, init_model
 from lstmviz.mathtext import runs
 from lstmviz.motion.colour import diverging
 from lstmviz.motion.timeline import build_timeline, scientific
+from lstmviz.spec.roles import roles
 from tests import drawn
 from tests.motion.test_animated_svg import SVG, groups
 from tests.support import CHROMIUM, open_page, run_cli
@@ -67,7 +67,7 @@ def test_the_steps_play_backward_and_each_step_in_reverse(svg):
     counters = [(data["step"], data["sweep"]) for data, _ in groups(svg, "counter")]
     ahead = [(str(t), "forward") for t in range(STEPS)]
     assert counters == ahead + [(t, "backward") for t, _ in reversed(ahead)]
-    walk = list(walk_steps(lstmviz.load("lstm")))
+    walk = list(roles(lstmviz.load("lstm")).step_shows)
     captions = [(data["phase"], float(data["start"])) for data, _ in groups(svg, "caption")]
     assert [p for p, _ in captions] == [p for p, _ in sorted(captions, key=lambda c: c[1])]
     backward = [p for p, _ in captions[len(captions) // 2 :]]
@@ -289,7 +289,7 @@ def test_a_model_alone_plays_forward_on_its_tasks_sequence(model):
 def test_each_gradient_appears_while_its_own_step_plays(svg):
     """Its walk-through step's caption is on show when a gradient's strip appears, and it stays to
     the end of its time step, as the values do going forward."""
-    walk = walk_steps(lstmviz.load("lstm"))
+    walk = roles(lstmviz.load("lstm")).step_shows
     cell = lstmviz.load("lstm")
     owner = {
         n: name for name, ids in walk.items() for n in ids if n in cell.by_id and cell.node(n).kind in ("layer", "op")
