@@ -7,6 +7,7 @@ import numpy as np
 
 import lstmviz
 from lstmviz.figures import POSTS
+from tests import goldens
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
@@ -37,7 +38,6 @@ def test_the_two_set_up_commands_come_first():
     assert commands[:2] == ["pip install -e . && lstmviz render lstm -o lstm.svg", "pip install -e '.[test]' && pytest"]
 
 
-FIGURES = {f.name: (style, f) for style, figures in POSTS.values() for f in figures}
 
 
 def test_readme_lists_every_post_figure_with_its_command():
@@ -47,16 +47,11 @@ def test_readme_lists_every_post_figure_with_its_command():
 
 
 def test_readme_figures_are_current():
-    root = Path(__file__).resolve().parents[1]
-    for name in re.findall(r"\(docs/figures/([a-z-]+)\.svg\)", README):
-        if name.startswith(("colah-", "pipe-")) and name.split("-", 1)[1] in FIGURES:  # a post's figure
-            style, figure = FIGURES[name.split("-", 1)[1]]
-            expected = lstmviz.render(figure.spec, view=figure.view, focus=figure.focus, style=style)
-        elif name.endswith("-animated"):
-            expected = lstmviz.animate(name.removesuffix("-animated"), steps=4)
-        else:
-            expected = lstmviz.render(name.removesuffix("-pipe"), style="pipe" if name.endswith("-pipe") else "colah")
-        assert (root / "docs" / "figures" / f"{name}.svg").read_text() == expected, name
+    names = re.findall(r"\(docs/figures/([a-z-]+)\.svg\)", README)
+    assert len(names) >= 6
+    for name in names:
+        figure = goldens.FIGURES / f"{name}.svg"
+        assert figure.read_text() == goldens.readme_figure(name)(), f"{figure} differs: python -m tests.goldens"
 
 
 def example_commands() -> list[str]:

@@ -45,16 +45,19 @@ def test_the_cell_state_is_a_pipe_and_new_memory_joins_at_a_tee():
     assert not any(isinstance(i, Polygon) for i in groups["c"].items)
 
 
-def test_valve_openings_are_part_of_the_scene():
+@pytest.mark.parametrize("opening", [0.0, 0.25, 0.5, 1.0])
+def test_valve_openings_are_part_of_the_scene(opening):
+    """The gate covers as much of the water through the valve as the valve is shut: all of it at 0,
+    none at 1, and the rest in proportion, from the stem's side."""
     layout = layout_cell(lstmviz.load("lstm"))
-    shut = build_scene(layout, load_style("pipe"), openings={"fc": 0.0, "h": 1.0})
-    groups = {dict(g.data).get("node"): g for g in shut.groups}
-    assert dict(groups["fc"].data)["opening"] == "0" and dict(groups["h"].data)["opening"] == "1"
-    gate = [i for i in groups["fc"].items if isinstance(i, Rect)][-1]
-    water = [i for i in groups["fc"].items if isinstance(i, Rect)][-2]
-    assert abs(gate.h - water.h) < 1e-9 or abs(gate.w - water.w) < 1e-9  # shut: the gate covers the water
-    gate_open = [i for i in groups["h"].items if isinstance(i, Rect)][-1]
-    assert gate_open.w * gate_open.h == 0  # open: no gate in the way
+    scene = build_scene(layout, load_style("pipe"), openings={"fc": opening, "h": 1 - opening})
+    groups = {dict(g.data).get("node"): g for g in scene.groups}
+    assert dict(groups["fc"].data)["opening"] == f"{opening:.3g}"
+    for node, open_by in (("fc", opening), ("h", 1 - opening)):
+        water, gate = [i for i in groups[node].items if isinstance(i, Rect)][-2:]
+        assert gate.w * gate.h == pytest.approx((1 - open_by) * water.w * water.h, abs=1e-9)
+        assert water.x <= gate.x and gate.x + gate.w <= water.x + water.w + 1e-9  # over the water, not beside it
+        assert water.y <= gate.y and gate.y + gate.h <= water.y + water.h + 1e-9
 
 
 def test_colah_style_keeps_circles():

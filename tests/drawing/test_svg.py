@@ -5,15 +5,14 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
 import lstmviz
 from lstmviz.style import builtin_styles
+from tests.goldens import builtin_golden
 
 SVG = "{http://www.w3.org/2000/svg}"
-GOLDEN = Path(__file__).parent / "golden"
 
 
 def parse(text: str) -> ET.Element:
@@ -65,8 +64,8 @@ def test_golden_svg(name, style):
     """Each built-in in the colah and the pipe-and-valve style, byte for byte. These files were
     reviewed as pictures (rasterised and compared with the seed figures and VISUALS.md); a change
     to them must be reviewed the same way."""
-    expected = (GOLDEN / f"{name}{'' if style == 'colah' else '-' + style}.svg").read_text()
-    assert lstmviz.render(name, style=style) == expected
+    golden = builtin_golden(name, style)
+    assert lstmviz.render(name, style=style) == golden.read_text(), f"{golden} differs: python -m tests.goldens"
 
 
 @pytest.mark.skipif(

@@ -45,7 +45,10 @@ def test_graph_is_immutable_and_hashable():
     lstm = lstmviz.load("lstm")
     with pytest.raises(dataclasses.FrozenInstanceError):
         lstm.name = "other"  # type: ignore[misc]
-    assert hash(lstm) == hash(lstmviz.load("lstm"))
+    again = dataclasses.replace(lstm)  # an equal graph, built anew: its hash is computed, not cached
+    assert again is not lstm and again == lstm and hash(again) == hash(lstm)
+    assert {lstm: 1}[again] == 1
+    assert hash(lstm.with_dims(hidden=8)) != hash(lstm) and hash(lstmviz.load("gru")) != hash(lstm)
 
 
 def test_with_dims_changes_only_the_dims():
