@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from timing import best_of  # noqa: E402
 
 import lstmviz  # noqa: E402
-from lstmviz.api import metrics_for  # noqa: E402
 from lstmviz.drawing import mpl  # noqa: E402
 from lstmviz.drawing.pdffonts import PUBLISHER  # noqa: E402
 from lstmviz.drawing.scene import build_scene  # noqa: E402
 from lstmviz.layout.views import layout_view  # noqa: E402
+from lstmviz.sizing import metrics_for  # noqa: E402
 from lstmviz.style import load_style  # noqa: E402
 
 

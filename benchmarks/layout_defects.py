@@ -24,10 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the tests' checker and random-graph strategy
 
 import lstmviz  # noqa: E402
-from lstmviz.api import metrics_for  # noqa: E402
 from lstmviz.drawing.scene import build_scene  # noqa: E402
 from lstmviz.drawing.svg import to_svg  # noqa: E402
 from lstmviz.layout.views import layout_view  # noqa: E402
+from lstmviz.sizing import metrics_for  # noqa: E402
 from lstmviz.style import load_style  # noqa: E402
 from tests import drawn  # noqa: E402
 from tests.support import random_graphs  # noqa: E402

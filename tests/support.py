@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import shutil
 import signal
 import subprocess
@@ -196,8 +197,10 @@ def valid_graphs(draw) -> CellGraph:
     return b.build()
 
 
+@functools.cache
 def random_graphs(n: int) -> list[CellGraph]:
-    """The same ``n`` random valid cells every run (hypothesis, derandomised), so runs compare."""
+    """The same ``n`` random valid cells every run (hypothesis, derandomised), so runs compare; drawn
+    once per process (a list the callers only read)."""
     from hypothesis import HealthCheck, Phase, given, settings
 
     found: list[CellGraph] = []

@@ -35,6 +35,7 @@ PLACES = {
     "lstmviz.drawing": 3,
     "lstmviz.motion": 4,
     "lstmviz.learn": 5,
+    "lstmviz.pipeline": 6,  # one figure pipeline: scenes, and the writers by format
     "lstmviz.api": 6,
     "lstmviz": 6,  # the package itself re-exports the API
     "lstmviz.gallery": 7,
@@ -49,10 +50,8 @@ MAX_FUNCTION_LINES = 100
 #: Modules and functions over the limits today, each at its size when this test was written. The
 #: issue on the core splits them; an entry must go when its code is split, and none may grow.
 OVER_TODAY = {
-    "lstmviz/api.py": 871,
     "lstmviz/cli.py": 944,
     "lstmviz/layout/cell.py": 967,
-    "lstmviz/api.py:animate": 143,
     "lstmviz/drawing/scene.py:build_scene": 128,
     "lstmviz/motion/timeline.py:build_timeline": 120,
     "lstmviz/layout/stack.py:layout_stack": 118,

@@ -8,7 +8,7 @@ import pytest
 
 import lstmviz
 from lstmviz.display import HTML, SVG, Steps
-from tests.support import CHROMIUM, CHROMIUM_FLAGS
+from tests.support import CHROMIUM
 
 
 def test_render_returns_svg_that_is_still_a_string(tmp_path):
@@ -75,20 +75,17 @@ def test_names_and_equations_are_escaped_in_the_notebook_page():
 
 
 @pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="Debian's chromium is not installed here")
-def test_the_player_plays_inside_its_notebook_frame(tmp_path):
+def test_the_player_plays_inside_its_notebook_frame(tmp_path, browser):
     """The player as a notebook shows it: inside an iframe's srcdoc, its script runs and it draws."""
-    sync_api = pytest.importorskip("playwright.sync_api")
     page_file = tmp_path / "notebook.html"
     page_file.write_text("<!doctype html><body>" + lstmviz.animate("gru", steps=2, fmt="html")._repr_html_())
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page()
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(page_file.as_uri())
-        frame = page.frames[1]
-        frame.wait_for_selector("svg g.node", state="attached")
-        nodes = frame.evaluate("() => document.querySelectorAll('svg g.node').length")
-        buttons = frame.evaluate("() => document.querySelectorAll('button').length")
-        browser.close()
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page_file.as_uri())
+    frame = page.frames[1]
+    frame.wait_for_selector("svg g.node", state="attached")
+    nodes = frame.evaluate("() => document.querySelectorAll('svg g.node').length")
+    buttons = frame.evaluate("() => document.querySelectorAll('button').length")
+    page.close()
     assert not errors and nodes > 5 and buttons >= 1

@@ -146,12 +146,14 @@ def test_the_fuzzers_toml_writer_round_trips_every_seed():
         assert tomllib.loads(to_toml(tomllib.loads(text))) == tomllib.loads(text)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(spec=mutated_specs())
 def test_mutated_specs_are_checked_in_one_line_that_names_the_file(folder, spec):
     run_case(folder, ["check", "spec.toml"], spec)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_mutated_specs_through_every_command(folder, data):
@@ -159,12 +161,14 @@ def test_mutated_specs_through_every_command(folder, data):
     run_case(folder, data.draw(command_lines("spec.toml")), spec)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_built_in_cells_with_careless_arguments(folder, data):
     run_case(folder, data.draw(command_lines(data.draw(st.sampled_from(BUILTINS)))))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(style=mutated_styles(), fmt=st.sampled_from(["svg", "svg", "svg", "png"]))
 def test_mutated_style_sheets_draw_or_are_refused_in_one_line(folder, style, fmt):
@@ -181,6 +185,7 @@ JUNK = st.one_of(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=BUDGET or 2500)
 @given(call=st.sampled_from(api_cases()), value=JUNK)
 def test_api_calls_with_wrong_values_raise_only_type_or_value_errors(api_folder, call, value):

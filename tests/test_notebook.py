@@ -6,6 +6,7 @@ import pytest
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
+pytestmark = pytest.mark.slow  # starts a Jupyter kernel and runs every cell of the notebook
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "examples" / "notebook" / "lstmviz.ipynb"
 

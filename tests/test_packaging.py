@@ -7,9 +7,12 @@ import sys
 import venv
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_plain_install_in_a_fresh_venv_runs_every_built_in(tmp_path):
     venv.EnvBuilder(with_pip=True).create(tmp_path / "venv")
     bindir = tmp_path / "venv" / ("Scripts" if os.name == "nt" else "bin")

@@ -13,6 +13,7 @@ import pytest
 import lstmviz
 from lstmviz import DataError
 from lstmviz.api import walk_through
+from lstmviz.spec.roles import roles
 from tests.support import run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "latex"
@@ -27,7 +28,7 @@ needs_latex = pytest.mark.skipif(
 @pytest.mark.parametrize("style", ["colah", "pipe"])
 def test_every_built_in_walks_through_with_frames_of_one_size(tmp_path, name, style):
     files = walk_through(name, tmp_path / "steps", style=style)
-    assert len(files) == len(lstmviz.layout.views.steps(lstmviz.load(name))) >= 1
+    assert len(files) == len(roles(lstmviz.load(name)).steps) >= 1
     sizes = {(ET.parse(f).getroot().get("width"), ET.parse(f).getroot().get("height")) for f in files}
     assert len(sizes) == 1  # slides do not jump
     assert all(f.name.startswith(f"{name}-{k}-") for k, f in enumerate(files, 1))  # numbered in order

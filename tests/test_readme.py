@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import lstmviz
 from lstmviz.figures import POSTS
@@ -24,6 +25,7 @@ def test_toml_examples_are_valid_specs():
     assert specs[1].node("g").label == r"\tilde{C}_t"
 
 
+@pytest.mark.slow
 def test_python_examples_run():
     namespace: dict = {}
     for code in blocks("python"):
@@ -70,6 +72,7 @@ def example_commands() -> list[str]:
     return out
 
 
+@pytest.mark.slow
 def test_readme_commands_run_top_to_bottom_and_none_overwrites_another(tmp_path, monkeypatch):
     """Run in one folder one after another, as a reader would: each works, and no command writes
     over a file an earlier one wrote (the walk-through's PDF, the first figure)."""

@@ -64,8 +64,8 @@ def test_proportions_and_optional_keys_may_be_left_out(tmp_path):
     the layout's defaults; colah's own proportions reach the layout."""
     from importlib import resources
 
-    from lstmviz.api import metrics_for
     from lstmviz.layout.metrics import Metrics
+    from lstmviz.sizing import metrics_for
 
     text = resources.files("lstmviz.styles").joinpath("colah.toml").read_text()
     text = text[: text.index("[proportions]")]

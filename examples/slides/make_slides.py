@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import lstmviz
-from lstmviz.layout.views import steps
 
 cell = sys.argv[1] if len(sys.argv) > 1 else "lstm"
 out = Path(sys.argv[2] if len(sys.argv) > 2 else f"{cell}-slides.html")
@@ -20,9 +19,8 @@ slides = [
     f"<p>{html.escape(graph.description)}</p></section>"
 ]
 slides.append(f"<section><h2>The cell</h2>{lstmviz.render(graph, style='dark')}</section>")
-for name in steps(graph):
-    figure = lstmviz.render(graph, view="focus", focus=name, style="dark")
-    slides.append(f"<section><h2>{html.escape(name.capitalize())}</h2>{figure}</section>")
+for step in lstmviz.steps(graph, style="dark"):  # one figure per step, all of one size: slides do not jump
+    slides.append(f"<section><h2>{html.escape(step.name.capitalize())}</h2>{step.figure}</section>")
 animation = lstmviz.animate(graph, style="dark", steps=4).split("?>", 1)[-1]  # inline: drop the XML declaration
 slides.append(f"<section><h2>Real values, step by step</h2>{animation}</section>")
 page = """<!doctype html>

@@ -18,28 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..drawing.scene import Group, Rect, Scene, build_scene
+from ..drawing.scene import Group, Rect, Scene
 from ..errors import DataError
 from ..layout.geometry import Point
-from ..style import Style
-from .overlay import Cue, Stage, faded
-from .timeline import Timeline
+from .overlay import Cue
 
 #: The narrowest a GIF or MP4 is drawn by default, in pixels: a cell of a strip stays big enough to see.
 MIN_WIDTH = 1000
-
-
-def dimmed(stage: Stage, style: Style, timeline: Timeline) -> Callable[[float], Scene]:
-    """The figure at each moment: dimmed but for the walk-through step playing (each drawn once)."""
-    scenes: dict[frozenset[str], Scene] = {}
-
-    def at(seconds: float) -> Scene:
-        phase = timeline.phase(seconds)
-        if phase.lit not in scenes:
-            scenes[phase.lit] = build_scene(dataclasses.replace(stage.layout, faded=faded(stage.layout, phase)), style)
-        return scenes[phase.lit]
-
-    return at
 
 
 def frames(figure: Callable[[float], Scene], cues: list[Cue], duration: float, *, fps: float) -> Iterator[Scene]:

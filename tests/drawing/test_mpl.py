@@ -10,11 +10,11 @@ import zlib
 import pytest
 
 import lstmviz
-from lstmviz.api import metrics_for
 from lstmviz.drawing import mpl
 from lstmviz.drawing.pdffonts import LAYOUT_TABLES, PUBLISHER
 from lstmviz.drawing.scene import build_scene
 from lstmviz.layout.views import layout_view
+from lstmviz.sizing import metrics_for
 from lstmviz.style import load_style
 
 needs_poppler = pytest.mark.skipif(
@@ -125,11 +125,11 @@ def test_lean_font_subsets_change_neither_the_text_nor_a_pixel(tmp_path, name, s
 
 
 def test_several_outputs_are_one_figure_laid_out_once(tmp_path, monkeypatch):
-    import lstmviz.layout.views as views
+    import lstmviz.pipeline as pipeline
 
     calls = []
-    real = views.layout_view
-    monkeypatch.setattr(views, "layout_view", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = pipeline.layout_view
+    monkeypatch.setattr(pipeline, "layout_view", lambda *a, **k: calls.append(1) or real(*a, **k))
     outputs = [tmp_path / "both.svg", tmp_path / "both.png", tmp_path / "both.pdf"]
     assert lstmviz.render("gru", outputs, view="chain", style="pipe") is None
     assert len(calls) == 1

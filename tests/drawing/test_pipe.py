@@ -68,25 +68,27 @@ def test_colah_style_keeps_circles():
 
 @pytest.mark.parametrize("name", lstmviz.BUILTINS)
 def test_pipe_geometry_is_clean(name):
-    from lstmviz.api import metrics_for
     from lstmviz.layout.views import layout_view
+    from lstmviz.sizing import metrics_for
 
     metrics = metrics_for(load_style("pipe"))
     for view in ("cell", "ordered"):
         assert layout_problems(layout_view(lstmviz.load(name), view, metrics=metrics)) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_graphs())
 def test_any_cell_draws_in_the_pipe_style(graph):
-    from lstmviz.api import metrics_for
     from lstmviz.layout.views import layout_view
+    from lstmviz.sizing import metrics_for
 
     ET.fromstring(lstmviz.render(graph, style="pipe"))
     ET.fromstring(lstmviz.render(graph, style="pipe", view="ordered"))
     assert layout_problems(layout_view(graph, "ordered", metrics=metrics_for(load_style("pipe")))) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_graphs())
 def test_any_cell_writes_png_and_pdf_in_the_pipe_style(tmp_path_factory, graph):

@@ -13,9 +13,12 @@ from lstmviz.gallery.jobs import jobs_for
 from tests.support import CHROMIUM, open_page
 
 playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"), reason="Debian's chromium is not installed here; CI installs it"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        CHROMIUM is None and not os.environ.get("CI"), reason="Debian's chromium is not installed here; CI installs it"
+    ),
+    pytest.mark.slow,  # builds the gallery and drives a browser through it
+]
 
 GALLERY = Path(__file__).parents[2] / "gallery"
 SCREENSHOTS = Path(__file__).parent / "screenshots"

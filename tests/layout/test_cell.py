@@ -17,6 +17,7 @@ def test_built_ins_have_clean_geometry(name):
     assert layout_problems(layout_cell(lstmviz.load(name))) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_graphs())
 def test_random_cells_have_clean_geometry(graph):
@@ -131,7 +132,7 @@ def stacked(kinds: str) -> lstmviz.CellGraph:
 
 @pytest.mark.parametrize("kinds", ["ll", "lll", "gg", "lg", "gl"])
 def test_stacked_cells_run_one_top_line_per_layer(kinds):
-    from lstmviz.api import metrics_for
+    from lstmviz.sizing import metrics_for
     from lstmviz.style import load_style
 
     graph = stacked(kinds)

@@ -3,10 +3,10 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import lstmviz
 from lstmviz.drawing.scene import build_scene
 from lstmviz.drawing.svg import to_svg
 from lstmviz.layout.stack import layout_stack
+from lstmviz.sizing import metrics_for
 from lstmviz.style import load_style
 from tests import drawn
 
@@ -21,7 +21,7 @@ from tests import drawn
 )
 def test_stacks_have_no_defects_and_only_the_crossings_two_directions_need(layers, directions, steps, kind, style):
     sheet = load_style(style)
-    layout = layout_stack(kind, layers, directions, lstmviz.api.metrics_for(sheet), steps=steps)
+    layout = layout_stack(kind, layers, directions, metrics_for(sheet), steps=steps)
     d = drawn.read(to_svg(build_scene(layout, sheet)))
     assert drawn.defects(d) == []
     # a reverse row's lines cross the forward row's: per layer, one per step each way, and its exits

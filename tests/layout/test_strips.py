@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -56,6 +57,7 @@ def test_a_crowded_place_is_reported():
     assert strip.clashes > 0
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(valid_graphs(), st.sampled_from(["colah", "pipe"]), st.sampled_from([2, 4, 12]))
 def test_random_cells_animate_with_every_strip_clear(graph, style, hidden):

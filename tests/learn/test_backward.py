@@ -235,6 +235,7 @@ def test_every_op_matches_finite_differences(op):
     _fd_check(graph)
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(valid_graphs(), st.integers(0, 2**16))
 def test_random_graphs_match_finite_differences(graph, seed):

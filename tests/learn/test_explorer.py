@@ -30,6 +30,7 @@ def _hex(rgb: str) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+@pytest.mark.slow
 def test_every_cell_shows_the_traced_value_in_its_colour(counter, browser):
     model, page_path = counter
     page = open_page(browser, page_path.as_uri())
@@ -48,6 +49,7 @@ def test_every_cell_shows_the_traced_value_in_its_colour(counter, browser):
     page.context.close()
 
 
+@pytest.mark.slow
 def test_neurons_sort_by_how_well_they_track_a_feature(counter, browser):
     model, page_path = counter
     page = open_page(browser, page_path.as_uri())
@@ -69,6 +71,7 @@ def test_neurons_sort_by_how_well_they_track_a_feature(counter, browser):
     page.context.close()
 
 
+@pytest.mark.slow
 def test_a_trained_counter_has_a_neuron_that_counts(counter):
     """Chen's finding, reproduced: some unit's cell state follows the count of a's still to match."""
     model, _ = counter
@@ -77,6 +80,7 @@ def test_a_trained_counter_has_a_neuron_that_counts(counter):
     assert best > 0.9
 
 
+@pytest.mark.slow
 def test_quantities_and_neurons_are_picked_in_the_page(counter, browser):
     _, page_path = counter
     page = open_page(browser, page_path.as_uri())

@@ -26,6 +26,7 @@ def test_the_flow_is_the_norm_of_each_states_gradient():
     assert flow.states["h_t"][-1] > flow.states["h_t"][0] > 0
 
 
+@pytest.mark.slow
 def test_trained_gated_cells_carry_the_gradient_back_a_plain_rnn_loses_it():
     """The seeds' point, measured: after learning the copy task, the loss at step 60 still reaches
     step 0 in an LSTM and a GRU, while in a plain RNN it has vanished by many orders of magnitude."""
@@ -39,6 +40,7 @@ def test_trained_gated_cells_carry_the_gradient_back_a_plain_rnn_loses_it():
     assert reach["lstm"] > 1e6 * reach["rnn"] and reach["gru"] > 1e6 * reach["rnn"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
 def test_the_command_draws_the_chart(tmp_path, fmt):
     out = tmp_path / f"flow.{fmt}"

@@ -21,6 +21,7 @@ from lstmviz.learn.train import (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", TASKS)
 def test_an_lstm_learns_every_task_within_its_budget(name):
     """The score each task needs (accuracy on the steps whose answer is certain, or for the adding
@@ -33,12 +34,14 @@ def test_an_lstm_learns_every_task_within_its_budget(name):
     assert model.score(fresh) >= the_task.needs - 0.03
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cell", ["gru", "mgu", "lstm-peephole", "lstm-coupled", "gru-pytorch"])
 def test_other_built_ins_learn_the_memoriser(cell):
     model, history = train(lstmviz.load(cell), "memorise")
     assert history.scores[-1][1] >= task("memorise").needs
 
 
+@pytest.mark.slow
 def test_a_cell_of_ones_own_learns_too():
     """Any spec trains: here a minimal gated cell written as equations, with a one-minus and a max."""
     cell = lstmviz.from_equations(
@@ -60,6 +63,7 @@ def cells_that_read_through_an_embedding():
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["residual", "two inputs"])
 def test_a_cell_that_cannot_read_the_symbols_as_they_are_learns_through_an_embedding(name, tmp_path):
     """Any spec trains: an input sized by another dim, or several inputs, each read the task's
@@ -98,6 +102,7 @@ def test_the_embeddings_gradients_are_the_losss_slopes(name):
             np.testing.assert_allclose(slope, numeric, rtol=1e-5, atol=1e-9)
 
 
+@pytest.mark.slow
 def test_a_plain_rnn_does_not_remember_the_first_symbol():
     """The long-term dependency the seeds are about: the copy task over 40 steps, the same budget."""
     _, history = train(lstmviz.load("rnn"), "copy", length=40, updates=600)

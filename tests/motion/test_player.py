@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import lstmviz
-from tests.support import CHROMIUM, CHROMIUM_FLAGS
+from tests.support import CHROMIUM
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(
@@ -15,21 +15,19 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def page(tmp_path_factory, browser):
     path = tmp_path_factory.mktemp("player") / "lstm.html"
     lstmviz.animate("lstm", path, steps=5)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page()
-        problems = []
-        page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-        page.on("pageerror", lambda e: problems.append(str(e)))
-        page.on("requestfailed", lambda r: problems.append(r.url))
-        page.goto(path.as_uri())
-        page.problems = problems
-        page.shot = path.with_suffix(".png")
-        yield page
-        browser.close()
+    page = browser.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: problems.append(r.url))
+    page.goto(path.as_uri())
+    page.problems = problems
+    page.shot = path.with_suffix(".png")
+    yield page
+    page.close()
 
 
 def visible_strips(page):

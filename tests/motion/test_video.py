@@ -10,11 +10,11 @@ import pytest
 
 import lstmviz
 from lstmviz import DataError
-from lstmviz.api import metrics_for
 from lstmviz.layout.views import layout_view
-from lstmviz.motion.overlay import cues, stage
+from lstmviz.motion.animation import animation
 from lstmviz.motion.timeline import build_timeline
-from lstmviz.motion.video import MIN_WIDTH, dimmed, frames
+from lstmviz.motion.video import MIN_WIDTH, frames
+from lstmviz.sizing import metrics_for
 from lstmviz.style import load_style
 
 
@@ -24,11 +24,12 @@ def _frames(name: str, style: str, x: np.ndarray) -> tuple[list, object]:
     trace = lstmviz.run(cell, x, trace=True).trace
     sheet, m = load_style(style), metrics_for(load_style(style))
     timeline = build_timeline(cell, trace)
-    where = stage(cell, lambda k: layout_view(cell, "cell", metrics=m), timeline, sheet, m)
-    shows = cues(where, timeline, sheet)
-    return list(frames(dimmed(where, sheet, timeline), shows, timeline.duration, fps=1 / timeline.beat)), timeline
+    moving = animation(cell, lambda _: layout_view(cell, "cell", metrics=m), timeline, sheet, m, "")  # never spread
+    shows = list(moving.cues)
+    return list(frames(moving.figure_at(), shows, timeline.duration, fps=1 / timeline.beat)), timeline
 
 
+@pytest.mark.slow
 def test_gif_has_a_frame_per_beat_and_is_at_least_1000_px_wide(tmp_path):
     from PIL import Image
 
@@ -83,6 +84,7 @@ def test_valves_move_in_the_frames():
     assert len(set(round(v, 3) for v in heights.values())) == 3
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("ffmpeg") is None and not os.environ.get("CI"), reason="ffmpeg is not installed")
 def test_mp4(tmp_path):
     out = subprocess.run(
@@ -121,6 +123,7 @@ def test_mp4_without_ffmpeg_is_one_clear_line(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", lstmviz.BUILTINS)
 @pytest.mark.parametrize("style", ["colah", "pipe"])
 def test_every_built_in_animates_in_both_styles_to_all_four_formats(tmp_path, name, style):
@@ -136,16 +139,17 @@ def test_the_chain_view_animates_its_middle_module():
     assert 'class="strip anim show' in svg and "A-1" in svg
 
 
+@pytest.mark.slow
 def test_the_chain_gif_hands_the_state_over(tmp_path):
     cell = lstmviz.load("lstm")
     trace = lstmviz.run(cell, np.zeros((1, 1, 3)), trace=True).trace
     sheet, m = load_style("colah"), metrics_for(load_style("colah"))
     timeline = build_timeline(cell, trace)
-    where = stage(cell, lambda k: layout_view(cell, "chain", metrics=m), timeline, sheet, m)
-    shows = cues(where, timeline, sheet)
+    moving = animation(cell, lambda _: layout_view(cell, "chain", metrics=m), timeline, sheet, m, "")  # never spread
+    shows = list(moving.cues)
     hand = next(p for p in timeline.phases if p.name == "hand-over")
-    module = next(s.box for s in where.layout.shapes if s.node == "A+1")
-    scenes = list(frames(dimmed(where, sheet, timeline), shows, timeline.duration, fps=20))
+    module = next(s.box for s in moving.stage.layout.shapes if s.node == "A+1")
+    scenes = list(frames(moving.figure_at(), shows, timeline.duration, fps=20))
     late = scenes[int(hand.end * 20) - 1]  # the end of the hand-over: the states are in the next module
     moving = [g for g in late.groups if g.css == "handing-over"]
     assert {dict(g.data)["node"] for g in moving} == {"c", "h"}
@@ -156,6 +160,7 @@ def test_the_chain_gif_hands_the_state_over(tmp_path):
     assert {node for node, faded in modules if not faded} == {None}  # the middle module, the layout's own
 
 
+@pytest.mark.slow
 def test_each_gif_frame_is_the_frame_drawn_whole(tmp_path):
     """The GIF's frames are put together from pictures drawn once; each must look like its frame
     drawn whole by matplotlib (what frames() gives), up to the GIF's 255 colours."""
@@ -168,14 +173,14 @@ def test_each_gif_frame_is_the_frame_drawn_whole(tmp_path):
     trace = lstmviz.run(cell, x, trace=True).trace
     sheet, m = load_style("pipe"), metrics_for(load_style("pipe"))
     timeline = build_timeline(cell, trace)
-    where = stage(cell, lambda k: layout_view(cell, "cell", metrics=m), timeline, sheet, m)
-    shows = cues(where, timeline, sheet)
+    moving = animation(cell, lambda _: layout_view(cell, "cell", metrics=m), timeline, sheet, m, "")  # never spread
+    shows = list(moving.cues)
     fps = 1 / timeline.beat
     from lstmviz.motion.video import write_video
 
-    write_video(dimmed(where, sheet, timeline), shows, timeline.duration, tmp_path / "a.gif", fmt="gif", fps=fps)
+    write_video(moving.figure_at(), shows, timeline.duration, tmp_path / "a.gif", fmt="gif", fps=fps)
     gif = Image.open(tmp_path / "a.gif")
-    whole = list(frames(dimmed(where, sheet, timeline), shows, timeline.duration, fps=fps))
+    whole = list(frames(moving.figure_at(), shows, timeline.duration, fps=fps))
     assert gif.n_frames == len(whole)
     for k in (2, len(whole) // 2, len(whole) - 1):
         gif.seek(k)
