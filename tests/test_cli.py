@@ -181,6 +181,7 @@ def test_render_writes_each_format(tmp_path, suffix):
     assert head == {"svg": b"<?xml", "png": b"\x89PNG\r", "pdf": b"%PDF-"}[suffix] or head.startswith(b"<svg")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("font", ["sans", "serif", "cm"])
 def test_a_pdf_in_any_font_says_only_what_it_wrote(tmp_path, font):
     # fontTools' notes on the fonts it subsets (Computer Modern's dates "seem very low") had

@@ -81,6 +81,7 @@ def test_a_symbolic_link_is_not_replaced_nor_followed(tmp_path):
     assert (tmp_path / "figure.svg").is_symlink() and (tmp_path / "precious.txt").read_text() == "keep me"
 
 
+@pytest.mark.slow
 def test_replacing_a_figure_keeps_its_mode(tmp_path):
     target = tmp_path / "lstm.png"
     target.write_bytes(b"old")
@@ -89,6 +90,7 @@ def test_replacing_a_figure_keeps_its_mode(tmp_path):
     assert target.read_bytes()[:4] == b"\x89PNG" and stat.S_IMODE(target.stat().st_mode) == 0o604
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["../../../escaped", "/tmp/escaped", "a b", "x/y", ".hidden", "a..b", "n" * 65])
 def test_a_cell_name_that_is_not_a_plain_name_is_refused(tmp_path, name):
     path = spec(tmp_path / "cell.toml", name=name)
@@ -109,6 +111,7 @@ def test_a_role_that_looks_like_a_path_only_names_its_step_by_id(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cell.toml", "out"]
 
 
+@pytest.mark.slow
 def test_a_gallery_entry_writes_only_inside_the_site(tmp_path):
     src = small_source(tmp_path, "rnn")
     text = (src / "rnn.toml").read_text()
@@ -126,6 +129,7 @@ def test_a_gallery_entry_writes_only_inside_the_site(tmp_path):
     assert all(p.resolve().is_relative_to(site) for p in site.rglob("*"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("label", "expected"),
     [
@@ -147,6 +151,7 @@ def test_a_label_lstmviz_would_not_draw_is_refused_before_latex_sees_it(tmp_path
     assert not (tmp_path / "cell.pgf").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="PGF output needs pdflatex, which is not installed")
 @pytest.mark.parametrize(
     ("label", "expected"),
@@ -218,6 +223,7 @@ def wait_for(predicate, seconds: float = 60.0) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", ["gif", "mp4"])
 def test_sigterm_while_writing_a_video_leaves_no_temporary_file(tmp_path, suffix):
     if suffix == "mp4" and shutil.which("ffmpeg") is None:

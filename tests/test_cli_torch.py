@@ -45,6 +45,7 @@ def test_from_torch_writes_one_layer_s_cell_and_weights_that_run_as_pytorch(save
     assert np.abs(np.load(folder / "r.npz")["outputs"] - want.numpy()).max() <= 1e-5
 
 
+@pytest.mark.slow
 def test_run_takes_a_saved_model_and_batch_first_input(saved):
     folder, _, want, h = saved
     out = run_cli("run", folder / "model.pt", "--input", folder / "x.npy", "--batch-first", "-o", folder / "o.npz")
@@ -55,6 +56,7 @@ def test_run_takes_a_saved_model_and_batch_first_input(saved):
     assert np.abs(got["outputs"] - want).max() <= 1e-5 and np.abs(got["state.h"] - h).max() <= 1e-5
 
 
+@pytest.mark.slow
 def test_a_state_dict_does_not_say_so_a_three_axis_input_is_not_guessed(saved):
     folder, _, want, _ = saved
     out = run_cli("run", folder / "model.pt", "--input", folder / "x.npy", "-o", folder / "t.npz")
@@ -65,6 +67,7 @@ def test_a_state_dict_does_not_say_so_a_three_axis_input_is_not_guessed(saved):
     assert np.load(folder / "t.npz")["outputs"].shape == (2, 6, 8)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
 def test_a_batch_first_module_saved_whole_runs_to_pytorch_s_numbers(tmp_path, kind):
     """torch.save(model) of a batch_first module, and x shaped as the module takes it (B, T, F):
@@ -88,6 +91,7 @@ def test_a_batch_first_module_saved_whole_runs_to_pytorch_s_numbers(tmp_path, ki
     assert shown.size == h.size and np.abs(shown - h.ravel()).max() <= 1e-4  # every sequence of the batch
 
 
+@pytest.mark.slow
 def test_a_stack_is_drawn_whole(saved):
     folder, *_ = saved
     out = run_cli("from-torch", folder / "model.pt", "-o", folder / "stack.svg")
@@ -98,6 +102,7 @@ def test_a_stack_is_drawn_whole(saved):
     assert "layer 1, reverse" in svg
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "expected"),
     [

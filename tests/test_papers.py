@@ -87,6 +87,7 @@ def test_the_latex_example_without_pdflatex_says_so_in_one_line_and_writes_nothi
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_the_latex_example_compiles(tmp_path):
     for name in ("paper.tex", "slides.tex"):
         shutil.copy(EXAMPLES / name, tmp_path)

@@ -4,6 +4,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -85,6 +86,7 @@ def broken_specs(draw):
     return mutation, join(head, nodes)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(broken_specs())
 def test_broken_specs_are_refused_in_one_line(case):

@@ -56,6 +56,7 @@ def test_chromium_draws_the_figure(tmp_path, name, view):
     assert len(colours) > 50  # anti-aliased lines and text, not a flat fill
 
 
+@pytest.mark.slow
 def test_the_html_slide_deck_shows_each_step_without_errors(tmp_path):
     import sys
 

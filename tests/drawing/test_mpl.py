@@ -57,6 +57,7 @@ def test_draw_into_an_existing_axes_beside_a_plot(tmp_path):
     assert left.lines and (tmp_path / "both.png").stat().st_size > 10_000
 
 
+@pytest.mark.slow
 @needs_poppler
 @pytest.mark.parametrize("style", ["colah", "pipe"])
 def test_pdfs_embed_truetype_fonts_not_type_3(tmp_path, style):

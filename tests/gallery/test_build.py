@@ -89,6 +89,7 @@ def test_a_new_caption_rewrites_the_page_and_draws_nothing(built):
     assert "The gated recurrent unit merges" in (root / "site" / "gru.html").read_text()
 
 
+@pytest.mark.slow
 def test_a_changed_spec_redraws_that_entry_only(built):
     root, src, _ = built
     path = src / "rnn.toml"
@@ -117,6 +118,7 @@ def test_a_broken_entry_fails_naming_its_file_and_leaves_the_site_alone(built):
         bad.unlink()
 
 
+@pytest.mark.slow
 def test_a_failure_after_drawing_leaves_no_half_written_site(tmp_path):
     src = small_source(tmp_path, "rnn")
     site = tmp_path / "site"
@@ -171,6 +173,7 @@ def test_every_text_from_an_entry_is_escaped(tmp_path):
     assert "<math" in (tmp_path / "site" / "evil.html").read_text()  # no latex given: written from the graph
 
 
+@pytest.mark.slow
 def test_the_command_builds_and_reports_bad_input_in_one_line(tmp_path):
     src = small_source(tmp_path, "rnn")
     cmd = [sys.executable, "-m", "lstmviz.cli", "gallery", "build", "--source", str(src), "-o", str(tmp_path / "site")]
@@ -201,6 +204,7 @@ def test_serve_previews_the_site_on_localhost(built):
         serve(built[1])
 
 
+@pytest.mark.slow
 def test_what_a_killed_build_left_is_cleared_by_the_next(tmp_path):
     src = small_source(tmp_path, "rnn")
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
@@ -211,6 +215,7 @@ def test_what_a_killed_build_left_is_cleared_by_the_next(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "src"]
 
 
+@pytest.mark.slow
 def test_serve_watch_rebuilds_on_a_change_and_keeps_the_site_on_an_error(tmp_path):
     import signal
     import time
@@ -313,6 +318,7 @@ def test_watching_a_site_inside_its_sources_is_refused_before_anything_is_built(
     assert not (src / "site").exists()
 
 
+@pytest.mark.slow
 def test_the_watcher_reports_a_template_saved_in_another_encoding_and_goes_on(tmp_path):
     src = small_source(tmp_path, "rnn")
     site = tmp_path / "site"
@@ -334,6 +340,7 @@ def test_the_watcher_reports_a_template_saved_in_another_encoding_and_goes_on(tm
     assert reports[1].startswith("rebuilt: 0 figures drawn")
 
 
+@pytest.mark.slow
 def test_the_watcher_survives_an_error_that_is_not_an_lstmviz_error(tmp_path, monkeypatch):
     """A bug of ours (here injected: no real input is known to cause one) is one line, and the
     next change is built as usual."""
@@ -362,6 +369,7 @@ def test_the_watcher_survives_an_error_that_is_not_an_lstmviz_error(tmp_path, mo
     assert reports[1].startswith("rebuilt: ")
 
 
+@pytest.mark.slow
 def test_gallery_init_starts_a_gallery_that_builds_with_its_own_template(tmp_path):
     from tests.support import run_cli
 
@@ -388,6 +396,7 @@ def test_gallery_init_starts_a_gallery_that_builds_with_its_own_template(tmp_pat
     assert (tmp_path / "mine" / "template" / "site.css").read_text() == "body { color: rebeccapurple; }"
 
 
+@pytest.mark.slow
 def test_a_build_into_a_folder_that_holds_or_lies_in_its_source_is_refused_with_the_source_intact(tmp_path):
     from tests.support import run_cli
 
@@ -405,6 +414,7 @@ def test_a_build_into_a_folder_that_holds_or_lies_in_its_source_is_refused_with_
     assert sorted(p.relative_to(tmp_path) for p in (tmp_path / "site").rglob("*")) == site_before
 
 
+@pytest.mark.slow
 def test_a_build_through_a_link_to_a_folder_keeps_the_link_and_leaves_nothing_beside_it(tmp_path):
     from tests.support import run_cli
 

@@ -61,6 +61,7 @@ RANDOM = 500  # random valid cells, drawn in ten slices so that the workers shar
 SLICES = 10
 
 
+@pytest.mark.slow
 def test_the_random_sample_holds_cells_of_one_to_four_states() -> None:
     assert {len(g.states) for g in random_graphs(RANDOM)} == {1, 2, 3, 4}
 
@@ -90,6 +91,7 @@ KNOWN_DEFECTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(KNOWN_DEFECTS))
 def test_known_defects_of_random_cells_are_still_there(name: str) -> None:
     style, view, defect = KNOWN_DEFECTS[name]

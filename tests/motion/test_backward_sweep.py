@@ -186,6 +186,7 @@ def test_a_long_sequence_shows_its_last_steps_and_says_so(model):
     assert {int(d["step"]) for d, _ in groups(svg, "counter")} == set(range(12, 20))
 
 
+@pytest.mark.slow
 def test_the_cli(tmp_path):
     ok = run_cli("animate", "gru", "--backward", "--dim", "hidden=3", "-T", "3", "-o", tmp_path / "g.html")
     assert ok.returncode == 0, ok.stderr
@@ -212,6 +213,7 @@ def test_the_cli(tmp_path):
 browser_only = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed here; CI installs it")
 
 
+@pytest.mark.slow
 @browser_only
 def test_the_players_scrubber_runs_through_both_sweeps(browser, model, sweep, tmp_path):
     _, gradients = sweep

@@ -57,6 +57,7 @@ def test_values_travel_to_the_op_and_out():
     assert "offset-path: path(" in svg and "<script" not in svg
 
 
+@pytest.mark.slow
 def test_gif_and_the_cli(tmp_path):
     from PIL import Image
 
