@@ -1,4 +1,5 @@
-"""The arithmetic of each op and activation, on NumPy arrays of any shape, writing into ``out``.
+"""The arithmetic of each op and activation, on NumPy arrays of any shape, writing into ``out``,
+and the partial derivatives the backward pass takes of each.
 
 Every kernel is called as ``kernel(*args, out=out)`` (``out`` by keyword: NumPy's maximum and
 minimum no longer take it by position); ``out`` may be one of the arguments, so a value can be
@@ -93,6 +94,34 @@ BINARY: dict[str, Kernel] = {
     "min": np.minimum,
 }
 KERNELS: dict[str, Kernel] = {**UNARY, **BINARY}
+
+
+def _extreme(y: np.ndarray, a: np.ndarray, b: np.ndarray, a_wins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """max or min: the winning operand takes the gradient; a tie shares it evenly, as PyTorch does."""
+    tie = (a == b).astype(y.dtype) * 0.5
+    da = a_wins.astype(y.dtype) + tie
+    return da, (1 - a_wins.astype(y.dtype)) - tie
+
+
+#: Each op's and activation's partial derivatives, from its value ``y`` and its operands (a layer's
+#: activation gets None for its operand, which it does not need): the backward pass multiplies them in.
+PARTIALS: dict[str, Callable[..., tuple[np.ndarray | float, ...]]] = {
+    "sigmoid": lambda y, a: (y * (1 - y),),
+    "tanh": lambda y, a: (1 - y * y,),
+    "relu": lambda y, a: ((y > 0).astype(y.dtype),),  # y > 0 exactly where a > 0: a layer has no a
+    "identity": lambda y, a: (1.0,),
+    "one-minus": lambda y, a: (-1.0,),
+    "exp": lambda y, a: (y,),
+    "log": lambda y, a: (1 / a,),
+    "softplus": lambda y, a: (-np.expm1(-y),),  # sigmoid(a) = 1 - exp(-softplus(a))
+    "abs": lambda y, a: (np.sign(a),),
+    "mul": lambda y, a, b: (b, a),
+    "add": lambda y, a, b: (1.0, 1.0),
+    "sub": lambda y, a, b: (1.0, -1.0),
+    "div": lambda y, a, b: (1 / b, -y / b),
+    "max": lambda y, a, b: _extreme(y, a, b, a > b),
+    "min": lambda y, a, b: _extreme(y, a, b, a < b),
+}
 
 
 def kernel_for(node: object) -> Kernel:

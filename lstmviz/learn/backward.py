@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import arguments as args
 from ..errors import DataError
+from ..execute.kernels import PARTIALS
 from ..execute.params import LayerParams
 from ..execute.run import Result
 from ..spec.graph import CellGraph, Node
@@ -114,7 +115,7 @@ class _Body:
         through its vector."""
         g = self.grads[node.id]
         pre = self.pre[node.id] = np.zeros_like(g)
-        (slope,) = _PARTIALS[node.activation](self.values[node.id], None)
+        (slope,) = PARTIALS[node.activation](self.values[node.id], None)
         slope = np.broadcast_to(slope, g.shape)
         self.steps.append(lambda t: np.multiply(g[t], slope[t], out=pre[t]))
         weight = self.params[node.id].weight.astype(g.dtype, copy=False)
@@ -139,7 +140,7 @@ class _Body:
         if node.constant is not None:
             operands.insert(node.constant_at, node.constant)
         with np.errstate(all="ignore"):  # a log of 0, a division by 0: infinite, as the forward was
-            partials = _PARTIALS[node.op](y, *operands)
+            partials = PARTIALS[node.op](y, *operands)
         vector = [k for k in range(len(operands)) if node.constant is None or k != node.constant_at]
         g = self.grads[node.id]
         for k, source in zip(vector, node.inputs):
@@ -199,29 +200,3 @@ def _layer_grads(node: Node, d_pre: np.ndarray, values: Mapping[str, np.ndarray]
         bias=flat.sum(axis=0) if node.bias else None,
         diagonal={d: (d_pre * values[d]).sum(axis=(0, 1)) for d in node.diagonal},
     )
-
-
-def _extreme(y: np.ndarray, a: np.ndarray, b: np.ndarray, a_wins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """max or min: the winning operand takes the gradient; a tie shares it evenly, as PyTorch does."""
-    tie = (a == b).astype(y.dtype) * 0.5
-    da = a_wins.astype(y.dtype) + tie
-    return da, (1 - a_wins.astype(y.dtype)) - tie
-
-
-_PARTIALS = {
-    "sigmoid": lambda y, a: (y * (1 - y),),
-    "tanh": lambda y, a: (1 - y * y,),
-    "relu": lambda y, a: ((y > 0).astype(y.dtype),),  # y > 0 exactly where a > 0: a layer has no a
-    "identity": lambda y, a: (1.0,),
-    "one-minus": lambda y, a: (-1.0,),
-    "exp": lambda y, a: (y,),
-    "log": lambda y, a: (1 / a,),
-    "softplus": lambda y, a: (-np.expm1(-y),),  # sigmoid(a) = 1 - exp(-softplus(a))
-    "abs": lambda y, a: (np.sign(a),),
-    "mul": lambda y, a, b: (b, a),
-    "add": lambda y, a, b: (1.0, 1.0),
-    "sub": lambda y, a, b: (1.0, -1.0),
-    "div": lambda y, a, b: (1 / b, -y / b),
-    "max": lambda y, a, b: _extreme(y, a, b, a > b),
-    "min": lambda y, a, b: _extreme(y, a, b, a < b),
-}

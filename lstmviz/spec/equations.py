@@ -19,25 +19,19 @@ from .builder import CellBuilder, Ref
 from .graph import CellGraph
 from .limits import MAX_DEPTH, MAX_EQUATIONS
 from .numbers import check_numbers
+from .ops import OPS
 from .vocab import ACTIVATIONS
 
 #: Functions an equation may call, with what each makes.
 FUNCTIONS = {
     "linear": "a learned layer over its arguments (joined by a concat); bias=false for none",
-    "sigmoid": "the sigmoid of a layer (a gate) or, of anything else, a pointwise op",
-    "tanh": "the tanh of a layer or, of anything else, a pointwise op",
-    "relu": "the ReLU of a layer or a pointwise op",
-    "identity": "a layer or a pointwise op left as it is",
-    "exp": "e to the power of its argument, pointwise",
-    "log": "the natural logarithm, pointwise",
-    "softplus": "log(1 + exp(x)), pointwise",
-    "abs": "the absolute value, pointwise",
-    "max": "the larger of two values (or of a value and a number), pointwise",
-    "min": "the smaller of two values (or of a value and a number), pointwise",
-    "one_minus": "1 - x, pointwise",
+    **{name: OPS[name].about for name in ACTIVATIONS},
+    **{op.call: op.about for op in OPS.values() if op.call and op.call not in ACTIVATIONS},
     "concat": "its arguments joined end to end",
     "diag": "inside linear(): an input weighted elementwise (a peephole)",
 }
+#: The op each function of the equation form stands for.
+_CALLED = {op.call: name for name, op in OPS.items() if op.call}
 _BINARY = {ast.Mult: "mul", ast.Add: "add", ast.Sub: "sub", ast.Div: "div"}
 
 
@@ -296,7 +290,7 @@ class _Walker:
         (arg,) = node.args
         if fn in ACTIVATIONS and isinstance(arg, ast.Call) and getattr(arg.func, "id", None) == "linear":
             return self.layer(arg, fn)
-        return self.b.op("one-minus" if fn == "one_minus" else fn, self.expr(arg))
+        return self.b.op(_CALLED[fn], self.expr(arg))
 
     def layer(self, node: ast.Call, activation: str) -> Ref:
         full, diagonal = [], []

@@ -4,28 +4,10 @@ paper's: each labelled layer or op as ``label = expression``, unlabelled ops wri
 from __future__ import annotations
 
 from .graph import CellGraph, Node
+from .ops import OPS
 from .vocab import number
 
 _ACTIVATIONS = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{ReLU}", "identity": ""}
-_UNARY = {
-    "tanh": r"\tanh({})",
-    "sigmoid": r"\sigma({})",
-    "relu": r"\operatorname{{ReLU}}({})",
-    "exp": r"\exp({})",
-    "log": r"\log({})",
-    "softplus": r"\operatorname{{softplus}}({})",
-    "abs": r"|{}|",
-    "one-minus": "1 - {}",
-    "identity": "{}",
-}
-_BINARY = {
-    "mul": r"{} \odot {}",
-    "add": "{} + {}",
-    "sub": "{} - {}",
-    "div": r"\frac{{{}}}{{{}}}",
-    "max": r"\max({}, {})",
-    "min": r"\min({}, {})",
-}
 #: Ops whose expression needs brackets when it stands inside another (a sum inside a product).
 _LOOSE = ("add", "sub", "one-minus")
 
@@ -49,7 +31,7 @@ def expression(graph: CellGraph, node: Node) -> str:
     operands = [_operand(graph, graph.node(i), inside=node.op not in ("max", "min", "div")) for i in node.inputs]
     if node.constant is not None:
         operands.insert(node.constant_at, number(node.constant))
-    template = _BINARY.get(node.op) or _UNARY[node.op]
+    template = OPS[node.op].latex
     return template.format(*operands)
 
 

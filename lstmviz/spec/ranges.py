@@ -3,29 +3,15 @@
 A gate is a value in [0, 1] that scales another (the stream): a sigmoid layer, ``1 - z`` of one,
 ``sigmoid(a)``, a product or ``min``/``max`` of gates. The pipe style draws a gate product as a
 valve whose handle the gate turns; the animation opens it by the gate's value. Intervals follow
-each op's arithmetic, so any cell is decided the same way, not only the ones with known names.
+each op's arithmetic (:mod:`.ops`), so any cell is decided the same way, not only the ones with known names.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 
 from .graph import CellGraph
-
-INF = math.inf
-_ACTIVATION = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, INF), "identity": (-INF, INF)}
-_UNARY = {
-    "sigmoid": lambda lo, hi: (0.0, 1.0),
-    "tanh": lambda lo, hi: (max(-1.0, math.tanh(lo)), min(1.0, math.tanh(hi))),
-    "relu": lambda lo, hi: (max(0.0, lo), max(0.0, hi)),
-    "softplus": lambda lo, hi: (0.0, INF),
-    "exp": lambda lo, hi: (0.0, INF if hi > 700 else math.exp(hi)),
-    "abs": lambda lo, hi: (0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi)), max(abs(lo), abs(hi))),
-    "log": lambda lo, hi: (-INF, INF),
-    "identity": lambda lo, hi: (lo, hi),
-    "one-minus": lambda lo, hi: (1.0 - hi, 1.0 - lo),
-}
+from .ops import INF, OPS
 
 
 def value_range(graph: CellGraph, node_id: str) -> tuple[float, float]:
@@ -66,41 +52,15 @@ def _ranges(graph: CellGraph) -> dict[str, tuple[float, float]]:
         node = graph.node(node_id)
         args = [out.get(i, (-INF, INF)) for i in node.inputs]
         if node.kind == "layer":
-            out[node_id] = _ACTIVATION.get(node.activation or "identity", (-INF, INF))
+            out[node_id] = OPS[node.activation or "identity"].interval((-INF, INF))  # of any sum it takes
         elif node.kind == "concat":
             out[node_id] = (min(a[0] for a in args), max(a[1] for a in args))
         elif node.kind == "op":
             if node.constant is not None:
                 args.insert(node.constant_at, (node.constant, node.constant))
-            out[node_id] = _op(node.op, args)
+            out[node_id] = OPS[node.op].interval(*args)
         elif node.kind in ("state-out", "output") and args:
             out[node_id] = args[0]
         else:
             out[node_id] = (-INF, INF)
     return out
-
-
-def _op(op: str, args: list[tuple[float, float]]) -> tuple[float, float]:
-    if op in _UNARY:
-        return _UNARY[op](*args[0])
-    (a, b), (c, d) = args
-    if op == "add":
-        return (a + c, b + d)
-    if op == "sub":
-        return (a - d, b - c)
-    if op == "mul":
-        products = [_times(x, y) for x in (a, b) for y in (c, d)]
-        return (min(products), max(products))
-    if op == "max":
-        return (max(a, c), max(b, d))
-    if op == "min":
-        return (min(a, c), min(b, d))
-    if op == "div" and (c > 0 or d < 0):
-        quotients = [_times(x, 1.0 / y) if y not in (INF, -INF) else 0.0 for x in (a, b) for y in (c, d)]
-        return (min(quotients), max(quotients))
-    return (-INF, INF)
-
-
-def _times(x: float, y: float) -> float:
-    """x * y with 0 * inf = 0 (a bound of zero stays zero)."""
-    return 0.0 if x == 0 or y == 0 else x * y

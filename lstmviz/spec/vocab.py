@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..errors import Choice
+from .ops import OPS
 
 #: Node kinds, in the notation of the seed diagrams. ``concat`` is the point where lines merge.
 NODE_KINDS = ("input", "state-in", "concat", "layer", "op", "state-out", "output")
@@ -16,46 +17,14 @@ SINK_KINDS = frozenset({"state-out", "output"})
 #: Edge kinds: a line to a single consumer, a line that forks, a line that merges.
 EDGE_KINDS = ("transfer", "copy", "concat")
 
-#: Pointwise ops (the pink circles) and how many operands each takes. One operand of a binary op
-#: may be a number (a node's ``constant``): ``0.5 * x``, ``x / 2``, ``max(x, 0)``.
-OP_ARITY = {
-    "mul": 2,
-    "add": 2,
-    "sub": 2,
-    "div": 2,
-    "max": 2,
-    "min": 2,
-    "one-minus": 1,
-    "tanh": 1,
-    "sigmoid": 1,
-    "relu": 1,
-    "exp": 1,
-    "log": 1,
-    "softplus": 1,
-    "abs": 1,
-    "identity": 1,
-}
+#: Pointwise ops (the pink circles) and how many operands each takes (see :mod:`.ops`). One operand
+#: of a binary op may be a number (a node's ``constant``): ``0.5 * x``, ``x / 2``, ``max(x, 0)``.
+OP_ARITY = {name: op.arity for name, op in OPS.items()}
 #: Activations a learned layer (the yellow box) may end in.
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
 
-#: The symbol each op and activation is drawn with.
-SYMBOLS = {
-    "mul": "×",
-    "add": "+",
-    "sub": "−",
-    "div": "÷",
-    "max": "max",
-    "min": "min",
-    "one-minus": "1−",
-    "tanh": "tanh",
-    "sigmoid": "σ",
-    "relu": "ReLU",
-    "exp": "exp",
-    "log": "log",
-    "softplus": "softplus",
-    "abs": "|·|",
-    "identity": "",
-}
+#: The symbol each op and activation is drawn with (an activation's is its op's).
+SYMBOLS = {name: op.symbol for name, op in OPS.items()}
 
 KIND = Choice("node kind", NODE_KINDS)
 OP = Choice("op", tuple(OP_ARITY))
