@@ -49,6 +49,7 @@ UNARY_REFERENCE = {
     "log": lambda v: np.log(v),
     "softplus": _softplus,
     "abs": lambda v: np.where(v < 0, -v, v),
+    "hardsigmoid": lambda v: np.where(v <= -3, 0.0, np.where(v >= 3, 1.0, (v + 3) / 6)),  # relu6(v + 3) / 6
 }
 BINARY_REFERENCE = {
     "mul": lambda a, b: a * b,

@@ -35,6 +35,13 @@ def test_python_examples_run():
     assert np.isfinite(result.outputs).all()
 
 
+def test_every_function_of_the_equation_form_is_listed():
+    from lstmviz.spec.ops import OPS
+
+    listed = README[README.index("The pointwise ops are") :][:600]
+    assert [op.call for op in OPS.values() if op.call and f"`{op.call}" not in listed] == []
+
+
 def test_the_two_set_up_commands_come_first():
     commands = [line.strip() for line in README.splitlines() if line.startswith("    pip install")]
     assert commands[:2] == ["pip install -e . && lstmviz render lstm -o lstm.svg", "pip install -e '.[test]' && pytest"]

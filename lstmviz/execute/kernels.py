@@ -65,6 +65,13 @@ def softplus(a: np.ndarray, out: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, a, out=out)
 
 
+def hardsigmoid(a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """a / 6 + 1/2 clipped to [0, 1] (PyTorch's Hardsigmoid), keeping NaN as NaN."""
+    np.multiply(a, 1 / 6, out=out)
+    np.add(out, 0.5, out=out)
+    return np.clip(out, 0.0, 1.0, out=out)
+
+
 def identity(a: np.ndarray, out: np.ndarray) -> np.ndarray:
     """a itself (a copy unless ``out`` is ``a``)."""
     if out is not a:
@@ -82,6 +89,7 @@ UNARY: dict[str, Kernel] = {
     "exp": np.exp,
     "log": np.log,
     "softplus": softplus,
+    "hardsigmoid": hardsigmoid,
     "abs": np.abs,
 }
 #: Binary pointwise ops.
@@ -114,6 +122,7 @@ PARTIALS: dict[str, Callable[..., tuple[np.ndarray | float, ...]]] = {
     "exp": lambda y, a: (y,),
     "log": lambda y, a: (1 / a,),
     "softplus": lambda y, a: (-np.expm1(-y),),  # sigmoid(a) = 1 - exp(-softplus(a))
+    "hardsigmoid": lambda y, a: (((-3 < a) & (a < 3)) / 6,),  # flat where it is clipped, as PyTorch's
     "abs": lambda y, a: (np.sign(a),),
     "mul": lambda y, a, b: (b, a),
     "add": lambda y, a, b: (1.0, 1.0),

@@ -52,6 +52,11 @@ def _abs(a: Interval) -> Interval:
     return 0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi)), max(abs(lo), abs(hi))
 
 
+def _clip01(v: float) -> float:
+    """Hardsigmoid of one number: v / 6 + 1/2, clipped to [0, 1]."""
+    return min(1.0, max(0.0, v / 6 + 0.5))
+
+
 OPS: dict[str, Op] = {
     "mul": Op(2, "×", r"{} \odot {}", _product),
     "add": Op(2, "+", "{} + {}", lambda a, b: (a[0] + b[0], a[1] + b[1])),
@@ -66,6 +71,8 @@ OPS: dict[str, Op] = {
                "the tanh of a layer or, of anything else, a pointwise op"),
     "sigmoid": Op(1, "σ", r"\sigma({})", lambda a: (0.0, 1.0), "sigmoid",
                   "the sigmoid of a layer (a gate) or, of anything else, a pointwise op"),
+    "hardsigmoid": Op(1, "hσ", r"\operatorname{{hardsigmoid}}({})", lambda a: (_clip01(a[0]), _clip01(a[1])),
+                      "hardsigmoid", "min(max(x / 6 + 1/2, 0), 1), pointwise: PyTorch's Hardsigmoid, a cheap gate"),
     "relu": Op(1, "ReLU", r"\operatorname{{ReLU}}({})", lambda a: (max(0.0, a[0]), max(0.0, a[1])), "relu",
                "the ReLU of a layer or a pointwise op"),
     "exp": Op(1, "exp", r"\exp({})", lambda a: (0.0, INF if a[1] > 700 else math.exp(a[1])), "exp",

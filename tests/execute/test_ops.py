@@ -34,7 +34,7 @@ def same(got: np.ndarray, want: np.ndarray) -> None:
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-300, equal_nan=True)
 
 
-@pytest.mark.parametrize("op", ["exp", "log", "softplus", "abs"])
+@pytest.mark.parametrize("op", ["exp", "log", "softplus", "abs", "hardsigmoid"])
 def test_unary_ops_match_their_definitions(op):
     with np.errstate(all="ignore"):
         want = UNARY_REFERENCE[op](X)
@@ -43,6 +43,12 @@ def test_unary_ops_match_their_definitions(op):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", lstmviz.NonFiniteWarning)  # log of negatives is NaN, exp(700) finite
         same(run(one_op_cell(op, binary=False)), want)
+
+
+def test_hardsigmoid_is_pytorchs():
+    torch = pytest.importorskip("torch")
+    want = torch.nn.functional.hardsigmoid(torch.tensor(X)).numpy()
+    same(run(one_op_cell("hardsigmoid", binary=False)), want)
 
 
 def test_softplus_is_exact_where_naive_formulas_fail():

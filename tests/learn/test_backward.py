@@ -53,6 +53,7 @@ def _torch_run(graph, xs, params, state):
         "log": torch.log,
         "softplus": lambda a: torch.logaddexp(torch.zeros_like(a), a),
         "abs": torch.abs,
+        "hardsigmoid": torch.nn.functional.hardsigmoid,
     }
     binary = {
         "mul": torch.mul,
@@ -178,6 +179,7 @@ OP_FORMULAS = {
     "log": "log(b)",
     "softplus": "softplus(a)",
     "abs": "abs(a)",
+    "hardsigmoid": "hardsigmoid(a)",
     "mul": "a * c",
     "add": "a + c",
     "sub": "a - c",

@@ -35,6 +35,13 @@ def test_the_gru_keeps_the_old_state_by_its_update_gate():
     assert [s.name for s in told.steps] == ["reset", "update", "state"]
 
 
+def test_a_hardsigmoid_gates_as_a_sigmoid_does():
+    graph = lstmviz.from_equations(
+        "f = hardsigmoid(linear(h_prev, x))\nh = f * h_prev + tanh(linear(h_prev, x))\n", states={"h": "hidden"}
+    )
+    assert roles(graph).products == {"mul_f_h_prev": Product("f", "h_prev")}  # a valve in the pipe style
+
+
 def test_a_cell_without_a_line_of_ops_has_none():
     told = roles(lstmviz.load("rnn"))
     assert told.state_lines == () and told.main_line == ("", ()) and not told.products
