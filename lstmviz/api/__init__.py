@@ -1,18 +1,29 @@
 """The public face of lstmviz: what users, the CLI and the gallery call. Each function checks its
-arguments at the door (lstmviz.arguments) and runs the one pipeline below it."""
+arguments at the door (lstmviz.arguments) and runs the one pipeline below it. Everything the
+command line does is reachable from here."""
 
 from __future__ import annotations
 
 from ..cells import BUILTINS
+from ..execute.params import flat_params, load_params, save_params
+from ..execute.plan import compile
+from ..execute.stack import run_stack
+from ..learn.train import load_model
+from ..motion.timeline import parse_units
 from ..spec.graph import CellGraph
+from ..spec.limits import MAX_DIM
+from ..spec.tomlfile import dump_spec, save_spec
+from ..torch_interop import from_torch, stack_from_torch
 from .animations import animate, explain
-from .cells import drawable, load, random_input, run
+from .cells import dim_names, drawable, load, random_input, run
 from .diagrams import draw, figures, render, render_stack, steps, steps_of, walk_through
 from .learning import explore, gradients, train
 
 __all__ = [
-    "BUILTINS", "animate", "draw", "drawable", "explain", "explore", "figures", "gradients", "load", "random_input",
-    "render", "render_stack", "run", "steps", "steps_of", "train", "walk_through",
+    "BUILTINS", "MAX_DIM", "animate", "compile", "dim_names", "draw", "drawable", "dump_spec", "explain", "explore",
+    "figures", "flat_params", "from_torch", "gradients", "load", "load_model", "load_params", "parse_units",
+    "random_input", "render", "render_stack", "run", "run_stack", "save_params", "save_spec", "stack_from_torch",
+    "steps", "steps_of", "train", "walk_through",
 ]  # fmt: skip
 
 

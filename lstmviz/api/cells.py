@@ -116,3 +116,12 @@ def random_input(
         n.id: rng.standard_normal((steps, batch, sizes.resolve(n.size, merged))).astype(dtype)
         for n in graph.of_kind("input")
     }
+
+
+def dim_names(cell: str | Path | CellGraph) -> tuple[str, ...]:
+    """The dims a cell's sizes are written in (``hidden``, ``input``, ...), in the order first used:
+    the names ``dims={...}`` may set."""
+    from ..spec.sizes import terms
+
+    graph = load(cell)
+    return tuple(dict.fromkeys(t for n in graph.nodes for t in terms(n.size) if not t.isdigit()))

@@ -1,0 +1,5 @@
+"""``python -m lstmviz.cli`` is the ``lstmviz`` command."""
+
+from . import main
+
+main()

@@ -1,0 +1,313 @@
+"""The commands about a cell and its numbers: list, check, show, run, from-torch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import api
+from ..errors import DataError
+from .group import main, one_line_errors
+from .options import (
+    check_outputs,
+    data_options,
+    dims_option,
+    npz,
+    parse_dims,
+    path_option,
+    seed_option,
+    steps_option,
+    style_option,
+    width_option,
+    write_and_say,
+)  # fmt: skip
+
+
+@main.command("list")
+def list_cells() -> None:
+    """List the built-in cells."""
+    width = max(map(len, api.BUILTINS))
+    for name in api.BUILTINS:
+        click.echo(f"{name:<{width}}  {api.load(name).description}")
+
+
+@main.command()
+@click.argument("spec")
+@one_line_errors
+def check(spec: str) -> None:
+    """Validate SPEC (a built-in name or a .toml file) and summarise it."""
+    cell = api.load(spec)
+    kinds = {k: [n.id for n in cell.of_kind(k)] for k in ("input", "layer", "op", "output")}
+    click.echo(
+        f"ok: {spec}: cell {cell.name!r}, {len(cell.nodes)} nodes, {len(cell.edges)} edges; "
+        f"inputs {', '.join(kinds['input'])}; states {', '.join(cell.states) or 'none'}; "
+        f"layers {', '.join(kinds['layer'])}; outputs {', '.join(kinds['output'])}"
+    )
+
+
+@main.command()
+@click.argument("spec")
+@path_option("-o", "--output", help="Write the TOML here.")
+@one_line_errors
+def show(spec: str, output: Path | None) -> None:
+    """Print SPEC in canonical TOML form (equation-form specs come out as [[node]] tables)."""
+    check_outputs(output, inputs=[spec])
+    cell = api.load(spec)
+    if output is None:
+        click.echo(api.dump_spec(cell), nl=False)
+    else:
+        api.save_spec(cell, output)
+
+
+@main.command()
+@click.argument("spec")
+@steps_option(
+    low=1,
+    high=100_000,
+    default=None,
+    help="Run on this many steps of seeded random input (default 5 without --input; longer: give --input).",
+)
+@click.option(
+    "--batch", "-B", type=click.IntRange(min=1), default=1, show_default=True, help="Batch size of the random input."
+)
+@data_options
+@dims_option
+@click.option(
+    "--dtype",
+    type=click.Choice(["float32", "float64"]),
+    default=None,
+    help="Arithmetic precision (default: that of --input, float32 for random input).",
+)
+@seed_option()
+@path_option("-o", "--output", help="Write inputs, outputs, final states and the trace of every node to this .npz.")
+@path_option("--save-params", help="Write the parameters used to this .npz.")
+@click.option("--plan", "show_plan", is_flag=True, help="Also print how the executor compiled the cell.")
+@click.option(
+    "--batch-first/--time-major",
+    default=None,
+    help="--input is shaped (B, T, features), as PyTorch's batch_first, or (T, B, features). Default: a "
+    "PyTorch module's own setting; time-major for a spec. A state_dict cannot say: give one for a 3-axis input.",
+)
+@one_line_errors
+def run(
+    spec: str,
+    steps: int | None,
+    batch: int,
+    input_path: Path | None,
+    params_path: Path | None,
+    dims: tuple[str, ...],
+    dtype: str | None,
+    seed: int,
+    output: Path | None,
+    save_params: Path | None,
+    show_plan: bool,
+    batch_first: bool | None,
+) -> None:
+    """Run SPEC (a built-in name, a .toml file, or a PyTorch model saved with torch.save, every
+    layer and direction of it, as PyTorch runs them) on real numbers and print what it computes."""
+
+    if output is not None and save_params is not None and output.resolve() == save_params.resolve():
+        raise DataError("is given as both -o and --save-params", name=str(output), fix="give two files")
+    check_outputs(output, save_params, inputs=[spec, input_path, params_path])
+    if input_path is not None and steps is not None:
+        raise DataError("give --input or --steps, not both", name="--steps")
+    if Path(spec).suffix.lower() in (".pt", ".pth"):
+        given = {"--params": params_path, "--dim": dims, "--save-params": save_params, "--plan": show_plan}
+        extra = next((name for name, value in given.items() if value), None)
+        if extra:
+            raise DataError("does not go with a PyTorch model, which has its own weights and sizes", name=extra)
+        _run_torch(Path(spec), input_path, steps, batch, batch_first, dtype, seed, output)
+        return
+    cell = api.load(spec)
+    given_dims = parse_dims(dims, cell)
+    if input_path is not None:
+        x = read_input(input_path, cell, bool(batch_first))
+    else:
+        dtype = dtype or "float32"
+        T = 5 if steps is None else steps
+        x = api.random_input(cell, T, batch, seed=seed, dims=given_dims, dtype=dtype, trace=output is not None)
+    params = api.load_params(params_path) if params_path is not None else None
+    try:
+        result = api.run(cell, x, params, trace=output is not None, dtype=dtype, dims=given_dims, seed=seed)
+    except DataError as err:  # name the parameter file when the parameters are what does not fit
+        layers = {n.id for n in cell.of_kind("layer")}
+        raise (err.located(params_path) if params_path and err.name in layers else err) from None
+    if show_plan:
+        click.echo(api.compile(cell).describe())
+    _summarise(cell.name, result)
+    files = {}
+    if output is not None:
+        files[output] = npz(_run_arrays(x, result), compressed=True)
+    if save_params is not None:
+        files[save_params] = npz(api.flat_params(result.params))
+    write_and_say(files)
+
+
+@main.command("from-torch")
+@click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
+@path_option(
+    "-o",
+    "--output",
+    required=True,
+    help="A .toml (the cell of one layer and direction), or a figure (.svg, .png, .pdf): "
+    "the cell, or the whole stack of a module with several layers or directions.",
+)
+@path_option("--params", "params_path", help="Also write the layer's weights to this .npz (for --params of run).")
+@click.option("--layer", type=click.IntRange(min=0), default=None, help="Which layer of a multi-layer module.")
+@click.option(
+    "--direction",
+    type=click.Choice(["forward", "reverse"]),
+    default="forward",
+    show_default=True,
+    help="Which direction of a bidirectional module.",
+)
+@click.option(
+    "--prefix", default=None, help="Which recurrent module of a bigger model's state_dict (e.g. encoder.rnn)."
+)
+@style_option
+@width_option()
+@one_line_errors
+def from_torch(
+    model: Path,
+    output: Path,
+    params_path: Path | None,
+    layer: int | None,
+    direction: str,
+    prefix: str | None,
+    style: str,
+    width: str | None,
+) -> None:
+    """Take the cell and weights of a PyTorch model saved with torch.save (a state_dict, or a
+    whole nn.RNN, nn.LSTM, nn.GRU or Cell; read without running anything in the file)."""
+    check_outputs(output, params_path, inputs=[model])
+    if params_path is not None and output.resolve() == params_path.resolve():
+        raise DataError("is given as both -o and --params", name=str(output), fix="give two files")
+    figure = output.suffix.lower() in (".svg", ".png", ".pdf")
+    if not figure and output.suffix.lower() != ".toml":
+        raise DataError("is neither a .toml nor a figure", name=str(output), fix="write to cell.toml or stack.svg")
+    if figure and layer is None and params_path is None:
+        stack = api.stack_from_torch(model, prefix=prefix)
+        if stack.layers > 1 or stack.directions > 1:
+            api.render_stack(stack, output, style=style, width=width)
+            click.echo(f"wrote {output}: {stack.layers} layer(s) of {stack.kind} in {stack.directions} direction(s)")
+            return
+    cell, params = api.from_torch(model, layer=layer, direction=direction, prefix=prefix)
+    files: dict[Path, Any] = {}
+    if figure:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as work:  # drawn first, then written with the weights, or neither
+            drawn = Path(work) / f"cell{output.suffix.lower()}"
+            api.render(cell, drawn, style=style, width=width)
+            files[output] = drawn.read_bytes()
+    else:
+        files[output] = api.dump_spec(cell).encode("utf-8")
+    if params_path is not None:
+        files[params_path] = npz(api.flat_params(params))
+    write_and_say(files)
+
+
+def _run_torch(
+    model: Path,
+    input_path: Path | None,
+    steps: int | None,
+    batch: int,
+    batch_first: bool | None,
+    dtype: str | None,
+    seed: int,
+    output: Path | None,
+) -> None:
+    """Run every layer and direction of a saved PyTorch model over the input, as PyTorch does: the
+    input shaped as the module takes it (its own batch_first, unless overridden), and so the output."""
+    import numpy as np
+
+    stack = api.stack_from_torch(model)
+    first = stack.cells[0][0]
+    if batch_first is None:
+        batch_first = stack.batch_first
+    if input_path is not None:
+        x = read_input(input_path, first, batch_first, source=model)["x"]
+        if dtype is not None:
+            x = x.astype(dtype)
+    else:
+        size = first.default_dims["input"]
+        x = np.random.default_rng(seed).standard_normal((5 if steps is None else steps, batch, size))
+        x = x.astype(dtype or next(iter(stack.params[0][0].values())).weight.dtype)  # as the model's weights
+    result = api.run_stack(stack, x, batch_first=False)  # read_input gave (T, B, features)
+    what = f"{model}: {stack.layers} layer(s) of {stack.kind}, {stack.directions} direction(s);"
+    _echo_run(what, result.outputs, result.state, shape="(layers x directions, batch, hidden)")
+    if output is not None:
+        outputs = result.outputs.transpose(1, 0, 2) if batch_first else result.outputs
+        arrays = {"input.x": x.transpose(1, 0, 2) if batch_first else x, "outputs": outputs}
+        arrays.update({f"state.{k}": v for k, v in result.state.items()})
+        write_and_say({output: npz(arrays, compressed=True)})
+
+
+def read_input(path: Path, cell: Any, batch_first: bool | None = False, source: Path | None = None) -> Any:
+    """The input arrays by name, shaped (T, B, features): a (T, features) array is one sequence; with
+    ``batch_first``, arrays are (B, T, features) and are turned to (T, B, features). ``None``: the
+    model ``source`` could not say which, so a three-axis array is refused rather than guessed."""
+    import numpy as np
+
+    names = [n.id for n in cell.of_kind("input")]
+    from ..files import read_arrays
+
+    loaded = read_arrays(path, "an .npy or .npz of input arrays")
+    if isinstance(loaded, np.ndarray):
+        if len(names) != 1:
+            raise DataError(
+                f"the cell has inputs {', '.join(names)}", name=str(path), fix="give an .npz with one array per input"
+            )
+        arrays = {names[0]: loaded}
+    else:
+        arrays = dict(loaded)  # type: ignore[call-overload]
+    if batch_first is None:
+        for k, v in arrays.items():
+            if v.ndim == 3:
+                raise DataError(
+                    f"{k} is shaped {v.shape}, and {source} (a state_dict) does not say whether its input is "
+                    "(B, T, features) or (T, B, features)",
+                    name=str(path),
+                    fix="give --batch-first or --time-major",
+                )
+    elif batch_first:
+        for k, v in arrays.items():
+            if v.ndim != 3:
+                raise DataError(
+                    f"{k} has shape {v.shape}, not (B, T, features)", name=str(path), fix="drop --batch-first"
+                )
+        return {k: v.transpose(1, 0, 2) for k, v in arrays.items()}
+    return {k: (v[:, None, :] if v.ndim == 2 else v) for k, v in arrays.items()}
+
+
+def _summarise(name: str, result: Any) -> None:
+    _echo_run(f"{name}:", result.outputs, result.state, shape="(batch, size)")
+
+
+def _echo_run(what: str, outputs: Any, finals: dict[str, Any], *, shape: str) -> None:
+    """A run in a few lines: its shape, the first ten steps' outputs (of the first sequence of the
+    batch, when there are several) and the final states of the whole batch (shaped as ``shape`` says)."""
+    import numpy as np
+
+    T, B = outputs.shape[:2]
+    with np.printoptions(precision=4, suppress=True, linewidth=100, threshold=64, edgeitems=4):
+        click.echo(f"{what} {T} steps, batch {B}, outputs {outputs.shape} {outputs.dtype}")
+        first = " (first sequence)" if B > 1 else ""
+        for t in range(min(T, 10)):
+            click.echo(f"  y[{t}]{first} = {outputs[t, 0]}")
+        if T > 10:
+            click.echo(f"  ... ({T - 10} more steps)")
+        for name, value in finals.items():
+            shown = "\n    ".join(line.rstrip() for line in str(value if B > 1 else value[..., 0, :]).splitlines())
+            click.echo(f"  final {name}{' ' + shape if B > 1 else ''} = {shown}")
+
+
+def _run_arrays(x: Any, result: Any) -> dict[str, Any]:
+    """What ``run -o`` keeps of a run: its inputs, outputs, final states and the trace of every node."""
+    arrays = {f"input.{k}": v for k, v in x.items()}
+    arrays["outputs"] = result.outputs
+    arrays.update({f"state.{k}": v for k, v in result.state.items()})
+    arrays.update({f"trace.{k}": v for k, v in result.trace.values.items()})
+    return arrays
