@@ -79,7 +79,7 @@ class Animation:
         """A page that plays the animated SVG, with controls."""
         from .player import html_player
 
-        return html_player(self.svg(), self.timeline, self.title)
+        return html_player(self.svg(), self.timeline, self.title, self.stage.layout.width)
 
     def figure_at(self) -> Callable[[float], Scene]:
         """The figure at each moment, dimmed as :attr:`dimming` says (each dimming drawn once)."""

@@ -149,20 +149,20 @@ show();
 """
 
 
-def html_player(animated_svg: str, timeline: Timeline, title: str) -> str:
-    """A page that plays ``animated_svg`` (made from ``timeline``) with controls."""
-    svg = animated_svg.split("?>", 1)[-1]  # inline: no XML declaration
-    width = re.search(
-        r'<svg[^>]*?\swidth="([0-9.]+)', svg
-    )  # shown a little larger than print size, as the gallery does
-    page = (
-        _PAGE.replace("@@LAST@@", str(len(timeline.steps) - 1))
-        .replace("@@WIDTH@@", width.group(1) if width else "600")
-        .replace("@@FIRSTLABEL@@", f"t = {timeline.steps[0]}")
-        .replace("@@ATWIDTH@@", "10.5em" if timeline.sweeps else "0")
-        .replace("@@STEPMS@@", f"{timeline.step_length * 1000:.1f}")
-        .replace("@@STEPLIST@@", json.dumps(list(timeline.steps)))
-        .replace("@@SWEEPS@@", json.dumps([timeline.sweep(k) for k in range(len(timeline.steps))]))
-        .replace("@@TELL@@", TELL_HEIGHT)
-    )
-    return page.replace("@@TITLE@@", html.escape(title)).replace("@@SVG@@", svg)  # user text last
+def html_player(animated_svg: str, timeline: Timeline, title: str, width: float) -> str:
+    """A page that plays ``animated_svg`` (made from ``timeline``, ``width`` pixels wide at print
+    size) with controls: the page's one template filled in one pass, so no filled-in text is read
+    as a placeholder."""
+    values = {
+        "TITLE": html.escape(title),
+        "SVG": animated_svg.split("?>", 1)[-1],  # inline: no XML declaration
+        "WIDTH": f"{round(float(width), 2) + 0.0}",  # shown a little larger than print size, as the gallery does
+        "LAST": str(len(timeline.steps) - 1),
+        "FIRSTLABEL": f"t = {timeline.steps[0]}",
+        "ATWIDTH": "10.5em" if timeline.sweeps else "0",
+        "STEPMS": f"{timeline.step_length * 1000:.1f}",
+        "STEPLIST": json.dumps(list(timeline.steps)),
+        "SWEEPS": json.dumps([timeline.sweep(k) for k in range(len(timeline.steps))]),
+        "TELL": TELL_HEIGHT,
+    }
+    return re.sub(r"@@([A-Z]+)@@", lambda m: values[m.group(1)], _PAGE)
