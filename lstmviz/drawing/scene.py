@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from ..layout.geometry import Layout, Point, Shape
 from ..mathtext import SCRIPT_SCALE, Run, runs
@@ -107,16 +108,40 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
     ``openings`` sets how far each valve is open, by node id, from 0 (shut) to 1 (open); a valve
     not named is drawn half open. The animation drives them from the executor's values.
     """
-    s, t = style, style.text
+    group = _grouper(style)
+    groups, names = _modules(layout, style, group)
+    groups += _wires(layout, style, group)
+    groups += _dots(layout, style, group)
+    labels_of = _label_texts(layout, style.text)
+    for shape in layout.shapes:
+        if shape.shape == "module":
+            continue
+        items, data = _shape_items(shape, layout, style, openings)
+        items.extend(labels_of.pop(shape.node, []))
+        # every node has its group, even one with nothing to draw (a junction), so ids always resolve
+        groups.append(group(f"node {shape.kind}", data, tuple(items), shape.node in layout.faded))
+    for owner, texts in labels_of.items():  # labels of no node: equations, legend captions
+        groups.append(Group("label", (("owner", owner),), tuple(texts)))
+    return Scene(layout.width, layout.height, style.canvas.background, tuple(groups + names))
+
+
+_Grouper = Callable[[str, tuple[tuple[str, str], ...], tuple[Item, ...], bool], Group]
+
+
+def _grouper(s: Style) -> _Grouper:
+    """What makes one group; a faded one has every colour washed toward the module's (one fade, once)."""
     wash = s.focus.wash or s.module.fill
-    lit_dots = _lit_dots(layout)
 
     def group(css: str, data: tuple[tuple[str, str], ...], items: tuple[Item, ...], faded: bool) -> Group:
-        """One group; a faded one has every colour washed toward the module's (one fade, once)."""
         if not faded:
             return Group(css, data, items)
         return Group(f"{css} faded", data, tuple(_washed(i, wash, s.focus.faded_opacity) for i in items))
 
+    return group
+
+
+def _modules(layout: Layout, s: Style, group: _Grouper) -> tuple[list[Group], list[Group]]:
+    """The module (a chain's modules too) at the back, and their names, drawn over everything."""
     groups, names = [], []
     modules = [(None, layout.module)] if layout.module is not None else []
     modules += [(shape, shape.box) for shape in layout.shapes if shape.shape == "module"]
@@ -132,29 +157,43 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
         if shape is not None and shape.symbol:  # its name over whatever is drawn inside it
             size = 0.7 * min(b.h, 137.0)  # colah's A: its capitals half a small module's height (16 of 31 px)
             size = min(size, size * b.w * 0.4 / max(text_width(shape.symbol, size), 1e-9))  # a word fits
-            name = Text(b.x, b.y + size * 0.36, (Run(shape.symbol),), "middle", size, t.color, t.family)
+            name = Text(b.x, b.y + size * 0.36, (Run(shape.symbol),), "middle", size, s.text.color, s.text.family)
             names.append(group("module-name", data, (name,), dim))
+    return groups, names
+
+
+def _wires(layout: Layout, s: Style, group: _Grouper) -> list[Group]:
+    """Every wire, lit lines over faded ones."""
     streams = list(dict.fromkeys([*layout.streams, *(w.stream for w in layout.wires if w.stream)]))
     new_values = {sh.node for sh in layout.shapes if sh.form == "lane-sum"}
     piped = {w.stream for w in layout.wires if w.lane} if s.vocabulary.lane == "pipe" else set()
-    for wire in sorted(layout.wires, key=lambda w: w.edge not in layout.faded):  # lit lines over faded ones
-        groups.append(
-            group(
-                f"edge {wire.kind} diagonal" if wire.diagonal else f"edge {wire.kind}",
-                (("edge", wire.edge), ("src", wire.src), ("dst", wire.dst)),
-                _wire_items(wire, s, streams, wire.src in new_values, wire.edge in layout.dashed, wire.stream in piped),
-                wire.edge in layout.faded,
-            )
+    return [
+        group(
+            f"edge {wire.kind} diagonal" if wire.diagonal else f"edge {wire.kind}",
+            (("edge", wire.edge), ("src", wire.src), ("dst", wire.dst)),
+            _wire_items(wire, s, streams, wire.src in new_values, wire.edge in layout.dashed, wire.stream in piped),
+            wire.edge in layout.faded,
         )
-    for dot in layout.dots:
-        groups.append(
-            group(
-                "junction",
-                (("node", dot.node),),
-                (Ellipse(dot.at.x, dot.at.y, s.wire.dot, s.wire.dot, s.wire.color, "none", 0),),
-                dot.node in layout.faded or ("module" in layout.faded and dot not in lit_dots),
-            )
+        for wire in sorted(layout.wires, key=lambda w: w.edge not in layout.faded)
+    ]
+
+
+def _dots(layout: Layout, s: Style, group: _Grouper) -> list[Group]:
+    """The junction dots where a line forks; a focus figure leaves those on lit lines lit."""
+    lit_dots = _lit_dots(layout)
+    return [
+        group(
+            "junction",
+            (("node", dot.node),),
+            (Ellipse(dot.at.x, dot.at.y, s.wire.dot, s.wire.dot, s.wire.color, "none", 0),),
+            dot.node in layout.faded or ("module" in layout.faded and dot not in lit_dots),
         )
+        for dot in layout.dots
+    ]
+
+
+def _label_texts(layout: Layout, t: Any) -> dict[str, list[Text]]:
+    """Each label as text, by the node (or caption) it belongs to: math in the math font, words upright."""
     labels_of: dict[str, list[Text]] = {}
     for label in layout.labels:
         if label.math:
@@ -164,71 +203,55 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
         else:  # words (a caption) and signs, upright in the text font
             text = Text(label.x, label.y, (Run(label.text),), label.anchor, label.size, t.color, t.family)
         labels_of.setdefault(label.owner, []).append(text)
-    for shape in layout.shapes:
-        if shape.shape == "module":
-            continue
-        b = shape.box
-        items = []
-        drawn_as = {"gate-product": s.vocabulary.gate_product, "lane-sum": s.vocabulary.lane_sum}.get(shape.form)
-        data = (("node", shape.node),)
-        if drawn_as == "valve":
-            opening = min(1.0, max(0.0, (openings or {}).get(shape.node, 0.5)))
-            handle = side_entered(layout, shape)
-            items.extend(valve(b.x, b.y, b.w / 2, opening, handle=handle, style=s))
-            data += (("opening", f"{opening:.3g}"), ("gate", shape.gate), ("handle", handle))
-        elif drawn_as == "tee":
-            items.extend(tee(b.x, b.y, b.w / 2, s, stem=b.h / 2))  # within its box
-        elif shape.shape == "box":
-            items.append(Rect(b.left, b.top, b.w, b.h, 0, s.layer.fill, s.layer.stroke, s.layer.stroke_width))
-            drawn_in = any(w.dst == shape.node and w.kind == "bias" for w in layout.wires)
-            if s.vocabulary.layer == "network" and shape.form != "no-bias" and not drawn_in:  # "+b": a bias
-                items.append(
-                    Text(
-                        b.right - 2,
-                        b.bottom - 3,
-                        runs("+b"),
-                        "end",
-                        t.symbol_size * 0.65,
-                        s.layer.text,
-                        t.math_family,
-                        "+b",
-                    )
-                )
-        elif shape.shape in ("circle", "ellipse"):
-            items.append(Ellipse(b.x, b.y, b.w / 2, b.h / 2, s.op.fill, s.op.stroke, s.op.stroke_width))
-        elif shape.shape == "port":
-            fill = s.terminal.input_fill if shape.kind == "input" else s.terminal.output_fill
-            items.append(Ellipse(b.x, b.y, b.w / 2, b.h / 2, fill, s.terminal.stroke, s.terminal.stroke_width))
-        if shape.symbol and shape.shape == "port":  # x_t in its circle, as big as the circle allows
-            size = b.h * s.terminal.text_scale
-            upright = tuple(dataclasses.replace(r, italic=False) for r in runs(shape.symbol))  # as colah's
-            wide = sum(text_width(r.text, size * (0.5 if r.shift else 1.0)) for r in upright)
-            size = min(size, size * b.w * 0.8 / max(wide, 1e-9))  # and small scripts, as his
-            items.append(Text(b.x, b.y + size * 0.3, upright, "middle", size, t.color, t.family, script=0.5))
-        elif shape.symbol and not drawn_as or drawn_as == "circle":
-            colour = s.layer.text if shape.shape == "box" else s.op.text
-            network = shape.shape == "box" and s.vocabulary.layer == "network"
-            # the symbol fits its shape (a word in a circle, tanh in an ellipse, text grown for print)
-            room = {"circle": b.w - 4, "ellipse": b.w * 0.75}.get(shape.shape, b.w - (14 if network else 6))
-            tall = b.h * (0.8 if shape.shape == "ellipse" else 0.72)  # and its height (colah's: 0.79, 0.70)
-            size = min(t.symbol_size, tall, t.symbol_size * room / max(text_width(shape.symbol, t.symbol_size), 1e-9))
-            items.append(
-                Text(
-                    b.x - (5 if network else 0),
-                    b.y + size * 0.36,
-                    (Run(shape.symbol),),
-                    "middle",
-                    size,
-                    colour,
-                    t.family,
-                )
+    return labels_of
+
+
+def _shape_items(
+    shape: Shape, layout: Layout, s: Style, openings: Mapping[str, float] | None
+) -> tuple[list[Item], tuple[tuple[str, str], ...]]:
+    """What draws one node (a valve, a tee, a layer's box, an op's circle, a port) with its symbol,
+    and its group's data."""
+    t, b = s.text, shape.box
+    items: list[Item] = []
+    drawn_as = {"gate-product": s.vocabulary.gate_product, "lane-sum": s.vocabulary.lane_sum}.get(shape.form)
+    data: tuple[tuple[str, str], ...] = (("node", shape.node),)
+    if drawn_as == "valve":
+        opening = min(1.0, max(0.0, (openings or {}).get(shape.node, 0.5)))
+        handle = side_entered(layout, shape)
+        items.extend(valve(b.x, b.y, b.w / 2, opening, handle=handle, style=s))
+        data += (("opening", f"{opening:.3g}"), ("gate", shape.gate), ("handle", handle))
+    elif drawn_as == "tee":
+        items.extend(tee(b.x, b.y, b.w / 2, s, stem=b.h / 2))  # within its box
+    elif shape.shape == "box":
+        items.append(Rect(b.left, b.top, b.w, b.h, 0, s.layer.fill, s.layer.stroke, s.layer.stroke_width))
+        drawn_in = any(w.dst == shape.node and w.kind == "bias" for w in layout.wires)
+        if s.vocabulary.layer == "network" and shape.form != "no-bias" and not drawn_in:  # "+b": a bias
+            plus_b = Text(
+                b.right - 2, b.bottom - 3, runs("+b"), "end", t.symbol_size * 0.65, s.layer.text, t.math_family, "+b"
             )
-        items.extend(labels_of.pop(shape.node, []))
-        # every node has its group, even one with nothing to draw (a junction), so ids always resolve
-        groups.append(group(f"node {shape.kind}", data, tuple(items), shape.node in layout.faded))
-    for owner, texts in labels_of.items():  # labels of no node: equations, legend captions
-        groups.append(Group("label", (("owner", owner),), tuple(texts)))
-    return Scene(layout.width, layout.height, s.canvas.background, tuple(groups + names))
+            items.append(plus_b)
+    elif shape.shape in ("circle", "ellipse"):
+        items.append(Ellipse(b.x, b.y, b.w / 2, b.h / 2, s.op.fill, s.op.stroke, s.op.stroke_width))
+    elif shape.shape == "port":
+        fill = s.terminal.input_fill if shape.kind == "input" else s.terminal.output_fill
+        items.append(Ellipse(b.x, b.y, b.w / 2, b.h / 2, fill, s.terminal.stroke, s.terminal.stroke_width))
+    if shape.symbol and shape.shape == "port":  # x_t in its circle, as big as the circle allows
+        size = b.h * s.terminal.text_scale
+        upright = tuple(dataclasses.replace(r, italic=False) for r in runs(shape.symbol))  # as colah's
+        wide = sum(text_width(r.text, size * (0.5 if r.shift else 1.0)) for r in upright)
+        size = min(size, size * b.w * 0.8 / max(wide, 1e-9))  # and small scripts, as his
+        items.append(Text(b.x, b.y + size * 0.3, upright, "middle", size, t.color, t.family, script=0.5))
+    elif shape.symbol and not drawn_as or drawn_as == "circle":
+        colour = s.layer.text if shape.shape == "box" else s.op.text
+        network = shape.shape == "box" and s.vocabulary.layer == "network"
+        # the symbol fits its shape (a word in a circle, tanh in an ellipse, text grown for print)
+        room = {"circle": b.w - 4, "ellipse": b.w * 0.75}.get(shape.shape, b.w - (14 if network else 6))
+        tall = b.h * (0.8 if shape.shape == "ellipse" else 0.72)  # and its height (colah's: 0.79, 0.70)
+        size = min(t.symbol_size, tall, t.symbol_size * room / max(text_width(shape.symbol, t.symbol_size), 1e-9))
+        symbol = Text(b.x - (5 if network else 0), b.y + size * 0.36, (Run(shape.symbol),), "middle", size, colour,
+                      t.family)  # fmt: skip
+        items.append(symbol)
+    return items, data
 
 
 def _lit_dots(layout: Layout) -> set:  # type: ignore[type-arg]

@@ -27,6 +27,8 @@ from collections.abc import Iterable, Sequence
 
 from .geometry import Box, Point
 
+GridPoint = tuple[int, int]  #: (column, row) of the grid of tracks
+
 #: Unit steps: right, down, left, up (the index is a heading).
 STEPS = ((1, 0), (0, 1), (-1, 0), (0, -1))
 BEND = 24.0  # what a bend costs, in pixels of length: colah's lines turn seldom
@@ -305,23 +307,7 @@ class Board:
         ``ends``; None when there is none. ``own`` names the shapes at its two ends. ``merge`` (a
         concatenation's net and its lines) lets the wire end by joining one of those lines from the
         side, as colah's lines merge into [h, x]."""
-        begin: dict[tuple[int, int, int], tuple[float, list[Point]]] = {}
-        for port in starts:
-            lead = [port.at, port.beyond]
-            if self._stub_free(net, lead, own):
-                begin[(self._i(port.beyond.x), self._j(port.beyond.y), port.out)] = (port.cost, lead)
-        for wire in tree:
-            for key, prefix in self._branches(net, wire):
-                begin.setdefault(key, (0.5, prefix))
-        goals: dict[tuple[int, int], list[Port]] = {}
-        for port in ends:
-            if self._stub_free(net, [port.at, port.beyond], own):
-                goals.setdefault((self._i(port.beyond.x), self._j(port.beyond.y)), []).append(port)
-        joins: dict[tuple[int, int], int] = {}  # grid points on a line to merge into -> the way it runs
-        for wire in merge[1] if merge else ():
-            for (i, j, h), _ in self._branches(merge[0], wire):
-                if not self._others(merge[0], (i, j)) and (i, j) not in self.meet:
-                    joins[(i, j)] = h % 2
+        begin, goals, joins = self._ends(net, starts, ends, tree, own, merge)
         if not begin or not (goals or joins):
             return None
         targets = [(self.xs[i], self.ys[j]) for i, j in [*goals, *joins]]
@@ -400,6 +386,37 @@ class Board:
                     heapq.heappush(heap, (new + guess(ni, nj), new, tie, nkey))
                     tie += 1
         return None
+
+    def _ends(
+        self,
+        net: str,
+        starts: Sequence[Port],
+        ends: Sequence[Port],
+        tree: Sequence[Sequence[Point]],
+        own: tuple[str, ...],
+        merge: tuple[str, Sequence[Sequence[Point]]] | None,
+    ) -> tuple[dict[tuple[int, int, int], tuple[float, list[Point]]], dict[GridPoint, list[Port]], dict[GridPoint, int]]:  # noqa: E501
+        """Where a search of :meth:`route` may begin (a free port's stub, or a branch off ``tree``,
+        with its cost and the points before it), the grid points it may end at (before a free port of
+        ``ends``), and the points on ``merge``'s lines it may join, with the way each line runs."""
+        begin: dict[tuple[int, int, int], tuple[float, list[Point]]] = {}
+        for port in starts:
+            lead = [port.at, port.beyond]
+            if self._stub_free(net, lead, own):
+                begin[(self._i(port.beyond.x), self._j(port.beyond.y), port.out)] = (port.cost, lead)
+        for wire in tree:
+            for key, prefix in self._branches(net, wire):
+                begin.setdefault(key, (0.5, prefix))
+        goals: dict[tuple[int, int], list[Port]] = {}
+        for port in ends:
+            if self._stub_free(net, [port.at, port.beyond], own):
+                goals.setdefault((self._i(port.beyond.x), self._j(port.beyond.y)), []).append(port)
+        joins: dict[tuple[int, int], int] = {}  # grid points on a line to merge into -> the way it runs
+        for wire in merge[1] if merge else ():
+            for (i, j, h), _ in self._branches(merge[0], wire):
+                if not self._others(merge[0], (i, j)) and (i, j) not in self.meet:
+                    joins[(i, j)] = h % 2
+        return begin, goals, joins
 
     def _inside(self):  # type: ignore[no-untyped-def]
         """A test for grid points inside the area (the search stays there; stubs reach outside)."""

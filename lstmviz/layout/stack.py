@@ -58,44 +58,7 @@ def layout_stack(kind: str, layers: int, directions: int, m: Metrics, steps: int
                     src_, dst_ = (before, name) if not d else (name, before)
                     wires.append(Wire(f"{src_}->{dst_}", "transfer", src_, dst_, (Point(a, y), Point(b, y))))
             first, last = xs[0] + (side if d else -side), xs[-1] + (side if d else -side)
-            if not d:  # the initial state comes in from the left, the last leaves to the right
-                wires.append(
-                    Wire(
-                        f"{row}.0->",
-                        "transfer",
-                        "",
-                        f"{row}.1",
-                        (Point(first - w / 2 - m.lead, y), Point(first - w / 2, y)),
-                    )
-                )
-                wires.append(
-                    Wire(
-                        f"{row}.->",
-                        "transfer",
-                        f"{row}.{steps}",
-                        "",
-                        (Point(last + w / 2, y), Point(last + w / 2 + side + r + m.lead * 0.8, y)),
-                    )
-                )
-            else:
-                wires.append(
-                    Wire(
-                        f"{row}.0->",
-                        "transfer",
-                        "",
-                        f"{row}.{steps}",
-                        (Point(last + w / 2 + m.lead, y), Point(last + w / 2, y)),
-                    )
-                )
-                wires.append(
-                    Wire(
-                        f"{row}.->",
-                        "transfer",
-                        f"{row}.1",
-                        "",
-                        (Point(first - w / 2, y), Point(first - w / 2 - side - r - m.lead * 0.8, y)),
-                    )
-                )
+            wires += _row_ends(row, bool(d), (first - w / 2, last + w / 2), y, steps, (side, r), m.lead)
             tops.append(y - h / 2)
         merge_y = min(tops) - 1.1 * r
         for t, x in enumerate(xs, start=1):  # the outputs of this layer at step t, joined
@@ -129,6 +92,26 @@ def layout_stack(kind: str, layers: int, directions: int, m: Metrics, steps: int
     return _moved(
         Layout(right, bottom + 2 * r + m.pad, None, tuple(shapes), tuple(wires), tuple(dots), tuple(labels)), dy
     )
+
+
+def _row_ends(
+    row: str, reverse: bool, ends: tuple[float, float], y: float, steps: int, out: tuple[float, float], lead: float
+) -> list[Wire]:
+    """A row's initial state coming in and its last state leaving, at ``ends`` (the row's left and
+    right edges): from the left and to the right in the forward row, the other way round in the
+    reverse one; the state leaving reaches past the other row's modules (``out``: side, radius)."""
+    (left, right), (side, r) = ends, out
+    if not reverse:
+        leaving = (Point(right, y), Point(right + side + r + lead * 0.8, y))
+        return [
+            Wire(f"{row}.0->", "transfer", "", f"{row}.1", (Point(left - lead, y), Point(left, y))),
+            Wire(f"{row}.->", "transfer", f"{row}.{steps}", "", leaving),
+        ]
+    leaving = (Point(left, y), Point(left - side - r - lead * 0.8, y))
+    return [
+        Wire(f"{row}.0->", "transfer", "", f"{row}.{steps}", (Point(right + lead, y), Point(right, y))),
+        Wire(f"{row}.->", "transfer", f"{row}.1", "", leaving),
+    ]
 
 
 def _moved(layout: Layout, dy: float) -> Layout:

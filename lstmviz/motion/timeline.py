@@ -160,33 +160,8 @@ def build_timeline(
     from ..spec.roles import roles
 
     values = getattr(trace, "values", trace)
-    T = next(iter(values.values())).shape[0]
-    notes = []
-    if window is None:
-        window = (0, min(T, DEFAULT_STEPS)) if gradients is None else (max(0, T - DEFAULT_STEPS), T)
-        if T > DEFAULT_STEPS:
-            notes.append(f"showing steps {window[0]}:{window[1]} of {T}; --window START:STOP shows others")
-    start, stop = window
-    if not 0 <= start < stop <= T:
-        raise DataError(
-            f"window {start}:{stop} is outside the {T} steps run", name="window", fix=f"choose steps within 0:{T}"
-        )
     shown = [n for n in graph.order if graph.node(n).kind in SHOWN]
-    sizes = {n: values[n].shape[2] for n in shown}
-    widest = max(sizes.values())
-    if units is None:
-        units = range(min(widest, DEFAULT_UNITS))
-        if widest > DEFAULT_UNITS:
-            notes.append(f"showing units 0:{DEFAULT_UNITS} of {widest}; --units 0:{widest} (or a list) shows others")
-    else:
-        missing = [u for u in units if u >= widest]
-        if missing:
-            raise DataError(
-                f"unit {missing[0]} is beyond the widest vector ({widest} units)",
-                name="units",
-                fix=f"choose units within 0:{widest}",
-            )
-    units = tuple(units)
+    (start, stop), units, notes = _chosen(values, shown, window, units, backward=gradients is not None)
     computed = {n for n in shown if graph.node(n).kind in ("layer", "op")}
     arriving = [n for n in shown if n not in computed]
     leaving = {n.id for n in graph.nodes if n.kind in ("state-out", "output")}
@@ -261,6 +236,44 @@ def build_timeline(
         tuple(sweep for _, sweep in played) if gradients is not None else (),
         max(shown_gradients, default=0.0),
     )
+
+
+def _chosen(
+    values: Mapping[str, np.ndarray],
+    shown: list[str],
+    window: tuple[int, int] | None,
+    units: Sequence[int] | None,
+    *,
+    backward: bool,
+) -> tuple[tuple[int, int], tuple[int, ...], list[str]]:
+    """The steps (start, stop) and units a timeline shows, and notes on what a default left out:
+    by default the first :data:`DEFAULT_STEPS` steps (the last, for a ``backward`` sweep) and the
+    first :data:`DEFAULT_UNITS` units; a window or unit beyond the run is refused in one line."""
+    T = next(iter(values.values())).shape[0]
+    notes = []
+    if window is None:
+        window = (0, min(T, DEFAULT_STEPS)) if not backward else (max(0, T - DEFAULT_STEPS), T)
+        if T > DEFAULT_STEPS:
+            notes.append(f"showing steps {window[0]}:{window[1]} of {T}; --window START:STOP shows others")
+    start, stop = window
+    if not 0 <= start < stop <= T:
+        raise DataError(
+            f"window {start}:{stop} is outside the {T} steps run", name="window", fix=f"choose steps within 0:{T}"
+        )
+    widest = max(values[n].shape[2] for n in shown)
+    if units is None:
+        units = range(min(widest, DEFAULT_UNITS))
+        if widest > DEFAULT_UNITS:
+            notes.append(f"showing units 0:{DEFAULT_UNITS} of {widest}; --units 0:{widest} (or a list) shows others")
+    else:
+        missing = [u for u in units if u >= widest]
+        if missing:
+            raise DataError(
+                f"unit {missing[0]} is beyond the widest vector ({widest} units)",
+                name="units",
+                fix=f"choose units within 0:{widest}",
+            )
+    return (start, stop), tuple(units), notes
 
 
 #: The phases that open and close a time step: the values arrive and leave (forward), the gradient
