@@ -4,15 +4,28 @@ import pytest
 
 from tests.support import CHROMIUM, CHROMIUM_FLAGS
 
+_BROWSERS: list = []  # the worker's browser, once a test has asked for it
+
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's headless Chromium, one per worker."""
+    """Debian's headless Chromium, one per worker (two Playwright instances in one process conflict)."""
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        _BROWSERS.append(browser)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _pages_closed_after_each_module():
+    """Every page a module opened is closed after it: a page left open goes on playing its
+    animations, and the worker's one browser would spend the rest of the run drawing them."""
+    yield
+    for browser in _BROWSERS:
+        for context in browser.contexts:
+            context.close()
 
 
 #: The built-in cell the fast tier (pytest -m "not slow") draws where a test runs over every built-in;

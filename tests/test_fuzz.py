@@ -40,12 +40,13 @@ from tests.fuzz import (
 from tests.support import at_most
 from tests.test_api_misuse import call_wrongly, cases
 
-#: Examples per test in CI; benchmarks/fuzz.py raises it.
+#: Examples per test in CI (five tests: 10,000 cases); benchmarks/fuzz.py raises it.
+CI_EXAMPLES = 2000
 BUDGET = int(os.environ.get("LSTMVIZ_FUZZ_EXAMPLES", "0")) or None
 HANG = 60  # seconds: a hang, not a slow figure (gru-pytorch's focus view at 8pt in 3in takes 4 s alone, 20 under load)
 
 FUZZ = settings(
-    max_examples=BUDGET or 2500,
+    max_examples=BUDGET or CI_EXAMPLES,
     deadline=None,
     derandomize=BUDGET is None,
     database=None,
@@ -186,7 +187,7 @@ JUNK = st.one_of(
 
 
 @pytest.mark.slow
-@settings(FUZZ, max_examples=BUDGET or 2500)
+@settings(FUZZ, max_examples=BUDGET or CI_EXAMPLES)
 @given(call=st.sampled_from(api_cases()), value=JUNK)
 def test_api_calls_with_wrong_values_raise_only_type_or_value_errors(api_folder, call, value):
     name, arg = call

@@ -310,14 +310,38 @@ class Board:
         begin, goals, joins = self._ends(net, starts, ends, tree, own, merge)
         if not begin or not (goals or joins):
             return None
-        targets = [(self.xs[i], self.ys[j]) for i, j in [*goals, *joins]]
-        inside = self._inside()
+        return self._search(net, begin, goals, joins)
+
+    def _search(
+        self,
+        net: str,
+        begin: dict[tuple[int, int, int], tuple[float, list[Point]]],
+        goals: dict[GridPoint, list[Port]],
+        joins: dict[GridPoint, int],
+    ) -> list[Point] | None:
+        """The cheapest way from ``begin`` to a goal or a join (A*, the distance to the targets'
+        bounding box its guess), or None past the limit. The innermost loop of every figure: the
+        board's tables are read into locals, and an ordinary wire's track is checked in place."""
+        xs, ys, solid, halo, meet = self.xs, self.ys, self.solid, self.halo, self.meet
+        nodes, edges = self.nodes, self.edges
+        heappush, heappop, inf = heapq.heappush, heapq.heappop, float("inf")
+        targets = [(xs[i], ys[j]) for i, j in [*goals, *joins]]
+        a = self.area
+        i0, i1 = bisect.bisect_left(xs, a.left), bisect.bisect_right(xs, a.right)  # the grid inside the area
+        j0, j1 = bisect.bisect_left(ys, a.top), bisect.bisect_right(ys, a.bottom)
         x0, x1 = min(t[0] for t in targets), max(t[0] for t in targets)
         y0, y1 = min(t[1] for t in targets), max(t[1] for t in targets)
+        ordinary = self._reach(net) <= self.wire * 1.5  # a wire's marks say all; a pipe's need a look about
 
         def guess(i: int, j: int) -> float:  # the distance to the targets' bounding box: never too much
-            x, y = self.xs[i], self.ys[j]
+            x, y = xs[i], ys[j]
             return max(x0 - x, 0.0, x - x1) + max(y0 - y, 0.0, y - y1)
+
+        def free(i: int, j: int, ni: int, nj: int, nh: int) -> bool:  # as _edge_free, its common case inline
+            if not ordinary:
+                return self._edge_free(net, (i, j), (ni, nj))
+            marks = edges.get((0, min(i, ni), j) if nh % 2 == 0 else (1, i, min(j, nj)))
+            return not (marks and (len(marks) > 1 or net not in marks))
 
         best: dict[object, float] = {}
         came: dict[object, object] = {}
@@ -325,21 +349,21 @@ class Board:
         tie = 0
         for key, (cost, _) in begin.items():
             best[key], came[key] = cost, None
-            heapq.heappush(heap, (cost + guess(key[0], key[1]), cost, tie, key))
+            heappush(heap, (cost + guess(key[0], key[1]), cost, tie, key))
             tie += 1
         # a way three times as long as the straight one, with a dozen bends, is no way a reader follows:
         # give up there rather than search the whole grid (the caller tries again with more room)
         limit = 3 * min(guess(i, j) for i, j, _ in begin) + 12 * BEND
         while heap:
-            bound, cost, _, key = heapq.heappop(heap)
+            bound, cost, _, key = heappop(heap)
             if bound > limit:
                 return None
-            if cost > best.get(key, float("inf")):
+            if cost > best.get(key, inf):
                 continue
             if isinstance(key[0], Port):  # a way in: done
                 return self._path(came[key], came, begin, key[0].at)
             if key[0] == "join":
-                return self._path(came[key], came, begin, Point(self.xs[key[1]], self.ys[key[2]]))
+                return self._path(came[key], came, begin, Point(xs[key[1]], ys[key[2]]))
             i, j, h = key
             for port in goals.get((i, j), ()):
                 inward = (port.out + 2) % 4
@@ -347,43 +371,44 @@ class Board:
                     continue  # it would have to turn back
                 done = cost + (BEND if h != inward else 0.0)
                 gkey = (port, i, j)
-                if done < best.get(gkey, float("inf")):
+                if done < best.get(gkey, inf):
                     best[gkey], came[gkey] = done, key
-                    heapq.heappush(heap, (done, done, tie, gkey))
+                    heappush(heap, (done, done, tie, gkey))
                     tie += 1
-            crossing = bool(self._others(net, (i, j)))
+            here = nodes.get((i, j))
+            crossing = bool(here) and (len(here) > 1 or net not in here)  # another net's line passes here
+            back = (h + 2) % 4
             for nh in range(4):
-                if nh == (h + 2) % 4 or (crossing and nh != h):
+                if nh == back or (crossing and nh != h):
                     continue
                 di, dj = STEPS[nh]
                 ni, nj = i + di, j + dj
-                if joins.get((ni, nj), nh % 2) != nh % 2 and self._edge_free(net, (i, j), (ni, nj)):
+                if joins.get((ni, nj), nh % 2) != nh % 2 and free(i, j, ni, nj, nh):
                     jkey = ("join", ni, nj)  # meets the line across it: a merge
-                    done = (
-                        cost + abs(self.xs[ni] - self.xs[i]) + abs(self.ys[nj] - self.ys[j]) + (BEND if nh != h else 0)
-                    )
-                    if done < best.get(jkey, float("inf")):
+                    done = cost + abs(xs[ni] - xs[i]) + abs(ys[nj] - ys[j]) + (BEND if nh != h else 0)
+                    if done < best.get(jkey, inf):
                         best[jkey], came[jkey] = done, key
-                        heapq.heappush(heap, (done, done, tie, jkey))
+                        heappush(heap, (done, done, tie, jkey))
                         tie += 1
-                if not inside(ni, nj) or (ni, nj) in self.solid:
+                if not (i0 <= ni < i1 and j0 <= nj < j1) or (ni, nj) in solid:
                     continue
                 nkey = (ni, nj, nh)
-                new = cost + abs(self.xs[ni] - self.xs[i]) + abs(self.ys[nj] - self.ys[j]) + (BEND if nh != h else 0.0)
-                if new >= best.get(nkey, float("inf")) - 1e-9:  # no better, even before a crossing's price
+                new = cost + abs(xs[ni] - xs[i]) + abs(ys[nj] - ys[j]) + (BEND if nh != h else 0.0)
+                if new >= best.get(nkey, inf) - 1e-9:  # no better, even before a crossing's price
                     continue
-                if not self._edge_free(net, (i, j), (ni, nj)):
+                if not free(i, j, ni, nj, nh):
                     continue
-                if (ni, nj) in self.halo and net not in self.halo[(ni, nj)]:
+                if (ni, nj) in halo and net not in halo[(ni, nj)]:
                     continue
-                others = self._others(net, (ni, nj))
-                across = {1, 3} if nh % 2 == 0 else {0, 2}
-                if others and ((ni, nj) in self.meet or any(v != across for v in others.values())):
-                    continue
-                new += CROSS if others else 0.0
-                if new < best.get(nkey, float("inf")) - 1e-9:
+                there = nodes.get((ni, nj))
+                if there and (len(there) > 1 or net not in there):  # another net's line: only straight across
+                    across = {1, 3} if nh % 2 == 0 else {0, 2}
+                    if (ni, nj) in meet or any(v != across for n, v in there.items() if n != net):
+                        continue
+                    new += CROSS
+                if new < best.get(nkey, inf) - 1e-9:
                     best[nkey], came[nkey] = new, key
-                    heapq.heappush(heap, (new + guess(ni, nj), new, tie, nkey))
+                    heappush(heap, (new + guess(ni, nj), new, tie, nkey))
                     tie += 1
         return None
 
@@ -417,13 +442,6 @@ class Board:
                 if not self._others(merge[0], (i, j)) and (i, j) not in self.meet:
                     joins[(i, j)] = h % 2
         return begin, goals, joins
-
-    def _inside(self):  # type: ignore[no-untyped-def]
-        """A test for grid points inside the area (the search stays there; stubs reach outside)."""
-        a = self.area
-        i0, i1 = bisect.bisect_left(self.xs, a.left), bisect.bisect_right(self.xs, a.right)
-        j0, j1 = bisect.bisect_left(self.ys, a.top), bisect.bisect_right(self.ys, a.bottom)
-        return lambda i, j: i0 <= i < i1 and j0 <= j < j1
 
     def _path(self, key, came, begin, end: Point) -> list[Point]:  # type: ignore[no-untyped-def]
         """The wire's points: its start, the search's trail back from ``key``, and ``end``."""
