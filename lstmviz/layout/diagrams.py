@@ -1,0 +1,194 @@
+"""The posts' pictures that are not of a cell: the legend of the notation, one gate, an RNN rolled
+and unrolled, and short- and long-term dependencies. Each returns a :class:`Layout` drawn from
+``Metrics`` alone."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..mathtext import width
+from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
+from .metrics import Metrics
+
+
+def layout_legend(m: Metrics) -> Layout:
+    """The key of the notation. colah's: layer, pointwise op, vector transfer, concatenate, copy. In
+    the valve vocabulary (Shi Yan's) the pipe, a valve and a T-joint come first, then the rest."""
+    captions = ["Neural Network Layer", "Pointwise Operation", "Vector Transfer", "Concatenate", "Copy"]
+    if m.gate_across:
+        captions = ["Pipe (memory)", "Valve", "T-joint", "Network"] + captions[2:]
+    gap = max([m.column * 1.9] + [width(c, m.font * 0.8) + m.pad for c in captions])
+    y = m.pad + m.row
+    x = [m.pad + gap / 2 + k * gap for k in range(len(captions))]
+    half = gap * 0.3
+    at = dict(zip(captions, x))
+    shapes, wires = [], []
+    if m.gate_across:
+        r = m.op_r
+        wires.append(
+            Wire(
+                "pipe", "transfer", "", "", (Point(at["Pipe (memory)"] - half, y), Point(at["Pipe (memory)"] + half, y))
+            )
+        )
+        wires[-1] = dataclasses.replace(wires[-1], lane=True)
+        valve = Box(at["Valve"], y, 2 * r, 2 * r)
+        shapes.append(Shape("valve", "op", "circle", valve, "×", "gate-product", "gate"))
+        shapes.append(Shape("tee", "op", "circle", Box(at["T-joint"], y, 2 * r, 2 * r), "+", "lane-sum"))
+        layer = "Network"
+    else:
+        layer = "Neural Network Layer"
+        shapes.append(Shape("op", "op", "circle", Box(at["Pointwise Operation"], y, 2 * m.op_r, 2 * m.op_r)))
+    shapes.insert(0, Shape("layer", "layer", "box", Box(at[layer], y, m.box_w, m.box_h)))
+    cx, px = at["Concatenate"], at["Copy"]
+    d = max(12.0, m.wire_width * 3.5)  # the two lines of a merge or a fork, apart by a few widths
+    wires += [
+        Wire(
+            "transfer",
+            "transfer",
+            "",
+            "",
+            (Point(at["Vector Transfer"] - half, y), Point(at["Vector Transfer"] + half, y)),
+        ),
+        Wire("concat-a", "concat", "", "", (Point(cx - half, y - d), Point(cx - d, y - d), Point(cx - d, y)), False),
+        Wire("concat-b", "concat", "", "", (Point(cx - half, y + d), Point(cx - d, y + d), Point(cx - d, y)), False),
+        Wire("concat", "transfer", "", "", (Point(cx - d, y), Point(cx + half, y))),
+        Wire("copy-a", "copy", "", "", (Point(px - half, y), Point(px, y), Point(px, y - d), Point(px + half, y - d))),
+        Wire("copy-b", "copy", "", "", (Point(px - half, y), Point(px, y), Point(px, y + d), Point(px + half, y + d))),
+    ]
+    labels = [
+        Label(f"legend-{k}", text, x[k], y + m.row * 1.1 + d / 2, "middle", m.font * 0.8, math=False)
+        for k, text in enumerate(captions)
+    ]
+    dots = [Dot("copy", Point(px, y))]
+    return Layout(
+        x[-1] + gap / 2 + m.pad,
+        y + m.row * 1.1 + d / 2 + m.pad,
+        None,
+        tuple(shapes),
+        tuple(wires),
+        tuple(dots),
+        tuple(labels),
+    )
+
+
+def layout_gate(m: Metrics) -> Layout:
+    """colah's gate: a sigmoid layer whose output goes up into a pointwise product on a line, letting
+    through as much of the line's value as it says."""
+    x, y = m.pad + m.lead + m.op_r, m.pad + m.op_r + 2
+    layer_y = y + m.row * 1.9
+    shapes = (
+        Shape("gate", "layer", "box", Box(x, layer_y, m.box_w, m.box_h), "σ"),
+        Shape("product", "op", "circle", Box(x, y, 2 * m.op_r, 2 * m.op_r), "×"),
+    )
+    end = x + m.op_r + m.lead
+    wires = (
+        Wire("in->product", "transfer", "", "product", (Point(m.pad, y), Point(x - m.op_r, y))),
+        Wire("product->out", "transfer", "product", "", (Point(x + m.op_r, y), Point(end, y))),
+        Wire("gate->product", "transfer", "gate", "product", (Point(x, layer_y - m.box_h / 2), Point(x, y + m.op_r))),
+    )
+    height = layer_y + m.box_h / 2 + m.pad
+    return Layout(end + m.pad, height, None, shapes, wires, (), ())
+
+
+# -- the simple RNN figures ------------------------------------------------------------------------
+# Proportions of RNN-rolled.png and RNN-unrolled.png, in the input circle's radius r: a module 4 r
+# wide and 2.4 r tall, its input's centre 3.7 r below it and its output's 3.9 r above, modules
+# 6.7 r apart; the loop leaves the right side, rises 1.1 r above the module and enters on the left.
+def _unit(name: str, at: Point, r: float, x_label: str, h_label: str) -> tuple[list[Shape], list[Wire]]:
+    """One module A with its input below and its output above."""
+    box = Box(at.x, at.y, 4 * r, 2.4 * r)
+    x_port = Point(at.x, box.bottom + r * 3.7)
+    h_port = Point(at.x, box.top - r * 3.9)
+    shapes = [
+        Shape(name, "module", "module", box, "A"),
+        Shape(f"{name}.x", "input", "port", Box(x_port.x, x_port.y, 2 * r, 2 * r), x_label),
+        Shape(f"{name}.h", "output", "port", Box(h_port.x, h_port.y, 2 * r, 2 * r), h_label),
+    ]
+    wires = [
+        Wire(f"{name}.x->{name}", "transfer", f"{name}.x", name, (Point(at.x, x_port.y - r), Point(at.x, box.bottom))),
+        Wire(f"{name}->{name}.h", "transfer", name, f"{name}.h", (Point(at.x, box.top), Point(at.x, h_port.y + r))),
+    ]
+    return shapes, wires
+
+
+def layout_rolled(m: Metrics) -> Layout:
+    """A module A with a loop: its state leaves on the right, goes over the top and comes back in on
+    the left at the next step."""
+    r = m.port_r
+    w, h = 4 * r, 2.4 * r
+    at = Point(m.pad + w * 0.5 + 1.8 * r, m.pad + 2 * r + 3.9 * r + h / 2)
+    shapes, wires = _unit("A", at, r, "x_t", "h_t")
+    left, right, top = at.x - w / 2, at.x + w / 2, at.y - h / 2
+    loop = (
+        Point(right, at.y),
+        Point(right + 1.8 * r, at.y),
+        Point(right + 1.8 * r, top - 1.1 * r),
+        Point(left - 1.8 * r, top - 1.1 * r),
+        Point(left - 1.8 * r, at.y),
+        Point(left, at.y),
+    )
+    wires.append(Wire("A->A", "transfer", "A", "A", loop))
+    height = at.y + h / 2 + 3.7 * r + r + m.pad
+    return Layout(right + 1.8 * r + m.pad, height, None, tuple(shapes), tuple(wires), (), ())
+
+
+def layout_unrolled(m: Metrics) -> Layout:
+    """The rolled module, "=", and the chain it stands for: A -> A -> A, a long arrow, A; "..."
+    between the inputs where the steps left out would be."""
+    rolled = layout_rolled(m)
+    r = m.port_r
+    y = rolled.shapes[0].box.y
+    shapes, wires, labels, right = _unrolled(m, ["0", "1", "2", "t"], rolled.width + 5 * r, y)
+    labels.append(Label("equals", "=", rolled.width + 2.5 * r, y + r * 0.6, "middle", r * 2, math=False))
+    return Layout(
+        right + m.pad,
+        rolled.height,
+        None,
+        rolled.shapes + tuple(shapes),
+        rolled.wires + tuple(wires),
+        (),
+        tuple(labels),
+    )
+
+
+def layout_dependency(m: Metrics, long: bool) -> Layout:
+    """colah's short- and long-term dependency figures: an unrolled chain in which the inputs x_0 and
+    x_1 stand out with the output that needs them (h_3 a few steps on, or h_{t+1} far beyond the
+    steps left out); every other circle is faded."""
+    r = m.port_r
+    names = ["0", "1", "2", "t", "t+1"] if long else ["0", "1", "2", "3", "4"]
+    reader = names[-1] if long else "3"
+    y = m.pad + 2 * r + 3.9 * r + 1.2 * r
+    shapes, wires, labels, right = _unrolled(m, names, m.pad, y)
+    lit = {"A0.x", "A1.x", f"A{reader}.h"}
+    faded = frozenset(s.node for s in shapes if s.shape == "port" and s.node not in lit)
+    height = y + 1.2 * r + 3.7 * r + r + m.pad
+    return Layout(right + m.pad, height, None, tuple(shapes), tuple(wires), (), tuple(labels), faded=faded)
+
+
+def _unrolled(
+    m: Metrics, names: list[str], left: float, y: float
+) -> tuple[list[Shape], list[Wire], list[Label], float]:
+    """Modules A_k for each of ``names`` from ``left``, each passing its state to the next; a long
+    arrow and "..." where the steps run from 2 to t (the steps left out). Returns the right end too."""
+    r = m.port_r
+    w = 4 * r
+    x = left + w / 2
+    shapes: list[Shape] = []
+    wires: list[Wire] = []
+    labels: list[Label] = []
+    for k, t in enumerate(names):
+        sub = t if len(t) == 1 else "{" + t + "}"
+        unit_shapes, unit_wires = _unit(f"A{t}", Point(x, y), r, f"x_{sub}", f"h_{sub}")
+        shapes += unit_shapes
+        wires += unit_wires
+        if k + 1 < len(names):
+            skipped = names[k + 1] == "t"
+            gap = 7.2 * r if skipped else 2.7 * r  # the steps left out: a long arrow
+            line = (Point(x + w / 2, y), Point(x + w / 2 + gap, y))
+            wires.append(Wire(f"A{t}->A{names[k + 1]}", "transfer", f"A{t}", f"A{names[k + 1]}", line))
+            if skipped:
+                below = unit_shapes[1].box.y
+                labels.append(Label("dots", "...", x + w / 2 + gap / 2, below + r * 0.3, "middle", r * 1.3, math=False))
+            x += w + gap
+    return shapes, wires, labels, x + w / 2
