@@ -28,7 +28,11 @@ def every_view(name):
 CASES = [(name, view, focus) for name in lstmviz.BUILTINS for view, focus in every_view(name)]
 
 
-@pytest.mark.parametrize(("name", "view", "focus"), CASES)
+@pytest.mark.parametrize(
+    ("name", "view", "focus"),
+    # the fast tier draws the cell and its focus views; the whole suite every view
+    [pytest.param(*c, marks=[] if c[1] in ("cell", "focus") else [pytest.mark.slow]) for c in CASES],
+)
 def test_every_view_renders_in_every_style_and_format(tmp_path, name, view, focus):
     for style in builtin_styles():
         ET.fromstring(lstmviz.render(name, view=view, focus=focus, style=style))
