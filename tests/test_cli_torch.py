@@ -22,6 +22,7 @@ def saved(tmp_path_factory):
     return folder, module, out.numpy(), h.numpy()
 
 
+@pytest.mark.slow
 def test_from_torch_writes_one_layer_s_cell_and_weights_that_run_as_pytorch(saved):
     folder, module, _, _ = saved
     out = run_cli(

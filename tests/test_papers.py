@@ -111,6 +111,7 @@ def test_the_latex_example_compiles(tmp_path):
     assert pages["slides"] == len(lstmviz.api.steps_of("lstm"))  # one overlay per step
 
 
+@pytest.mark.slow
 def test_steps_command(tmp_path):
     out = run_cli("steps", "lstm", "-o", tmp_path / "s", "--format", "png")
     assert out.returncode == 0, out.stderr

@@ -142,6 +142,7 @@ def test_it_will_not_build_over_a_folder_that_is_not_a_site(tmp_path):
     assert (tmp_path / "docs" / "thesis.tex").read_text() == "precious"
 
 
+@pytest.mark.slow
 def test_every_text_from_an_entry_is_escaped(tmp_path):
     src = small_source(tmp_path)
     (src / "evil.toml").write_text(

@@ -222,6 +222,7 @@ def test_units_are_parsed():
             parse_units(bad)
 
 
+@pytest.mark.slow
 def test_the_cli_reports_trimming_and_takes_units(tmp_path):
     out = run_cli("animate", "lstm", "-T", "10", "--dim", "hidden=24", "-o", tmp_path / "a.svg")
     assert out.returncode == 0, out.stderr
