@@ -155,11 +155,17 @@ def format_of(output: str | Path | None, fmt: str | None, choices: tuple[str, ..
     return fmt
 
 
-def encode(thing: Figure | Animation, fmt: str) -> bytes:
-    """The bytes of ``thing``'s file in ``fmt`` (not a video's: :meth:`Animation.video` writes those)."""
+def made(thing: Figure | Animation, fmt: str) -> str | bytes:
+    """``thing`` in ``fmt``: text for SVG, DOT and HTML, bytes for the rest (not a video's:
+    :meth:`Animation.video` writes those)."""
     writer = WRITERS[fmt]
-    made = writer.moving(thing) if isinstance(thing, Animation) else writer.still(thing)  # type: ignore[misc, arg-type]
-    return made.encode("utf-8") if isinstance(made, str) else made
+    return writer.moving(thing) if isinstance(thing, Animation) else writer.still(thing)  # type: ignore[misc, arg-type]
+
+
+def encode(thing: Figure | Animation, fmt: str) -> bytes:
+    """The bytes of ``thing``'s file in ``fmt``."""
+    out = made(thing, fmt)
+    return out.encode("utf-8") if isinstance(out, str) else out
 
 
 def emit(
@@ -178,8 +184,7 @@ def emit(
     fmt = format_of(output, fmt, formats(thing), moving=moving)
     writer = WRITERS[fmt]
     if output is None:
-        text = writer.moving(thing) if moving else writer.still(thing)  # type: ignore[misc, arg-type]
-        return writer.shown(text)  # type: ignore[arg-type]
+        return writer.shown(made(thing, fmt))  # type: ignore[misc]
     if writer.video:
         thing.video(output, fmt=fmt, fps=fps, width=width, progress=progress)  # type: ignore[union-attr]
         return None

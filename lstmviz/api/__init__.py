@@ -8,16 +8,14 @@ from ..cells import BUILTINS
 from ..execute.params import flat_params, load_params, save_params
 from ..execute.plan import compile
 from ..execute.stack import run_stack
-from ..learn.train import load_model
-from ..motion.timeline import parse_units
 from ..spec.graph import CellGraph
 from ..spec.limits import MAX_DIM
 from ..spec.tomlfile import dump_spec, save_spec
 from ..torch_interop import from_torch, stack_from_torch
-from .animations import animate, explain
+from .animations import animate, explain, parse_units
 from .cells import dim_names, drawable, load, random_input, run
 from .diagrams import draw, figures, render, render_stack, steps, steps_of, walk_through
-from .learning import explore, gradients, train
+from .learning import explore, gradients, load_model, train
 
 __all__ = [
     "BUILTINS", "MAX_DIM", "animate", "compile", "dim_names", "draw", "drawable", "dump_spec", "explain", "explore",

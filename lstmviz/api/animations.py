@@ -176,3 +176,11 @@ def _model(cell: Any, task: str | None, dims: Mapping[str, int] | None, seed: in
             raise SpecError("a trained model has its own sizes", name="dims", fix="leave out dims")
         return cell if isinstance(cell, Model) else load_model(cell)
     return init_model(load(cell), task or "copy", hidden=(dims or {}).get("hidden", 16), seed=seed)
+
+
+def parse_units(text: str, name: str = "--units") -> tuple[int, ...]:
+    """Units written as ``START:STOP`` or a list ``0,3,7``, as ``animate(units=...)`` and
+    ``explore(neurons=...)`` take them; refused in one line naming ``name`` (imported when asked for)."""
+    from ..motion.timeline import parse_units as parse
+
+    return parse(text, name)

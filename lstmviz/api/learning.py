@@ -150,3 +150,10 @@ def explore(
 
     write_atomic(output, page.encode("utf-8"))
     return None
+
+
+def load_model(path: str | Path) -> Any:
+    """A model that :func:`train` wrote (``.npz``), to animate or explore (imported when asked for)."""
+    from ..learn.train import load_model as read
+
+    return read(path)
