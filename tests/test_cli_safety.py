@@ -302,7 +302,8 @@ def test_a_killed_gallery_build_leaves_no_worker_running(tmp_path, sig):
     proc.wait(60)
     wait_for(lambda: not any(alive(w) for w in workers), seconds=10)  # they end with their parent
     if sig == signal.SIGTERM:  # a build told to stop also clears its staging folder
-        assert proc.returncode == 128 + signal.SIGTERM and "Traceback" not in proc.stderr.read()
+        said = proc.stderr.read()
+        assert proc.returncode == 128 + signal.SIGTERM and "Traceback" not in said, said
         assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
 
 

@@ -170,3 +170,23 @@ class Layout:
     faded: frozenset[str] = frozenset()
     dashed: frozenset[str] = frozenset()
     streams: tuple[str, ...] = ()  # the wires' streams in the order a style's colours go to them
+
+
+def simplify(points: list[Point]) -> list[Point]:
+    """Round to hundredths of a pixel; drop repeated points and points inside a straight run."""
+    out: list[Point] = []
+    for p in (Point(round(p.x, 2), round(p.y, 2)) for p in points):
+        if out and abs(out[-1].x - p.x) < 1e-9 and abs(out[-1].y - p.y) < 1e-9:
+            continue
+        if len(out) >= 2:
+            a, b = out[-2], out[-1]
+            if (abs(a.x - b.x) < 1e-9 and abs(b.x - p.x) < 1e-9) or (abs(a.y - b.y) < 1e-9 and abs(b.y - p.y) < 1e-9):
+                out[-1] = p
+                continue
+        out.append(p)
+    return out
+
+
+def direction(a: Point, b: Point) -> tuple[int, int]:
+    """The unit step from ``a`` toward ``b`` along each axis (-1, 0 or 1)."""
+    return ((b.x > a.x) - (b.x < a.x), (b.y > a.y) - (b.y < a.y))

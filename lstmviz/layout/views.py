@@ -14,9 +14,10 @@ from ..errors import Choice, SpecError
 from ..mathtext import width
 from ..spec.graph import CellGraph
 from ..spec.roles import around, equations, roles
-from .cell import layout_cell, place
+from .cell import layout_cell
 from .diagrams import layout_dependency, layout_gate, layout_legend, layout_rolled, layout_unrolled
 from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
+from .labels import place
 from .metrics import Metrics
 
 VIEWS = (

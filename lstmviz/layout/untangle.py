@@ -1,0 +1,158 @@
+"""Route, second pass: every wire on a track of its own. The first-draft paths (:mod:`.sketch`)
+that keep clear of the others stay (the top lines first); the rest are routed again on a
+:class:`~.routing.Board`."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from .geometry import Box, Point, Wire, simplify
+from .grid import Grid
+from .routing import Board, Port, Solid
+from .search import route
+
+
+@dataclasses.dataclass(frozen=True)
+class Untangled:
+    """The wires, each on its own track where one was found, and how many found none."""
+
+    wires: tuple[Wire, ...]
+    unrouted: int
+
+
+def untangle(grid: Grid, wires: tuple[Wire, ...]) -> Untangled:
+    """``wires`` (one an edge, in the graph's order) with those that meet others routed again."""
+    m, wires_ = grid.m, list(wires)
+    meet = {}
+    for shape in grid.shapes:
+        if shape.shape == "junction":  # a concatenation, or a renaming
+            node = grid.graph.node(shape.node)
+            meet[Point(shape.box.x, shape.box.y)] = frozenset({node.id, *node.inputs})
+    # the grid has tracks through every port of every side, a gate's included
+    ports = [p for w in wires_ for p in _ports(grid, w, "out", {}) + _ports(grid, w, "in", {})]
+    coordinates = [p for w in wires_ for p in w.points] + [q for p in ports for q in (p.at, p.beyond)]
+    coordinates += [Point(s.box.x, s.box.y) for s in grid.occupants]
+    area = Box(grid.module.x, grid.module.y, grid.module.w - 2 * m.track, grid.module.h - 2 * m.track)
+    solids = [Solid(s.node, s.box) for s in grid.occupants]
+    gate_sides = _gate_sides(grid, wires_)
+    first: list[int] = []  # wires that found no way: next time they go before any other
+    for _ in range(4):
+        board = Board(area, solids, coordinates, track=m.track, wire=m.wire_width, gap=3.0, meet=meet)
+        for w in wires_:  # where a line enters or leaves the module, nothing else may run
+            for way in ("out", "in"):
+                if grid.shape[w.src if way == "out" else w.dst].shape == "terminal":
+                    port = _ports(grid, w, way, gate_sides)[0]
+                    board.add(w.src, [port.at, port.beyond], m.lane_width if w.lane else m.wire_width)
+            if grid.shape[w.dst].shape == "box" and not w.diagonal:  # nor under a layer: its one way in
+                port = _ports(grid, w, "in", gate_sides)[0]
+                board.add(w.src, [port.at, port.beyond], m.wire_width)
+        router = _Rerouter(grid, board, gate_sides, list(wires_))
+        failed = [k for k in first if not router.reroute(k)]
+        pending = []
+        # the top lines first, then straight wires (they have no other way), then the rest
+        for k in sorted(range(len(wires_)), key=lambda k: (not wires_[k].lane, len(wires_[k].points) > 2)):
+            w = wires_[k]
+            if k in first:
+                continue
+            on_side = side(w.points[-1], grid.shape[w.dst].box) in gate_sides.get(w.edge, range(4))
+            if on_side and board.fits(w.src, w.points, (w.src, w.dst)):
+                board.add(w.src, w.points, m.lane_width if w.lane else m.wire_width)
+                router.placed.add(k)
+            else:
+                pending.append(k)
+        failed += [k for k in pending if not router.reroute(k)]
+        if not failed or set(failed) <= set(first):
+            break
+        # the concatenation's own line first, so that its inputs can merge into it
+        first += sorted(set(failed) - set(first), key=lambda k: grid.shape[wires_[k].src].shape != "junction")
+    return Untangled(tuple(router.out), len(failed))
+
+
+def side(end: Point, box: Box) -> int:
+    """The side of ``box`` that ``end`` lies on, as the heading away from it (0 right, 1 below,
+    2 left, 3 above)."""
+    dx, dy = end.x - box.x, end.y - box.y
+    if abs(dx) * box.h > abs(dy) * box.w:
+        return 0 if dx > 0 else 2
+    return 1 if dy > 0 else 3
+
+
+class _Rerouter:
+    """One pass over the board: the wires routed again so far (``out``) and those on the board."""
+
+    def __init__(self, grid: Grid, board: Board, gate_sides: Mapping[str, tuple[int, ...]], out: list[Wire]) -> None:
+        self.grid, self.board, self.gate_sides, self.out = grid, board, gate_sides, out
+        self.placed: set[int] = set()
+
+    def reroute(self, k: int) -> bool:
+        """Route wire ``k`` on the board (from its source, or off a placed line of its value) and put
+        it there; False if it finds no way."""
+        grid, board, out, placed = self.grid, self.board, self.out, self.placed
+        w = out[k]
+        tree = [out[n].points for n in sorted(placed) if out[n].src == w.src]
+        merge = None
+        if grid.shape[w.dst].shape == "junction":  # it may join the concatenation's line from the side
+            merge = (w.dst, [out[n].points for n in sorted(placed) if out[n].src == w.dst])
+        ends = (_ports(grid, w, "out", self.gate_sides), _ports(grid, w, "in", self.gate_sides))
+        path = route(board, w.src, *ends, tree, (w.src, w.dst), merge)
+        if path is None:
+            return False
+        if merge and path[-1] != board.snap(Point(grid.shape[w.dst].box.x, grid.shape[w.dst].box.y)):
+            board.allow_meeting(path[-1], (w.src, w.dst))
+        board.add(w.src, path, grid.m.lane_width if w.lane else grid.m.wire_width)
+        out[k] = dataclasses.replace(w, points=tuple(simplify(path)))
+        placed.add(k)
+        return True
+
+
+def _gate_sides(grid: Grid, wires: list[Wire]) -> dict[str, tuple[int, ...]]:
+    """For the line of each gate into its product: the sides it may come in by, across the way
+    the stream comes in (a valve's handle stands across its flow)."""
+    out: dict[str, tuple[int, ...]] = {}
+    for shape in grid.shapes:
+        if not shape.gate or not grid.m.gate_across:
+            continue
+        into = [w for w in wires if w.dst == shape.node]
+        stream = next((w for w in into if w.src != shape.gate), None)
+        gate = next((w for w in into if w.src == shape.gate), None)
+        if stream is not None and gate is not None:
+            h = side(stream.points[-1], shape.box)
+            out[gate.edge] = ((h + 1) % 4, (h + 3) % 4)
+    return out
+
+
+def _ports(grid: Grid, wire: Wire, way: str, gate_sides: Mapping[str, tuple[int, ...]]) -> list[Port]:
+    """Where ``wire`` may leave its source (``way`` "out") or enter its destination ("in")."""
+    m = grid.m
+    shape = grid.shape[wire.src if way == "out" else wire.dst]
+    b = shape.box
+    stub = m.track if way == "out" else max(m.track, m.stub)  # room for the arrowhead
+    sides = {  # heading away from the shape -> where on its outline
+        0: Point(b.right, b.y),
+        1: Point(b.x, b.bottom),
+        2: Point(b.left, b.y),
+        3: Point(b.x, b.top),
+    }
+    if shape.shape == "terminal":
+        edge = {
+            "state-in": (0, grid.module.left),
+            "input": (3, grid.module.bottom),
+            "state-out": (2, grid.module.right),
+            "output": (1, grid.module.top),
+        }[shape.kind]
+        along = abs((b.x if edge[0] % 2 == 0 else b.y) - edge[1]) + m.track
+        return [Port(Point(b.x, b.y), edge[0], along)]
+    if shape.shape == "junction":
+        return [Port(Point(b.x, b.y), h, m.track) for h in range(4)]
+    if shape.shape == "box":
+        if way == "out":  # a layer's value leaves from its top; from a side only if it must
+            return [Port(sides[3], 3, stub), Port(sides[0], 0, stub, 60.0), Port(sides[2], 2, stub, 60.0)]
+        if wire.diagonal:  # elementwise weights come in at a side (below is the matrix's input),
+            long = stub + 3 * m.wire_width  # straight for long enough to carry its ⊙ clear of others
+            return [Port(sides[2], 2, long), Port(sides[0], 0, long)]
+        return [Port(sides[1], 1, stub)]
+    order = (0, 3, 1, 2) if way == "out" else (2, 1, 3, 0)
+    if way == "in" and wire.edge in gate_sides:
+        order = tuple(h for h in (1, 3, 2, 0) if h in gate_sides[wire.edge])
+    return [Port(sides[h], h, stub) for h in order]
