@@ -240,6 +240,32 @@ def test_sigterm_while_writing_a_video_leaves_no_temporary_file(tmp_path, suffix
     assert list(tmp_path.iterdir()) == [] and "Traceback" not in stderr
 
 
+def test_a_sigterm_while_workers_start_is_handled_after_they_have():
+    # a pool's workers start with SIGTERM held: one sent while they start is raised as the start
+    # ends, where the command's cleanup is ready, and a worker takes it as the default does
+    script = """
+import os, signal, multiprocessing
+from lstmviz.signals import exit_on_termination, held, worker_start, Terminated
+exit_on_termination()
+seen = []
+try:
+    with held():
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(3):  # a check for signals: the handler would run here
+            pass
+        seen.append("held")
+        ctx = multiprocessing.get_context("fork")
+        worker = ctx.Process(target=lambda: (worker_start(), os.kill(os.getpid(), signal.SIGTERM), os._exit(0)))
+        worker.start()
+        worker.join()
+    seen.append("not raised")
+except Terminated as err:
+    print(seen, worker.exitcode, err.code)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["['held']", str(-signal.SIGTERM), str(128 + signal.SIGTERM)], out.stderr
+
+
 def test_sigterm_that_lands_in_a_finaliser_still_stops_the_command():
     # Python only reports an exception raised in a weakref callback or a __del__ and carries on;
     # a SIGTERM handled there (one landed in a WeakKeyDictionary's callback while a GIF was drawn)

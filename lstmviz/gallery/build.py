@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import SpecError
 from ..files import refuse_overlap
+from ..signals import held, worker_start
 from .entries import load_entries
 from .jobs import Job, draw_job, jobs_for
 from .pages import Template, write_pages
@@ -96,9 +97,10 @@ def _draw(jobs: list[Job], root: Path, workers: int | None, progress: Callable[[
             tell(done, total)
         return
     context = multiprocessing.get_context(_start_method())
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start) as pool:
-        futures = [pool.submit(draw_job, job, root) for job in jobs]
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=worker_start) as pool:
         try:
+            with held():  # the workers start; a SIGTERM meanwhile is raised after, and handled below
+                futures = [pool.submit(draw_job, job, root) for job in jobs]
             for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
                 future.result()
                 tell(done, total)
@@ -107,20 +109,6 @@ def _draw(jobs: list[Job], root: Path, workers: int | None, progress: Callable[[
                 worker.terminate()
             raise  # leaving the block joins the pool's manager thread, which fails the jobs left and ends
             # (neither shutdown(wait=False) nor cancelling: Python 3.11 then races that thread, gh-125451)
-
-
-def _worker_start() -> None:
-    """In each worker: die with the parent (Linux's parent-death signal), and take SIGTERM and
-    SIGHUP as the default does (the CLI's handlers for them, inherited by a fork, are the parent's)."""
-    import ctypes
-    import signal
-
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, signal.SIG_DFL)
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (AttributeError, OSError):  # not Linux: the pool's own checks end idle workers
-        pass
 
 
 def _start_method() -> str | None:
