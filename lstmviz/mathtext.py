@@ -236,6 +236,10 @@ def html(label: str) -> str:
 
 #: Size of sub- and superscripts relative to the label's font size.
 SCRIPT_SCALE = 0.7
+#: How tall capitals stand above the baseline, as a share of the size.
+CAP_HEIGHT = 0.78
+#: How far below a line's height the baseline of a label centred on it goes, as a share of the size.
+MIDLINE = 0.35
 
 
 #: Advance widths in DejaVu Serif (the math labels' font; its italic is within 0.01 em), in em:

@@ -18,6 +18,11 @@ from .metrics import Metrics
 from .sketch import Sketch, sketch, streams
 from .untangle import Untangled, untangle
 
+#: How many times a cell is laid out with more room, at most, when a wire or label finds no clear place.
+ATTEMPTS = 4
+#: How much more room each time (of the row and column spacing), at least.
+MORE_ROOM = 1.25
+
 
 def layout_cell(graph: CellGraph, metrics: Metrics | None = None) -> Layout:
     """The geometry of ``graph`` drawn as one module.
@@ -36,7 +41,7 @@ def _layout_cell(graph: CellGraph, m: Metrics) -> Layout:
     the fewest wires left off their own track (then the fewest crowded labels) when none is clean:
     more room is not always better for the router."""
     best: tuple[tuple[int, int], Layout] | None = None
-    for _ in range(4):
+    for _ in range(ATTEMPTS):
         grid = place(graph, m)
         drafted = sketch(grid)
         routed = untangle(grid, drafted.wires)
@@ -48,7 +53,7 @@ def _layout_cell(graph: CellGraph, m: Metrics) -> Layout:
             best = (score, layout)
         row, column = _room_needed(grid, drafted)
         if named.crowded or routed.unrouted:  # a label or a wire found no clear place: give everything more room
-            row, column = max(row, m.row * 1.25), max(column, grid.pitch * 1.25)
+            row, column = max(row, m.row * MORE_ROOM), max(column, grid.pitch * MORE_ROOM)
         if row <= m.row and column <= grid.pitch:
             break
         m = dataclasses.replace(m, row=max(m.row, row), column=max(m.column, column))
@@ -70,7 +75,7 @@ def _room_needed(grid: Grid, drafted: Sketch) -> tuple[float, float]:
     m = grid.m
     tallest = max(m.box_h, 2 * m.op_r, m.ellipse_h)
     widest = max([m.box_w, m.ellipse_w] + [s.box.w for s in grid.occupants])
-    return 2 * (drafted.channels + tallest / 2 + 3), widest + 2 * (drafted.gutters + 3)
+    return 2 * (drafted.channels + tallest / 2 + m.shape_gap), widest + 2 * (drafted.gutters + m.shape_gap)
 
 
 def _dots(wires: tuple[Wire, ...], shapes: dict[str, Shape]) -> list[Dot]:

@@ -151,13 +151,13 @@ def place(graph: CellGraph, m: Metrics) -> Grid:
     max_col = max((col for _, col in cell.values()), default=-1)
     # columns wide enough for a layer's label to sit beside the line leaving its box's top
     labels = [width(n.label, m.font * m.layer_label) for n in graph.of_kind("layer")]
-    pitch = max([m.column] + [m.box_w / 2 + w + 12 for w in labels])
+    pitch = max([m.column] + [m.box_w / 2 + w + m.layer_label_room for w in labels])
     if m.bias_inputs:  # and for a bias's line and name right of each box, clear of the next column's inputs
-        pitch = max(pitch, m.box_w + bias_reach(m) + width("b_0", m.font * 0.8) + 2 * m.track + 8)
+        pitch = max(pitch, m.box_w + bias_reach(m) + width("b_0", m.font * m.bias_label) + 2 * m.track + m.bias_room)
     # the states come in from the left along a lead long enough for their labels: a line that turns
     # just inside the module stays clear of them
     entries = [width(n.label, m.font) for n in graph.of_kind("state-in")]
-    lead_in = max([m.lead] + [w + m.track + 6 for w in entries])
+    lead_in = max([m.lead] + [w + m.track + m.label_margin for w in entries])
     lane_row = {state: k for k, state in enumerate(conveyors)}  # the top rows, one a state
     used = frozenset({r for r, _ in cell.values()} | {rows.layers, rows.bottom} | set(lane_row.values()))
     lattice = Lattice(
@@ -171,12 +171,12 @@ def place(graph: CellGraph, m: Metrics) -> Grid:
     )
     X, Y = lattice.x, lattice.y
     other_states = [s for s in graph.states if s not in conveyors]
-    lane_y = {s: Y(rows.bottom) + k * m.row * 0.6 for k, s in enumerate(other_states)}
+    lane_y = {s: Y(rows.bottom) + k * m.row * m.state_lanes for k, s in enumerate(other_states)}
     lane_y.update({s: Y(row) for s, row in lane_row.items()})
     last_lane = max([Y(rows.bottom)] + list(lane_y.values()))
     junction_y = {c.id: last_lane + k * m.track * 2 for k, c in enumerate(graph.of_kind("concat"))}
     # the outputs rise right of the last column, clear of an ellipse (tanh) there by a track
-    out_x, x = {}, X(max_col) + max(pitch / 2, m.ellipse_w / 2 + m.track + 2)
+    out_x, x = {}, X(max_col) + max(pitch / 2, m.ellipse_w / 2 + m.track + m.nudge)
     for o in graph.of_kind("output"):  # side by side, each with room for its label on the right
         out_x[o.id] = x
         x += terminal_room(o.label, m)
@@ -190,13 +190,13 @@ def place(graph: CellGraph, m: Metrics) -> Grid:
 
 def bias_reach(m: Metrics) -> float:
     """How long a bias's line is: an arrowhead and a little."""
-    return m.arrow + 10
+    return m.arrow + m.bias_length
 
 
 def terminal_room(label: str, m: Metrics) -> float:
     """How far apart inputs (or outputs) stand: room for the label beside the line, and for the
     circle the chain view draws each in (``m.port_r``) with its label inside."""
-    return max(m.port_r * 2 + 8, width(label, m.font) + 12)
+    return max(m.port_r * 2 + m.port_gap, width(label, m.font) + m.terminal_room)
 
 
 # -- rows and columns ------------------------------------------------------------------------------
@@ -317,7 +317,7 @@ def _shapes(grid: Grid, junction_y: Mapping[str, float]) -> list[Shape]:
             x, y = grid.X(col), grid.Y(row)
             if node.kind == "layer":
                 symbol = vocab_symbol(node) or "W"
-                w = max(m.box_w, width(symbol, m.symbol_font) + 12)
+                w = max(m.box_w, width(symbol, m.symbol_font) + m.symbol_pad)
                 form = "" if node.bias else "no-bias"
                 out.append(Shape(node.id, node.kind, "box", Box(x, y, w, m.box_h), symbol, form))
             elif node.op == "identity" and node.constant is None:  # a renaming: the line runs on
@@ -330,7 +330,7 @@ def _shapes(grid: Grid, junction_y: Mapping[str, float]) -> list[Shape]:
                     out.append(Shape(node.id, node.kind, "circle", box, symbol, form, gate))
                 elif len(symbol) > 2 and symbol not in ROUND_WORDS:  # a function's name (tanh, exp) or an
                     # op with its number: an ellipse as wide as its text; max and min are circles
-                    w = max(m.ellipse_w, width(symbol, m.symbol_font) + 10)
+                    w = max(m.ellipse_w, width(symbol, m.symbol_font) + m.ellipse_pad)
                     box = Box(x, y, w, m.ellipse_h)
                     out.append(Shape(node.id, node.kind, "ellipse", box, symbol, form))
                 else:

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 
+from ..mathtext import CAP_HEIGHT, MIDLINE
 from .geometry import Box, Dot, Label, Point, Wire, direction
 from .grid import Grid, bias_reach
 from .metrics import Metrics
+
+#: How far an arrowhead reaches either side of its line, as a share of its length.
+ARROW_HALF_WIDTH = 0.55
+#: The room an arrowhead takes each way, as a share of its length.
+HEAD_ROOM = 1.2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,31 +77,31 @@ def _names(grid: Grid, wires: tuple[Wire, ...], dots: tuple[Dot, ...]) -> tuple[
         if not node.label or node.kind in ("op", "concat"):
             continue
         on_top = node.state in grid.conveyors
-        gap = (m.lane_width if on_top else m.wire_width) / 2 + 3
+        gap = (m.lane_width if on_top else m.wire_width) / 2 + m.label_gap
         drop = Label(node.id, node.label, 0, 0, "start", f).box().bottom  # a subscript hangs down
-        above, below = b.y - gap - drop, b.y + gap + f * 0.78
+        above, below = b.y - gap - drop, b.y + gap + f * CAP_HEIGHT
         if node.kind == "state-in":
             candidates = [(b.x, above, "start"), (b.x, below, "start")]
         elif node.kind == "state-out":
             candidates = [
-                (b.x - m.arrow - 4, above, "end"),  # clear of the arrowhead
-                (b.x - m.arrow - 4, below, "end"),
-                (b.x + 6, b.y + f * 0.35, "start"),  # or beyond its tip
+                (b.x - m.arrow - m.arrow_clear, above, "end"),  # clear of the arrowhead
+                (b.x - m.arrow - m.arrow_clear, below, "end"),
+                (b.x + m.label_margin, b.y + f * MIDLINE, "start"),  # or beyond its tip
             ]
         elif node.kind == "input":
-            candidates = [(b.x - 5, b.y, "end"), (b.x + 5, b.y, "start")]
+            candidates = [(b.x - m.terminal_gap, b.y, "end"), (b.x + m.terminal_gap, b.y, "start")]
         elif node.kind == "output":  # beside the line, below its arrowhead
-            beside = m.wire_width / 2 + 3
+            beside = m.wire_width / 2 + m.label_gap
             candidates = [(b.x + beside, b.y + m.arrow + f, "start"), (b.x - beside, b.y + m.arrow + f, "end")]
         else:
             candidates = _beside_layer(node.id, node.label, b, m)
         size = f * m.layer_label if node.kind == "layer" else f
         options = [Label(node.id, node.label, x, y, anchor, size) for x, y, anchor in candidates]
         # a pixel more than half a wire: width() may err by one
-        best, clash = place(options, segments, solid, out, clearance=m.wire_width / 2 + 1.5)
+        best, clash = place(options, segments, solid, out, clearance=m.wire_width / 2 + m.label_clearance)
         if clash and node.kind == "layer":  # no room: the same places, a fifth smaller
-            options = [dataclasses.replace(o, size=o.size * 0.8) for o in options]
-            best, clash = place(options, segments, solid, out, clearance=m.wire_width / 2 + 1.5)
+            options = [dataclasses.replace(o, size=o.size * m.crowded_label) for o in options]
+            best, clash = place(options, segments, solid, out, clearance=m.wire_width / 2 + m.label_clearance)
         crowded += clash
         out.append(best)
     return out, crowded
@@ -107,17 +113,17 @@ def _beside_layer(node_id: str, text: str, b: Box, m: Metrics) -> list[tuple[flo
     with lines (a label beyond them still sits by its box: nothing else is nearer)."""
     size = m.font * m.layer_label
     hangs = Label(node_id, text, 0, 0, "start", size).box().bottom  # its subscript
-    beside = m.arrow * 0.55 + 2  # clear of an arrowhead, should the line end just above
+    beside = m.arrow * ARROW_HALF_WIDTH + m.nudge  # clear of an arrowhead, should the line end just above
     near = [
-        (b.x - beside, b.top - 3 - hangs, "end"),
-        (b.x + beside, b.top - 3 - hangs, "start"),
-        (b.left - 3, b.y + size * 0.35, "end"),
-        (b.right + 3, b.y + size * 0.35, "start"),
-        (b.left - 3, b.top - 3, "end"),
-        (b.right + 3, b.top - 3, "start"),
-        (b.left - 3, b.bottom + size, "end"),
-        (b.right + 3, b.bottom + size, "start"),
-        (b.x, b.bottom + size + 2, "middle"),
+        (b.x - beside, b.top - m.label_gap - hangs, "end"),
+        (b.x + beside, b.top - m.label_gap - hangs, "start"),
+        (b.left - m.label_gap, b.y + size * MIDLINE, "end"),
+        (b.right + m.label_gap, b.y + size * MIDLINE, "start"),
+        (b.left - m.label_gap, b.top - m.label_gap, "end"),
+        (b.right + m.label_gap, b.top - m.label_gap, "start"),
+        (b.left - m.label_gap, b.bottom + size, "end"),
+        (b.right + m.label_gap, b.bottom + size, "start"),
+        (b.x, b.bottom + size + m.nudge, "middle"),
         (b.x, b.top - size * 1.2, "middle"),
     ]
     candidates = list(near)
@@ -142,7 +148,7 @@ def _biases(
     where the line crosses nothing and its name finds a clear place (a shorter line where a long
     one finds none). A layer with no such side keeps its "+b"."""
     m, out = grid.m, []
-    f = m.font * 0.8
+    f = m.font * m.bias_label
     segments = [(a, b) for w in wires for a, b in zip(w.points, w.points[1:])]
     solid = _obstacles(grid, wires, dots)
     ends = {(round(w.points[-1].x, 2), round(w.points[-1].y, 2)) for w in wires}
@@ -151,14 +157,14 @@ def _biases(
         b, name = grid.shape[node.id].box, f"b_{{{k}}}" if k > 9 else f"b_{k}"
         sides = [
             side
-            for r in (bias_reach(m), m.arrow + 4)
+            for r in (bias_reach(m), m.arrow + m.arrow_clear)
             for side in (
                 (Point(b.right + r, b.y), Point(b.right, b.y)),
                 (Point(b.left - r, b.y), Point(b.left, b.y)),
-                (Point(b.right - 8, b.top - r), Point(b.right - 8, b.top)),
-                (Point(b.left + 8, b.top - r), Point(b.left + 8, b.top)),
-                (Point(b.right - 8, b.bottom + r), Point(b.right - 8, b.bottom)),
-                (Point(b.left + 8, b.bottom + r), Point(b.left + 8, b.bottom)),
+                (Point(b.right - m.bias_inset, b.top - r), Point(b.right - m.bias_inset, b.top)),
+                (Point(b.left + m.bias_inset, b.top - r), Point(b.left + m.bias_inset, b.top)),
+                (Point(b.right - m.bias_inset, b.bottom + r), Point(b.right - m.bias_inset, b.bottom)),
+                (Point(b.left + m.bias_inset, b.bottom + r), Point(b.left + m.bias_inset, b.bottom)),
             )
         ]
         for start, end in sides:
@@ -171,7 +177,8 @@ def _biases(
             wire = Wire(f"{node.id}.bias", "bias", "", node.id, (start, end))
             options = [Label(node.id, name, x, y, anchor, f) for x, y, anchor in _bias_name_places(wire, f, m)]
             head = _heads([wire], m.arrow)
-            best, crowded = place(options, segments + [(start, end)], solid + head, named, m.wire_width / 2 + 1.5)
+            clearance = m.wire_width / 2 + m.label_clearance
+            best, crowded = place(options, segments + [(start, end)], solid + head, named, clearance)
             if not crowded:
                 segments.append((start, end))
                 solid += head
@@ -182,7 +189,7 @@ def _biases(
 
 def _obstacles(grid: Grid, wires: tuple[Wire, ...], dots: tuple[Dot, ...]) -> list[Box]:
     """What a label must keep clear of besides lines: the shapes, the junction dots, the arrowheads."""
-    solid = [s.box for s in grid.occupants] + [Box(d.at.x, d.at.y, 7.0, 7.0) for d in dots]
+    solid = [s.box for s in grid.occupants] + [Box(d.at.x, d.at.y, grid.m.dot_room, grid.m.dot_room) for d in dots]
     return solid + _heads(wires, grid.m.arrow)
 
 
@@ -190,17 +197,17 @@ def _bias_name_places(wire: Wire, f: float, m: Metrics) -> list[tuple[float, flo
     """Where a bias's name may stand, best first: (x, baseline, anchor) at the open end ``p`` of
     its line, beyond the end, else beside it."""
     p, q = wire.points
-    beside = m.arrow * 0.55 + 2
+    beside = m.arrow * ARROW_HALF_WIDTH + m.nudge
     if p.y == q.y:  # from a side
-        anchor, dx = ("start", 3) if p.x > q.x else ("end", -3)
+        anchor, dx = ("start", m.label_gap) if p.x > q.x else ("end", -m.label_gap)
         return [
-            (p.x + dx, p.y + f * 0.35, anchor),
-            (p.x, p.y - beside - 3, "middle"),
+            (p.x + dx, p.y + f * MIDLINE, anchor),
+            (p.x, p.y - beside - m.label_gap, "middle"),
             (p.x, p.y + f + beside, "middle"),
         ]
     if p.y < q.y:  # from above
-        return [(p.x, p.y - 4, "middle"), (p.x + beside, p.y + f, "start"), (p.x - beside, p.y + f, "end")]
-    return [(p.x, p.y + f + 2, "middle"), (p.x + beside, p.y, "start"), (p.x - beside, p.y, "end")]  # from below
+        return [(p.x, p.y - m.arrow_clear, "middle"), (p.x + beside, p.y + f, "start"), (p.x - beside, p.y + f, "end")]
+    return [(p.x, p.y + f + m.nudge, "middle"), (p.x + beside, p.y, "start"), (p.x - beside, p.y, "end")]  # from below
 
 
 def _heads(wires: tuple[Wire, ...] | list[Wire], arrow: float) -> list[Box]:
@@ -210,7 +217,7 @@ def _heads(wires: tuple[Wire, ...] | list[Wire], arrow: float) -> list[Box]:
         if w.arrow and len(w.points) >= 2:
             tip, before = w.points[-1], w.points[-2]
             dx, dy = direction(before, tip)
-            out.append(Box(tip.x - dx * arrow / 2, tip.y - dy * arrow / 2, arrow * 1.2, arrow * 1.2))
+            out.append(Box(tip.x - dx * arrow / 2, tip.y - dy * arrow / 2, arrow * HEAD_ROOM, arrow * HEAD_ROOM))
     return out
 
 

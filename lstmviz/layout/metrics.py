@@ -34,3 +34,23 @@ class Metrics:
     module_below: float = 0.6  # and below its bottom one
     equation_font: float = 15.0  # the equations beside a focus figure
     bias_inputs: bool = False  # each layer's bias drawn as an input of its own, b_0, b_1, ...
+    # the small distances that keep things apart
+    label_gap: float = 3.0  # between a label and the line or box it names
+    label_margin: float = 6.0  # a label's room past the tip of an arrow, or a lead's past its label
+    terminal_gap: float = 5.0  # between the line of an input and its label
+    arrow_clear: float = 4.0  # between a label (or a short bias line's end) and an arrowhead's base
+    nudge: float = 2.0  # the least gap that reads as one, where things nearly touch
+    label_clearance: float = 1.5  # a label's distance from a line past half its width (width() may err by one)
+    layer_label_room: float = 12.0  # a column's room past its layer's label, beside the line from its top
+    symbol_pad: float = 12.0  # a box's width past its symbol's
+    ellipse_pad: float = 10.0  # an ellipse's width past its word's
+    terminal_room: float = 12.0  # between inputs (or outputs) side by side, past one's label
+    port_gap: float = 8.0  # between the chain view's circles of x_t side by side
+    shape_gap: float = 3.0  # between a wire and a shape it passes
+    dot_room: float = 7.0  # the room a junction's dot takes
+    state_lanes: float = 0.6  # between the lanes of states below the module, in rows
+    bias_length: float = 10.0  # a bias's line past its arrowhead
+    bias_inset: float = 8.0  # a bias's line in from the corner of its box
+    bias_room: float = 8.0  # a column's room past a bias's name
+    bias_label: float = 0.8  # a bias's name, as a share of ``font``
+    crowded_label: float = 0.8  # a layer's label with no clear place, as a share of its size

@@ -30,6 +30,7 @@ GridPoint = tuple[int, int]  #: (column, row) of the grid of tracks
 STEPS = ((1, 0), (0, 1), (-1, 0), (0, -1))
 BEND = 24.0  # what a bend costs, in pixels of length: colah's lines turn seldom
 CROSS = 14.0  # what a crossing costs
+SIDE_WAY = 60.0  # what leaving a layer by a side costs (its value leaves from its top in colah's figures)
 EPS = 0.011  # coordinates this close are one (wires are rounded to hundredths of a pixel)
 
 

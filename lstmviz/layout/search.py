@@ -14,6 +14,12 @@ from collections.abc import Iterable, Sequence
 from .geometry import Point
 from .routing import BEND, CROSS, EPS, STEPS, Board, GridPoint, Port
 
+#: A way this many times as long as the straight one, with this many bends, is given up on: no
+#: reader follows it (the caller tries again with more room).
+LONGEST, BENDS = 3, 12
+#: How near its end a line carries no branch (its last stub, where an arrowhead goes), in pixels.
+LAST_STUB = 12.0
+
 
 def route(
     board: Board,
@@ -74,9 +80,8 @@ def _search(
         best[key], came[key] = cost, None
         heappush(heap, (cost + guess(key[0], key[1]), cost, tie, key))
         tie += 1
-    # a way three times as long as the straight one, with a dozen bends, is no way a reader follows:
-    # give up there rather than search the whole grid (the caller tries again with more room)
-    limit = 3 * min(guess(i, j) for i, j, _ in begin) + 12 * BEND
+    # give up past LONGEST and BENDS rather than search the whole grid
+    limit = LONGEST * min(guess(i, j) for i, j, _ in begin) + BENDS * BEND
     while heap:
         bound, cost, _, key = heappop(heap)
         if bound > limit:
@@ -205,7 +210,7 @@ def _branches(board: Board, net: str, wire: Sequence[Point]) -> Iterable[tuple[t
     end = wire[-1] if wire else None
     for k, at in enumerate(walk[1:-1] if walk else (), start=1):
         here = Point(board.xs[at[0]], board.ys[at[1]])
-        if at in board.solid or board.others(net, at) or _dist(here, end) < 12:  # not in its last stub
+        if at in board.solid or board.others(net, at) or _dist(here, end) < LAST_STUB:  # not in its last stub
             continue
         i0, j0 = walk[k - 1]
         yield (at[0], at[1], STEPS.index((at[0] - i0, at[1] - j0))), _prefix(wire, here)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from .geometry import Box, Point, Wire, simplify
 from .grid import Grid
-from .routing import Board, Port, Solid
+from .routing import SIDE_WAY, Board, Port, Solid
 from .search import route
 
 
@@ -38,7 +38,7 @@ def untangle(grid: Grid, wires: tuple[Wire, ...]) -> Untangled:
     gate_sides = _gate_sides(grid, wires_)
     first: list[int] = []  # wires that found no way: next time they go before any other
     for _ in range(4):
-        board = Board(area, solids, coordinates, track=m.track, wire=m.wire_width, gap=3.0, meet=meet)
+        board = Board(area, solids, coordinates, track=m.track, wire=m.wire_width, gap=m.shape_gap, meet=meet)
         for w in wires_:  # where a line enters or leaves the module, nothing else may run
             for way in ("out", "in"):
                 if grid.shape[w.src if way == "out" else w.dst].shape == "terminal":
@@ -147,7 +147,7 @@ def _ports(grid: Grid, wire: Wire, way: str, gate_sides: Mapping[str, tuple[int,
         return [Port(Point(b.x, b.y), h, m.track) for h in range(4)]
     if shape.shape == "box":
         if way == "out":  # a layer's value leaves from its top; from a side only if it must
-            return [Port(sides[3], 3, stub), Port(sides[0], 0, stub, 60.0), Port(sides[2], 2, stub, 60.0)]
+            return [Port(sides[3], 3, stub), Port(sides[0], 0, stub, SIDE_WAY), Port(sides[2], 2, stub, SIDE_WAY)]
         if wire.diagonal:  # elementwise weights come in at a side (below is the matrix's input),
             long = stub + 3 * m.wire_width  # straight for long enough to carry its ⊙ clear of others
             return [Port(sides[2], 2, long), Port(sides[0], 0, long)]
