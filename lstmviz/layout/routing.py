@@ -28,6 +28,7 @@ GridPoint = tuple[int, int]  #: (column, row) of the grid of tracks
 
 #: Unit steps: right, down, left, up (the index is a heading).
 STEPS = ((1, 0), (0, 1), (-1, 0), (0, -1))
+HEADING = {step: h for h, step in enumerate(STEPS)}  #: a unit step -> its heading
 BEND = 24.0  # what a bend costs, in pixels of length: colah's lines turn seldom
 CROSS = 14.0  # what a crossing costs
 SIDE_WAY = 60.0  # what leaving a layer by a side costs (its value leaves from its top in colah's figures)
@@ -325,9 +326,10 @@ def _edge(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int, int]:
 
 def _headings(walk: Sequence[tuple[int, int]], k: int) -> set[int]:
     """The headings of the lines leaving grid point ``walk[k]`` along the walk."""
+    i, j = walk[k]
     out = set()
-    for n in (k - 1, k + 1):
-        if 0 <= n < len(walk):
-            d = (walk[n][0] - walk[k][0], walk[n][1] - walk[k][1])
-            out.add(STEPS.index(d))
+    if k > 0:
+        out.add(HEADING[(walk[k - 1][0] - i, walk[k - 1][1] - j)])
+    if k + 1 < len(walk):
+        out.add(HEADING[(walk[k + 1][0] - i, walk[k + 1][1] - j)])
     return out

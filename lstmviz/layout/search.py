@@ -12,7 +12,7 @@ import heapq
 from collections.abc import Iterable, Sequence
 
 from .geometry import Point
-from .routing import BEND, CROSS, EPS, STEPS, Board, GridPoint, Port
+from .routing import BEND, CROSS, EPS, HEADING, STEPS, Board, GridPoint, Port
 
 #: A way this many times as long as the straight one, with this many bends, is given up on: no
 #: reader follows it (the caller tries again with more room).
@@ -48,9 +48,10 @@ def _search(
     goals: dict[GridPoint, list[Port]],
     joins: dict[GridPoint, int],
 ) -> list[Point] | None:
-    """The cheapest way from ``begin`` to a goal or a join (A*, the distance to the targets'
-    bounding box its guess), or None past the limit. The innermost loop of every figure: the
-    board's tables are read into locals, and an ordinary wire's track is checked in place."""
+    """The cheapest way from ``begin`` to a goal or a join (A*, its guess the distance to the
+    targets' bounding box and the bends it takes to get there), or None past the limit. The
+    innermost loop of every figure: the board's tables are read into locals, and an ordinary
+    wire's track is checked in place."""
     xs, ys, solid, halo, meet = board.xs, board.ys, board.solid, board.halo, board.meet
     nodes, edges = board.nodes, board.edges
     heappush, heappop, inf = heapq.heappush, heapq.heappop, float("inf")
@@ -62,9 +63,21 @@ def _search(
     y0, y1 = min(t[1] for t in targets), max(t[1] for t in targets)
     ordinary = board.reach(net) <= board.wire * 1.5  # a wire's marks say all; a pipe's need a look about
 
-    def guess(i: int, j: int) -> float:  # the distance to the targets' bounding box: never too much
+    def far(i: int, j: int) -> float:  # the distance to the targets' bounding box
         x, y = xs[i], ys[j]
         return max(x0 - x, 0.0, x - x1) + max(y0 - y, 0.0, y - y1)
+
+    def guess(i: int, j: int, h: int) -> float:  # the distance and the bends still needed: never too much
+        x, y = xs[i], ys[j]
+        across = 0 if x < x0 else 2 if x > x1 else -1  # the heading that brings it over the box, if any
+        down = 1 if y < y0 else 3 if y > y1 else -1
+        dist = max(x0 - x, 0.0, x - x1) + max(y0 - y, 0.0, y - y1)
+        if across >= 0 and down >= 0:  # both ways: a bend at least, two unless heading one of them
+            return dist + (BEND if h in (across, down) else 2 * BEND)
+        need = max(across, down)
+        if need < 0 or h == need:
+            return dist
+        return dist + (2 * BEND if h == (need + 2) % 4 else BEND)  # turning back takes two
 
     def free(i: int, j: int, ni: int, nj: int, nh: int) -> bool:  # as edge_free, its common case inline
         if not ordinary:
@@ -78,10 +91,10 @@ def _search(
     tie = 0
     for key, (cost, _) in begin.items():
         best[key], came[key] = cost, None
-        heappush(heap, (cost + guess(key[0], key[1]), cost, tie, key))
+        heappush(heap, (cost + guess(*key), cost, tie, key))
         tie += 1
     # give up past LONGEST and BENDS rather than search the whole grid
-    limit = LONGEST * min(guess(i, j) for i, j, _ in begin) + BENDS * BEND
+    limit = LONGEST * min(far(i, j) for i, j, _ in begin) + BENDS * BEND
     while heap:
         bound, cost, _, key = heappop(heap)
         if bound > limit:
@@ -136,7 +149,7 @@ def _search(
                 new += CROSS
             if new < best.get(nkey, inf) - 1e-9:
                 best[nkey], came[nkey] = new, key
-                heappush(heap, (new + guess(ni, nj), new, tie, nkey))
+                heappush(heap, (new + guess(ni, nj, nh), new, tie, nkey))
                 tie += 1
     return None
 
@@ -213,7 +226,7 @@ def _branches(board: Board, net: str, wire: Sequence[Point]) -> Iterable[tuple[t
         if at in board.solid or board.others(net, at) or _dist(here, end) < LAST_STUB:  # not in its last stub
             continue
         i0, j0 = walk[k - 1]
-        yield (at[0], at[1], STEPS.index((at[0] - i0, at[1] - j0))), _prefix(wire, here)
+        yield (at[0], at[1], HEADING[(at[0] - i0, at[1] - j0)]), _prefix(wire, here)
 
 
 def _prefix(points: Sequence[Point], stop: Point) -> list[Point]:
