@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from .geometry import Point
 from .routing import BEND, CROSS, EPS, HEADING, STEPS, Board, GridPoint, Port
@@ -59,25 +59,8 @@ def _search(
     a = board.area
     i0, i1 = bisect.bisect_left(xs, a.left), bisect.bisect_right(xs, a.right)  # the grid inside the area
     j0, j1 = bisect.bisect_left(ys, a.top), bisect.bisect_right(ys, a.bottom)
-    x0, x1 = min(t[0] for t in targets), max(t[0] for t in targets)
-    y0, y1 = min(t[1] for t in targets), max(t[1] for t in targets)
+    far, guess = _guesses(xs, ys, targets)
     ordinary = board.reach(net) <= board.wire * 1.5  # a wire's marks say all; a pipe's need a look about
-
-    def far(i: int, j: int) -> float:  # the distance to the targets' bounding box
-        x, y = xs[i], ys[j]
-        return max(x0 - x, 0.0, x - x1) + max(y0 - y, 0.0, y - y1)
-
-    def guess(i: int, j: int, h: int) -> float:  # the distance and the bends still needed: never too much
-        x, y = xs[i], ys[j]
-        across = 0 if x < x0 else 2 if x > x1 else -1  # the heading that brings it over the box, if any
-        down = 1 if y < y0 else 3 if y > y1 else -1
-        dist = max(x0 - x, 0.0, x - x1) + max(y0 - y, 0.0, y - y1)
-        if across >= 0 and down >= 0:  # both ways: a bend at least, two unless heading one of them
-            return dist + (BEND if h in (across, down) else 2 * BEND)
-        need = max(across, down)
-        if need < 0 or h == need:
-            return dist
-        return dist + (2 * BEND if h == (need + 2) % 4 else BEND)  # turning back takes two
 
     def free(i: int, j: int, ni: int, nj: int, nh: int) -> bool:  # as edge_free, its common case inline
         if not ordinary:
@@ -152,6 +135,33 @@ def _search(
                 heappush(heap, (new + guess(ni, nj, nh), new, tie, nkey))
                 tie += 1
     return None
+
+
+def _guesses(
+    xs: Sequence[float], ys: Sequence[float], targets: Sequence[tuple[float, float]]
+) -> tuple[Callable[[int, int], float], Callable[[int, int, int], float]]:
+    """How far grid point (i, j) is from the targets' bounding box, and that distance with the
+    bends a wire heading ``h`` there still needs: the search's guesses, never too much."""
+    x0, x1 = min(t[0] for t in targets), max(t[0] for t in targets)
+    y0, y1 = min(t[1] for t in targets), max(t[1] for t in targets)
+
+    def far(i: int, j: int) -> float:  # the distance
+        x, y = xs[i], ys[j]
+        return max(x0 - x, 0.0, x - x1) + max(y0 - y, 0.0, y - y1)
+
+    def guess(i: int, j: int, h: int) -> float:  # and the bends
+        x, y = xs[i], ys[j]
+        across = 0 if x < x0 else 2 if x > x1 else -1  # the heading that brings it over the box, if any
+        down = 1 if y < y0 else 3 if y > y1 else -1
+        dist = max(x0 - x, 0.0, x - x1) + max(y0 - y, 0.0, y - y1)
+        if across >= 0 and down >= 0:  # both ways: a bend at least, two unless heading one of them
+            return dist + (BEND if h in (across, down) else 2 * BEND)
+        need = max(across, down)
+        if need < 0 or h == need:
+            return dist
+        return dist + (2 * BEND if h == (need + 2) % 4 else BEND)  # turning back takes two
+
+    return far, guess
 
 
 def _ends(
