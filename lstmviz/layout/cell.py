@@ -18,7 +18,7 @@ from .metrics import Metrics
 from .sketch import Sketch, sketch, streams
 from .untangle import Untangled, untangle
 
-#: How many times a cell is laid out with more room, at most, when a wire or label finds no clear place.
+#: How many times a cell is laid out, at most, with more room each time a wire or label finds no clear place.
 ATTEMPTS = 4
 #: How much more room each time (of the row and column spacing), at least.
 MORE_ROOM = 1.25
@@ -39,11 +39,19 @@ def layout_cell(graph: CellGraph, metrics: Metrics | None = None) -> Layout:
 def _layout_cell(graph: CellGraph, m: Metrics) -> Layout:
     """The cell drawn with more room each time a wire or label finds no clear place; the attempt with
     the fewest wires left off their own track (then the fewest crowded labels) when none is clean:
-    more room is not always better for the router."""
+    more room is not always better for the router. Where the first draft's tracks need more room
+    than the spacing gives, the wires are not routed at that spacing (the attempt would be redone)."""
     best: tuple[tuple[int, int], Layout] | None = None
-    for _ in range(ATTEMPTS):
+    widened = routed_at = 0  # spacings widened for the first draft's sake, and laid out whole
+    while routed_at < ATTEMPTS:
         grid = place(graph, m)
         drafted = sketch(grid)
+        row, column = _room_needed(grid, drafted)
+        if (row > m.row or column > grid.pitch) and widened < ATTEMPTS:  # the first draft's tracks do not
+            widened += 1  # fit: its wires are routed with that room, not routed here and then again
+            m = dataclasses.replace(m, row=max(m.row, row), column=max(m.column, column))
+            continue
+        routed_at += 1
         routed = untangle(grid, drafted.wires)
         dots = tuple(_dots(routed.wires, grid.shape))
         named = label(grid, routed.wires, dots)
@@ -51,7 +59,6 @@ def _layout_cell(graph: CellGraph, m: Metrics) -> Layout:
         score = (routed.unrouted, named.crowded)
         if best is None or score <= best[0]:  # of equals, the later: it has the room asked for
             best = (score, layout)
-        row, column = _room_needed(grid, drafted)
         if named.crowded or routed.unrouted:  # a label or a wire found no clear place: give everything more room
             row, column = max(row, m.row * MORE_ROOM), max(column, grid.pitch * MORE_ROOM)
         if row <= m.row and column <= grid.pitch:
