@@ -12,8 +12,9 @@ from ..layout.geometry import Point
 from .scene import Ellipse, Line, Polygon, Rect, Scene, Text, rounded_corners, with_arrowhead
 
 
-def to_svg(scene: Scene, *, width_in: float | None = None) -> str:
-    """The scene as a standalone SVG document; ``width_in`` sets its printed width in inches."""
+def to_svg(scene: Scene, *, width_in: float | None = None, css: str = "") -> str:
+    """The scene as a standalone SVG document; ``width_in`` sets its printed width in inches, ``css``
+    is a style sheet the document carries (an animation's keyframes)."""
     if width_in is None:
         size = (f"{_n(scene.width)}px", f"{_n(scene.height)}px")
     else:
@@ -28,6 +29,8 @@ def to_svg(scene: Scene, *, width_in: float | None = None) -> str:
             for element in _draw(dwg, item):
                 g.add(element)
         dwg.add(g)
+    if css:
+        dwg.add(dwg.style(css))
     return dwg.tostring()
 
 

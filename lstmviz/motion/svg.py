@@ -97,9 +97,7 @@ def animated_svg(
                 css.append(f".{paths[d]} {{ offset-path: path('{d}'); }}")
             classes.append(paths[d])
         groups.append(Group(" ".join(classes), data, cue.group.items))
-    document = to_svg(dataclasses.replace(scene, groups=tuple(groups)))
-    style = "<style>" + "\n".join(css) + "</style>"
-    return document.replace("</svg>", style + "</svg>")
+    return to_svg(dataclasses.replace(scene, groups=tuple(groups)), css="\n".join(css))
 
 
 def _keyframes(name: str, kind: str, start: float, end: float, total: float) -> str:

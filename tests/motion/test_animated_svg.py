@@ -117,7 +117,7 @@ def test_the_walk_through_plays_each_step_in_order_and_values_appear_in_their_st
 def test_while_a_step_computes_the_rest_dims():
     """Each figure group's fade repeats every time step: lit while its step plays, dimmed while another does."""
     svg = lstmviz.animate("lstm", steps=2)
-    fades = dict(re.findall(r"@keyframes (d\d+) \{ (.*?) \}\n", svg.replace("</style>", "\n</style>") + "\n"))
+    fades = dict(re.findall(r"@keyframes (d\d+) \{ (.*?) \}\n", svg.replace("]]></style>", "\n</style>") + "\n"))
     assert fades, "no fades"
     node_fade = {}
     for g in ET.fromstring(svg).iter(f"{SVG}g"):
