@@ -13,10 +13,13 @@ from .display import HTML, SVG
 from .drawing.scene import Scene, build_scene
 from .errors import Choice, SpecError
 from .layout.views import layout_view
-from .motion.animation import Animation
+from .motion.animation import Animation, Clip
 from .sizing import dpi_for, inches, metrics_for, sized
 from .spec.graph import CellGraph
 from .style import Style, adjusted, load_style
+
+#: What moves: an animation of a cell on its values, or a clip of one operation.
+Moving = Animation | Clip
 
 
 def sheet(style: str | Path, *, transparent: bool = False, font: str | None = None) -> Style:
@@ -112,18 +115,18 @@ class Writer:
     A video is written by the animation itself, frame by frame, whole or not at all."""
 
     still: Callable[[Figure], str | bytes] | None = None
-    moving: Callable[[Animation], str] | None = None
+    moving: Callable[[Moving], str] | None = None
     shown: Callable[[str], Any] | None = None
     video: bool = False
 
 
 WRITERS: dict[str, Writer] = {
-    "svg": Writer(still=_svg, moving=Animation.svg, shown=SVG),
+    "svg": Writer(still=_svg, moving=lambda moving: moving.svg(), shown=SVG),
     "png": Writer(still=_matplotlib("png")),
     "pdf": Writer(still=_matplotlib("pdf")),
     "pgf": Writer(still=_matplotlib("pgf")),
     "dot": Writer(still=_dot, shown=str),
-    "html": Writer(moving=Animation.html, shown=HTML),
+    "html": Writer(moving=lambda moving: moving.html(), shown=HTML),  # an animation of a cell's
     "gif": Writer(video=True),
     "mp4": Writer(video=True),
 }
@@ -134,10 +137,13 @@ STILL = tuple(f for f, w in WRITERS.items() if w.still)
 MOVING = tuple(f for f, w in WRITERS.items() if w.moving or w.video)
 
 
-def formats(thing: Figure | Animation) -> tuple[str, ...]:
-    """The formats ``thing`` can be written in (DOT only for a figure that has a graph)."""
+def formats(thing: Figure | Moving) -> tuple[str, ...]:
+    """The formats ``thing`` can be written in (DOT only for a figure that has a graph, the HTML
+    player only for an animation of a cell, which has steps to go through)."""
     if isinstance(thing, Animation):
         return MOVING
+    if isinstance(thing, Clip):
+        return tuple(f for f in MOVING if f != "html")
     return tuple(f for f in STILL if f != "dot" or thing.dot is not None)
 
 
@@ -155,21 +161,21 @@ def format_of(output: str | Path | None, fmt: str | None, choices: tuple[str, ..
     return fmt
 
 
-def made(thing: Figure | Animation, fmt: str) -> str | bytes:
+def made(thing: Figure | Moving, fmt: str) -> str | bytes:
     """``thing`` in ``fmt``: text for SVG, DOT and HTML, bytes for the rest (not a video's:
     :meth:`Animation.video` writes those)."""
     writer = WRITERS[fmt]
-    return writer.moving(thing) if isinstance(thing, Animation) else writer.still(thing)  # type: ignore[misc, arg-type]
+    return writer.moving(thing) if isinstance(thing, Animation | Clip) else writer.still(thing)  # type: ignore[misc, arg-type]
 
 
-def encode(thing: Figure | Animation, fmt: str) -> bytes:
+def encode(thing: Figure | Moving, fmt: str) -> bytes:
     """The bytes of ``thing``'s file in ``fmt``."""
     out = made(thing, fmt)
     return out.encode("utf-8") if isinstance(out, str) else out
 
 
 def emit(
-    thing: Figure | Animation,
+    thing: Figure | Moving,
     output: str | Path | None,
     fmt: str | None = None,
     *,
@@ -180,7 +186,7 @@ def emit(
     """Write ``thing`` to ``output`` in ``fmt`` (by default its suffix's) and return None; without an
     output, return it as text (SVG, DOT or, for an animation, HTML), which a notebook displays.
     ``fps``, ``width`` (pixels) and ``progress`` are a video's."""
-    moving = isinstance(thing, Animation)
+    moving = isinstance(thing, Animation | Clip)
     fmt = format_of(output, fmt, formats(thing), moving=moving)
     writer = WRITERS[fmt]
     if output is None:

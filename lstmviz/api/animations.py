@@ -35,29 +35,16 @@ def explain(
     args.number(width, "width", low=200, high=8000, optional=True)
     args.callback(progress, "progress")
     from ..errors import Choice
+    from ..motion.animation import Clip
     from ..motion.explain import EXPLAINED
     from ..motion.explain import explain as build
-    from ..motion.svg import animated_svg
+    from ..pipeline import emit
     from ..style import load_style
 
     Choice("animation", EXPLAINED).check(what, name="what")
-    fmt = Path(output).suffix.lstrip(".").lower() if output is not None else "svg"
-    Choice("format", ("svg", "gif", "mp4")).check(fmt, name=str(output))
     scene, cues, duration = build(what, load_style(style))
-    if fmt != "svg":
-        from ..motion.video import write_video
+    return emit(Clip(scene, tuple(cues), duration), output, fps=fps, width=width, progress=progress)
 
-        write_video(lambda _: scene, cues, duration, output, fmt=fmt, fps=fps, width=width, progress=progress)
-        return None
-    from ..display import SVG
-
-    text = SVG(animated_svg(scene, cues, duration))
-    if output is None:
-        return text
-    from ..files import write_atomic
-
-    write_atomic(output, text.encode("utf-8"))
-    return None
 
 def animate(
     cell: str | Path | CellGraph | Any,

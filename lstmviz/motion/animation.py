@@ -107,6 +107,40 @@ class Animation:
         write_video(figure, list(self.cues), duration, output, fmt=fmt, fps=rate, width=width, progress=progress)
 
 
+@dataclasses.dataclass(frozen=True)
+class Clip:
+    """A figure that stays as it is and the cues over it, looping every ``duration`` seconds: one
+    of the explainers of a single operation, with no cell, no steps and nothing dimmed."""
+
+    scene: Scene
+    cues: tuple[Cue, ...]
+    duration: float
+
+    def svg(self) -> str:
+        """The self-contained animated SVG."""
+        from .svg import animated_svg
+
+        return animated_svg(self.scene, self.cues, self.duration)
+
+    def video(
+        self,
+        output: str | Path,
+        *,
+        fmt: str,
+        fps: float | None = None,
+        width: float | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Write a GIF or an MP4, ``fps`` frames a second (by default 10), whole or not at all."""
+        from .video import write_video
+
+        scene = self.scene
+        write_video(
+            lambda _: scene, list(self.cues), self.duration, output, fmt=fmt, fps=fps or 10.0, width=width,
+            progress=progress,
+        )  # fmt: skip
+
+
 def animation(
     graph: CellGraph, lay_out: Callable[[Metrics], Layout], timeline: Timeline, style: Style, m: Metrics, title: str
 ) -> Animation:
