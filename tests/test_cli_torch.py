@@ -124,3 +124,18 @@ def test_refusals_name_the_file_and_the_fix(saved, args, expected):
     assert out.returncode == 2 and out.stdout == ""
     assert len(out.stderr.strip().splitlines()) == 1 and expected in out.stderr, out.stderr
     assert not (folder / "c.toml").exists()
+
+
+def test_run_saved_is_the_command_s_run_from_python(saved):
+    """What `lstmviz run model.pt --input x.npy` does, from Python: the state_dict does not say how
+    its input is laid out, so the caller does; outputs and final states are PyTorch's."""
+    import lstmviz.api as api
+    from lstmviz.errors import DataError
+
+    folder, _, want, h = saved
+    with pytest.raises(DataError, match="does not say whether"):
+        api.run_saved(folder / "model.pt", folder / "x.npy")
+    ran = api.run_saved(folder / "model.pt", folder / "x.npy", batch_first=True)
+    assert ran.batch_first and ran.x.shape == (6, 2, 3)  # turned to (T, B, features)
+    np.testing.assert_allclose(ran.result.outputs.transpose(1, 0, 2), want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ran.result.state["h"], h, rtol=1e-5, atol=1e-6)

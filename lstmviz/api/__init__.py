@@ -15,13 +15,14 @@ from ..torch_interop import from_torch, stack_from_torch
 from .animations import animate, explain, parse_units
 from .cells import dim_names, drawable, load, random_input, run
 from .diagrams import draw, figures, render, render_stack, steps, steps_of, walk_through
+from .inputs import SavedRun, read_input, run_saved
 from .learning import explore, gradients, load_model, train
 
 __all__ = [
     "BUILTINS", "MAX_DIM", "animate", "compile", "dim_names", "draw", "drawable", "dump_spec", "explain", "explore",
     "figures", "flat_params", "from_torch", "gradients", "load", "load_model", "load_params", "parse_units",
-    "random_input", "render", "render_stack", "run", "run_stack", "save_params", "save_spec", "stack_from_torch",
-    "steps", "steps_of", "train", "walk_through",
+    "random_input", "read_input", "render", "render_stack", "run", "run_saved", "run_stack", "save_params",
+    "save_spec", "SavedRun", "stack_from_torch", "steps", "steps_of", "train", "walk_through",
 ]  # fmt: skip
 
 

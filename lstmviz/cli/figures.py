@@ -10,7 +10,6 @@ import click
 from .. import api
 from ..errors import DataError
 from .group import main, one_line_errors
-from .numbers import read_input
 from .options import (
     check_outputs,
     data_options,
@@ -178,7 +177,7 @@ def animate(
         )
     cell: Any = api.load_model(spec) if is_model else api.drawable(spec)
     graph = cell.graph if is_model else cell
-    x = read_input(input_path, graph) if input_path is not None else None  # checked as run checks it
+    x = api.read_input(input_path, graph) if input_path is not None else None  # checked as run checks it
     params = api.load_params(params_path) if params_path is not None else None
     span = None
     if window is not None:

@@ -123,7 +123,7 @@ def run(
     cell = api.load(spec)
     given_dims = parse_dims(dims, cell)
     if input_path is not None:
-        x = read_input(input_path, cell, bool(batch_first))
+        x = api.read_input(input_path, cell, bool(batch_first))
     else:
         dtype = dtype or "float32"
         T = 5 if steps is None else steps
@@ -219,67 +219,17 @@ def _run_torch(
     seed: int,
     output: Path | None,
 ) -> None:
-    """Run every layer and direction of a saved PyTorch model over the input, as PyTorch does: the
-    input shaped as the module takes it (its own batch_first, unless overridden), and so the output."""
-    import numpy as np
-
-    stack = api.stack_from_torch(model)
-    first = stack.cells[0][0]
-    if batch_first is None:
-        batch_first = stack.batch_first
-    if input_path is not None:
-        x = read_input(input_path, first, batch_first, source=model)["x"]
-        if dtype is not None:
-            x = x.astype(dtype)
-    else:
-        size = first.default_dims["input"]
-        x = np.random.default_rng(seed).standard_normal((5 if steps is None else steps, batch, size))
-        x = x.astype(dtype or next(iter(stack.params[0][0].values())).weight.dtype)  # as the model's weights
-    result = api.run_stack(stack, x, batch_first=False)  # read_input gave (T, B, features)
+    """Run every layer and direction of a saved PyTorch model over the input, as PyTorch does, and
+    write its input and output shaped as the module takes them."""
+    ran = api.run_saved(model, input_path, steps=steps, batch=batch, batch_first=batch_first, dtype=dtype, seed=seed)
+    stack, x, result = ran.stack, ran.x, ran.result
     what = f"{model}: {stack.layers} layer(s) of {stack.kind}, {stack.directions} direction(s);"
     _echo_run(what, result.outputs, result.state, shape="(layers x directions, batch, hidden)")
     if output is not None:
-        outputs = result.outputs.transpose(1, 0, 2) if batch_first else result.outputs
-        arrays = {"input.x": x.transpose(1, 0, 2) if batch_first else x, "outputs": outputs}
+        outputs = result.outputs.transpose(1, 0, 2) if ran.batch_first else result.outputs
+        arrays = {"input.x": x.transpose(1, 0, 2) if ran.batch_first else x, "outputs": outputs}
         arrays.update({f"state.{k}": v for k, v in result.state.items()})
         write_and_say({output: npz(arrays, compressed=True)})
-
-
-def read_input(path: Path, cell: Any, batch_first: bool | None = False, source: Path | None = None) -> Any:
-    """The input arrays by name, shaped (T, B, features): a (T, features) array is one sequence; with
-    ``batch_first``, arrays are (B, T, features) and are turned to (T, B, features). ``None``: the
-    model ``source`` could not say which, so a three-axis array is refused rather than guessed."""
-    import numpy as np
-
-    names = [n.id for n in cell.of_kind("input")]
-    from ..files import read_arrays
-
-    loaded = read_arrays(path, "an .npy or .npz of input arrays")
-    if isinstance(loaded, np.ndarray):
-        if len(names) != 1:
-            raise DataError(
-                f"the cell has inputs {', '.join(names)}", name=str(path), fix="give an .npz with one array per input"
-            )
-        arrays = {names[0]: loaded}
-    else:
-        arrays = dict(loaded)  # type: ignore[call-overload]
-    if batch_first is None:
-        for k, v in arrays.items():
-            if v.ndim == 3:
-                raise DataError(
-                    f"{k} is shaped {v.shape}, and {source} (a state_dict) does not say whether its input is "
-                    "(B, T, features) or (T, B, features)",
-                    name=str(path),
-                    fix="give --batch-first or --time-major",
-                )
-    elif batch_first:
-        for k, v in arrays.items():
-            if v.ndim != 3:
-                raise DataError(
-                    f"{k} has shape {v.shape}, not (B, T, features)", name=str(path), fix="drop --batch-first"
-                )
-        return {k: v.transpose(1, 0, 2) for k, v in arrays.items()}
-    return {k: (v[:, None, :] if v.ndim == 2 else v) for k, v in arrays.items()}
 
 
 def _summarise(name: str, result: Any) -> None:
