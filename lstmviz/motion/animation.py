@@ -30,9 +30,7 @@ class Dimming:
 
     def spans(self) -> tuple[tuple[float, float, frozenset[str]], ...]:
         """(start, end, ids dimmed) of the phases in the first ``period``, which then repeats."""
-        return tuple(
-            (p.start, p.end, ids) for p, ids in zip(self.phases, self.dimmed) if p.end <= self.period + 1e-9
-        )
+        return tuple((p.start, p.end, ids) for p, ids in zip(self.phases, self.dimmed) if p.end <= self.period + 1e-9)
 
     def at(self, seconds: float) -> frozenset[str]:
         """What is dimmed ``seconds`` into the loop (the last phase's after the loop's end)."""
@@ -50,8 +48,36 @@ def dimming(layout: Layout, timeline: Timeline) -> Dimming:
     return Dimming(tuple(timeline.phases), dimmed, timeline.duration if timeline.sweeps else timeline.step_length)
 
 
+class _Video:
+    """What an animation and a clip share: a video made of their figures at each moment."""
+
+    cues: tuple[Cue, ...]
+    duration: float
+    fps: float
+
+    def figure_at(self) -> Callable[[float], Scene]:
+        raise NotImplementedError
+
+    def video(
+        self,
+        output: str | Path,
+        *,
+        fmt: str,
+        fps: float | None = None,
+        width: float | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Write a GIF or an MP4, ``fps`` frames a second (by default :attr:`fps`), whole or not at all."""
+        from .video import write_video
+
+        rate = fps or self.fps
+        write_video(
+            self.figure_at(), list(self.cues), self.duration, output, fmt=fmt, fps=rate, width=width, progress=progress
+        )
+
+
 @dataclasses.dataclass(frozen=True)
-class Animation:
+class Animation(_Video):
     """A staged figure, the cues over it and its dimming: everything each format draws from."""
 
     stage: Stage
@@ -90,25 +116,18 @@ class Animation:
 
         return lambda seconds: drawn(self.dimming.at(seconds))
 
-    def video(
-        self,
-        output: str | Path,
-        *,
-        fmt: str,
-        fps: float | None = None,
-        width: float | None = None,
-        progress: Callable[[int, int], None] | None = None,
-    ) -> None:
-        """Write a GIF or an MP4, ``fps`` frames a second (by default one a beat), whole or not at all."""
-        from .video import write_video
+    @property
+    def duration(self) -> float:
+        return self.timeline.duration
 
-        rate = fps or 1 / self.timeline.beat
-        figure, duration = self.figure_at(), self.timeline.duration
-        write_video(figure, list(self.cues), duration, output, fmt=fmt, fps=rate, width=width, progress=progress)
+    @property
+    def fps(self) -> float:
+        """A video's frames a second unless told: one a beat."""
+        return 1 / self.timeline.beat
 
 
 @dataclasses.dataclass(frozen=True)
-class Clip:
+class Clip(_Video):
     """A figure that stays as it is and the cues over it, looping every ``duration`` seconds: one
     of the explainers of a single operation, with no cell, no steps and nothing dimmed."""
 
@@ -122,23 +141,15 @@ class Clip:
 
         return animated_svg(self.scene, self.cues, self.duration)
 
-    def video(
-        self,
-        output: str | Path,
-        *,
-        fmt: str,
-        fps: float | None = None,
-        width: float | None = None,
-        progress: Callable[[int, int], None] | None = None,
-    ) -> None:
-        """Write a GIF or an MP4, ``fps`` frames a second (by default 10), whole or not at all."""
-        from .video import write_video
-
+    def figure_at(self) -> Callable[[float], Scene]:
+        """The figure at each moment: always the same."""
         scene = self.scene
-        write_video(
-            lambda _: scene, list(self.cues), self.duration, output, fmt=fmt, fps=fps or 10.0, width=width,
-            progress=progress,
-        )  # fmt: skip
+        return lambda seconds: scene
+
+    @property
+    def fps(self) -> float:
+        """A video's frames a second unless told."""
+        return 10.0
 
 
 def animation(
