@@ -19,7 +19,7 @@ from .sketch import Sketch, sketch, streams
 from .untangle import Untangled, untangle
 
 #: How many times a cell is laid out, at most, with more room each time a wire or label finds no clear place.
-ATTEMPTS = 4
+ATTEMPTS = 5
 #: How much more room each time (of the row and column spacing), at least.
 MORE_ROOM = 1.25
 
@@ -43,10 +43,12 @@ def _layout_cell(graph: CellGraph, m: Metrics) -> Layout:
     than the spacing gives, the wires are not routed at that spacing (the attempt would be redone)."""
     best: tuple[tuple[int, int], Layout] | None = None
     widened = routed_at = 0  # spacings widened for the first draft's sake, and laid out whole
+    start: tuple[float, float] | None = None  # this attempt's row and column spacing, before the draft's widening
     while routed_at < ATTEMPTS:
         grid = place(graph, m)
         drafted = sketch(grid)
         row, column = _room_needed(grid, drafted)
+        start = start or (m.row, grid.pitch)
         if (row > m.row or column > grid.pitch) and widened < ATTEMPTS:  # the first draft's tracks do not
             widened += 1  # fit: its wires are routed with that room, not routed here and then again
             m = dataclasses.replace(m, row=max(m.row, row), column=max(m.column, column))
@@ -59,11 +61,14 @@ def _layout_cell(graph: CellGraph, m: Metrics) -> Layout:
         score = (routed.unrouted, named.crowded)
         if best is None or score <= best[0]:  # of equals, the later: it has the room asked for
             best = (score, layout)
-        if named.crowded or routed.unrouted:  # a label or a wire found no clear place: give everything more room
-            row, column = max(row, m.row * MORE_ROOM), max(column, grid.pitch * MORE_ROOM)
+        if named.crowded or routed.unrouted:  # a label or a wire found no clear place: give everything more
+            row, column = max(row, start[0] * MORE_ROOM), max(column, start[1] * MORE_ROOM)  # room than it had
+            if row <= m.row and column <= grid.pitch:  # (the draft's widening gave that much already)
+                row, column = m.row * MORE_ROOM, grid.pitch * MORE_ROOM
         if row <= m.row and column <= grid.pitch:
             break
         m = dataclasses.replace(m, row=max(m.row, row), column=max(m.column, column))
+        start = None
     assert best is not None
     return best[1]
 
