@@ -127,10 +127,13 @@ def test_mp4_without_ffmpeg_is_one_clear_line(tmp_path, monkeypatch):
 @pytest.mark.parametrize("name", lstmviz.BUILTINS)
 @pytest.mark.parametrize("style", ["colah", "pipe"])
 def test_every_built_in_animates_in_both_styles_to_all_four_formats(tmp_path, name, style):
+    """Each cell through each writer; the videos small and sparse (their full size and frame rate are
+    checked on the LSTM, in test_gif_has_a_frame_per_beat_and_is_at_least_1000_px_wide)."""
     for suffix in ("svg", "html", "gif", "mp4"):
         if suffix == "mp4" and shutil.which("ffmpeg") is None and not os.environ.get("CI"):
             continue
-        lstmviz.animate(name, tmp_path / f"a.{suffix}", steps=1, style=style)
+        video = {"fps": 2, "width": 400} if suffix in ("gif", "mp4") else {}
+        lstmviz.animate(name, tmp_path / f"a.{suffix}", steps=1, style=style, **video)
         assert (tmp_path / f"a.{suffix}").stat().st_size > 1000
 
 
