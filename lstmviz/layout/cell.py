@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Mapping
 
 from ..spec.graph import CellGraph
 from .geometry import Dot, Layout, Point, Shape, Wire, direction
@@ -90,7 +91,7 @@ def _room_needed(grid: Grid, drafted: Sketch) -> tuple[float, float]:
     return 2 * (drafted.channels + tallest / 2 + m.shape_gap), widest + 2 * (drafted.gutters + m.shape_gap)
 
 
-def _dots(wires: tuple[Wire, ...], shapes: dict[str, Shape]) -> list[Dot]:
+def _dots(wires: tuple[Wire, ...], shapes: Mapping[str, Shape]) -> list[Dot]:
     """A dot wherever two wires of one source part ways away from the source itself."""
     by_src: dict[str, list[Wire]] = {}
     for w in wires:

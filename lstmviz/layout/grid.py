@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import types
 from collections.abc import Iterable, Mapping
 
 from ..mathtext import width
@@ -92,9 +93,9 @@ class Grid:
     shapes: tuple[Shape, ...]
 
     @functools.cached_property
-    def conveyors(self) -> dict[str, tuple[str, ...]]:
+    def conveyors(self) -> Mapping[str, tuple[str, ...]]:
         """State -> the ops along its top line, the main one first."""
-        return dict(self.roles.state_lines)
+        return types.MappingProxyType(dict(self.roles.state_lines))
 
     @functools.cached_property
     def conveyor(self) -> frozenset[str]:
@@ -110,8 +111,8 @@ class Grid:
         return max((col for _, col in self.cell.values()), default=-1)
 
     @functools.cached_property
-    def shape(self) -> dict[str, Shape]:
-        return {s.node: s for s in self.shapes}
+    def shape(self) -> Mapping[str, Shape]:
+        return types.MappingProxyType({s.node: s for s in self.shapes})
 
     @functools.cached_property
     def occupants(self) -> tuple[Shape, ...]:
@@ -184,7 +185,8 @@ def place(graph: CellGraph, m: Metrics) -> Grid:
     module_top = Y(0) - m.row * m.module_above
     module_bottom = max(junction_y.values(), default=last_lane) + m.row * m.module_below
     module = Box((X(-1) + right) / 2, (module_top + module_bottom) / 2, right - X(-1), module_bottom - module_top)
-    grid = Grid(graph, m, cell_roles, rows, cell, lattice, lead_in, lane_y, out_x, module, ())
+    frozen = types.MappingProxyType
+    grid = Grid(graph, m, cell_roles, rows, frozen(cell), lattice, lead_in, frozen(lane_y), frozen(out_x), module, ())
     return dataclasses.replace(grid, shapes=tuple(_shapes(grid, junction_y)))
 
 
