@@ -103,6 +103,24 @@ class Board:
             for i in range(bisect.bisect_left(self.xs, b.left - gap), bisect.bisect_right(self.xs, b.right + gap)):
                 for j in range(bisect.bisect_left(self.ys, b.top - gap), bisect.bisect_right(self.ys, b.bottom + gap)):
                     self.solid[(i, j)] = s.node
+        # The same, flat, for the search: grid point (i, j) is number i * len(ys) + j.
+        size = len(self.xs) * len(self.ys)
+        self.node_at: list[dict[str, set[int]] | None] = [None] * size  # the ``nodes`` entry there
+        self.across: list[set[str] | None] = [None] * size  # the ``edges`` entry of the edge to (i + 1, j)
+        self.down: list[set[str] | None] = [None] * size  # the ``edges`` entry of the edge to (i, j + 1)
+        #: 0 where no wire may go (outside ``area``, in a shape's room), 2 about a meeting point
+        #: (only its nets), 1 elsewhere
+        self.open = bytearray(size)
+        n = len(self.ys)
+        i0, i1 = bisect.bisect_left(self.xs, area.left), bisect.bisect_right(self.xs, area.right)
+        j0, j1 = bisect.bisect_left(self.ys, area.top), bisect.bisect_right(self.ys, area.bottom)
+        for i in range(i0, i1):
+            self.open[i * n + j0 : i * n + j1] = b"\x01" * (j1 - j0)
+        for i, j in self.solid:
+            self.open[i * n + j] = 0
+        for i, j in self.halo:
+            if self.open[i * n + j]:
+                self.open[i * n + j] = 2
 
     # -- the grid ----------------------------------------------------------------------------------
     def i_at(self, x: float) -> int:
@@ -245,12 +263,13 @@ class Board:
                 return False
         return all(self.on.get(near, set()) <= {net} for k in self._stops(walk) for near in self._around(net, walk[k]))
 
-    def _stops(self, walk: Sequence[tuple[int, int]]) -> Iterable[int]:
-        """Where a walk ends or turns, away from a concatenation's point (where lines do meet)."""
+    def _stops(self, walk: Sequence[tuple[int, int]], heads: Sequence[set[int]] | None = None) -> Iterable[int]:
+        """Where a walk ends or turns, away from a concatenation's point (where lines do meet);
+        ``heads`` the walk's :func:`_headings`, if known."""
         for k, at in enumerate(walk):
             if at in self.halo:
                 continue
-            if k in (0, len(walk) - 1) or _headings(walk, k) not in ({0, 2}, {1, 3}):
+            if k in (0, len(walk) - 1) or (heads[k] if heads else _headings(walk, k)) not in ({0, 2}, {1, 3}):
                 yield k
 
     def _around(self, net: str, at: tuple[int, int], reach: float | None = None) -> Iterable[tuple[int, int]]:
@@ -272,24 +291,43 @@ class Board:
         walk = self.walk(points) or []
         on_line = set(walk)
         reach = self.reach(net)
+        heads = [_headings(walk, k) for k in range(len(walk))]
         for k, at in enumerate(walk):
-            self.nodes.setdefault(at, {}).setdefault(net, set()).update(_headings(walk, k))
+            self._node(at).setdefault(net, set()).update(heads[k])
             self.on.setdefault(at, set()).add(net)
             if k:
                 key = _edge(walk[k - 1], at)
                 self.lines.setdefault(key, set()).add(net)
-                for near in self._near(*key, reach):
-                    self.edges.setdefault(near, set()).add(net)
+                near = list(self._near(*key, reach))
+                for edge in near:
+                    self._edge_marks(edge).add(net)
                 # beside the line, others may only cross it: an end or a turn there would touch it
                 through = {1, 3} if key[0] else {0, 2}
-                for axis, i, j in self._near(*key, reach):
+                for axis, i, j in near:
                     for end in ((i, j), (i + 1, j) if axis == 0 else (i, j + 1)):
                         if end not in on_line:
-                            self.nodes.setdefault(end, {}).setdefault(net, set()).update(through)
-        for k in self._stops(walk):  # about an end or a corner, others may not even cross
+                            self._node(end).setdefault(net, set()).update(through)
+        for k in self._stops(walk, heads):  # about an end or a corner, others may not even cross
             self.stops.setdefault(walk[k], set()).add(net)
             for near in self._around(net, walk[k]):
-                self.nodes.setdefault(near, {}).setdefault(net, set()).update(range(4))
+                self._node(near).setdefault(net, set()).update(range(4))
+
+    def _node(self, at: tuple[int, int]) -> dict[str, set[int]]:
+        """The nets at grid point ``at`` and their headings out of it (made empty if none yet)."""
+        here = self.nodes.get(at)
+        if here is None:
+            here = self.nodes[at] = {}
+            self.node_at[at[0] * len(self.ys) + at[1]] = here
+        return here
+
+    def _edge_marks(self, key: tuple[int, int, int]) -> set[str]:
+        """The nets on or beside edge ``key`` (made empty if none yet)."""
+        marks = self.edges.get(key)
+        if marks is None:
+            marks = self.edges[key] = set()
+            axis, i, j = key
+            (self.down if axis else self.across)[i * len(self.ys) + j] = marks
+        return marks
 
     def allow_meeting(self, at: Point, nets: Iterable[str]) -> None:
         """Let lines of ``nets`` meet at ``at`` (where a wire merges into a concatenation's line)."""

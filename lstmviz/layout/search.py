@@ -7,12 +7,12 @@ crossing; the board says where a wire may go.
 
 from __future__ import annotations
 
-import bisect
+import dataclasses
 import heapq
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from .geometry import Point
-from .routing import BEND, CROSS, EPS, HEADING, STEPS, Board, GridPoint, Port
+from .routing import BEND, CROSS, EPS, HEADING, Board, GridPoint, Port
 
 #: A way this many times as long as the straight one, with this many bends, is given up on: no
 #: reader follows it (the caller tries again with more room).
@@ -50,118 +50,166 @@ def _search(
 ) -> list[Point] | None:
     """The cheapest way from ``begin`` to a goal or a join (A*, its guess the distance to the
     targets' bounding box and the bends it takes to get there), or None past the limit. The
-    innermost loop of every figure: the board's tables are read into locals, and an ordinary
-    wire's track is checked in place."""
-    xs, ys, solid, halo, meet = board.xs, board.ys, board.solid, board.halo, board.meet
-    nodes, edges = board.nodes, board.edges
+    innermost loop of every figure: a state is one number, (i * rows + j) * 4 + heading; the
+    board's flat tables and the guess's are read into locals, and an ordinary wire's track is
+    checked in place."""
+    xs, ys, halo = board.xs, board.ys, board.halo
+    node_at, across, down, open_ = board.node_at, board.across, board.down, board.open
+    nx, n = len(xs), len(ys)
     heappush, heappop, inf = heapq.heappush, heapq.heappop, float("inf")
-    targets = [(xs[i], ys[j]) for i, j in [*goals, *joins]]
-    a = board.area
-    i0, i1 = bisect.bisect_left(xs, a.left), bisect.bisect_right(xs, a.right)  # the grid inside the area
-    j0, j1 = bisect.bisect_left(ys, a.top), bisect.bisect_right(ys, a.bottom)
-    far, guess = _guesses(xs, ys, targets)
+    guess = _guesses(xs, ys, [(xs[i], ys[j]) for i, j in [*goals, *joins]])
+    gx, gy, sx, sy, bends = guess.x, guess.y, guess.side_x, guess.side_y, _BENDS
     ordinary = board.reach(net) <= board.wire * 1.5  # a wire's marks say all; a pipe's need a look about
+    goal_at = {i * n + j: ports for (i, j), ports in goals.items()}
+    join_at = {i * n + j: way for (i, j), way in joins.items()}
+    meet_at = {i * n + j for i, j in board.meet}
+    step_x = [xs[i + 1] - xs[i] for i in range(nx - 1)]  # the length of the step right from column i
+    step_y = [ys[j + 1] - ys[j] for j in range(n - 1)]
 
-    def free(i: int, j: int, ni: int, nj: int, nh: int) -> bool:  # as edge_free, its common case inline
-        if not ordinary:
-            return board.edge_free(net, (i, j), (ni, nj))
-        marks = edges.get((0, min(i, ni), j) if nh % 2 == 0 else (1, i, min(j, nj)))
-        return not (marks and (len(marks) > 1 or net not in marks))
+    looked: dict[int, bool] = {}  # a pipe's edges looked at (the board holds still during a search)
 
-    best: dict[object, float] = {}
+    def free(marks: set[str] | None, p: int, q: int, i: int, j: int, ni: int, nj: int) -> bool:  # as edge_free
+        if ordinary:
+            return not marks or (len(marks) == 1 and net in marks)
+        edge = min(p, q) * 2 + (i == ni)  # the edge's first grid point and its axis
+        found = looked.get(edge)
+        if found is None:
+            found = looked[edge] = board.edge_free(net, (i, j), (ni, nj))
+        return found
+
+    best = [inf] * (nx * n * 4)  # the cheapest way found to each state
     came: dict[object, object] = {}
+    ends: dict[object, float] = {}  # the same for a way in: ("in", port, point) or ("join", point)
     heap: list[tuple[float, float, int, object]] = []
     tie = 0
-    for key, (cost, _) in begin.items():
+    for (i, j, h), (cost, _) in begin.items():
+        key = (i * n + j) * 4 + h
         best[key], came[key] = cost, None
-        heappush(heap, (cost + guess(*key), cost, tie, key))
+        heappush(heap, (cost + guess(i, j, h), cost, tie, key))
         tie += 1
     # give up past LONGEST and BENDS rather than search the whole grid
-    limit = LONGEST * min(far(i, j) for i, j, _ in begin) + BENDS * BEND
+    limit = LONGEST * min(guess.far(i, j) for i, j, _ in begin) + BENDS * BEND
     while heap:
         bound, cost, _, key = heappop(heap)
         if bound > limit:
             return None
-        if cost > best.get(key, inf):
+        if type(key) is tuple:  # a way in: done
+            return _path(board, came[key], came, begin, key[-1])
+        if cost > best[key]:
             continue
-        if isinstance(key[0], Port):  # a way in: done
-            return _path(board, came[key], came, begin, key[0].at)
-        if key[0] == "join":
-            return _path(board, came[key], came, begin, Point(xs[key[1]], ys[key[2]]))
-        i, j, h = key
-        for port in goals.get((i, j), ()):
-            inward = (port.out + 2) % 4
+        p, h = key >> 2, key & 3
+        i, j = divmod(p, n)
+        for port in goal_at.get(p, ()):
             if h == port.out:
                 continue  # it would have to turn back
-            done = cost + (BEND if h != inward else 0.0)
-            gkey = (port, i, j)
-            if done < best.get(gkey, inf):
-                best[gkey], came[gkey] = done, key
+            done = cost + (BEND if h != (port.out + 2) % 4 else 0.0)
+            gkey = ("in", port, port.at)
+            if done < ends.get(gkey, inf):
+                ends[gkey], came[gkey] = done, key
                 heappush(heap, (done, done, tie, gkey))
                 tie += 1
-        here = nodes.get((i, j))
-        crossing = bool(here) and (len(here) > 1 or net not in here)  # another net's line passes here
-        back = (h + 2) % 4
-        for nh in range(4):
-            if nh == back or (crossing and nh != h):
-                continue
-            di, dj = STEPS[nh]
-            ni, nj = i + di, j + dj
-            if joins.get((ni, nj), nh % 2) != nh % 2 and free(i, j, ni, nj, nh):
-                jkey = ("join", ni, nj)  # meets the line across it: a merge
-                done = cost + abs(xs[ni] - xs[i]) + abs(ys[nj] - ys[j]) + (BEND if nh != h else 0)
-                if done < best.get(jkey, inf):
-                    best[jkey], came[jkey] = done, key
-                    heappush(heap, (done, done, tie, jkey))
+        here = node_at[p]
+        crossing = here is not None and (len(here) > 1 or net not in here)  # another net's line passes here
+        for nh in (h,) if crossing else _TURNS[h]:
+            if nh == 0:
+                if i + 1 == nx:
+                    continue
+                ni, nj, q, length, marks = i + 1, j, p + n, step_x[i], across[p]
+            elif nh == 1:
+                if j + 1 == n:
+                    continue
+                ni, nj, q, length, marks = i, j + 1, p + 1, step_y[j], down[p]
+            elif nh == 2:
+                if i == 0:
+                    continue
+                ni, nj, q, length, marks = i - 1, j, p - n, step_x[i - 1], across[p - n]
+            else:
+                if j == 0:
+                    continue
+                ni, nj, q, length, marks = i, j - 1, p - 1, step_y[j - 1], down[p - 1]
+            new = cost + length + (BEND if nh != h else 0.0)
+            nkey = q * 4 + nh
+            if join_at and join_at.get(q, nh & 1) != nh & 1 and free(marks, p, q, i, j, ni, nj):
+                jkey = ("join", Point(xs[ni], ys[nj]))  # meets the line across it: a merge
+                if new < ends.get(jkey, inf):
+                    ends[jkey], came[jkey] = new, key
+                    heappush(heap, (new, new, tie, jkey))
                     tie += 1
-            if not (i0 <= ni < i1 and j0 <= nj < j1) or (ni, nj) in solid:
+            room = open_[q]
+            if not room:
                 continue
-            nkey = (ni, nj, nh)
-            new = cost + abs(xs[ni] - xs[i]) + abs(ys[nj] - ys[j]) + (BEND if nh != h else 0.0)
-            if new >= best.get(nkey, inf) - 1e-9:  # no better, even before a crossing's price
+            if new >= best[nkey] - 1e-9:  # no better, even before a crossing's price
                 continue
-            if not free(i, j, ni, nj, nh):
+            if ordinary:  # the common case inline
+                if marks and (len(marks) > 1 or net not in marks):
+                    continue
+            elif not free(marks, p, q, i, j, ni, nj):
                 continue
-            if (ni, nj) in halo and net not in halo[(ni, nj)]:
+            if room == 2 and net not in halo[(ni, nj)]:
                 continue
-            there = nodes.get((ni, nj))
-            if there and (len(there) > 1 or net not in there):  # another net's line: only straight across
-                across = {1, 3} if nh % 2 == 0 else {0, 2}
-                if (ni, nj) in meet or any(v != across for n, v in there.items() if n != net):
+            there = node_at[q]
+            if there is not None and (len(there) > 1 or net not in there):  # another net's line: only straight across
+                way = {1, 3} if nh & 1 == 0 else {0, 2}
+                if q in meet_at or any(v != way for m, v in there.items() if m != net):
                     continue
                 new += CROSS
-            if new < best.get(nkey, inf) - 1e-9:
+            if new < best[nkey] - 1e-9:
                 best[nkey], came[nkey] = new, key
-                heappush(heap, (new + guess(ni, nj, nh), new, tie, nkey))
+                heappush(heap, (new + (gx[ni] + gy[nj] + bends[sx[ni] + sy[nj]][nh]), new, tie, nkey))
                 tie += 1
     return None
 
 
-def _guesses(
-    xs: Sequence[float], ys: Sequence[float], targets: Sequence[tuple[float, float]]
-) -> tuple[Callable[[int, int], float], Callable[[int, int, int], float]]:
-    """How far grid point (i, j) is from the targets' bounding box, and that distance with the
-    bends a wire heading ``h`` there still needs: the search's guesses, never too much."""
+#: The headings a wire may take next, by the one it has: any but back the way it came.
+_TURNS = tuple(tuple(nh for nh in range(4) if nh != (h + 2) % 4) for h in range(4))
+
+
+def _bends(need_x: int, need_y: int) -> tuple[float, ...]:
+    """By heading, the bends (as their price) a wire still needs to reach a box it must go
+    ``need_x`` (0 right, 2 left, -1 neither) and ``need_y`` (1 down, 3 up, -1 neither) to reach."""
+    if need_x >= 0 and need_y >= 0:  # both ways: a bend at least, two unless heading one of them
+        return tuple(BEND if h in (need_x, need_y) else 2 * BEND for h in range(4))
+    need = max(need_x, need_y)
+    if need < 0:
+        return (0.0,) * 4
+    # heading there: none; across: one; turning back takes two
+    return tuple(0.0 if h == need else 2 * BEND if h == (need + 2) % 4 else BEND for h in range(4))
+
+
+#: :func:`_bends` for every side of the box a grid point may be on, indexed by the sum of
+#: :attr:`Guess.side_x` and :attr:`Guess.side_y`.
+_BENDS = tuple(_bends(need_x, need_y) for need_y in (-1, 1, 3) for need_x in (-1, 0, 2))
+
+
+@dataclasses.dataclass(frozen=True)
+class Guess:
+    """The search's guess of what a way from grid point (i, j) to the targets' bounding box costs,
+    never too much: the distance, ``x[i] + y[j]``, and the bends a wire heading ``h`` still needs,
+    ``_BENDS[side_x[i] + side_y[j]][h]`` (a table, as the search reads it)."""
+
+    x: list[float]  #: by column, how far it is from the box across
+    y: list[float]  #: by row, how far it is from the box up or down
+    side_x: list[int]  #: by column, 0 inside the box's columns, 1 left of it, 2 right of it
+    side_y: list[int]  #: by row, 0 inside the box's rows, 3 above it, 6 below it
+
+    def far(self, i: int, j: int) -> float:
+        """The distance alone."""
+        return self.x[i] + self.y[j]
+
+    def __call__(self, i: int, j: int, h: int) -> float:
+        return self.x[i] + self.y[j] + _BENDS[self.side_x[i] + self.side_y[j]][h]
+
+
+def _guesses(xs: Sequence[float], ys: Sequence[float], targets: Sequence[tuple[float, float]]) -> Guess:
+    """The guess towards ``targets`` on the grid of ``xs`` and ``ys``."""
     x0, x1 = min(t[0] for t in targets), max(t[0] for t in targets)
     y0, y1 = min(t[1] for t in targets), max(t[1] for t in targets)
-
-    def far(i: int, j: int) -> float:  # the distance
-        x, y = xs[i], ys[j]
-        return max(x0 - x, 0.0, x - x1) + max(y0 - y, 0.0, y - y1)
-
-    def guess(i: int, j: int, h: int) -> float:  # and the bends
-        x, y = xs[i], ys[j]
-        across = 0 if x < x0 else 2 if x > x1 else -1  # the heading that brings it over the box, if any
-        down = 1 if y < y0 else 3 if y > y1 else -1
-        dist = max(x0 - x, 0.0, x - x1) + max(y0 - y, 0.0, y - y1)
-        if across >= 0 and down >= 0:  # both ways: a bend at least, two unless heading one of them
-            return dist + (BEND if h in (across, down) else 2 * BEND)
-        need = max(across, down)
-        if need < 0 or h == need:
-            return dist
-        return dist + (2 * BEND if h == (need + 2) % 4 else BEND)  # turning back takes two
-
-    return far, guess
+    return Guess(
+        [max(x0 - x, 0.0, x - x1) for x in xs],
+        [max(y0 - y, 0.0, y - y1) for y in ys],
+        [1 if x < x0 else 2 if x > x1 else 0 for x in xs],
+        [3 if y < y0 else 6 if y > y1 else 0 for y in ys],
+    )
 
 
 def _ends(
@@ -198,10 +246,11 @@ def _ends(
 
 def _path(board: Board, key, came, begin, end: Point) -> list[Point]:  # type: ignore[no-untyped-def]
     """The wire's points: its start, the search's trail back from ``key``, and ``end``."""
+    n = len(board.ys)
     cells = []
     at = key
     while at is not None:
-        cells.append(at)
+        cells.append(divmod(at // 4, n) + (at % 4,))
         at = came[at]
     cells.reverse()
     head = begin[cells[0]][1]
