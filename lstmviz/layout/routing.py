@@ -296,17 +296,18 @@ class Board:
             self._node(at).setdefault(net, set()).update(heads[k])
             self.on.setdefault(at, set()).add(net)
             if k:
-                key = _edge(walk[k - 1], at)
-                self.lines.setdefault(key, set()).add(net)
-                near = list(self._near(*key, reach))
-                for edge in near:
-                    self._edge_marks(edge).add(net)
-                # beside the line, others may only cross it: an end or a turn there would touch it
-                through = {1, 3} if key[0] else {0, 2}
-                for axis, i, j in near:
-                    for end in ((i, j), (i + 1, j) if axis == 0 else (i, j + 1)):
-                        if end not in on_line:
-                            self._node(end).setdefault(net, set()).update(through)
+                self.lines.setdefault(_edge(walk[k - 1], at), set()).add(net)
+        for axis, first, last in _runs(walk):  # each straight run, and the parallel lines near it
+            across = [(i, j) for _, i, j in self._near(axis, *first, reach)]
+            through = {1, 3} if axis else {0, 2}  # beside the line, others may only cross it:
+            steps = _length(first, last)  # an end or a turn there would touch it
+            for n in range(steps + 1):
+                for i, j in across:
+                    at = (i + n, j) if axis == 0 else (i, j + n)
+                    if n < steps:
+                        self._edge_marks((axis, *at)).add(net)
+                    if at not in on_line:
+                        self._node(at).setdefault(net, set()).update(through)
         for k in self._stops(walk, heads):  # about an end or a corner, others may not even cross
             self.stops.setdefault(walk[k], set()).add(net)
             for near in self._around(net, walk[k]):
@@ -354,6 +355,24 @@ def _tracks(required: list[float], lo: float, hi: float, track: float) -> list[f
             out.append(v)
         v += track
     return sorted(out)
+
+
+def _runs(walk: Sequence[tuple[int, int]]) -> Iterable[tuple[int, tuple[int, int], tuple[int, int]]]:
+    """The walk's straight runs, each as its axis (0 across, 1 down) and its grid points with the
+    smaller coordinates first and last."""
+    k = 0
+    while k + 1 < len(walk):
+        step = (walk[k + 1][0] - walk[k][0], walk[k + 1][1] - walk[k][1])
+        end = k + 1
+        while end + 1 < len(walk) and (walk[end + 1][0] - walk[end][0], walk[end + 1][1] - walk[end][1]) == step:
+            end += 1
+        yield (0 if step[1] == 0 else 1, *sorted((walk[k], walk[end])))
+        k = end
+
+
+def _length(first: tuple[int, int], last: tuple[int, int]) -> int:
+    """The grid steps between two points of one run."""
+    return last[0] - first[0] + last[1] - first[1]
 
 
 def _edge(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int, int]:
