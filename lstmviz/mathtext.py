@@ -240,6 +240,10 @@ SCRIPT_SCALE = 0.7
 CAP_HEIGHT = 0.78
 #: How far below a line's height the baseline of a label centred on it goes, as a share of the size.
 MIDLINE = 0.35
+#: How far a script's baseline is shifted up (superscript) or down (subscript), as a share of the size.
+SCRIPT_SHIFT = 0.3
+#: How far below the baseline a descender (g, p, a parenthesis) reaches, and other letters, as shares.
+DESCENT, FOOT = 0.24, 0.02
 
 
 #: Advance widths in DejaVu Serif (the math labels' font; its italic is within 0.01 em), in em:

@@ -181,6 +181,27 @@ def test_no_layout_module_is_over_400_lines():
     assert not over, "\n".join(over)
 
 
+#: Numbers layout code may write inside a function: none, one and two (halves, doubles, steps),
+#: headings and sides (up to 4), a centre's half, and tolerances. Every distance or proportion is a
+#: named field of Metrics or a named constant of its module.
+PLAIN_NUMBERS = {0, 1, 2, 3, 4, -1, 0.5}
+
+
+def test_layout_code_writes_no_bare_number():
+    """A distance or a share written inline cannot be found, set by a style or changed in one place."""
+    bare = []
+    for path in sorted((PACKAGE / "layout").glob("*.py")):
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                value = getattr(node, "value", None) if isinstance(node, ast.Constant) else None
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    if value not in PLAIN_NUMBERS and not 0 < abs(value) <= 1e-3:
+                        bare.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {value}")
+    assert not bare, "name these numbers (a Metrics field, or a constant of the module):\n" + "\n".join(bare)
+
+
 def test_the_map_names_every_package_and_module():
     """docs/architecture.md is the map: every package and top-level module is in it."""
     text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")

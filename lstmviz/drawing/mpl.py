@@ -284,7 +284,7 @@ def _set_in_runs(ax: Any, text: Text, pt: float, common: dict[str, Any]) -> None
     for run, size in zip(text.runs, sizes):
         ax.text(
             x,
-            text.y - 0.3 * text.size * run.shift,
+            text.y - mathtext.SCRIPT_SHIFT * text.size * run.shift,
             run.text,
             ha="left",
             va="baseline",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import svgwrite
 
 from ..layout.geometry import Point
+from ..mathtext import SCRIPT_SHIFT
 from .scene import Ellipse, Line, Polygon, Rect, Scene, Text, rounded_corners, with_arrowhead
 
 
@@ -107,7 +108,7 @@ def _text(dwg: svgwrite.Drawing, text: Text):  # type: ignore[no-untyped-def]
     element["xml:space"] = "preserve"  # a space after a subscript is part of the label
     shift = 0
     for run in text.runs:
-        dy = (run.shift - shift) * -0.3 * text.size
+        dy = (run.shift - shift) * -SCRIPT_SHIFT * text.size
         attrs = {"dy": [_n(dy)]} if dy else {}
         if run.shift:
             attrs["font_size"] = _n(text.size * text.script)

@@ -23,6 +23,8 @@ from .untangle import Untangled, untangle
 ATTEMPTS = 5
 #: How much more room each time (of the row and column spacing), at least.
 MORE_ROOM = 1.25
+#: Layouts kept (a walk-through draws one cell once per step).
+KEPT = 16
 
 
 def layout_cell(graph: CellGraph, metrics: Metrics | None = None) -> Layout:
@@ -36,7 +38,7 @@ def layout_cell(graph: CellGraph, metrics: Metrics | None = None) -> Layout:
     return _layout_cell(graph, metrics or Metrics())
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=KEPT)
 def _layout_cell(graph: CellGraph, m: Metrics) -> Layout:
     """The cell drawn with more room each time a wire or label finds no clear place; the attempt with
     the fewest wires left off their own track (then the fewest crowded labels) when none is clean:

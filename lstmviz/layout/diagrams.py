@@ -17,10 +17,11 @@ def layout_legend(m: Metrics) -> Layout:
     captions = ["Neural Network Layer", "Pointwise Operation", "Vector Transfer", "Concatenate", "Copy"]
     if m.gate_across:
         captions = ["Pipe (memory)", "Valve", "T-joint", "Network"] + captions[2:]
-    gap = max([m.column * 1.9] + [width(c, m.font * 0.8) + m.pad for c in captions])
+    caption = m.font * m.legend_caption
+    gap = max([m.column * m.legend_gap] + [width(c, caption) + m.pad for c in captions])
     y = m.pad + m.row
     x = [m.pad + gap / 2 + k * gap for k in range(len(captions))]
-    half = gap * 0.3
+    half = gap * m.legend_line
     at = dict(zip(captions, x))
     shapes, wires = [], []
     if m.gate_across:
@@ -40,7 +41,7 @@ def layout_legend(m: Metrics) -> Layout:
         shapes.append(Shape("op", "op", "circle", Box(at["Pointwise Operation"], y, 2 * m.op_r, 2 * m.op_r)))
     shapes.insert(0, Shape("layer", "layer", "box", Box(at[layer], y, m.box_w, m.box_h)))
     cx, px = at["Concatenate"], at["Copy"]
-    d = max(12.0, m.wire_width * 3.5)  # the two lines of a merge or a fork, apart by a few widths
+    d = max(m.legend_split, m.wire_width * m.legend_split_wires)  # a merge's or a fork's two lines
     wires += [
         Wire(
             "transfer",
@@ -56,13 +57,13 @@ def layout_legend(m: Metrics) -> Layout:
         Wire("copy-b", "copy", "", "", (Point(px - half, y), Point(px, y), Point(px, y + d), Point(px + half, y + d))),
     ]
     labels = [
-        Label(f"legend-{k}", text, x[k], y + m.row * 1.1 + d / 2, "middle", m.font * 0.8, math=False)
+        Label(f"legend-{k}", text, x[k], y + m.row * m.legend_drop + d / 2, "middle", caption, math=False)
         for k, text in enumerate(captions)
     ]
     dots = [Dot("copy", Point(px, y))]
     return Layout(
         x[-1] + gap / 2 + m.pad,
-        y + m.row * 1.1 + d / 2 + m.pad,
+        y + m.row * m.legend_drop + d / 2 + m.pad,
         None,
         tuple(shapes),
         tuple(wires),
@@ -74,8 +75,8 @@ def layout_legend(m: Metrics) -> Layout:
 def layout_gate(m: Metrics) -> Layout:
     """colah's gate: a sigmoid layer whose output goes up into a pointwise product on a line, letting
     through as much of the line's value as it says."""
-    x, y = m.pad + m.lead + m.op_r, m.pad + m.op_r + 2
-    layer_y = y + m.row * 1.9
+    x, y = m.pad + m.lead + m.op_r, m.pad + m.op_r + m.gate_top
+    layer_y = y + m.row * m.gate_drop
     shapes = (
         Shape("gate", "layer", "box", Box(x, layer_y, m.box_w, m.box_h), "σ"),
         Shape("product", "op", "circle", Box(x, y, 2 * m.op_r, 2 * m.op_r), "×"),
@@ -91,14 +92,13 @@ def layout_gate(m: Metrics) -> Layout:
 
 
 # -- the simple RNN figures ------------------------------------------------------------------------
-# Proportions of RNN-rolled.png and RNN-unrolled.png, in the input circle's radius r: a module 4 r
-# wide and 2.4 r tall, its input's centre 3.7 r below it and its output's 3.9 r above, modules
-# 6.7 r apart; the loop leaves the right side, rises 1.1 r above the module and enters on the left.
-def _unit(name: str, at: Point, r: float, x_label: str, h_label: str) -> tuple[list[Shape], list[Wire]]:
+# Proportions of RNN-rolled.png and RNN-unrolled.png: Metrics.unrolled, in the input circle's radius.
+def _unit(name: str, at: Point, m: Metrics, x_label: str, h_label: str) -> tuple[list[Shape], list[Wire]]:
     """One module A with its input below and its output above."""
-    box = Box(at.x, at.y, 4 * r, 2.4 * r)
-    x_port = Point(at.x, box.bottom + r * 3.7)
-    h_port = Point(at.x, box.top - r * 3.9)
+    r, u = m.port_r, m.unrolled
+    box = Box(at.x, at.y, u.module_w * r, u.module_h * r)
+    x_port = Point(at.x, box.bottom + r * u.input_below)
+    h_port = Point(at.x, box.top - r * u.output_above)
     shapes = [
         Shape(name, "module", "module", box, "A"),
         Shape(f"{name}.x", "input", "port", Box(x_port.x, x_port.y, 2 * r, 2 * r), x_label),
@@ -114,32 +114,33 @@ def _unit(name: str, at: Point, r: float, x_label: str, h_label: str) -> tuple[l
 def layout_rolled(m: Metrics) -> Layout:
     """A module A with a loop: its state leaves on the right, goes over the top and comes back in on
     the left at the next step."""
-    r = m.port_r
-    w, h = 4 * r, 2.4 * r
-    at = Point(m.pad + w * 0.5 + 1.8 * r, m.pad + 2 * r + 3.9 * r + h / 2)
-    shapes, wires = _unit("A", at, r, "x_t", "h_t")
+    r, u = m.port_r, m.unrolled
+    w, h, out = u.module_w * r, u.module_h * r, u.loop_out * r
+    at = Point(m.pad + w / 2 + out, m.pad + 2 * r + u.output_above * r + h / 2)
+    shapes, wires = _unit("A", at, m, "x_t", "h_t")
     left, right, top = at.x - w / 2, at.x + w / 2, at.y - h / 2
     loop = (
         Point(right, at.y),
-        Point(right + 1.8 * r, at.y),
-        Point(right + 1.8 * r, top - 1.1 * r),
-        Point(left - 1.8 * r, top - 1.1 * r),
-        Point(left - 1.8 * r, at.y),
+        Point(right + out, at.y),
+        Point(right + out, top - u.loop_over * r),
+        Point(left - out, top - u.loop_over * r),
+        Point(left - out, at.y),
         Point(left, at.y),
     )
     wires.append(Wire("A->A", "transfer", "A", "A", loop))
-    height = at.y + h / 2 + 3.7 * r + r + m.pad
-    return Layout(right + 1.8 * r + m.pad, height, None, tuple(shapes), tuple(wires), (), ())
+    height = at.y + h / 2 + u.input_below * r + r + m.pad
+    return Layout(right + out + m.pad, height, None, tuple(shapes), tuple(wires), (), ())
 
 
 def layout_unrolled(m: Metrics) -> Layout:
     """The rolled module, "=", and the chain it stands for: A -> A -> A, a long arrow, A; "..."
     between the inputs where the steps left out would be."""
     rolled = layout_rolled(m)
-    r = m.port_r
+    r, u = m.port_r, m.unrolled
     y = rolled.shapes[0].box.y
-    shapes, wires, labels, right = _unrolled(m, ["0", "1", "2", "t"], rolled.width + 5 * r, y)
-    labels.append(Label("equals", "=", rolled.width + 2.5 * r, y + r * 0.6, "middle", r * 2, math=False))
+    shapes, wires, labels, right = _unrolled(m, ["0", "1", "2", "t"], rolled.width + 2 * u.equals_at * r, y)
+    equals = Label("equals", "=", rolled.width + u.equals_at * r, y + r * u.equals_drop, "middle", r * u.equals_size)
+    labels.append(dataclasses.replace(equals, math=False))
     return Layout(
         right + m.pad,
         rolled.height,
@@ -155,14 +156,14 @@ def layout_dependency(m: Metrics, long: bool) -> Layout:
     """colah's short- and long-term dependency figures: an unrolled chain in which the inputs x_0 and
     x_1 stand out with the output that needs them (h_3 a few steps on, or h_{t+1} far beyond the
     steps left out); every other circle is faded."""
-    r = m.port_r
+    r, u = m.port_r, m.unrolled
     names = ["0", "1", "2", "t", "t+1"] if long else ["0", "1", "2", "3", "4"]
     reader = names[-1] if long else "3"
-    y = m.pad + 2 * r + 3.9 * r + 1.2 * r
+    y = m.pad + 2 * r + u.output_above * r + u.dependency_room * r
     shapes, wires, labels, right = _unrolled(m, names, m.pad, y)
     lit = {"A0.x", "A1.x", f"A{reader}.h"}
     faded = frozenset(s.node for s in shapes if s.shape == "port" and s.node not in lit)
-    height = y + 1.2 * r + 3.7 * r + r + m.pad
+    height = y + u.dependency_room * r + u.input_below * r + r + m.pad
     return Layout(right + m.pad, height, None, tuple(shapes), tuple(wires), (), tuple(labels), faded=faded)
 
 
@@ -171,24 +172,25 @@ def _unrolled(
 ) -> tuple[list[Shape], list[Wire], list[Label], float]:
     """Modules A_k for each of ``names`` from ``left``, each passing its state to the next; a long
     arrow and "..." where the steps run from 2 to t (the steps left out). Returns the right end too."""
-    r = m.port_r
-    w = 4 * r
+    r, u = m.port_r, m.unrolled
+    w = u.module_w * r
     x = left + w / 2
     shapes: list[Shape] = []
     wires: list[Wire] = []
     labels: list[Label] = []
     for k, t in enumerate(names):
         sub = t if len(t) == 1 else "{" + t + "}"
-        unit_shapes, unit_wires = _unit(f"A{t}", Point(x, y), r, f"x_{sub}", f"h_{sub}")
+        unit_shapes, unit_wires = _unit(f"A{t}", Point(x, y), m, f"x_{sub}", f"h_{sub}")
         shapes += unit_shapes
         wires += unit_wires
         if k + 1 < len(names):
             skipped = names[k + 1] == "t"
-            gap = 7.2 * r if skipped else 2.7 * r  # the steps left out: a long arrow
+            gap = (u.skipped if skipped else u.step) * r  # the steps left out: a long arrow
             line = (Point(x + w / 2, y), Point(x + w / 2 + gap, y))
             wires.append(Wire(f"A{t}->A{names[k + 1]}", "transfer", f"A{t}", f"A{names[k + 1]}", line))
             if skipped:
                 below = unit_shapes[1].box.y
-                labels.append(Label("dots", "...", x + w / 2 + gap / 2, below + r * 0.3, "middle", r * 1.3, math=False))
+                dots = Label("dots", "...", x + w / 2 + gap / 2, below + r * u.dots_drop, "middle", r * u.dots_size)
+                labels.append(dataclasses.replace(dots, math=False))
             x += w + gap
     return shapes, wires, labels, x + w / 2

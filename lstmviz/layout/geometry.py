@@ -137,16 +137,16 @@ class Label:
     def box(self) -> Box:
         """The room the label takes, estimated from its text: a subscript hangs below the baseline,
         a superscript stands above the capitals."""
-        from ..mathtext import CAP_HEIGHT, SCRIPT_SCALE, runs, width
+        from ..mathtext import CAP_HEIGHT, DESCENT, FOOT, SCRIPT_SCALE, SCRIPT_SHIFT, runs, width
 
         w = width(self.text, self.size)
         left = {"start": self.x, "middle": self.x - w / 2, "end": self.x - w}[self.anchor]
         accented = any(unicodedata.combining(ch) for run in runs(self.text) for ch in run.text)  # C̃: a tilde
-        top, bottom = self.y - (1.0 if accented else CAP_HEIGHT) * self.size, self.y + 0.24 * self.size
+        top, bottom = self.y - (1.0 if accented else CAP_HEIGHT) * self.size, self.y + DESCENT * self.size
         for run in runs(self.text):
-            if run.shift:  # a script is shifted by 0.3 of the size (see the SVG backend), and smaller
-                base = self.y - run.shift * 0.3 * self.size
-                hangs = 0.24 if any(ch in _DESCENDERS for ch in run.text) else 0.02
+            if run.shift:  # a script is shifted (as the backends shift it), and smaller
+                base = self.y - run.shift * SCRIPT_SHIFT * self.size
+                hangs = DESCENT if any(ch in _DESCENDERS for ch in run.text) else FOOT
                 top = min(top, base - CAP_HEIGHT * SCRIPT_SCALE * self.size)
                 bottom = max(bottom, base + hangs * SCRIPT_SCALE * self.size)
         return Box(left + w / 2, (top + bottom) / 2, w, bottom - top)

@@ -14,6 +14,14 @@ from .metrics import Metrics
 ARROW_HALF_WIDTH = 0.55
 #: The room an arrowhead takes each way, as a share of its length.
 HEAD_ROOM = 1.2
+#: Labels apart by this share of their size at least, not to be read as one.
+APART = 0.25
+#: A label centred over its shape: its baseline this many of its sizes above the shape's top.
+OVER = 1.2
+#: A layer's label is tried this many tracks further out, one at a time, where none is clear nearby.
+FURTHER = 3
+#: A bias's line keeps this many wires' widths clear of lines and labels, either side.
+BIAS_BAND = 4
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,7 +58,7 @@ def place(
         return (
             sum(wide.crossed_by(a, z, inset=0) for a, z in segments)
             + sum(box.overlaps(o) for o in solid)
-            + sum(box.overlaps(o, gap=0.25 * label.size) for o in others)  # apart: not read as one
+            + sum(box.overlaps(o, gap=APART * label.size) for o in others)  # apart: not read as one
         )
 
     counted = []
@@ -124,10 +132,10 @@ def _beside_layer(node_id: str, text: str, b: Box, m: Metrics) -> list[tuple[flo
         (b.left - m.label_gap, b.bottom + size, "end"),
         (b.right + m.label_gap, b.bottom + size, "start"),
         (b.x, b.bottom + size + m.nudge, "middle"),
-        (b.x, b.top - size * 1.2, "middle"),
+        (b.x, b.top - size * OVER, "middle"),
     ]
     candidates = list(near)
-    for k in (1, 2, 3):
+    for k in range(1, FURTHER + 1):
         out_by = {"end": (-m.track * k, 0.0), "start": (m.track * k, 0.0)}
         candidates += [
             (
@@ -154,7 +162,7 @@ def _biases(
     ends = {(round(w.points[-1].x, 2), round(w.points[-1].y, 2)) for w in wires}
     ends |= {(round(w.points[0].x, 2), round(w.points[0].y, 2)) for w in wires}
     for k, node in enumerate(n for n in grid.graph.of_kind("layer") if n.bias):
-        b, name = grid.shape[node.id].box, f"b_{{{k}}}" if k > 9 else f"b_{k}"
+        b, name = grid.shape[node.id].box, f"b_{{{k}}}" if len(str(k)) > 1 else f"b_{k}"
         sides = [
             side
             for r in (bias_reach(m), m.arrow + m.arrow_clear)
@@ -170,7 +178,7 @@ def _biases(
         for start, end in sides:
             if (round(end.x, 2), round(end.y, 2)) in ends or grid.blocked([start, end], node.id):
                 continue
-            band = _band(start, end, m.wire_width * 4)
+            band = _band(start, end, m.wire_width * BIAS_BAND)
             named = labels + [lab for _, lab in out]
             if any(band.crossed_by(a, z) for a, z in segments) or any(band.overlaps(lab.box()) for lab in named):
                 continue

@@ -6,6 +6,37 @@ import dataclasses
 
 
 @dataclasses.dataclass(frozen=True)
+class Unrolled:
+    """Proportions of colah's unrolled figures (RNN-rolled.png, RNN-unrolled.png, the dependency
+    figures) and of the stacked layers drawn like them, in the input circle's radius (``port_r``)."""
+
+    module_w: float = 4.0  # a module A
+    module_h: float = 2.4
+    input_below: float = 3.7  # its input circle's centre below it
+    output_above: float = 3.9  # its output circle's centre above it
+    step: float = 2.7  # between one module and the next
+    skipped: float = 7.2  # the same where steps are left out (a long arrow, "..." below it)
+    dots_drop: float = 0.3  # the "..." below the inputs' centres
+    dots_size: float = 1.3  # and its size
+    loop_out: float = 1.8  # the rolled module's loop: out from its sides
+    loop_over: float = 1.1  # and over its top
+    equals_at: float = 2.5  # the "=" past the rolled module (the chain starts twice as far)
+    equals_size: float = 2.0
+    equals_drop: float = 0.6  # its baseline below the modules' middle
+    dependency_room: float = 1.2  # more room above and below the dependency figures' modules
+    # a stack of layers
+    pitch: float = 1.7  # between the modules of a row, in their widths
+    pitch_two: float = 2.3  # the same with two directions
+    side: float = 1.5  # how far a forward row stands left of the reverse one
+    rise: float = 2.2  # from a module's top to the row above
+    first_rise: float = 2.0  # from the inputs' tops to the lowest module
+    fork: float = 1.1  # an input's fork below the forward module, and the merge above the rows
+    top_rise: float = 2.6  # from the last merge or module to the outputs' circles' bottoms
+    caption: float = 0.9  # a row's caption, as a share of ``font``
+    leaving: float = 0.8  # a row's last state leaves for this share of ``lead`` past the other row
+
+
+@dataclasses.dataclass(frozen=True)
 class Metrics:
     """Sizes of a figure, in pixels. The defaults are lstmviz's plain look; a style sets its own in its
     [proportions] table (the colah style's are measured from the post's figures)."""
@@ -54,3 +85,21 @@ class Metrics:
     bias_room: float = 8.0  # a column's room past a bias's name
     bias_label: float = 0.8  # a bias's name, as a share of ``font``
     crowded_label: float = 0.8  # a layer's label with no clear place, as a share of its size
+    # the views made from the cell's figure
+    equation_leading: float = 1.6  # between the baselines of the equations beside a figure, in equation_font
+    round_label: float = 0.7  # a layer's or op's round number (the ordered view), as a share of ``font``
+    round_gap: float = 2.0  # between a round number and its shape
+    chain_module: float = 5.8  # the chain's modules at least this many columns wide (the LSTM's, as in the post)
+    chain_aspect: float = 0.62  # and at least this share of their width high
+    chain_above: float = 3.6  # the outputs' circles, their centres above the module, in port_r (colah's chain)
+    chain_below: float = 2.9  # the inputs' circles, their centres below it
+    unrolled: Unrolled = Unrolled()  # the unrolled figures and stacks
+    # the legend and colah's gate
+    legend_gap: float = 1.9  # between the legend's items, in columns at least
+    legend_caption: float = 0.8  # its captions, as a share of ``font``
+    legend_line: float = 0.3  # how far its lines reach either side of an item, as a share of the gap
+    legend_split: float = 12.0  # between the two lines of a merge or a fork, at least
+    legend_split_wires: float = 3.5  # and at least so many wires' widths
+    legend_drop: float = 1.1  # the captions' baselines below the items, in rows
+    gate_drop: float = 1.9  # colah's gate: the layer below its product, in rows
+    gate_top: float = 2.0  # room above the product

@@ -33,6 +33,11 @@ BEND = 24.0  # what a bend costs, in pixels of length: colah's lines turn seldom
 CROSS = 14.0  # what a crossing costs
 SIDE_WAY = 60.0  # what leaving a layer by a side costs (its value leaves from its top in colah's figures)
 EPS = 0.011  # coordinates this close are one (wires are rounded to hundredths of a pixel)
+#: How close, in wires' widths, an ordinary wire's line reaches (half its own width and a width
+#: clear); no line but its own comes this near a meeting point.
+ORDINARY = 1.5
+#: Lines nearer than their half widths and this touch, in pixels.
+TOUCH = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,7 +95,7 @@ class Board:
         self.stops: dict[tuple[int, int], set[str]] = {}  # grid point -> nets whose lines end or turn there
         self.meet = {(self.i_at(p.x), self.j_at(p.y)): nets for p, nets in (meet or {}).items()}
         self.halo: dict[tuple[int, int], frozenset[str]] = {}  # grid points about a meeting point -> its nets
-        reach = wire * 1.5
+        reach = wire * ORDINARY
         for p, nets in (meet or {}).items():
             for i in range(bisect.bisect_right(self.xs, p.x - reach), bisect.bisect_left(self.xs, p.x + reach)):
                 for j in range(bisect.bisect_right(self.ys, p.y - reach), bisect.bisect_left(self.ys, p.y + reach)):
@@ -168,6 +173,10 @@ class Board:
         lo, hi = bisect.bisect_right(self.xs, x - reach), bisect.bisect_left(self.xs, x + reach)
         return ((1, k, j) for k in range(lo, hi))
 
+    def ordinary(self, net: str) -> bool:
+        """Whether ``net`` is drawn no thicker than an ordinary wire (a pipe is thicker)."""
+        return self.reach(net) <= self.wire * ORDINARY
+
     def reach(self, net: str) -> float:
         """How close a parallel line of another net may come to ``net``'s, centre to centre."""
         return self.widths.get(net, self.wire) / 2 + self.wire * 1.0
@@ -178,8 +187,7 @@ class Board:
         marks = self.edges.get(key)
         if marks and (len(marks) > 1 or net not in marks):
             return False
-        reach = self.reach(net)
-        if reach <= self.wire * 1.5:  # an ordinary wire: the marks of the lines about are enough
+        if self.ordinary(net):  # the marks of the lines about are enough
             return True
         # a pipe: every line beside it as far as the two lines' widths and half the narrower one
         w = self.widths.get(net, self.wire)
@@ -194,7 +202,7 @@ class Board:
                 v = self.widths.get(other, self.wire)
                 if other != net and gap < (w + v) / 2 + min(w, v) / 2 - EPS:
                     return False
-        beside = self._beside_stops(net, w / 2 + widest / 2 + 0.5)  # nothing ends or turns beside it
+        beside = self._beside_stops(net, w / 2 + widest / 2 + TOUCH)  # nothing ends or turns beside it
         return key[1:] not in beside and ((key[1] + 1, key[2]) if key[0] == 0 else (key[1], key[2] + 1)) not in beside
 
     def _beside_stops(self, net: str, reach: float) -> set[tuple[int, int]]:
@@ -276,7 +284,7 @@ class Board:
         """The grid points near enough to ``at`` that another net's line there would touch ``net``'s
         end or corner at ``at`` (the reader would see a junction); or those within ``reach``."""
         if reach is None:
-            reach = (self.widths.get(net, self.wire) + self.wire) / 2 + 0.5
+            reach = (self.widths.get(net, self.wire) + self.wire) / 2 + TOUCH
         x, y = self.xs[at[0]], self.ys[at[1]]
         for i in range(bisect.bisect_right(self.xs, x - reach), bisect.bisect_left(self.xs, x + reach)):
             for j in range(bisect.bisect_right(self.ys, y - reach), bisect.bisect_left(self.ys, y + reach)):

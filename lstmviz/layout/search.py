@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 
 from .geometry import Point
 from .routing import BEND, CROSS, EPS, HEADING, Board, GridPoint, Port
@@ -59,34 +60,18 @@ def _search(
     heappush, heappop, inf = heapq.heappush, heapq.heappop, float("inf")
     guess = _guesses(xs, ys, [(xs[i], ys[j]) for i, j in [*goals, *joins]])
     gx, gy, sx, sy, bends = guess.x, guess.y, guess.side_x, guess.side_y, _BENDS
-    ordinary = board.reach(net) <= board.wire * 1.5  # a wire's marks say all; a pipe's need a look about
-    goal_at = {i * n + j: ports for (i, j), ports in goals.items()}
-    join_at = {i * n + j: way for (i, j), way in joins.items()}
-    meet_at = {i * n + j for i, j in board.meet}
-    step_x = [xs[i + 1] - xs[i] for i in range(nx - 1)]  # the length of the step right from column i
-    step_y = [ys[j + 1] - ys[j] for j in range(n - 1)]
-
+    ordinary = board.ordinary(net)  # a wire's marks say all; a pipe's need a look about
+    goal_at, join_at, meet_at, step_x, step_y = _flat(board, goals, joins)
     looked: dict[int, bool] = {}  # a pipe's edges looked at (the board holds still during a search)
-
-    def free(marks: set[str] | None, p: int, q: int, i: int, j: int, ni: int, nj: int) -> bool:  # as edge_free
-        if ordinary:
-            return not marks or (len(marks) == 1 and net in marks)
-        edge = min(p, q) * 2 + (i == ni)  # the edge's first grid point and its axis
-        found = looked.get(edge)
-        if found is None:
-            found = looked[edge] = board.edge_free(net, (i, j), (ni, nj))
-        return found
-
     best = [inf] * (nx * n * 4)  # the cheapest way found to each state
     came: dict[object, object] = {}
     ends: dict[object, float] = {}  # the same for a way in: ("in", port, point) or ("join", point)
     heap: list[tuple[float, float, int, object]] = []
-    tie = 0
+    tie = itertools.count()
     for (i, j, h), (cost, _) in begin.items():
         key = (i * n + j) * 4 + h
         best[key], came[key] = cost, None
-        heappush(heap, (cost + guess(i, j, h), cost, tie, key))
-        tie += 1
+        heappush(heap, (cost + guess(i, j, h), cost, next(tie), key))
     # give up past LONGEST and BENDS rather than search the whole grid
     limit = LONGEST * min(guess.far(i, j) for i, j, _ in begin) + BENDS * BEND
     while heap:
@@ -100,14 +85,9 @@ def _search(
         p, h = key >> 2, key & 3
         i, j = divmod(p, n)
         for port in goal_at.get(p, ()):
-            if h == port.out:
-                continue  # it would have to turn back
-            done = cost + (BEND if h != (port.out + 2) % 4 else 0.0)
-            gkey = ("in", port, port.at)
-            if done < ends.get(gkey, inf):
-                ends[gkey], came[gkey] = done, key
-                heappush(heap, (done, done, tie, gkey))
-                tie += 1
+            if h != port.out:  # (else it would have to turn back)
+                done = cost + (BEND if h != (port.out + 2) % 4 else 0.0)
+                _end(heap, ends, came, ("in", port, port.at), done, key, tie)
         here = node_at[p]
         crossing = here is not None and (len(here) > 1 or net not in here)  # another net's line passes here
         for nh in (h,) if crossing else _TURNS[h]:
@@ -128,22 +108,17 @@ def _search(
                     continue
                 ni, nj, q, length, marks = i, j - 1, p - 1, step_y[j - 1], down[p - 1]
             new = cost + length + (BEND if nh != h else 0.0)
-            nkey = q * 4 + nh
-            if join_at and join_at.get(q, nh & 1) != nh & 1 and free(marks, p, q, i, j, ni, nj):
-                jkey = ("join", Point(xs[ni], ys[nj]))  # meets the line across it: a merge
-                if new < ends.get(jkey, inf):
-                    ends[jkey], came[jkey] = new, key
-                    heappush(heap, (new, new, tie, jkey))
-                    tie += 1
+            free = not marks or (len(marks) == 1 and net in marks) if ordinary else None  # None: look
+            if join_at and join_at.get(q, nh & 1) != nh & 1:  # meets the line across it: a merge
+                if free or (free is None and _pipe_free(board, net, looked, p, q, ni, nj)):
+                    _end(heap, ends, came, ("join", Point(xs[ni], ys[nj])), new, key, tie)
             room = open_[q]
             if not room:
                 continue
+            nkey = q * 4 + nh
             if new >= best[nkey] - 1e-9:  # no better, even before a crossing's price
                 continue
-            if ordinary:  # the common case inline
-                if marks and (len(marks) > 1 or net not in marks):
-                    continue
-            elif not free(marks, p, q, i, j, ni, nj):
+            if not free and (free is not None or not _pipe_free(board, net, looked, p, q, ni, nj)):
                 continue
             if room == 2 and net not in halo[(ni, nj)]:
                 continue
@@ -155,9 +130,41 @@ def _search(
                 new += CROSS
             if new < best[nkey] - 1e-9:
                 best[nkey], came[nkey] = new, key
-                heappush(heap, (new + (gx[ni] + gy[nj] + bends[sx[ni] + sy[nj]][nh]), new, tie, nkey))
-                tie += 1
+                heappush(heap, (new + (gx[ni] + gy[nj] + bends[sx[ni] + sy[nj]][nh]), new, next(tie), nkey))
     return None
+
+
+def _flat(
+    board: Board, goals: dict[GridPoint, list[Port]], joins: dict[GridPoint, int]
+) -> tuple[dict[int, list[Port]], dict[int, int], set[int], list[float], list[float]]:
+    """What the search reads by grid point number: the goals' ports, the joins' ways, the meeting
+    points; and the length of each step right from a column and down from a row."""
+    xs, ys, n = board.xs, board.ys, len(board.ys)
+    return (
+        {i * n + j: ports for (i, j), ports in goals.items()},
+        {i * n + j: way for (i, j), way in joins.items()},
+        {i * n + j for i, j in board.meet},
+        [xs[i + 1] - xs[i] for i in range(len(xs) - 1)],
+        [ys[j + 1] - ys[j] for j in range(n - 1)],
+    )
+
+
+def _pipe_free(board: Board, net: str, looked: dict[int, bool], p: int, q: int, ni: int, nj: int) -> bool:
+    """Whether a pipe of ``net`` may run from grid point number ``p`` to ``q`` (at (ni, nj)), looked
+    at once a search: :meth:`~.routing.Board.edge_free`."""
+    n = len(board.ys)
+    edge = min(p, q) * 2 + (p // n == ni)  # the edge's first grid point and its axis
+    found = looked.get(edge)
+    if found is None:
+        found = looked[edge] = board.edge_free(net, divmod(p, n), (ni, nj))
+    return found
+
+
+def _end(heap: list, ends: dict, came: dict, key: tuple, cost: float, before: int, tie: Iterator[int]) -> None:  # type: ignore[type-arg]
+    """Offer a way in (into a port, or joining a line) at ``cost``, reached from state ``before``."""
+    if cost < ends.get(key, float("inf")):
+        ends[key], came[key] = cost, before
+        heapq.heappush(heap, (cost, cost, next(tie), key))
 
 
 #: The headings a wire may take next, by the one it has: any but back the way it came.
@@ -176,6 +183,7 @@ def _bends(need_x: int, need_y: int) -> tuple[float, ...]:
     return tuple(0.0 if h == need else 2 * BEND if h == (need + 2) % 4 else BEND for h in range(4))
 
 
+_LEFT, _RIGHT, _ABOVE, _BELOW = 1, 2, 3, 6  # the codes of Guess.side_x and side_y, which sum to an index
 #: :func:`_bends` for every side of the box a grid point may be on, indexed by the sum of
 #: :attr:`Guess.side_x` and :attr:`Guess.side_y`.
 _BENDS = tuple(_bends(need_x, need_y) for need_y in (-1, 1, 3) for need_x in (-1, 0, 2))
@@ -207,8 +215,8 @@ def _guesses(xs: Sequence[float], ys: Sequence[float], targets: Sequence[tuple[f
     return Guess(
         [max(x0 - x, 0.0, x - x1) for x in xs],
         [max(y0 - y, 0.0, y - y1) for y in ys],
-        [1 if x < x0 else 2 if x > x1 else 0 for x in xs],
-        [3 if y < y0 else 6 if y > y1 else 0 for y in ys],
+        [_LEFT if x < x0 else _RIGHT if x > x1 else 0 for x in xs],
+        [_ABOVE if y < y0 else _BELOW if y > y1 else 0 for y in ys],
     )
 
 

@@ -15,6 +15,11 @@ from ..spec.ranges import is_gate
 from .geometry import Point, Shape, Wire, simplify
 from .grid import Grid
 
+#: A wire into a junction comes along a track this many tracks above it, then down into it.
+JUNCTION_RISE = 1.5
+#: An input that goes below the layers first runs this many tracks left of the first column.
+ENTRY_OUT = 2
+
 
 class Run(enum.Enum):
     """The kinds of track a first-draft path takes; each kind's tracks are counted on their own."""
@@ -162,7 +167,7 @@ class _Drafter:
             y = self.channel(b.y - m.row / 2, src.node)
             return [start, Point(g1, start.y), Point(g1, y), Point(g2, y), Point(g2, b.y), Point(b.x, b.y)]
         if dst.shape == "junction":
-            y = b.y - m.track * 1.5
+            y = b.y - m.track * JUNCTION_RISE
             return [start, Point(g1, start.y), Point(g1, y), Point(b.x, y), Point(b.x, b.y)]
         if dst.kind == "layer" and not diagonal:
             y = self.channel(b.y + m.row / 2, src.node)
@@ -203,7 +208,7 @@ class _Drafter:
         y = (grid.Y(grid.rows.layers) + grid.Y(grid.rows.bottom)) / 2
         y += self.track(Run.BELOW_LAYERS, 0.0, src.node)
         if src.shape == "terminal":
-            gutter = grid.X(-0.5) - self.m.track * 2 - self.track(Run.ENTRY, 0.0, src.node)
+            gutter = grid.X(-0.5) - self.m.track * ENTRY_OUT - self.track(Run.ENTRY, 0.0, src.node)
             return [Point(s.x, s.y), Point(gutter, s.y), Point(gutter, y), Point(b.x, y), end]
         gutter = self.gutter_track(s.x + grid.pitch / 2, src.node)
         return [Point(s.right, s.y), Point(gutter, s.y), Point(gutter, y), Point(b.x, y), end]

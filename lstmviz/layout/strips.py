@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .geometry import Box, Label, Layout, Point, Wire
+from .metrics import Metrics
 
 COLUMNS = 8  # cells a row at most: a longer vector wraps onto further rows
 NUMBERED = 4  # a vector this short has its numbers in its cells
@@ -26,7 +27,24 @@ CELL = (7.0, 0.45)  # a plain cell's side: at least so many pixels, and at least
 WIDE = ((21.0, 1.45), (10.0, 0.7))  # a numbered cell's width and height, likewise
 NAME_GAP = 3.0  # between a strip's name and its cells
 ALONG = tuple(k / 10 for k in range(11))  # where along a straight piece of line a strip is tried
+OPTION = ("left", "top", "columns", "where", "tie-break")  # the columns of a place tried, in an array
 CLASH = 16  # a clash (covering something) costs more than standing nearer another node's line
+OUTSIDE = 4  # standing outside the figure counts as this many clashes
+NEAR = 4  # the tie-break's price of each pixel off its own line (against a pixel further along)
+PER_CLASH = 100_000  # a place's clashes weigh this much more than its tie-break
+MOVES = 4  # rounds in which each strip moves to its best place given the others, at most
+BESIDE = 2.5  # a strip's least room from its line's edge
+FURTHER = (0.0, 8.0, 16.0, 26.0, 40.0)  # and the further distances tried past that
+APART = 4.0  # between two strips
+CLEAR = 1.0  # from a line's edge, a strip keeps a pixel more
+OUTLINE = 1.0  # how thick a module's outline is, as a line to keep clear of
+DOT = 6.0  # a junction's dot
+ROOM = 1.5  # around the shapes, labels and dots; and either side of a strip's name
+NEARER = 0.5  # how much nearer another node's line must be to read as its strip
+TOO_SHORT = 1.0  # a line's piece shorter than this carries no strip
+#: A name's baseline from the cells' middle (beside them), or from their top and bottom edges
+#: (above, below), in the name's font sizes.
+NAME_MIDDLE, NAME_ABOVE, NAME_BELOW = 0.3, 0.3, 0.8
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,9 +96,9 @@ def place_strips(
     units: Mapping[str, int],
     names: Mapping[str, str],
     *,
-    font: float = 11.0,
-    wire_width: float = 2.6,
-    lane_width: float = 3.0,
+    font: float = Metrics.symbol_font,
+    wire_width: float = Metrics.wire_width,
+    lane_width: float = Metrics.lane_width,
 ) -> tuple[Strip, ...]:
     """A strip for each node of ``units`` (node id -> how many cells), named by ``names``, beside
     the lines leaving the node in ``layout``; none covers another, and each keeps clear of the
@@ -111,8 +129,8 @@ def place_strips(
         own = apart[:, np.array([src == node for src, _ in ends])].min(axis=1)
         theirs = np.array([src and node not in (src, dst) for src, dst in ends], dtype=bool)  # not into it
         other = apart[:, theirs].min(axis=1, initial=np.inf)
-        static[node] = CLASH * (_hits(b, obstacles).sum(axis=1) + 4 * outside) + (other < own - 0.5)
-        opts[:, 4] += 4 * own
+        static[node] = CLASH * (_hits(b, obstacles).sum(axis=1) + OUTSIDE * outside) + (other < own - NEARER)
+        opts[:, 4] += NEAR * own
         options[node], boxes[node] = opts, b
 
     def costs(node: str, others: dict[str, int]) -> np.ndarray:
@@ -121,19 +139,19 @@ def place_strips(
         clashes = static[node].copy()
         if others:
             theirs = np.array([boxes[n][k] for n, k in others.items() if n != node]).reshape(-1, 4)
-            clashes += CLASH * _hits(boxes[node], _grown(theirs, 4)).sum(axis=1)
-        return clashes * 100_000 + options[node][:, 4]
+            clashes += CLASH * _hits(boxes[node], _grown(theirs, APART)).sum(axis=1)
+        return clashes * PER_CLASH + options[node][:, 4]
 
     order = sorted(options, key=lambda node: int((static[node] == 0).sum()))  # fewest free places first
     chosen: dict[str, int] = {}
     for node in order:
         chosen[node] = int(np.argmin(costs(node, chosen)))
-    for _ in range(4):  # each moves to its best place given the others, while that helps
+    for _ in range(MOVES):  # each moves to its best place given the others, while that helps
         moved = False
         for node in order:
             c = costs(node, chosen)
             best = int(np.argmin(c))
-            if c[best] // 100_000 < c[chosen[node]] // 100_000:
+            if c[best] // PER_CLASH < c[chosen[node]] // PER_CLASH:
                 chosen[node], moved = best, True
         if not moved:
             break
@@ -145,7 +163,7 @@ def place_strips(
             strip = _strip(
                 node, units[node], left, top, int(columns), cw, ch, names.get(node, node), font, WHERE[int(where)]
             )
-            cost = int(costs(node, chosen)[chosen[node]] // 100_000)
+            cost = int(costs(node, chosen)[chosen[node]] // PER_CLASH)
             out.append(dataclasses.replace(strip, clashes=cost // CLASH, ambiguous=bool(cost % CLASH)))
     return tuple(out)
 
@@ -159,7 +177,7 @@ def _obstacles(layout: Layout, thick: Mapping[str, float]) -> tuple[list[tuple[s
     for m in [layout.module, *(s.box for s in layout.shapes if s.shape == "module")]:
         if m is not None:  # a module's outline is a line too
             corners = [Point(m.left, m.top), Point(m.right, m.top), Point(m.right, m.bottom), Point(m.left, m.bottom)]
-            lines += [(a, b, 1.0) for a, b in zip(corners, corners[1:] + corners[:1])]
+            lines += [(a, b, OUTLINE) for a, b in zip(corners, corners[1:] + corners[:1])]
     # each line as the box it covers, and a pixel more
     ends = [(w.src, w.dst) for w in layout.wires for a, b in zip(w.points, w.points[1:]) if a != b]
     ends += [("", "")] * (len(lines) - len(ends))  # the modules' outlines
@@ -168,12 +186,12 @@ def _obstacles(layout: Layout, thick: Mapping[str, float]) -> tuple[list[tuple[s
         [
             [min(a.x, b.x) - r, min(a.y, b.y) - r, max(a.x, b.x) + r, max(a.y, b.y) + r]
             for a, b, w in lines
-            for r in [w / 2 + 1]
+            for r in [w / 2 + CLEAR]
         ]
     ).reshape(-1, 4)
     solid = [s.box for s in layout.shapes if s.shape != "module"] + [lab.box() for lab in layout.labels]
-    solid += [Box(d.at.x, d.at.y, 6, 6) for d in layout.dots]
-    solid_boxes = _grown(np.array([_edges(b) for b in solid]).reshape(-1, 4), 1.5)
+    solid += [Box(d.at.x, d.at.y, DOT, DOT) for d in layout.dots]
+    solid_boxes = _grown(np.array([_edges(b) for b in solid]).reshape(-1, 4), ROOM)
     return ends, centres, np.concatenate([segments, solid_boxes])
 
 
@@ -198,18 +216,18 @@ def _options(n: int, wires: list[Wire], cw: float, ch: float, thick: Mapping[str
     shapes = sorted({widest, math.ceil(widest / 2), 1 if n <= COLUMNS else 2}, reverse=True)
     out = []
     for wire in wires:
-        gap = thick[wire.edge] / 2 + 2.5
+        gap = thick[wire.edge] / 2 + BESIDE
         travelled = 0.0
         for a, b in zip(wire.points, wire.points[1:]):
             length = math.hypot(b.x - a.x, b.y - a.y)
-            if length < 1:
+            if length < TOO_SHORT:
                 continue
             level = a.y == b.y
             for columns in shapes:
                 w, h = columns * cw, math.ceil(n / columns) * ch
                 for f in ALONG:
                     px, py = a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f
-                    for off in (gap, gap + 8, gap + 16, gap + 26, gap + 40):  # close beside the line, or off it
+                    for off in (gap + further for further in FURTHER):  # close beside the line, or off it
                         if level:  # above or below it, centred on p
                             places = [(px - w / 2, py - off - h), (px - w / 2, py + off)]
                         else:  # left or right of it, centred on p
@@ -218,7 +236,7 @@ def _options(n: int, wires: list[Wire], cw: float, ch: float, thick: Mapping[str
                             for where in range(len(WHERE)):
                                 out.append((left, top, columns, where, travelled + f * length))
             travelled += length
-    return np.array(out, dtype=float).reshape(-1, 5)
+    return np.array(out, dtype=float).reshape(-1, len(OPTION))
 
 
 def _cells(options: np.ndarray, n: int, cw: float, ch: float) -> np.ndarray:
@@ -248,9 +266,9 @@ def _boxes(options: np.ndarray, n: int, cw: float, ch: float, name: str, font: f
         x, y = _name_at(spot, left[mine], top[mine], w[mine], h[mine], font)
         named[mine] = np.stack(  # widened a little: the box is estimated from the text, not measured
             [
-                x + box.left - label.x - 1.5,
+                x + box.left - label.x - ROOM,
                 y + box.top - label.y,
-                x + box.right - label.x + 1.5,
+                x + box.right - label.x + ROOM,
                 y + box.bottom - label.y,
             ],
             axis=1,
@@ -261,10 +279,10 @@ def _boxes(options: np.ndarray, n: int, cw: float, ch: float, name: str, font: f
 def _name_at(where: str, left, top, w, h, font: float):  # type: ignore[no-untyped-def]
     """Where a strip's name stands (x, baseline), for cells at (left, top), ``w`` by ``h``."""
     return {
-        "before": (left - NAME_GAP, top + h / 2 + font * 0.3),
-        "after": (left + w + NAME_GAP, top + h / 2 + font * 0.3),
-        "above": (left + w / 2, top - NAME_GAP - font * 0.3),
-        "below": (left + w / 2, top + h + NAME_GAP + font * 0.8),
+        "before": (left - NAME_GAP, top + h / 2 + font * NAME_MIDDLE),
+        "after": (left + w + NAME_GAP, top + h / 2 + font * NAME_MIDDLE),
+        "above": (left + w / 2, top - NAME_GAP - font * NAME_ABOVE),
+        "below": (left + w / 2, top + h + NAME_GAP + font * NAME_BELOW),
     }[where]
 
 

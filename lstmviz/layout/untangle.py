@@ -12,6 +12,13 @@ from .grid import Grid
 from .routing import SIDE_WAY, Board, Port, Solid
 from .search import route
 
+#: Passes over the board at most: after a pass in which some wire found no way, those wires go
+#: first in the next.
+PASSES = 4
+#: An elementwise weight's way into a layer's side runs straight for this many wires' widths past
+#: the arrowhead's stub.
+DIAGONAL_STUB = 3
+
 
 @dataclasses.dataclass(frozen=True)
 class Untangled:
@@ -37,7 +44,7 @@ def untangle(grid: Grid, wires: tuple[Wire, ...]) -> Untangled:
     solids = [Solid(s.node, s.box) for s in grid.occupants]
     gate_sides = _gate_sides(grid, wires_)
     first: list[int] = []  # wires that found no way: next time they go before any other
-    for _ in range(4):
+    for _ in range(PASSES):
         board = Board(area, solids, coordinates, track=m.track, wire=m.wire_width, gap=m.shape_gap, meet=meet)
         for w in wires_:  # where a line enters or leaves the module, nothing else may run
             for way in ("out", "in"):
@@ -149,7 +156,7 @@ def _ports(grid: Grid, wire: Wire, way: str, gate_sides: Mapping[str, tuple[int,
         if way == "out":  # a layer's value leaves from its top; from a side only if it must
             return [Port(sides[3], 3, stub), Port(sides[0], 0, stub, SIDE_WAY), Port(sides[2], 2, stub, SIDE_WAY)]
         if wire.diagonal:  # elementwise weights come in at a side (below is the matrix's input),
-            long = stub + 3 * m.wire_width  # straight for long enough to carry its ⊙ clear of others
+            long = stub + DIAGONAL_STUB * m.wire_width  # straight for long enough to carry its ⊙ clear
             return [Port(sides[2], 2, long), Port(sides[0], 0, long)]
         return [Port(sides[1], 1, stub)]
     order = (0, 3, 1, 2) if way == "out" else (2, 1, 3, 0)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from ..errors import Choice, SpecError
-from ..mathtext import width
+from ..mathtext import MIDLINE, width
 from ..spec.graph import CellGraph
 from ..spec.roles import around, equations, roles
 from .cell import layout_cell
@@ -19,6 +19,13 @@ from .diagrams import layout_dependency, layout_gate, layout_legend, layout_roll
 from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
 from .labels import place
 from .metrics import Metrics
+
+#: The ordered view widens its figure (columns, rows) by these shares, at most this many times,
+#: until every round number finds a clear place.
+ROUND_ROOM, ROUND_ATTEMPTS = (1.25, 1.2), 4
+#: Where a round number is tried off its shape, in the number's sizes: off a corner below (its
+#: baseline), centred above and centred below.
+_OFF_BELOW, _ABOVE, _BELOW = 1.6, 1.8, 2.2
 
 VIEWS = (
     "cell",
@@ -150,9 +157,9 @@ def _faded(base: Layout, ids: set[str]) -> frozenset[str]:
 def _with_equations(base: Layout, shown: Sequence[str], m: Metrics) -> Layout:
     """``base`` with the equations ``shown`` set to the right of it, centred on the module as colah
     sets them."""
-    size, spacing = m.equation_font, m.equation_font * 1.6
+    size, spacing = m.equation_font, m.equation_font * m.equation_leading
     middle = base.module.y if base.module else base.height / 2
-    x, y = base.width, middle - spacing * (len(shown) - 1) / 2 + size * 0.35
+    x, y = base.width, middle - spacing * (len(shown) - 1) / 2 + size * MIDLINE
     right = base.width
     labels = list(base.labels)
     for eq in shown:
@@ -179,28 +186,28 @@ def layout_ordered(graph: CellGraph, m: Metrics) -> Layout:
         node = graph.node(node_id)
         before = [rounds.get(r, 0) for r in node.reads]
         rounds[node_id] = max(before, default=0) + (1 if node.kind in ("layer", "op") else 0)
-    for _ in range(4):  # widen the figure until every number finds a clear place
+    for _ in range(ROUND_ATTEMPTS):  # widen the figure until every number finds a clear place
         base = layout_cell(graph, m)
         labels, crowded = list(base.labels), False
         segments = [(a, b) for w in base.wires for a, b in zip(w.points, w.points[1:])]
         solid = [s.box for s in base.shapes if s.shape in ("box", "circle", "ellipse")]
-        size = m.font * 0.7
+        size, gap = m.font * m.round_label, m.round_gap
         for shape in base.shapes:
             if shape.kind in ("layer", "op") and shape.shape != "junction":  # a renaming has no number
                 b, text = shape.box, str(rounds[shape.node])
-                corners = [
-                    (b.right + 2, b.bottom + size, "start"),
-                    (b.right + 2, b.top - 2, "start"),
-                    (b.left - 2, b.bottom + size, "end"),
-                    (b.left - 2, b.top - 2, "end"),
-                    (b.right + 2, b.y + size * 0.35, "start"),
-                    (b.left - 2, b.y + size * 0.35, "end"),
-                    (b.right + size, b.bottom + size * 1.6, "start"),
+                corners = [  # beside a corner, beside the middle, off a corner, above, below (in sizes)
+                    (b.right + gap, b.bottom + size, "start"),
+                    (b.right + gap, b.top - gap, "start"),
+                    (b.left - gap, b.bottom + size, "end"),
+                    (b.left - gap, b.top - gap, "end"),
+                    (b.right + gap, b.y + size * MIDLINE, "start"),
+                    (b.left - gap, b.y + size * MIDLINE, "end"),
+                    (b.right + size, b.bottom + size * _OFF_BELOW, "start"),
                     (b.left - size, b.top - size, "end"),
                     (b.right + size, b.top - size, "start"),
-                    (b.left - size, b.bottom + size * 1.6, "end"),
-                    (b.x, b.top - size * 1.8, "middle"),
-                    (b.x, b.bottom + size * 2.2, "middle"),
+                    (b.left - size, b.bottom + size * _OFF_BELOW, "end"),
+                    (b.x, b.top - size * _ABOVE, "middle"),
+                    (b.x, b.bottom + size * _BELOW, "middle"),
                 ]
                 # then the same places a little further out, clear of a line that runs close by
                 out = {"start": size, "end": -size, "middle": 0.0}
@@ -211,7 +218,7 @@ def layout_ordered(graph: CellGraph, m: Metrics) -> Layout:
                 crowded |= clash
         if not crowded:
             break
-        m = dataclasses.replace(m, column=m.column * 1.25, row=m.row * 1.2)
+        m = dataclasses.replace(m, column=m.column * ROUND_ROOM[0], row=m.row * ROUND_ROOM[1])
     return dataclasses.replace(base, labels=tuple(labels), dashed=old)
 
 
@@ -221,11 +228,11 @@ def layout_chain(graph: CellGraph, m: Metrics) -> Layout:
     copy of the inside (as colah draws them); x_{t-1}, x_t, x_{t+1} below in circles, h_{t-1}, h_t,
     h_{t+1} above, as far from the module as in the post. Every module is at least as big as the
     LSTM's, as in the post, where the simple RNN's module is the LSTM's size with one layer in it."""
-    base = _at_least(layout_cell(graph, m), m.column * 5.8, 0.62)
+    base = _at_least(layout_cell(graph, m), m.column * m.chain_module, m.chain_aspect)
     module = base.module
     assert module is not None
     r = m.port_r
-    out_y, in_y = module.top - 3.6 * r, module.bottom + 2.9 * r  # circle centres, measured on colah's chain
+    out_y, in_y = module.top - m.chain_above * r, module.bottom + m.chain_below * r  # the circles' centres
     dx = module.w + m.lead  # the middle module starts one module and one lead from the left
     dy = m.pad + r - out_y  # the output circles' tops at the canvas's top margin
 
