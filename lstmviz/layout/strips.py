@@ -125,11 +125,13 @@ def place_strips(
         b = _boxes(opts, n, cw, ch, names.get(node, node), font)
         outside = (b[:, 0] < 0) | (b[:, 1] < 0) | (b[:, 2] > layout.width) | (b[:, 3] > layout.height)
         # nearer its own line than any other node's (else it reads as theirs), and near it
-        apart = _distances(_cells(opts, n, cw, ch), centres)
-        own = apart[:, np.array([src == node for src, _ in ends])].min(axis=1)
+        # (the cells are the same wherever the name stands: measured once for each place of them)
+        mine = np.array([src == node for src, _ in ends])
         theirs = np.array([src and node not in (src, dst) for src, dst in ends], dtype=bool)  # not into it
-        other = apart[:, theirs].min(axis=1, initial=np.inf)
-        static[node] = CLASH * (_hits(b, obstacles).sum(axis=1) + OUTSIDE * outside) + (other < own - NEARER)
+        cells_at = _cells(opts[:: len(WHERE)], n, cw, ch)
+        own = np.repeat(_distances(cells_at, centres[mine]).min(axis=1), len(WHERE))
+        other = np.repeat(_distances(cells_at, centres[theirs]).min(axis=1, initial=np.inf), len(WHERE))
+        static[node] = CLASH * (_hits(b, obstacles) + OUTSIDE * outside) + (other < own - NEARER)
         opts[:, 4] += NEAR * own
         options[node], boxes[node] = opts, b
 
@@ -139,7 +141,7 @@ def place_strips(
         clashes = static[node].copy()
         if others:
             theirs = np.array([boxes[n][k] for n, k in others.items() if n != node]).reshape(-1, 4)
-            clashes += CLASH * _hits(boxes[node], _grown(theirs, APART)).sum(axis=1)
+            clashes += CLASH * _hits(boxes[node], _grown(theirs, APART))
         return clashes * PER_CLASH + options[node][:, 4]
 
     order = sorted(options, key=lambda node: int((static[node] == 0).sum()))  # fewest free places first
@@ -214,29 +216,35 @@ def _options(n: int, wires: list[Wire], cw: float, ch: float, thick: Mapping[str
     lines)."""
     widest = min(n, COLUMNS)
     shapes = sorted({widest, math.ceil(widest / 2), 1 if n <= COLUMNS else 2}, reverse=True)
+    along, further = np.asarray(ALONG), np.asarray(FURTHER)
     out = []
     for wire in wires:
-        gap = thick[wire.edge] / 2 + BESIDE
+        off = thick[wire.edge] / 2 + BESIDE + further  # close beside the line, or off it
         travelled = 0.0
         for a, b in zip(wire.points, wire.points[1:]):
             length = math.hypot(b.x - a.x, b.y - a.y)
             if length < TOO_SHORT:
                 continue
-            level = a.y == b.y
+            px, py = (a.x + (b.x - a.x) * along)[:, None], (a.y + (b.y - a.y) * along)[:, None]  # by place along
             for columns in shapes:
                 w, h = columns * cw, math.ceil(n / columns) * ch
-                for f in ALONG:
-                    px, py = a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f
-                    for off in (gap + further for further in FURTHER):  # close beside the line, or off it
-                        if level:  # above or below it, centred on p
-                            places = [(px - w / 2, py - off - h), (px - w / 2, py + off)]
-                        else:  # left or right of it, centred on p
-                            places = [(px - off - w, py - h / 2), (px + off, py - h / 2)]
-                        for left, top in places:
-                            for where in range(len(WHERE)):
-                                out.append((left, top, columns, where, travelled + f * length))
+                if a.y == b.y:  # above or below it, centred on p
+                    left = np.broadcast_to(px - w / 2, (len(ALONG), len(FURTHER)))
+                    sides = ((left, py - off - h), (left, py + off))
+                else:  # left or right of it, centred on p
+                    top = np.broadcast_to(py - h / 2, (len(ALONG), len(FURTHER)))
+                    sides = ((px - off - w, top), (px + off, top))
+                # rows by place along, distance off, side, then where the name is
+                block = np.empty((len(ALONG), len(FURTHER), len(sides), len(WHERE), len(OPTION)))
+                for k, (left_, top_) in enumerate(sides):
+                    block[:, :, k, :, 0] = left_[..., None]
+                    block[:, :, k, :, 1] = top_[..., None]
+                block[..., 2] = columns
+                block[..., 3] = np.arange(len(WHERE))
+                block[..., 4] = (travelled + along * length)[:, None, None, None]
+                out.append(block.reshape(-1, len(OPTION)))
             travelled += length
-    return np.array(out, dtype=float).reshape(-1, len(OPTION))
+    return np.concatenate(out) if out else np.empty((0, len(OPTION)))
 
 
 def _cells(options: np.ndarray, n: int, cw: float, ch: float) -> np.ndarray:
@@ -298,13 +306,10 @@ def _strip(
 
 
 def _hits(boxes: np.ndarray, obstacles: np.ndarray) -> np.ndarray:
-    """(options, obstacles): whether each box's inside meets each obstacle's (left, top, right, bottom)."""
-    if not len(obstacles):
-        return np.zeros((len(boxes), 0), dtype=int)
+    """How many of the obstacles (left, top, right, bottom) each box's inside meets."""
     b, o = boxes[:, None, :], obstacles[None, :, :]
-    return (
-        (b[..., 0] < o[..., 2]) & (o[..., 0] < b[..., 2]) & (b[..., 1] < o[..., 3]) & (o[..., 1] < b[..., 3])
-    ).astype(int)
+    meets = (b[..., 0] < o[..., 2]) & (o[..., 0] < b[..., 2]) & (b[..., 1] < o[..., 3]) & (o[..., 1] < b[..., 3])
+    return np.count_nonzero(meets, axis=1)
 
 
 def _grown(boxes: np.ndarray, by: float) -> np.ndarray:
