@@ -91,7 +91,11 @@ def test_readme_commands_run_top_to_bottom_and_none_overwrites_another(tmp_path,
     from lstmviz.cli import main
 
     root = Path(__file__).resolve().parents[1]
-    shutil.copytree(root / "gallery", tmp_path / "gallery")
+    # the template and two entries: the whole gallery is built and browsed in tests/gallery; here
+    # the command only has to run as written and write nothing over another command's files
+    shutil.copytree(root / "gallery" / "template", tmp_path / "gallery" / "template")
+    for entry in ("lstm.toml", "gru.toml"):
+        shutil.copy(root / "gallery" / entry, tmp_path / "gallery" / entry)
     monkeypatch.chdir(tmp_path)
     commands = example_commands()
     assert commands[0] == "lstmviz render lstm -o lstm.svg" and len(commands) >= 10
