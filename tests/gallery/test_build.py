@@ -382,13 +382,11 @@ def test_gallery_init_starts_a_gallery_that_builds_with_its_own_template(tmp_pat
     ]  # fmt: skip
     assert f"next: lstmviz gallery build {tmp_path / 'mine'} -o {tmp_path / 'mine'}-site" in out.stdout
     (tmp_path / "mine" / "template" / "site.css").write_text("body { color: rebeccapurple; }")  # theirs to change
-    report = build(tmp_path / "mine", tmp_path / "site", workers=1)
-    assert report.entries == 1 and (tmp_path / "site" / "my-lstm.html").is_file()
-    assert (tmp_path / "site" / "site.css").read_text() == "body { color: rebeccapurple; }"
     printed = out.stdout.split("next: lstmviz ")[1].split("   (then")[0].split()  # the command init prints works
     built = run_cli(*printed, "-j", "1")
     assert built.returncode == 0 and "1 entry, 19 figures drawn" in built.stdout, built.stdout + built.stderr
     assert (tmp_path / "mine-site" / "my-lstm.html").is_file()
+    assert (tmp_path / "mine-site" / "site.css").read_text() == "body { color: rebeccapurple; }"  # built with theirs
     both = run_cli("gallery", "build", tmp_path / "mine", "--source", tmp_path / "mine", "-o", tmp_path / "x")
     assert both.returncode == 2 and "give the entries' folder once" in both.stderr and not (tmp_path / "x").exists()
     again = run_cli("gallery", "init", tmp_path / "mine")  # never over a gallery that exists
