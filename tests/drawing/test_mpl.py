@@ -98,6 +98,30 @@ def test_pdf_fonts_are_subset_without_their_layout_tables(tmp_path):
         assert 5 < font["maxp"].numGlyphs < 100  # subset: only the glyphs used, not DejaVu's 6000
 
 
+def test_a_font_subset_made_once_is_kept_for_the_next_pdf(tmp_path, monkeypatch):
+    """The figures of one cell share their glyphs: the second PDF takes the subset the first made
+    (fontTools is not asked again), and is the same file."""
+    from matplotlib.backends import _backend_pdf_ps
+
+    from lstmviz.drawing import pdffonts
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # no date in the files
+    monkeypatch.setattr(pdffonts, "_SUBSETS", type(pdffonts._SUBSETS)())
+    lstmviz.render("gru", tmp_path / "a.pdf")
+    made = _backend_pdf_ps.get_glyphs_subset.made
+    asked = []
+    kept = pdffonts._kept(
+        lambda *a: asked.append(a) or made(*a), _backend_pdf_ps.SubsetResults, _backend_pdf_ps.font_as_file
+    )
+    monkeypatch.setattr(_backend_pdf_ps, "get_glyphs_subset", kept)
+    lstmviz.render("gru", tmp_path / "b.pdf")
+    assert asked == [] and len(pdffonts._SUBSETS) >= 1
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    pdffonts._SUBSETS.clear()
+    lstmviz.render("gru", tmp_path / "c.pdf")  # none kept: made again
+    assert asked and (tmp_path / "c.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
+
+
 def whole_subsets_pdf(scene) -> bytes:
     """The same scene as matplotlib writes it with TrueType fonts, whole subsets (as before)."""
     import matplotlib
