@@ -44,3 +44,31 @@ def pytest_collection_modifyitems(items):
         names = [v for v in params.values() if isinstance(v, str) and v in lstmviz.BUILTINS]
         if names and not set(names) <= set(FAST_CELLS):
             item.add_marker(pytest.mark.slow)
+    _slow_modules_first(items)
+
+
+#: The modules with the longest tests (pytest --durations: the fuzz, the README's commands, the
+#: gallery site in a browser, random cells drawn, gallery builds, a fresh venv), run first.
+LONGEST_FIRST = (
+    "tests.test_fuzz",
+    "tests.test_readme",
+    "tests.gallery.test_site_browser",
+    "tests.layout.test_drawn",
+    "tests.gallery.test_build",
+    "tests.test_packaging",
+    "tests.motion.test_video",
+)
+
+
+def _slow_modules_first(items: list) -> None:
+    """The modules with the longest tests run first, then the other modules that hold slow tests,
+    then the rest; each module's tests together and in their own order. The workers start on the
+    long tests and end on short ones, which they share out, instead of one worker running a
+    two-minute test while the other has nothing left."""
+
+    def module(item) -> str:  # type: ignore[no-untyped-def]
+        return getattr(getattr(item, "module", None), "__name__", "")
+
+    slow = {module(item) for item in items if item.get_closest_marker("slow")}
+    rank = {name: k for k, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: (rank.get(module(item), len(rank)), module(item) not in slow))  # stable
