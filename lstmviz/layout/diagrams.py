@@ -139,8 +139,8 @@ def layout_unrolled(m: Metrics) -> Layout:
     r, u = m.port_r, m.unrolled
     y = rolled.shapes[0].box.y
     shapes, wires, labels, right = _unrolled(m, ["0", "1", "2", "t"], rolled.width + 2 * u.equals_at * r, y)
-    equals = Label("equals", "=", rolled.width + u.equals_at * r, y + r * u.equals_drop, "middle", r * u.equals_size)
-    labels.append(dataclasses.replace(equals, math=False))
+    at = Point(rolled.width + u.equals_at * r, y + r * u.equals_drop)
+    labels.append(Label("equals", "=", at.x, at.y, "middle", r * u.equals_size, math=False))
     return Layout(
         right + m.pad,
         rolled.height,
@@ -190,7 +190,7 @@ def _unrolled(
             wires.append(Wire(f"A{t}->A{names[k + 1]}", "transfer", f"A{t}", f"A{names[k + 1]}", line))
             if skipped:
                 below = unit_shapes[1].box.y
-                dots = Label("dots", "...", x + w / 2 + gap / 2, below + r * u.dots_drop, "middle", r * u.dots_size)
-                labels.append(dataclasses.replace(dots, math=False))
+                at = Point(x + w / 2 + gap / 2, below + r * u.dots_drop)
+                labels.append(Label("dots", "...", at.x, at.y, "middle", r * u.dots_size, math=False))
             x += w + gap
     return shapes, wires, labels, x + w / 2
