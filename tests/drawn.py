@@ -12,7 +12,7 @@ right" names:
   merge into its line, and its line leaves from there;
 - a wire through a shape that is not its source or destination; shapes that overlap;
 - a label over another label, a shape it does not belong to, a junction dot or a wire; anything
-  off the canvas; an op drawn as an empty circle;
+  off the canvas; an op drawn as an empty circle; a label that shows an id lstmviz made up;
 - in an animation, a value's strip (its cells and its name) over a label, a shape, a dot, a wire
   or another strip of the same time step, or off the canvas.
 """
@@ -26,6 +26,13 @@ import xml.etree.ElementTree as ET
 from itertools import combinations
 
 SVG = "{http://www.w3.org/2000/svg}"
+#: The ids lstmviz's builder makes up for the parts of an equation no one named: a layer after its
+#: activation (``identity_layer_2``), an op after itself and what it reads (``mul_a_b``), a
+#: concatenation (``cat_h_prev_x``). Handles for the code; a reader must never see one.
+MADE_UP = re.compile(
+    r"(?:identity|sigmoid|tanh|relu)_layer(?:_\d+)?"
+    r"|(?:cat|mul|add|sub|div|max|min|one_minus|tanh|sigmoid|hardsigmoid|relu|exp|log|softplus|abs|identity)_\w+"
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -302,6 +309,12 @@ def defects(d: Drawn) -> list[str]:
             out.append(f"shapes {n1} and {n2} overlap")
     for node in d.empty_ops:
         out.append(f"{node} is drawn as an empty circle")
+    ids = set(solid) | {line.src for line in d.lines} | {line.dst for line in d.lines}
+    made_up = {i: i.replace("_", "") for i in ids if i and MADE_UP.fullmatch(i)}  # as shown: _ is a subscript
+    for owner, text, _ in d.labels:
+        shown = [i for i, seen in made_up.items() if seen in text.replace(" ", "")]
+        if shown:
+            out.append(f"label {text!r} of {owner} shows the made-up id {shown[0]!r}")
     for k, (owner, text, box) in enumerate(d.labels):
         name = f"label {text!r} of {owner}"
         if box.left < -0.5 or box.top < -0.5 or box.right > d.width + 0.5 or box.bottom > d.height + 0.5:

@@ -99,13 +99,13 @@ def test_a_cell_name_that_is_not_a_plain_name_is_refused(tmp_path, name):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cell.toml"]
 
 
-def test_a_role_that_looks_like_a_path_only_names_its_step_by_id(tmp_path):
+def test_a_role_that_looks_like_a_path_names_its_step_by_id_or_by_where_it_goes(tmp_path):
     path = spec(tmp_path / "cell.toml", role="../../../../tmp/evil gate")
     out = run_cli("steps", path, "-o", tmp_path / "out")
     assert out.returncode == 0, out.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "cell-1-f.svg",
-        "cell-2-tanh_layer.svg",
+        "cell-2-h.svg",  # a made-up layer's step: named by the value it goes into
         "cell-3-state.svg",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cell.toml", "out"]

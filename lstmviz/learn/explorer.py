@@ -20,6 +20,7 @@ from ..mathtext import html as as_html
 from ..mathtext import readable
 from ..motion.colour import diverging
 from ..motion.player import TELL_HEIGHT
+from ..spec import latex
 from .train import Model
 
 
@@ -49,7 +50,7 @@ def read(model: Model, text: str) -> Reading:
         producer = node_out.inputs[0]
         quantities[node_out.label or graph.node(producer).label or name] = trace[producer][:, 0]
     for layer in graph.of_kind("layer"):
-        quantities.setdefault(layer.label or layer.id, trace[layer.id][:, 0])
+        quantities.setdefault(layer.label or latex.expression(graph, layer), trace[layer.id][:, 0])
     return Reading(tokens, quantities, model.task.tracked(tokens), _answers(model, answer[:, 0]))
 
 

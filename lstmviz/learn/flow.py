@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..mathtext import readable
+from ..spec import latex
 from .train import Model, backprop
 
 
@@ -37,7 +38,7 @@ def gradient_flow(model: Model, steps: int, *, batch: int = 32, seed: int = 0) -
     for name, (_, node_out) in graph.states.items():
         producer = graph.node(node_out.inputs[0])
         states[node_out.label or producer.label or name] = _norms(grads.nodes[producer.id])
-    gates = {n.label or n.id: _norms(grads.layers[n.id]) for n in graph.of_kind("layer")}
+    gates = {n.label or latex.expression(graph, n): _norms(grads.layers[n.id]) for n in graph.of_kind("layer")}
     return Flow(graph.name, states, gates)
 
 

@@ -74,7 +74,7 @@ def stage(
     names = {}
     for node_id in sizes:
         node = graph.node(node_id)
-        names[node_id] = node.label or _short(latex.expression(graph, node), font) or node_id
+        names[node_id] = node.label or _short(latex.expression(graph, node), font)
     # with a backward sweep, room for the longer name a gradient's strip has (∂L/∂h_t)
     room = {n: _gradient_name(name) for n, name in names.items()} if timeline.sweeps else names
     tried = []

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ..errors import SpecError
 from .graph import CellGraph, Node
+from .names import concat_id, layer_id, op_id
 from .sizes import DEFAULT_DIMS, Size
 from .vocab import is_identifier
 
@@ -126,7 +127,7 @@ class CellBuilder:
         ids = tuple(self._id(p) for p in parts)
         if id is None and ids in self._concats:
             return Ref(self, self._concats[ids])
-        ref = self._add(Node(id or self._fresh("cat_" + "_".join(ids)), "concat", inputs=ids))
+        ref = self._add(Node(id or self._fresh(concat_id(ids)), "concat", inputs=ids))
         self._concats.setdefault(ids, ref.id)
         return ref
 
@@ -149,7 +150,7 @@ class CellBuilder:
         if source is None:
             raise SpecError("a layer needs at least one input", name=id)
         node = Node(
-            id or self._fresh(f"{activation}_layer"),
+            id or self._fresh(layer_id(activation)),
             "layer",
             inputs=(self._id(source),),
             label=label,
@@ -175,9 +176,8 @@ class CellBuilder:
         """A pointwise op (see ``lstmviz.spec.vocab.OP_ARITY``); ``constant`` is a number standing for
         one operand of a binary op, at position ``constant_at`` (``op("div", x, constant=2)`` is x / 2)."""
         ids = tuple(self._id(a) for a in args)
-        auto = "_".join((op.replace("-", "_"),) + ids)
         node = Node(
-            id or self._fresh(auto),
+            id or self._fresh(op_id(op, ids)),
             "op",
             inputs=ids,
             label=label,

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from ..errors import SpecError
 from .limits import MAX_LATEX
+from .names import weight_names
 from .node import Edge, Node
 from .validate import check_label, topological_order, validate
 from .vocab import is_file_name, is_identifier
@@ -78,6 +79,11 @@ class CellGraph:
     def by_id(self) -> Mapping[str, Node]:
         """Nodes by id."""
         return {n.id: n for n in self.nodes}
+
+    @cached_property
+    def weights(self) -> Mapping[str, tuple[str, str]]:
+        """Each layer's weights' letter and subscript, as equations write them (``W``, ``f``)."""
+        return weight_names(self.nodes)
 
     def node(self, node_id: str) -> Node:
         """The node with this id."""

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 from . import latex
 from .graph import CellGraph, Node
+from .names import destination, made_up, own_name
 from .ranges import gate_of
 from .vocab import is_identifier
 
@@ -103,8 +104,12 @@ def equations(graph: CellGraph, ids: frozenset[str]) -> tuple[str, ...]:
             continue
         if node.label in by_lhs:
             eq = by_lhs[node.label]
+        elif made_up(node):  # a made-up layer's label (W_z x_t) is told in the equation of what it goes into
+            continue
         elif node.label and (node.kind == "layer" or not graph.latex):
             eq = latex.equation(graph, node)
+        elif own_name(node) and not graph.latex:
+            eq = f"{own_name(node)} = {latex.expression(graph, node)}"
         else:
             continue
         if eq not in out:
@@ -224,8 +229,7 @@ def _derive(graph: CellGraph, owner: dict[str, str], ops: tuple[str, ...]) -> li
     for layer in graph.of_kind("layer"):
         if layer.id in owner:
             continue
-        name = _step_name(layer)
-        name = name if name not in named else layer.id
+        name = _step_name(graph, layer, named)
         named.append(name)
         todo = [layer.id]
         while todo:
@@ -286,8 +290,17 @@ def _computation_order(graph: CellGraph, named: list[str], owner: dict[str, str]
     return out
 
 
-def _step_name(layer: Node) -> str:
-    """A step's name: the first word of its layer's role ("forget" gate) when that is a plain name
-    (step names become file names), else the layer's id."""
+def _step_name(graph: CellGraph, layer: Node, taken: list[str]) -> str:
+    """A new step's name: the first word of its layer's role ("forget" gate) when that is a plain
+    name (step names become file names) not ``taken``, else the layer's id; for a layer whose id
+    was made up, the name of the value it goes into, numbered if taken."""
     word = layer.role.split()[0] if layer.role.strip() else ""
-    return word if is_identifier(word) else layer.id
+    if is_identifier(word) and word not in taken:
+        return word
+    if not made_up(layer):
+        return layer.id
+    name = first = destination(graph.by_id, layer).id
+    k = 2
+    while name in taken:
+        name, k = f"{first}_{k}", k + 1
+    return name

@@ -14,6 +14,7 @@ from .. import mathtext
 from ..errors import SpecError
 from . import sizes
 from .limits import MAX_LABEL, MAX_NODES
+from .names import made_up, paper_labels
 from .node import Node
 from .vocab import ACTIVATION, KIND, OP, OP_ARITY, SINK_KINDS, SOURCE_KINDS, is_identifier, number
 
@@ -51,7 +52,7 @@ def validate(nodes: tuple[Node, ...], dims: Mapping[str, int]) -> tuple[Node, ..
     if not any(n.kind == "output" for n in nodes):
         raise SpecError("the cell has no output node", fix='add a node of kind "output" reading the cell\'s result')
     sized = _infer_sizes(nodes, order, dims)
-    return tuple(
+    filled = tuple(
         dataclasses.replace(
             n,
             size=sized[n.id],
@@ -60,10 +61,15 @@ def validate(nodes: tuple[Node, ...], dims: Mapping[str, int]) -> tuple[Node, ..
         )
         for n in nodes
     )
+    papers = paper_labels(filled)
+    return tuple(dataclasses.replace(n, label=papers[n.id]) if n.id in papers else n for n in filled)
 
 
 def default_label(node: Node) -> str:
-    """The math label a node gets when its spec gives none: ``h_{t-1}``, ``h_t``, ``f_t``."""
+    """The math label a node gets when its spec gives none: ``h_{t-1}``, ``h_t``, ``f_t``; none
+    for an id the builder made up (a made-up layer may get one from :func:`.names.paper_labels`)."""
+    if made_up(node):
+        return ""
     if node.kind == "state-in":
         return f"{node.state}_{{t-1}}"
     if node.kind == "state-out":

@@ -172,6 +172,20 @@ def test_checker_measures_labels_with_their_font() -> None:
     assert 18 < box.right - box.left < 30  # "h" and a small "t−1", as DejaVu Serif draws them
 
 
+def test_checker_sees_a_made_up_id_shown_as_a_label_but_not_a_name_the_spec_gave() -> None:
+    b = CellBuilder("c")
+    x, h = b.input("x"), b.state("h")
+    named = b.layer(x, h.prev, id="forget", label="forget")  # the spec's own name: shown as written
+    made_up = b.layer(x, activation="tanh")
+    b.annotate(made_up, label="tanh_layer")  # as lstmviz once showed a layer no one named
+    new = b.op("mul", named, made_up)
+    b.write(h, new)
+    b.output(new)
+    found = drawn.defects(drawn.read(svg_of(b.build(), "colah", "cell")))
+    assert "label 'tanhlayer' of tanh_layer shows the made-up id 'tanh_layer'" in found
+    assert not any("forget" in problem for problem in found), found
+
+
 # -- what the figures say -------------------------------------------------------------------------
 def test_the_valve_handle_is_turned_by_the_gate() -> None:
     """lstm-coupled's new-memory valve is gated by 1 - f, not by the candidate (which is the

@@ -1,0 +1,134 @@
+"""What a reader sees of the nodes a spec did not name.
+
+The builder makes up an id for each part of an equation that has no name of its own
+(``identity_layer``, ``mul_a_b``, ``cat_h_prev_x``): a handle for the code, never text a reader
+sees. A made-up layer without an activation is labelled as papers write it, after what it reads
+and the named value it goes into: ``W_z x_t`` and ``U_z h_{t-1}`` (U for a recurrent input) for
+``z = sigmoid(linear(x) + linear(h_prev, bias=false))``. Any other made-up node carries no label;
+its equations write what it computes instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from .node import Node
+
+#: A label's time subscript (``z_t``, ``h_{t}``), dropped where the label names a weight's value.
+_NOW = re.compile(r"_(?:t|\{t\})$")
+
+
+def layer_id(activation: str) -> str:
+    """The id the builder makes up for a layer no equation names."""
+    return f"{activation}_layer"
+
+
+def op_id(op: str, inputs: Iterable[str]) -> str:
+    """The id the builder makes up for an op no equation names (``mul_a_b``)."""
+    return "_".join((op.replace("-", "_"), *inputs))
+
+
+def concat_id(inputs: Iterable[str]) -> str:
+    """The id the builder makes up for a concatenation no equation names."""
+    return "_".join(("cat", *inputs))
+
+
+def made_up(node: Node) -> bool:
+    """Whether ``node``'s id is one the builder made up (the base, or the base and a number)."""
+    if node.kind == "layer":
+        base = layer_id(node.activation or "identity")
+    elif node.kind == "op":
+        base = op_id(node.op, node.inputs)
+    elif node.kind == "concat":
+        base = concat_id(node.inputs)
+    else:
+        return False
+    return re.fullmatch(re.escape(base) + r"(?:_\d+)?", node.id) is not None
+
+
+def weight_names(nodes: Sequence[Node]) -> dict[str, tuple[str, str]]:
+    """Each layer's weights' letter and subscript: ``W`` and its id for a named layer; for a
+    made-up one, ``U`` (a recurrent input) or ``W`` and the name of the value it goes into,
+    numbered where two layers would share a name (``W_{h,1}``, ``W_{h,2}``)."""
+    by_id = {n.id: n for n in nodes}
+    readers: dict[str, list[str]] = {}
+    for n in nodes:
+        for src in n.reads:
+            readers.setdefault(src, []).append(n.id)
+    found = {}
+    for n in nodes:
+        if n.kind == "layer":
+            letter = "U" if by_id[n.inputs[0]].kind == "state-in" else "W"
+            found[n.id] = (letter, _symbol(_destination(by_id, readers, n))) if made_up(n) else ("W", n.id)
+    shared: dict[tuple[str, str], list[str]] = {}
+    for layer, name in found.items():
+        shared.setdefault(name, []).append(layer)
+    for (letter, sub), layers in shared.items():
+        if len(layers) > 1:
+            for k, layer in enumerate(layers, start=1):
+                if made_up(by_id[layer]):
+                    found[layer] = (letter, f"{sub},{k}")
+    return found
+
+
+def paper_labels(nodes: Sequence[Node]) -> dict[str, str]:
+    """Labels for the made-up layers without an activation or elementwise inputs, as papers write
+    them (``W_z x_t``), where what each reads has a name. ``nodes`` have their other labels."""
+    by_id = {n.id: n for n in nodes}
+    names = weight_names(nodes)
+    found: dict[str, str] = {}
+    for node in nodes:
+        if node.kind != "layer" or node.label or node.diagonal or node.activation not in ("", "identity"):
+            continue
+        reads = written(by_id, by_id[node.inputs[0]]) if made_up(node) else ""
+        if reads:
+            letter, sub = names[node.id]
+            found[node.id] = f"{letter}_{{{sub}}} {reads}"
+    return found
+
+
+def destination(nodes: Mapping[str, Node], node: Node) -> Node:
+    """The first named node downstream of ``node``: the value a made-up node goes into."""
+    readers: dict[str, list[str]] = {}
+    for n in nodes.values():
+        for src in n.reads:
+            readers.setdefault(src, []).append(n.id)
+    return _destination(nodes, readers, node)
+
+
+def _destination(nodes: Mapping[str, Node], readers: Mapping[str, list[str]], node: Node) -> Node:
+    """:func:`destination`, breadth first, readers in the spec's order. Every cell ends in named
+    outputs, so there is one."""
+    todo, seen = list(readers.get(node.id, ())), {node.id}
+    while todo:
+        node_id = todo.pop(0)
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        if not made_up(nodes[node_id]):
+            return nodes[node_id]
+        todo += readers.get(node_id, ())
+    return node
+
+
+def _symbol(node: Node) -> str:
+    """How a named value is written as a subscript: its label without its time subscript, else its id."""
+    return _NOW.sub("", node.label) or node.id
+
+
+def written(nodes: Mapping[str, Node], node: Node) -> str:
+    """How a value is written in a label or an equation: its label, else its name (``m_t`` for
+    ``m``, ``[h_{t-1}, x_t]`` for a concatenation of named parts); "" when it has none."""
+    if node.kind == "concat":
+        parts = [written(nodes, nodes[i]) for i in node.inputs]
+        return f"[{', '.join(parts)}]" if all(parts) else ""
+    return node.label or own_name(node)
+
+
+def own_name(node: Node) -> str:
+    """An unlabelled op's name when an equation gave it a one-letter one (``m_t`` for ``m = ...``),
+    written as papers write a value; "" for any other unlabelled node."""
+    if node.kind == "op" and not node.label and len(node.id) == 1:
+        return f"{node.id}_t"
+    return ""
