@@ -66,7 +66,7 @@ def main() -> None:
                 layout = layout_view(graph, view, metrics=metrics_for(sheet))
                 laying_out += time.perf_counter() - start
                 found = collections.Counter(
-                    kind(d) for d in drawn.defects(drawn.read(to_svg(build_scene(layout, sheet))))
+                    kind(d) for d in drawn.defects(drawn.read(to_svg(build_scene(layout, sheet))), graph)
                 )
                 row = rows[(group, style, view)]
                 row[0] += 1

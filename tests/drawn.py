@@ -284,9 +284,10 @@ def _text_box(text) -> Rect:  # type: ignore[no-untyped-def]
 
 
 # -- what a reader could misread ------------------------------------------------------------------
-def defects(d: Drawn) -> list[str]:
-    """Every defect of the drawn figure, one line each (empty when a reader can trust it)."""
-    out: list[str] = []
+def defects(d: Drawn, graph=None) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every defect of the drawn figure, one line each (empty when a reader can trust it); with the
+    cell's ``graph``, also operands of a difference or a quotient on the wrong sides."""
+    out: list[str] = [] if graph is None else _operands(d, graph)
     solid = d.shapes
     joined = _joined(d)
     for a, b in combinations(d.lines, 2):
@@ -337,6 +338,29 @@ def defects(d: Drawn) -> list[str]:
                 out.append(f"{name} and label {other_text!r} of {other} overlap")
     for k, strip in enumerate(d.strips):
         out += [f"the strip of {strip.node} at t={strip.step} {problem}" for problem in _strip_defects(d, strip, k)]
+    return out
+
+
+#: By op, how its first operand's line must come in beside its second's: a difference's minuend
+#: further left (``a - b`` read left to right), a quotient's numerator higher (a fraction).
+READ_AS = {"sub": (0, "left of"), "div": (1, "above")}
+
+
+def _operands(d: Drawn, graph) -> list[str]:  # type: ignore[no-untyped-def]
+    """Differences and quotients whose operands come in on the wrong sides: each line of the first
+    operand into such an op against the nearest line of the second (a chain draws one per module)."""
+    out = []
+    for node in graph.nodes:
+        if node.kind != "op" or node.op not in READ_AS or len(node.inputs) != 2 or len(set(node.inputs)) < 2:
+            continue
+        axis, how = READ_AS[node.op]
+        first, second = ([ln.points[-1] for ln in d.lines if ln.dst == node.id and ln.src == i] for i in node.inputs)
+        for a in first:
+            if not second:
+                break
+            b = min(second, key=lambda q: abs(q[0] - a[0]) + abs(q[1] - a[1]))
+            if not a[axis] < b[axis] - 1.0:
+                out.append(f"{node.id}: {node.inputs[0]} does not come in {how} {node.inputs[1]}")
     return out
 
 

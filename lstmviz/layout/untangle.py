@@ -15,6 +15,10 @@ from .search import route
 #: Passes over the board at most: after a pass in which some wire found no way, those wires go
 #: first in the next.
 PASSES = 4
+#: The sides (as headings away from the op: 1 below, 2 left, 3 above) each operand of a difference
+#: and of a quotient comes in by, the first tried first: the minuend from the left of the
+#: subtrahend, the numerator above the denominator, so that they read as ``a - b`` and a fraction.
+OPERAND_SIDES = {"sub": ((2,), (1, 3)), "div": ((3, 2), (1,))}
 #: An elementwise weight's way into a layer's side runs straight for this many wires' widths past
 #: the arrowhead's stub.
 DIAGONAL_STUB = 3
@@ -42,19 +46,19 @@ def untangle(grid: Grid, wires: tuple[Wire, ...]) -> Untangled:
     coordinates += [Point(s.box.x, s.box.y) for s in grid.occupants]
     area = Box(grid.module.x, grid.module.y, grid.module.w - 2 * m.track, grid.module.h - 2 * m.track)
     solids = [Solid(s.node, s.box) for s in grid.occupants]
-    gate_sides = _gate_sides(grid, wires_)
+    sides_in = _sides_in(grid, wires_)
     first: list[int] = []  # wires that found no way: next time they go before any other
     for _ in range(PASSES):
         board = Board(area, solids, coordinates, track=m.track, wire=m.wire_width, gap=m.shape_gap, meet=meet)
         for w in wires_:  # where a line enters or leaves the module, nothing else may run
             for way in ("out", "in"):
                 if grid.shape[w.src if way == "out" else w.dst].shape == "terminal":
-                    port = _ports(grid, w, way, gate_sides)[0]
+                    port = _ports(grid, w, way, sides_in)[0]
                     board.add(w.src, [port.at, port.beyond], m.lane_width if w.lane else m.wire_width)
             if grid.shape[w.dst].shape == "box" and not w.diagonal:  # nor under a layer: its one way in
-                port = _ports(grid, w, "in", gate_sides)[0]
+                port = _ports(grid, w, "in", sides_in)[0]
                 board.add(w.src, [port.at, port.beyond], m.wire_width)
-        router = _Rerouter(grid, board, gate_sides, list(wires_))
+        router = _Rerouter(grid, board, sides_in, list(wires_))
         failed = [k for k in first if not router.reroute(k)]
         pending = []
         # the top lines first, then straight wires (they have no other way), then the rest
@@ -62,7 +66,7 @@ def untangle(grid: Grid, wires: tuple[Wire, ...]) -> Untangled:
             w = wires_[k]
             if k in first:
                 continue
-            on_side = side(w.points[-1], grid.shape[w.dst].box) in gate_sides.get(w.edge, range(4))
+            on_side = side(w.points[-1], grid.shape[w.dst].box) in sides_in.get(w.edge, range(4))
             if on_side and board.fits(w.src, w.points, (w.src, w.dst)):
                 board.add(w.src, w.points, m.lane_width if w.lane else m.wire_width)
                 router.placed.add(k)
@@ -88,8 +92,8 @@ def side(end: Point, box: Box) -> int:
 class _Rerouter:
     """One pass over the board: the wires routed again so far (``out``) and those on the board."""
 
-    def __init__(self, grid: Grid, board: Board, gate_sides: Mapping[str, tuple[int, ...]], out: list[Wire]) -> None:
-        self.grid, self.board, self.gate_sides, self.out = grid, board, gate_sides, out
+    def __init__(self, grid: Grid, board: Board, sides_in: Mapping[str, tuple[int, ...]], out: list[Wire]) -> None:
+        self.grid, self.board, self.sides_in, self.out = grid, board, sides_in, out
         self.placed: set[int] = set()
 
     def reroute(self, k: int) -> bool:
@@ -101,7 +105,7 @@ class _Rerouter:
         merge = None
         if grid.shape[w.dst].shape == "junction":  # it may join the concatenation's line from the side
             merge = (w.dst, [out[n].points for n in sorted(placed) if out[n].src == w.dst])
-        ends = (_ports(grid, w, "out", self.gate_sides), _ports(grid, w, "in", self.gate_sides))
+        ends = (_ports(grid, w, "out", self.sides_in), _ports(grid, w, "in", self.sides_in))
         path = route(board, w.src, *ends, tree, (w.src, w.dst), merge)
         if path is None:
             return False
@@ -113,10 +117,18 @@ class _Rerouter:
         return True
 
 
-def _gate_sides(grid: Grid, wires: list[Wire]) -> dict[str, tuple[int, ...]]:
-    """For the line of each gate into its product: the sides it may come in by, across the way
-    the stream comes in (a valve's handle stands across its flow)."""
+def _sides_in(grid: Grid, wires: list[Wire]) -> dict[str, tuple[int, ...]]:
+    """The sides some lines must come in by, by edge, the one to try first first: a gate's line
+    into its product across the way the stream comes in (a valve's handle stands across its flow);
+    the operands of a difference and a quotient where they are read as written (:data:`OPERAND_SIDES`)."""
     out: dict[str, tuple[int, ...]] = {}
+    for node in grid.graph.of_kind("op"):
+        sides = OPERAND_SIDES.get(node.op)
+        if sides is None or len(node.inputs) != 2 or node.inputs[0] == node.inputs[1]:
+            continue  # (a number for one operand: one line, nothing to tell apart)
+        for edge in grid.graph.edges:
+            if edge.dst == node.id:
+                out[edge.id] = sides[edge.port]
     for shape in grid.shapes:
         if not shape.gate or not grid.m.gate_across:
             continue
@@ -125,11 +137,11 @@ def _gate_sides(grid: Grid, wires: list[Wire]) -> dict[str, tuple[int, ...]]:
         gate = next((w for w in into if w.src == shape.gate), None)
         if stream is not None and gate is not None:
             h = side(stream.points[-1], shape.box)
-            out[gate.edge] = ((h + 1) % 4, (h + 3) % 4)
+            out[gate.edge] = tuple(k for k in (1, 3, 2, 0) if k in ((h + 1) % 4, (h + 3) % 4))
     return out
 
 
-def _ports(grid: Grid, wire: Wire, way: str, gate_sides: Mapping[str, tuple[int, ...]]) -> list[Port]:
+def _ports(grid: Grid, wire: Wire, way: str, sides_in: Mapping[str, tuple[int, ...]]) -> list[Port]:
     """Where ``wire`` may leave its source (``way`` "out") or enter its destination ("in")."""
     m = grid.m
     shape = grid.shape[wire.src if way == "out" else wire.dst]
@@ -160,6 +172,6 @@ def _ports(grid: Grid, wire: Wire, way: str, gate_sides: Mapping[str, tuple[int,
             return [Port(sides[2], 2, long), Port(sides[0], 0, long)]
         return [Port(sides[1], 1, stub)]
     order = (0, 3, 1, 2) if way == "out" else (2, 1, 3, 0)
-    if way == "in" and wire.edge in gate_sides:
-        order = tuple(h for h in (1, 3, 2, 0) if h in gate_sides[wire.edge])
+    if way == "in" and wire.edge in sides_in:
+        order = sides_in[wire.edge]
     return [Port(sides[h], h, stub) for h in order]

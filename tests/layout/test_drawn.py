@@ -45,8 +45,9 @@ def svg_of(graph, style: str, view: str) -> str:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("style,view", FIGURES)
 @pytest.mark.parametrize("name", lstmviz.BUILTINS)
 def test_builtin_figures_have_no_defect(name: str, style: str, view: str) -> None:
-    d = drawn.read(svg_of(lstmviz.load(name), style, view))
-    assert drawn.defects(d) == []
+    graph = lstmviz.load(name)
+    d = drawn.read(svg_of(graph, style, view))
+    assert drawn.defects(d, graph) == []
     if view == "cell":
         assert drawn.crossings(d) <= CROSSINGS[name][style == "pipe"]
 
@@ -54,7 +55,8 @@ def test_builtin_figures_have_no_defect(name: str, style: str, view: str) -> Non
 @pytest.mark.parametrize("style,view", FIGURES)
 @pytest.mark.parametrize("path", GALLERY, ids=lambda p: p.stem)
 def test_gallery_figures_have_no_defect(path: Path, style: str, view: str) -> None:
-    assert drawn.defects(drawn.read(svg_of(lstmviz.load(path), style, view))) == []
+    graph = lstmviz.load(path)
+    assert drawn.defects(drawn.read(svg_of(graph, style, view)), graph) == []
 
 
 RANDOM = 500  # random valid cells, drawn in ten slices so that the workers share them
@@ -74,7 +76,7 @@ def test_random_cells_are_drawn_without_defects(part: int) -> None:
     bad = {}
     for k in range(part, len(graphs), SLICES):
         for style, view in FIGURES:
-            found = drawn.defects(drawn.read(svg_of(graphs[k], style, view)))
+            found = drawn.defects(drawn.read(svg_of(graphs[k], style, view)), graphs[k])
             if found:
                 bad.setdefault(k, f"{style} {view}: {found[0]}")
     assert len(bad) <= RANDOM_DEFECTS_AT_MOST, "\n".join(f"cell {k}: {v}" for k, v in bad.items())
@@ -113,7 +115,8 @@ ONCE_DEFECTIVE = sorted((Path(__file__).parent / "once_defective").glob("*.toml"
 @pytest.mark.parametrize("style,view", FIGURES)
 @pytest.mark.parametrize("path", ONCE_DEFECTIVE, ids=lambda p: p.stem)
 def test_cells_once_drawn_with_a_defect_are_drawn_clean(path: Path, style: str, view: str) -> None:
-    assert drawn.defects(drawn.read(svg_of(lstmviz.load(path), style, view))) == []
+    graph = lstmviz.load(path)
+    assert drawn.defects(drawn.read(svg_of(graph, style, view)), graph) == []
 
 
 # -- the checker itself: each defect is caught ----------------------------------------------------
@@ -184,6 +187,23 @@ def test_checker_sees_a_made_up_id_shown_as_a_label_but_not_a_name_the_spec_gave
     found = drawn.defects(drawn.read(svg_of(b.build(), "colah", "cell")))
     assert "label 'tanhlayer' of tanh_layer shows the made-up id 'tanh_layer'" in found
     assert not any("forget" in problem for problem in found), found
+
+
+@pytest.mark.parametrize("op,symbol", [("sub", "−"), ("div", "÷")])
+def test_checker_reads_a_difference_and_a_quotient_as_written(op: str, symbol: str) -> None:
+    b = CellBuilder("c")
+    x, h = b.input("x", "hidden"), b.state("h")
+    new = b.op(op, x, h.prev, id="p")  # x - h_{t-1}, x / h_{t-1}
+    b.write(h, new)
+    b.output(new)
+    graph = b.build()
+    # x from the left and h_{t-1} from below: read as x - h and as x over h
+    right = _edge("x", "p", "M10,50 L100,50") + _edge("h_prev", "p", "M110,150 L110,60")
+    # x from below and h_{t-1} from above: h - x, and h over x
+    wrong = _edge("x", "p", "M110,150 L110,60") + _edge("h_prev", "p", "M110,10 L110,40")
+    assert drawn.defects(drawn.read(_svg(right + _op("p", 110, 50, symbol))), graph) == []
+    found = drawn.defects(drawn.read(_svg(wrong + _op("p", 110, 50, symbol))), graph)
+    assert found == [f"p: x does not come in {'left of' if op == 'sub' else 'above'} h_prev"]
 
 
 # -- what the figures say -------------------------------------------------------------------------
