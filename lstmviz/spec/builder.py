@@ -136,7 +136,7 @@ class CellBuilder:
         *inputs: NodeLike,
         activation: str = "identity",
         id: str | None = None,
-        size: Size = "hidden",
+        size: Size | None = None,
         diagonal: Sequence[NodeLike] = (),
         label: str = "",
         role: str = "",
@@ -145,7 +145,8 @@ class CellBuilder:
     ) -> Ref:
         """A learned affine map of its inputs (joined by a concat when there are several), then
         ``activation``; ``diagonal`` inputs are weighted elementwise (peephole connections);
-        without ``bias``, a plain matrix product."""
+        without ``bias``, a plain matrix product. Without ``size``, its size is what its use
+        fixes (a pointwise op with ``x`` makes it x's size), else ``hidden``."""
         source = self.concat(*inputs) if len(inputs) > 1 else inputs[0] if inputs else None
         if source is None:
             raise SpecError("a layer needs at least one input", name=id)

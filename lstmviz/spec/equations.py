@@ -301,7 +301,7 @@ class _Walker:
                 diagonal.append(self.expr(arg.args[0]))
             else:
                 full.append(self.expr(arg))
-        size: object = "hidden"
+        size: object = None  # from its use where the cell fixes it, else hidden
         bias = True
         for kw in node.keywords:
             if kw.arg == "bias":

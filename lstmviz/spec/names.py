@@ -132,3 +132,23 @@ def own_name(node: Node) -> str:
     if node.kind == "op" and not node.label and len(node.id) == 1:
         return f"{node.id}_t"
     return ""
+
+
+def described(nodes: Mapping[str, Node], node: Node, depth: int = 2) -> str:
+    """A node as a message names it: its id in quotes, or for a made-up one what it computes in
+    the equation form (``sigmoid(linear(h_prev))``, ``2 * …``), so a message shows no made-up id."""
+    if not made_up(node):
+        return repr(node.id)
+    if depth == 0:
+        return "…"
+    if node.kind == "concat":
+        return f"concat({', '.join(described(nodes, nodes[i], depth - 1) for i in node.inputs)})"
+    if node.kind == "layer":
+        source = nodes[node.inputs[0]]
+        parts = source.inputs if source.kind == "concat" else (source.id,)
+        text = f"linear({', '.join(described(nodes, nodes[p], depth - 1).strip(chr(39)) for p in parts)})"
+        return text if node.activation in ("", "identity") else f"{node.activation}({text})"
+    operands = [described(nodes, nodes[i], depth - 1).strip(chr(39)) for i in node.inputs]
+    if node.constant is not None:
+        operands.insert(node.constant_at, f"{node.constant:g}")
+    return f"{node.op}({', '.join(operands)})"

@@ -14,7 +14,7 @@ from .. import mathtext
 from ..errors import SpecError
 from . import sizes
 from .limits import MAX_LABEL, MAX_NODES
-from .names import made_up, paper_labels
+from .names import described, destination, made_up, paper_labels
 from .node import Node
 from .vocab import ACTIVATION, KIND, OP, OP_ARITY, SINK_KINDS, SOURCE_KINDS, is_identifier, number
 
@@ -303,23 +303,29 @@ def _check_used(nodes: tuple[Node, ...]) -> None:
 def _infer_sizes(nodes: tuple[Node, ...], order: tuple[str, ...], dims: Mapping[str, int]) -> dict[str, sizes.Size]:
     by_id = {n.id: n for n in nodes}
     states_in = {n.state: n.id for n in nodes if n.kind == "state-in"}
+    used = _sizes_by_use(nodes)
     out: dict[str, sizes.Size] = {}
     for nid in order:
         node = by_id[nid]
         read = [out[r] for r in node.inputs]
         if node.kind == "input":
             size = node.size if node.size is not None else "input"
-        elif node.kind in ("state-in", "layer"):
+        elif node.kind == "state-in":
             size = node.size if node.size is not None else "hidden"
+        elif node.kind == "layer":
+            size = node.size if node.size is not None else used.get(nid, "hidden")
         elif node.kind == "concat":
             size = sizes.join(read)
             _agree(node, node.size, size, "its inputs joined")
         elif node.kind == "op" and len(read) == 2 and not sizes.same(read[0], read[1]):
+            unsized = [i for i in node.inputs if _unsized_layer(by_id, i)]
             raise SpecError(
-                f"size mismatch: {node.op} of {node.inputs[0]!r} (size {read[0]}) and "
-                f"{node.inputs[1]!r} (size {read[1]})",
-                name=node.id,
-                fix="both operands of a pointwise op must have the same size",
+                f"size mismatch: {node.op} of {described(by_id, by_id[node.inputs[0]])} (size {read[0]}) and "
+                f"{described(by_id, by_id[node.inputs[1]])} (size {read[1]})",
+                name=destination(by_id, node).id if made_up(node) else node.id,
+                fix="both operands of a pointwise op must have the same size"
+                + (f"; give the layer its size, linear(..., size={read[1 - node.inputs.index(unsized[0])]})"
+                   if unsized else ""),
             )
         else:
             size = read[0]
@@ -348,6 +354,57 @@ def _infer_sizes(nodes: tuple[Node, ...], order: tuple[str, ...], dims: Mapping[
                 )
         out[nid] = size
     return out
+
+
+def _sizes_by_use(nodes: tuple[Node, ...]) -> dict[str, sizes.Size]:
+    """The size of each layer that declares none, where its use fixes it: what a pointwise op, a
+    state or an output joins it to (``2 * sigmoid(linear(h_prev)) * x`` is of x's size). Values an
+    op joins must be of one size, so they are grouped (union-find) with the inputs, states and sized
+    layers among them; a group with one such size gives it to its unsized layers."""
+    parent = {n.id: n.id for n in nodes}
+
+    def root(a: str) -> str:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    states_in = {n.state: n.id for n in nodes if n.kind == "state-in"}
+    for n in nodes:
+        joined = list(n.inputs) if n.kind in ("op", "state-out", "output") else []
+        joined += list(n.diagonal) + ([states_in[n.state]] if n.kind == "state-out" and n.state in states_in else [])
+        for other in joined:
+            if other in parent:
+                parent[root(other)] = root(n.id)
+    fixed: dict[str, dict[sizes.Terms, sizes.Size]] = {}  # group -> its declared sizes, by their terms
+    for n in nodes:
+        size = n.size if n.size is not None else {"input": "input", "state-in": "hidden"}.get(n.kind)
+        if size is not None and n.kind in ("input", "state-in", "layer"):
+            try:
+                fixed.setdefault(root(n.id), {})[sizes.terms(size)] = size
+            except SpecError:  # a malformed size: reported where it is checked
+                continue
+    found: dict[str, sizes.Size] = {}
+    for n in nodes:
+        known = fixed.get(root(n.id), {})
+        if n.kind == "layer" and n.size is None and len(known) == 1:
+            (found[n.id],) = known.values()
+    return found
+
+
+def _unsized_layer(by_id: Mapping[str, Node], node_id: str) -> bool:
+    """Whether ``node_id`` is a layer that declares no size, or a pointwise op of one."""
+    todo, seen = [node_id], set()
+    while todo:
+        node = by_id[todo.pop()]
+        if node.id in seen:
+            continue
+        seen.add(node.id)
+        if node.kind == "layer" and node.size is None:
+            return True
+        if node.kind == "op":
+            todo += node.inputs
+    return False
 
 
 def _agree(node: Node, declared: sizes.Size | None, derived: sizes.Size, what: str) -> None:

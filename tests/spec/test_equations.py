@@ -116,3 +116,30 @@ def test_both_forms_in_one_file_is_an_error():
 def test_a_declaration_may_be_a_size_alone_as_in_toml():
     cell = from_equations("h = tanh(linear(h_prev, x))", inputs={"x": 3}, states={"h": "hidden"})
     assert cell.node("x").size == 3 and cell.node("h_prev").size == "hidden"
+
+
+def test_a_layer_takes_its_size_from_its_use():
+    graph = from_equations(
+        "h = 2 * sigmoid(linear(h_prev, bias=false)) * x",
+        inputs={"x": "input"},
+        states={"h": "input"},
+    )
+    assert graph.node("sigmoid_layer").size == "input"  # x's, not the default hidden
+    chained = from_equations("c = tanh(linear(x)) * c_prev\nh = tanh(c) * h_prev", states={"c": "other", "h": "other"},
+                             dims={"input": 3, "hidden": 4, "other": 5})  # fmt: skip
+    assert chained.node("tanh_layer").size == "other"
+    free = from_equations("h = tanh(linear(linear(x)) + h_prev)", states={"h": "hidden"})
+    assert [n.size for n in free.of_kind("layer")] == ["hidden", "hidden"]  # the inner one: nothing fixes it
+
+
+def test_a_size_mismatch_names_size_and_no_made_up_id(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[cell]\nname = "c"\nequations = """\nh = 2 * sigmoid(linear(h_prev)) * x + linear(x)\n"""\n'
+        '[inputs]\nx = "input"\n[states]\nh = "hidden"\n'
+    )
+    with pytest.raises(SpecError) as err:
+        read_spec(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}:4: 'h': size mismatch: mul of mul(2, sigmoid(linear(h_prev))) (size hidden)")
+    assert "linear(..., size=input)" in message and "_layer" not in message and "mul_" not in message
