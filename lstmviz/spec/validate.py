@@ -318,14 +318,13 @@ def _infer_sizes(nodes: tuple[Node, ...], order: tuple[str, ...], dims: Mapping[
             size = sizes.join(read)
             _agree(node, node.size, size, "its inputs joined")
         elif node.kind == "op" and len(read) == 2 and not sizes.same(read[0], read[1]):
-            unsized = [i for i in node.inputs if _unsized_layer(by_id, i)]
+            unsized = [k for k, i in enumerate(node.inputs) if _unsized_layer(by_id, i)]
+            hint = f"; give the layer its size, linear(..., size={read[1 - unsized[0]]})" if unsized else ""
             raise SpecError(
                 f"size mismatch: {node.op} of {described(by_id, by_id[node.inputs[0]])} (size {read[0]}) and "
                 f"{described(by_id, by_id[node.inputs[1]])} (size {read[1]})",
                 name=destination(by_id, node).id if made_up(node) else node.id,
-                fix="both operands of a pointwise op must have the same size"
-                + (f"; give the layer its size, linear(..., size={read[1 - node.inputs.index(unsized[0])]})"
-                   if unsized else ""),
+                fix="both operands of a pointwise op must have the same size" + hint,
             )
         else:
             size = read[0]
