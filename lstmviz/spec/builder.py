@@ -249,11 +249,14 @@ class CellBuilder:
 
     def annotate(self, ref: NodeLike, **fields: object) -> None:
         """Set a node's label, role, size, other label sets (``labels={"plain": ...}``) or layout
-        hints (``lane="top"`` on a state's nodes, ``order=2`` on a layer)."""
-        if isinstance(ref, str) and ref in self._aliases:
-            raise SpecError(
-                f"is another name for {self._id(ref)!r}", name=ref, fix=f"describe {self._id(ref)!r} instead"
-            )
+        hints (``lane="top"`` on a state's nodes, ``order=2`` on a layer). A state that is another
+        name for a value (``h = c``) is described by the line that leaves as it (``h_next``)."""
+        if isinstance(ref, str) and ref in self._aliases:  # h where h = c: the line leaving as h
+            if f"{ref}_next" not in self._nodes:
+                raise SpecError(
+                    f"is another name for {self._id(ref)!r}", name=ref, fix=f"describe {self._id(ref)!r} instead"
+                )
+            ref = f"{ref}_next"
         node_id = self._id(ref)
         if node_id not in self._nodes:
             raise SpecError("is described but not defined", name=node_id, fix="define it, or remove its description")

@@ -143,3 +143,16 @@ def test_a_size_mismatch_names_size_and_no_made_up_id(tmp_path):
     message = str(err.value)
     assert message.startswith(f"{path}:4: 'h': size mismatch: mul of mul(2, sigmoid(linear(h_prev))) (size hidden)")
     assert "linear(..., size=input)" in message and "_layer" not in message and "mul_" not in message
+
+
+def test_describing_a_state_that_names_another_value_labels_its_line():
+    graph = from_equations(
+        "c = sigmoid(linear(x, h_prev)) * c_prev + linear(x)\nh = c",
+        states={"c": "hidden", "h": "hidden"},
+        describe={"h": {"label": r"\hat{h}_t", "role": "hidden state"}},
+    )
+    assert graph.node("h_next").label == r"\hat{h}_t" and graph.node("h_next").role == "hidden state"
+    assert graph.node("h_next").inputs == ("c",)  # still the cell state itself, leaving under both names
+    with pytest.raises(SpecError, match="is another name for 'c'"):  # a name that is not a state has no line
+        from_equations("c = sigmoid(linear(x, c_prev))\nd = c\nh = d * c_prev", states={"c": {}, "h": {}},
+                       describe={"d": {"label": "d_t"}})  # fmt: skip
