@@ -10,7 +10,9 @@ right" names:
 - a line that ends or turns on a line of another value (a junction the figure does not have),
   except where values are joined: lines into a concatenation (or a renaming) meet at its point or
   merge into its line, and its line leaves from there;
-- a wire through a shape that is not its source or destination; shapes that overlap;
+- a wire through a shape that is not its source or destination; shapes that overlap; a line
+  crossing another within its arrowhead's length and two widths of the box it enters (which line
+  enters?);
 - a label over another label, a shape it does not belong to, a junction dot or a wire; anything
   off the canvas; an op drawn as an empty circle; a label that shows an id lstmviz made up;
 - in an animation, a value's strip (its cells and its name) over a label, a shape, a dot, a wire
@@ -84,6 +86,7 @@ class Drawn:
     valves: dict[str, tuple[str, str]]  # node -> (gate node, side of its handle)
     arrows: tuple[tuple[str, Rect], ...] = ()  # (edge, the box around its arrowhead)
     strips: tuple[Strip, ...] = ()  # an animation's value strips
+    boxes: frozenset[str] = frozenset()  # nodes drawn as a box (layers)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,6 +120,7 @@ def read(svg: str) -> Drawn:
     root = ET.fromstring(svg)
     _, _, width, height = (float(v) for v in root.get("viewBox").split(","))
     lines, shapes, empty, points, dots, labels, valves, arrows, strips = [], {}, [], set(), [], [], {}, [], []
+    boxes = set()
     # the chain's faded copies of the module's inside (under an outer "A") repeat what is checked
     ghosts = {
         g.get("data-node") for g in root.iter(f"{SVG}g") if "ghost" in g.get("class", "").split() and g.get("data-node")
@@ -150,6 +154,8 @@ def read(svg: str) -> Drawn:
             outline = _outline(g)
             if outline is not None and "module" not in cls:
                 shapes[node] = outline
+                if "node layer" in cls:
+                    boxes.add(node)
                 symbol = g.find(f"{SVG}text")
                 circle = g.find(f"{SVG}ellipse") is not None and g.find(f"{SVG}polygon") is None
                 if "node op" in cls and circle and (symbol is None or not "".join(symbol.itertext()).strip()):
@@ -173,6 +179,7 @@ def read(svg: str) -> Drawn:
         valves,
         tuple(arrows),
         tuple(strips),
+        frozenset(boxes),
     )
 
 
@@ -305,6 +312,7 @@ def defects(d: Drawn, graph=None) -> list[str]:  # type: ignore[no-untyped-def]
         for x, y in line.points:
             if not (-0.5 <= x <= d.width + 0.5 and -0.5 <= y <= d.height + 0.5):
                 out.append(f"{line.edge} leaves the canvas")
+    out += _crossed_inputs(d)
     for (n1, b1), (n2, b2) in combinations(solid.items(), 2):
         if b1.overlaps(b2, gap=2):
             out.append(f"shapes {n1} and {n2} overlap")
@@ -361,6 +369,33 @@ def _operands(d: Drawn, graph) -> list[str]:  # type: ignore[no-untyped-def]
             b = min(second, key=lambda q: abs(q[0] - a[0]) + abs(q[1] - a[1]))
             if not a[axis] < b[axis] - 1.0:
                 out.append(f"{node.id}: {node.inputs[0]} does not come in {how} {node.inputs[1]}")
+    return out
+
+
+def _crossed_inputs(d: Drawn) -> list[str]:
+    """Lines of other values crossing a line into a box near the box: within its arrowhead's
+    length and two of its widths of the tip."""
+    heads = dict(d.arrows)
+    out = []
+    for line in d.lines:
+        if line.dst not in d.boxes or "diagonal" in line.classes or len(line.points) < 2:
+            continue
+        p, tip = line.points[-2], line.points[-1]
+        head = heads.get(line.edge)
+        reach = max(head.right - head.left, head.bottom - head.top) if head else 0.0
+        reach += 2 * line.width
+        along = 0 if p[1] == tip[1] else 1  # the axis the last piece runs along
+        for other in d.lines:
+            if other.src == line.src:
+                continue
+            for r, s in _segments(other):
+                if abs(r[along] - s[along]) < 0.02:  # across the last piece, at one coordinate
+                    at = r[along]
+                    lo, hi = sorted((r[1 - along], s[1 - along]))
+                    far = abs(at - tip[along])
+                    if lo < tip[1 - along] < hi and min(p[along], tip[along]) < at < max(p[along], tip[along]):
+                        if far < reach:
+                            out.append(f"{other.edge} crosses {line.edge} {far:.0f} px from {line.dst}")
     return out
 
 

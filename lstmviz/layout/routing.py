@@ -140,13 +140,6 @@ class Board:
             raise KeyError(y)
         return j
 
-    def on_grid(self, p: Point) -> bool:
-        try:
-            self.i_at(p.x), self.j_at(p.y)
-        except KeyError:
-            return False
-        return True
-
     def walk(self, points: Sequence[Point]) -> list[tuple[int, int]] | None:
         """The grid points a polyline passes, in order (None if it leaves the grid or is not orthogonal)."""
         try:
@@ -290,8 +283,9 @@ class Board:
             for j in range(bisect.bisect_right(self.ys, y - reach), bisect.bisect_left(self.ys, y + reach)):
                 yield (i, j)
 
-    def add(self, net: str, points: Sequence[Point], width: float | None = None) -> None:
-        """Put a wire of ``net`` on the board (its points on the grid), with the room it keeps."""
+    def add(self, net: str, points: Sequence[Point], width: float | None = None, *, uncrossed: bool = False) -> None:
+        """Put a wire of ``net`` on the board (its points on the grid), with the room it keeps;
+        ``uncrossed``, no line may cross it (a box's way in: which line would enter?)."""
         if width is not None:
             self.widths[net] = max(width, self.widths.get(net, 0.0))
             self.widest = max(self.widest, self.widths[net])
@@ -316,8 +310,8 @@ class Board:
                         self._edge_marks((axis, *at)).add(net)
                     if at not in on_line:
                         self._node(at).setdefault(net, set()).update(through)
-        for k in self._stops(walk, heads):  # about an end or a corner, others may not even cross
-            self.stops.setdefault(walk[k], set()).add(net)
+        for k in range(len(walk)) if uncrossed else self._stops(walk, heads):  # about an end or a corner
+            self.stops.setdefault(walk[k], set()).add(net)  # too, others may not even cross
             for near in self._around(net, walk[k]):
                 self._node(near).setdefault(net, set()).update(range(4))
 

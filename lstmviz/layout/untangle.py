@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from .geometry import Box, Point, Wire, simplify
 from .grid import Grid
-from .routing import SIDE_WAY, Board, Port, Solid
+from .routing import SIDE_WAY, STEPS, Board, Port, Solid
 from .search import route
 
 #: Passes over the board at most: after a pass in which some wire found no way, those wires go
@@ -55,9 +55,9 @@ def untangle(grid: Grid, wires: tuple[Wire, ...]) -> Untangled:
                 if grid.shape[w.src if way == "out" else w.dst].shape == "terminal":
                     port = _ports(grid, w, way, sides_in)[0]
                     board.add(w.src, [port.at, port.beyond], m.lane_width if w.lane else m.wire_width)
-            if grid.shape[w.dst].shape == "box" and not w.diagonal:  # nor under a layer: its one way in
-                port = _ports(grid, w, "in", sides_in)[0]
-                board.add(w.src, [port.at, port.beyond], m.wire_width)
+            if grid.shape[w.dst].shape == "box" and not w.diagonal:  # nor under a layer: its one way in,
+                port = _ports(grid, w, "in", sides_in)[0]  # which no line crosses (which one enters?)
+                board.add(w.src, [port.at, _way_in(board, port, m.arrow + m.wire_width)], m.wire_width, uncrossed=True)
         router = _Rerouter(grid, board, sides_in, list(wires_))
         failed = [k for k in first if not router.reroute(k)]
         pending = []
@@ -78,6 +78,19 @@ def untangle(grid: Grid, wires: tuple[Wire, ...]) -> Untangled:
         # the concatenation's own line first, so that its inputs can merge into it
         first += sorted(set(failed) - set(first), key=lambda k: grid.shape[wires_[k].src].shape != "junction")
     return Untangled(tuple(router.out), len(failed))
+
+
+def _way_in(board: Board, port: Port, length: float) -> Point:
+    """The grid point out from ``port`` past its stub at least ``length`` from the shape (or the
+    last one of the grid that way): the stretch of a box's way in that no other line crosses."""
+    dx, dy = STEPS[port.out]
+    at = port.beyond
+    while abs(at.x - port.at.x) + abs(at.y - port.at.y) < length:
+        i, j = board.i_at(at.x) + dx, board.j_at(at.y) + dy
+        if not (0 <= i < len(board.xs) and 0 <= j < len(board.ys)):
+            break
+        at = Point(board.xs[i], board.ys[j])
+    return at
 
 
 def side(end: Point, box: Box) -> int:

@@ -59,6 +59,17 @@ def test_gallery_figures_have_no_defect(path: Path, style: str, view: str) -> No
     assert drawn.defects(drawn.read(svg_of(graph, style, view)), graph) == []
 
 
+#: Cells written from papers' equations, with parts no equation names (tests/layout/papers).
+PAPERS = sorted((Path(__file__).parent / "papers").glob("*.toml"))
+
+
+@pytest.mark.parametrize("style,view", FIGURES)
+@pytest.mark.parametrize("path", PAPERS, ids=lambda p: p.stem)
+def test_cells_written_from_papers_have_no_defect(path: Path, style: str, view: str) -> None:
+    graph = lstmviz.load(path)
+    assert drawn.defects(drawn.read(svg_of(graph, style, view)), graph) == []
+
+
 RANDOM = 500  # random valid cells, drawn in ten slices so that the workers share them
 SLICES = 10
 
@@ -187,6 +198,18 @@ def test_checker_sees_a_made_up_id_shown_as_a_label_but_not_a_name_the_spec_gave
     found = drawn.defects(drawn.read(svg_of(b.build(), "colah", "cell")))
     assert "label 'tanhlayer' of tanh_layer shows the made-up id 'tanh_layer'" in found
     assert not any("forget" in problem for problem in found), found
+
+
+@pytest.mark.parametrize("below,crossed", [(12, True), (35, False)])
+def test_checker_sees_a_line_crossing_just_below_a_box_input(below: float, crossed: bool) -> None:
+    box = '<g class="node layer" data-node="L"><rect x="80" y="20" width="40" height="20" /></g>'
+    into = (  # up into the box's bottom at y=40, its arrowhead 10 long
+        '<g class="edge transfer" data-edge="x-&gt;L" data-src="x" data-dst="L"><path d="M100,150 L100,50" '
+        'stroke-width="2.6" /><polygon points="100,40 96,50 104,50" /></g>'
+    )
+    across = _edge("h", "q", f"M10,{40 + below} L190,{40 + below}")  # within 10 + 2 * 2.6 of it, or not
+    found = [p for p in drawn.defects(drawn.read(_svg(box + into + across))) if "crosses" in p]
+    assert found == ([f"h->q crosses x->L {below} px from L"] if crossed else [])
 
 
 @pytest.mark.parametrize("op,symbol", [("sub", "−"), ("div", "÷")])
