@@ -21,9 +21,11 @@ class Figure:
     caption: str
     original: str = ""
     focus: str | None = None
+    style: str | None = None  #: where it differs from its post's (a conventional diagram in a pipe post)
 
     def command(self, style: str, fmt: str = "svg") -> str:
-        """The ``lstmviz render`` command that draws this figure alone."""
+        """The ``lstmviz render`` command that draws this figure alone (``style`` its post's)."""
+        style = self.style or style
         focus = f" --focus {self.focus}" if self.focus else ""
         styled = "" if style == "colah" else f" --style {style}"
         return f"lstmviz render {self.spec} --view {self.view}{focus}{styled} -o {self.name}.{fmt}"
@@ -72,15 +74,42 @@ POSTS: dict[str, tuple[str, tuple[Figure, ...]]] = {
     ),
     "pipe": (
         "pipe",
-        (
-            Figure("unit", "lstm", "unit", "The unit: what goes in and what comes out"),
-            Figure("memory-pipe", "lstm", "cell-state", "The memory pipe"),
-            Figure("forget-valve", "lstm", "focus", "The forget valve and its network", focus="forget"),
-            Figure("new-memory-valve", "lstm", "focus", "The new-memory valve and T-joint", focus="input+state"),
-            Figure("output-valve", "lstm", "focus", "The output valve", focus="output"),
-            Figure("complete", "lstm-peephole", "cell", "Each valve's network reads C, h_{t-1}, x_t and a bias"),
-            Figure("ordered", "lstm", "ordered", "Old values dashed, values computed in the step solid"),
-            Figure("pipe-legend", "lstm", "legend", "Pipe, valve, T-joint, and colah's lines"),
+        (  # his cell is the LSTM whose valves' networks read the memory: every figure draws it
+            Figure("building-block", "lstm-peephole", "chain", "The building block: one unit, repeated along time"),
+            Figure("unit", "lstm-peephole", "unit", "The unit: what goes in and what comes out"),
+            Figure("pipe", "lstm-peephole", "pipe", "A pipe: the memory flows along it"),
+            Figure("valve", "lstm-peephole", "valve", "A valve: how much of the memory passes"),
+            Figure("t-joint", "lstm-peephole", "t-joint", "A T-joint: new memory joins the old"),
+            Figure("memory-pipe", "lstm-peephole", "cell-state", "The memory pipe with its two valves"),
+            Figure("forget-valve", "lstm-peephole", "build", "The forget valve and its network", focus="forget"),
+            Figure(
+                "new-memory-valve",
+                "lstm-peephole",
+                "build",
+                "The new-memory valve and its tanh network",
+                focus="input+state",
+            ),
+            Figure("two-valves", "lstm-peephole", "build", "The two valves: the two × signs", focus="fc+ig"),
+            Figure("output-valve", "lstm-peephole", "build", "The output valve and its network", focus="output"),
+            Figure(
+                "conventional",
+                "lstm-peephole",
+                "ordered",
+                "The conventional diagram: old values dashed, values computed in the step solid",
+                style="colah",
+            ),
+            Figure("complete", "lstm-peephole", "ordered", "Its redraw in pipe symbols"),
+            Figure("step-forget", "lstm-peephole", "focus", "Step 1: the forget valve", focus="forget"),
+            Figure("step-new-memory", "lstm-peephole", "focus", "Step 2: the new-memory valve", focus="input"),
+            Figure(
+                "step-state",
+                "lstm-peephole",
+                "focus",
+                "Step 3: the two valves and the T-joint form C_t",
+                focus="state",
+            ),
+            Figure("step-output", "lstm-peephole", "focus", "Step 4: the output valve", focus="output"),
+            Figure("pipe-legend", "lstm-peephole", "legend", "Pipe, valve, T-joint, and colah's lines"),
         ),
     ),
 }

@@ -54,7 +54,8 @@ def near(value: float, target: float, tolerance: float) -> bool:
 def test_each_post_writes_every_figure_once(drawn):
     for post, (_, figures) in POSTS.items():
         assert set(drawn[post]) == {f.name for f in figures}
-    assert len(POSTS["colah"][1]) == 16 and len(POSTS["pipe"][1]) == 8
+    # colah's 16; Shi Yan's 13 diagrams, the last his redraw's four steps, and the key
+    assert len(POSTS["colah"][1]) == 16 and len(POSTS["pipe"][1]) == 12 + 4 + 1
 
 
 def test_every_figure_has_its_command():
@@ -62,7 +63,8 @@ def test_every_figure_has_its_command():
         for figure in figures:
             command = figure.command(style)
             assert command.startswith(f"lstmviz render {figure.spec} --view {figure.view}")
-            assert ("--style pipe" in command) == (post == "pipe")
+            assert ("--style pipe" in command) == ((figure.style or style) == "pipe")
+    assert all(f.spec == "lstm-peephole" for f in POSTS["pipe"][1])  # his cell: valves' networks read C
 
 
 def test_lstm_chain_has_colah_proportions(drawn):
@@ -193,7 +195,7 @@ def test_pipe_figures(drawn):
         if g.get("data-src") in ("x", "f", "i", "o")
     }
     assert len(set(colours.values())) == 4  # x_t and each gate's wire in a colour of its own
-    ordered = pipe["ordered"]
+    ordered = pipe["complete"]  # the conventional diagram redrawn in pipe symbols, old values dashed
     dashed = {
         g.get("data-edge")
         for g in groups(ordered, "edge")
@@ -201,6 +203,14 @@ def test_pipe_figures(drawn):
     }
     assert {"x->hx", "h_prev->hx", "hx->f", "hx->i", "hx->g", "hx->o", "c_prev->fc"} <= dashed  # every old value
     assert not dashed & {"f->fc", "fc->c", "c->c_next"}
+    layers = {name: {g.get("data-node") for g in groups(pipe[name], "layer")} for name in pipe}
+    ops = {name: {g.get("data-node") for g in groups(pipe[name], "op")} for name in pipe}
+    # the post builds the cell up: the pipe and one valve's network at a time, then the whole
+    assert layers["forget-valve"] == {"f"} and layers["new-memory-valve"] == {"i", "g"}
+    assert layers["output-valve"] == {"o"} and not layers["two-valves"] and ops["two-valves"] >= {"fc", "ig"}
+    assert all(len(groups(pipe[name], "node")) == (name != "pipe") for name in ("pipe", "valve", "t-joint"))
+    valves = {name: [g for g in pipe[name].iter(f"{SVG}g") if g.get("data-gate")] for name in pipe}
+    assert not valves["conventional"] and len(valves["complete"]) == 3  # colah's ×, then his valves
     legend = ["".join(g.itertext()) for g in groups(pipe["pipe-legend"], "label")]
     assert legend[:3] == ["Pipe (memory)", "Valve", "T-joint"]
     assert groups(pipe["pipe-legend"], "op")  # the valve and the joint drawn as they are in the figures

@@ -34,22 +34,33 @@ def render(
     """Draw a cell. With ``output``, write the file (its suffix picks SVG, PNG, PDF, or DOT for
     Graphviz) and return None; without, return the SVG (or DOT) text. ``output`` may be a list of
     files in several formats: the figure is laid out once and written to each, all or none.
-    ``view`` is one of cell, focus (with ``focus``, a step such as ``"forget"`` or a node id),
-    chain, legend, rolled, unrolled. ``labels`` picks a label set the spec carries (``notation``, ``plain``, ``pytorch``
-    for the built-ins). ``width`` sets the printed width: ``"8cm"``, ``"600px"``, ``"3in"`` or a
-    number of pixels. ``openings`` sets how far each valve of the pipe style is open (node id to
-    0..1; half open when not given). ``transparent`` drops the background; ``font`` is sans, serif
-    or cm (Computer Modern, to match LaTeX); ``font_size`` (``"8pt"``) is the labels' size in points
-    at the printed width (by default, with a ``width``, no label under 7 pt, so subscripts stay at
-    about 5 pt). A ``.pgf`` output is typeset by LaTeX in the document's own font."""
+    ``view`` is one of ``lstmviz.layout.views.VIEWS``: cell, focus (with ``focus``, a step such as
+    ``"forget"`` or a node id: the rest faded), build (the same: the rest not drawn yet), chain,
+    legend, the valve vocabulary's pipe, valve and t-joint, rolled, unrolled, ... ``labels`` picks a
+    label set the spec carries (``notation``, ``plain``, ``pytorch`` for the built-ins). ``width``
+    sets the printed width: ``"8cm"``, ``"600px"``, ``"3in"`` or a number of pixels. ``openings``
+    sets how far each valve of the pipe style is open (node id to 0..1; half open when not given).
+    ``transparent`` drops the background; ``font`` is sans, serif or cm (Computer Modern, to match
+    LaTeX); ``font_size`` (``"8pt"``) is the labels' size in points at the printed width (by
+    default, with a ``width``, no label under 7 pt, so subscripts stay at about 5 pt). A ``.pgf``
+    output is typeset by LaTeX in the document's own font."""
     args.named_or_path(cell, "cell", also=(CellGraph,))
     if isinstance(output, list | tuple):
         for k, path in enumerate(output):
             args.path(path, f"output[{k}]")
     else:
         args.path(output, "output", optional=True)
-    args.figure(style=style, labels=labels, width=width, font=font, font_size=font_size, transparent=transparent,
-                view=view, focus=focus, fmt=fmt)
+    args.figure(
+        style=style,
+        labels=labels,
+        width=width,
+        font=font,
+        font_size=font_size,
+        transparent=transparent,
+        view=view,
+        focus=focus,
+        fmt=fmt,
+    )
     args.mapping(openings, "openings")
     from ..drawing.dot import to_dot
     from ..pipeline import STILL, Figure, emit, encode, figure, format_of
@@ -70,6 +81,7 @@ def render(
     write_all({Path(path): encode(still, kind) for path, kind in zip(outputs, kinds)})
     return None
 
+
 def _refuse_unwritable(outputs: Sequence[str | os.PathLike], kinds: Sequence[str]) -> None:
     """Refuse, in one line, an output whose place cannot be written, or that needs a LaTeX this
     machine lacks: with several outputs, none is written unless all can be."""
@@ -80,6 +92,7 @@ def _refuse_unwritable(outputs: Sequence[str | os.PathLike], kinds: Sequence[str
         if kind == "pgf":
             check_latex()
         check_target(path)
+
 
 def render_stack(
     stack: Any,
@@ -109,6 +122,7 @@ def render_stack(
     dressed = sheet(style, transparent=transparent, font=font)
     layout = layout_stack(stack.kind, stack.layers, stack.directions, metrics_for(dressed), steps=steps)
     return emit(Figure(build_scene(layout, dressed), width), output, fmt)
+
 
 def draw(
     cell: str | Path | CellGraph,
@@ -148,12 +162,14 @@ def draw(
     sheet, layout = sized(sheet, lay_out, f"{fits:.4f}in", font_size, attempts=5)
     draw_scene(build_scene(layout, sheet), ax)
 
+
 def steps_of(cell: str | Path | CellGraph, *, labels: str = "notation") -> dict[str, list[str]]:
     """The cell's walk-through, in order: each step's name (as ``walk_through`` and ``render(view="focus",
     focus=name)`` take it) with the LaTeX equations that step explains (:func:`steps` draws them)."""
     from ..spec.roles import roles
 
     return {step.name: list(step.equations) for step in roles(load(cell).relabelled(labels)).steps}
+
 
 def steps(
     cell: str | Path | CellGraph,
@@ -185,6 +201,7 @@ def steps(
         functools.partial(walk_through, cell, **options, font_size=font_size),
     )
 
+
 def walk_through(
     cell: str | Path | CellGraph,
     output: str | Path,
@@ -204,8 +221,9 @@ def walk_through(
     Returns the files written."""
     args.named_or_path(cell, "cell", also=(CellGraph,))
     args.path(output, "output")
-    args.figure(style=style, labels=labels, width=width, font=font, font_size=font_size, transparent=transparent,
-                fmt=fmt)
+    args.figure(
+        style=style, labels=labels, width=width, font=font, font_size=font_size, transparent=transparent, fmt=fmt
+    )
 
     from ..errors import Choice
     from ..files import check_target, inside, refuse_overlap, write_all
@@ -254,6 +272,7 @@ def walk_through(
     write_all(files, folder=output)
     return paths
 
+
 def figures(
     post: str,
     output: str | Path,
@@ -286,7 +305,9 @@ def figures(
             check_target(path)
     files = {}
     for k, (path, entry) in enumerate(zip(paths, entries)):
-        scene = figure(drawable(entry.spec), view=entry.view, focus=entry.focus, style=style, width=width)
+        scene = figure(
+            drawable(entry.spec), view=entry.view, focus=entry.focus, style=entry.style or style, width=width
+        )
         files[path] = encode(Figure(scene, width), fmt)
         if progress is not None:
             progress(k + 1, len(entries))

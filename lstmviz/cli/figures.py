@@ -41,13 +41,14 @@ from .options import (
 )
 @view_option(
     default="cell",
-    help="What to draw: cell, focus, ordered, chain, equations, cell-state, unit, legend, gate, rolled, "
-    "unrolled, short-term, long-term.",
+    help="What to draw: cell, focus, build, ordered, chain, equations, cell-state, unit, legend, pipe, valve, "
+    "t-joint, gate, rolled, unrolled, short-term, long-term.",
 )
 @click.option(
     "--focus",
     default=None,
-    help="With --view focus: a step (forget, input, output, state, ...) or a node id; join several with +.",
+    help="With --view focus or build: a step (forget, input, output, state, ...) or a node id; join several "
+    "with +.",
 )
 @figure_options
 @one_line_errors

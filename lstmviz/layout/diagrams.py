@@ -4,19 +4,23 @@ and unrolled, and short- and long-term dependencies. Each returns a :class:`Layo
 
 from __future__ import annotations
 
-import dataclasses
-
 from ..mathtext import width
 from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
 from .metrics import Metrics
 
+#: The valve vocabulary's own symbols, each a figure of Shi Yan's post by itself, by view name.
+SYMBOLS = {"pipe": "Pipe (memory)", "valve": "Valve", "t-joint": "T-joint"}
 
-def layout_legend(m: Metrics) -> Layout:
+
+def layout_legend(m: Metrics, only: str | None = None) -> Layout:
     """The key of the notation. colah's: layer, pointwise op, vector transfer, concatenate, copy. In
-    the valve vocabulary (Shi Yan's) the pipe, a valve and a T-joint come first, then the rest."""
+    the valve vocabulary (Shi Yan's) the pipe, a valve and a T-joint come first, then the rest.
+    ``only`` (a caption) draws that one entry alone: the pipe, the valve, the T-joint of his post."""
     captions = ["Neural Network Layer", "Pointwise Operation", "Vector Transfer", "Concatenate", "Copy"]
     if m.gate_across:
         captions = ["Pipe (memory)", "Valve", "T-joint", "Network"] + captions[2:]
+    if only is not None:
+        captions = [only]
     caption = m.font * m.legend_caption
     gap = max([m.column * m.legend_gap] + [width(c, caption) + m.pad for c in captions])
     y = m.pad + m.row
@@ -24,43 +28,55 @@ def layout_legend(m: Metrics) -> Layout:
     half = gap * m.legend_line
     at = dict(zip(captions, x))
     shapes, wires = [], []
-    if m.gate_across:
-        r = m.op_r
-        wires.append(
-            Wire(
-                "pipe", "transfer", "", "", (Point(at["Pipe (memory)"] - half, y), Point(at["Pipe (memory)"] + half, y))
-            )
-        )
-        wires[-1] = dataclasses.replace(wires[-1], lane=True)
-        valve = Box(at["Valve"], y, 2 * r, 2 * r)
-        shapes.append(Shape("valve", "op", "circle", valve, "×", "gate-product", "gate"))
+    r = m.op_r
+    if "Pipe (memory)" in at:
+        pipe = (Point(at["Pipe (memory)"] - half, y), Point(at["Pipe (memory)"] + half, y))
+        wires.append(Wire("pipe", "transfer", "", "", pipe, lane=True))
+    if "Valve" in at:
+        shapes.append(Shape("valve", "op", "circle", Box(at["Valve"], y, 2 * r, 2 * r), "×", "gate-product", "gate"))
+    if "T-joint" in at:
         shapes.append(Shape("tee", "op", "circle", Box(at["T-joint"], y, 2 * r, 2 * r), "+", "lane-sum"))
-        layer = "Network"
-    else:
-        layer = "Neural Network Layer"
-        shapes.append(Shape("op", "op", "circle", Box(at["Pointwise Operation"], y, 2 * m.op_r, 2 * m.op_r)))
-    shapes.insert(0, Shape("layer", "layer", "box", Box(at[layer], y, m.box_w, m.box_h)))
-    cx, px = at["Concatenate"], at["Copy"]
+    if only in ("Valve", "T-joint"):  # alone, on the pipe it sits on; new memory comes up into a T-joint
+        wires.append(Wire("pipe-in", "transfer", "", "", (Point(x[0] - half, y), Point(x[0] - r, y)), lane=True))
+        wires.append(Wire("pipe-out", "transfer", "", "", (Point(x[0] + r, y), Point(x[0] + half, y)), lane=True))
+        if only == "T-joint":
+            wires.append(Wire("new", "transfer", "", "", (Point(x[0], y + m.row / 2 + r), Point(x[0], y + r))))
+    if "Pointwise Operation" in at:
+        shapes.append(Shape("op", "op", "circle", Box(at["Pointwise Operation"], y, 2 * r, 2 * r)))
+    layer = next((c for c in ("Network", "Neural Network Layer") if c in at), None)
+    if layer is not None:
+        shapes.insert(0, Shape("layer", "layer", "box", Box(at[layer], y, m.box_w, m.box_h)))
     d = max(m.legend_split, m.wire_width * m.legend_split_wires)  # a merge's or a fork's two lines
-    wires += [
-        Wire(
-            "transfer",
-            "transfer",
-            "",
-            "",
-            (Point(at["Vector Transfer"] - half, y), Point(at["Vector Transfer"] + half, y)),
-        ),
-        Wire("concat-a", "concat", "", "", (Point(cx - half, y - d), Point(cx - d, y - d), Point(cx - d, y)), False),
-        Wire("concat-b", "concat", "", "", (Point(cx - half, y + d), Point(cx - d, y + d), Point(cx - d, y)), False),
-        Wire("concat", "transfer", "", "", (Point(cx - d, y), Point(cx + half, y))),
-        Wire("copy-a", "copy", "", "", (Point(px - half, y), Point(px, y), Point(px, y - d), Point(px + half, y - d))),
-        Wire("copy-b", "copy", "", "", (Point(px - half, y), Point(px, y), Point(px, y + d), Point(px + half, y + d))),
-    ]
+    if "Vector Transfer" in at:
+        vx = at["Vector Transfer"]
+        wires.append(Wire("transfer", "transfer", "", "", (Point(vx - half, y), Point(vx + half, y))))
+    if "Concatenate" in at:
+        cx = at["Concatenate"]
+        wires += [
+            Wire(
+                "concat-a", "concat", "", "", (Point(cx - half, y - d), Point(cx - d, y - d), Point(cx - d, y)), False
+            ),
+            Wire(
+                "concat-b", "concat", "", "", (Point(cx - half, y + d), Point(cx - d, y + d), Point(cx - d, y)), False
+            ),
+            Wire("concat", "transfer", "", "", (Point(cx - d, y), Point(cx + half, y))),
+        ]
+    dots = []
+    if "Copy" in at:
+        px = at["Copy"]
+        wires += [
+            Wire(
+                "copy-a", "copy", "", "", (Point(px - half, y), Point(px, y), Point(px, y - d), Point(px + half, y - d))
+            ),
+            Wire(
+                "copy-b", "copy", "", "", (Point(px - half, y), Point(px, y), Point(px, y + d), Point(px + half, y + d))
+            ),
+        ]
+        dots.append(Dot("copy", Point(px, y)))
     labels = [
         Label(f"legend-{k}", text, x[k], y + m.row * m.legend_drop + d / 2, "middle", caption, math=False)
         for k, text in enumerate(captions)
     ]
-    dots = [Dot("copy", Point(px, y))]
     return Layout(
         x[-1] + gap / 2 + m.pad,
         y + m.row * m.legend_drop + d / 2 + m.pad,

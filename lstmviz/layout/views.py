@@ -1,24 +1,25 @@
-"""The views of a cell besides the plain module: focus, chain, legend, and the simple RNN figures.
+"""Every view of a cell, by name (:func:`layout_view`): the ordered view and the chain here; the
+views of part of a cell in :mod:`.parts`, the diagrams that are not of a cell in :mod:`.diagrams`.
 
-Each returns a :class:`Layout`; the focus and chain views start from the cell view's geometry, so
-a cell looks the same in every view.
+Each returns a :class:`Layout`; the views of a cell start from the cell view's geometry, so a cell
+looks the same in every view.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
 
 from ..errors import Choice, SpecError
-from ..mathtext import MIDLINE, width
+from ..mathtext import MIDLINE
 from ..spec.graph import CellGraph
-from ..spec.roles import around, equations, roles
+from ..spec.roles import equations
 from .cell import layout_cell
-from .diagrams import layout_dependency, layout_gate, layout_legend, layout_rolled, layout_unrolled
+from .diagrams import SYMBOLS, layout_dependency, layout_gate, layout_legend, layout_rolled, layout_unrolled
 from .geometry import Box, Dot, Label, Layout, Point, Shape, Wire
 from .labels import place
 from .metrics import Metrics
+from .parts import layout_build, layout_focus, layout_state_line, layout_unit, with_equations
 
 #: The ordered view widens its figure (columns, rows) by these shares, at most this many times,
 #: until every round number finds a clear place.
@@ -30,12 +31,16 @@ _OFF_BELOW, _ABOVE, _BELOW = 1.6, 1.8, 2.2
 VIEWS = (
     "cell",
     "focus",
+    "build",
     "ordered",
     "chain",
     "equations",
     "cell-state",
     "unit",
     "legend",
+    "pipe",
+    "valve",
+    "t-joint",
     "gate",
     "rolled",
     "unrolled",
@@ -51,122 +56,29 @@ def layout_view(
     """The geometry of one view of ``graph``."""
     m = metrics or Metrics()
     VIEW.check(view, name="view")
-    if view != "focus" and focus is not None:
+    if view not in ("focus", "build") and focus is not None:
         raise SpecError("--focus goes with --view focus", name="focus", fix="add --view focus, or drop --focus")
     if view == "cell":
         return layout_cell(graph, m)
     if view == "focus":
         return layout_focus(graph, focus, m)
+    if view == "build":
+        return layout_build(graph, focus, m)
     if view == "ordered":
         return layout_ordered(graph, m)
     if view == "chain":
         return layout_chain(graph, m)
     if view == "equations":
-        return _with_equations(layout_cell(graph, m), equations(graph, frozenset(graph.by_id)), m)
+        return with_equations(layout_cell(graph, m), equations(graph, frozenset(graph.by_id)), m)
     if view == "cell-state":
         return layout_state_line(graph, m)
     if view == "unit":
         return layout_unit(graph, m)
+    if view in SYMBOLS:
+        return layout_legend(m, SYMBOLS[view])
     if view in ("short-term", "long-term"):
         return layout_dependency(m, long=view == "long-term")
     return {"legend": layout_legend, "gate": layout_gate, "rolled": layout_rolled, "unrolled": layout_unrolled}[view](m)
-
-
-# -- focus ---------------------------------------------------------------------------------------
-def layout_focus(graph: CellGraph, focus: str | None, m: Metrics) -> Layout:
-    """The cell with one node or step in focus (or several, joined by "+": "input+state"), everything
-    else faded, the step's equations beside it."""
-    known = roles(graph).step_shows
-    if focus is None:
-        raise SpecError(
-            "the focus view needs --focus", name="focus", fix=f"name a step ({', '.join(known)}) or a node id"
-        )
-    keep: frozenset[str] = frozenset()
-    for part in focus.split("+"):  # several steps or nodes at once: "input+state"
-        if part in known:
-            keep |= known[part]
-        elif part in graph.by_id:
-            keep |= around(graph, part)
-        else:
-            raise SpecError(
-                f"is neither a step nor a node of {graph.name!r}",
-                name=part,
-                fix=f"steps: {', '.join(known)} (join several with +)",
-            )
-    base = layout_cell(graph, m)
-    everything = {n.id for n in graph.nodes} | {e.id for e in graph.edges}
-    labels = tuple(lab for lab in base.labels if lab.owner in keep or graph.node(lab.owner).kind not in ("layer",))
-    shown = _with_equations(dataclasses.replace(base, labels=labels), equations(graph, keep), m)
-    return dataclasses.replace(shown, faded=_faded(base, everything - keep))
-
-
-def layout_unit(graph: CellGraph, m: Metrics) -> Layout:
-    """The cell as a closed unit, only what goes in and comes out: the first figure of Shi Yan's post
-    (the inputs x_t, h_{t-1}, C_{t-1}; the outputs h_t, C_t)."""
-    base = layout_cell(graph, m)
-    module = base.module
-    assert module is not None
-    ends = {s.node for s in base.shapes if s.shape == "terminal"}
-    wires = []
-    for w in base.wires:
-        if w.src in ends:
-            wires.append(dataclasses.replace(w, points=_cut(w.points, module)))
-        elif w.dst in ends:
-            cut = _cut(w.points[::-1], module)[::-1]
-            wires.append(dataclasses.replace(w, points=cut))
-    name = graph.name.split("-")[0].upper()
-    unit = Shape(graph.name, "module", "module", module, name)
-    shapes = tuple(s for s in base.shapes if s.node in ends) + (unit,)
-    labels = tuple(lab for lab in base.labels if lab.owner in ends)
-    return dataclasses.replace(base, module=None, shapes=shapes, wires=tuple(wires), dots=(), labels=labels)
-
-
-def _cut(points: tuple[Point, ...], box: Box) -> tuple[Point, ...]:
-    """An orthogonal line from outside ``box``, up to where it first enters it."""
-    out = [points[0]]
-    for a, b in zip(points, points[1:]):
-        inside = box.left < b.x < box.right and box.top < b.y < box.bottom
-        if not inside:
-            out.append(b)
-            continue
-        if a.y == b.y:  # across a side
-            out.append(Point(box.left if a.x <= box.left else box.right, b.y))
-        else:  # across the top or the bottom
-            out.append(Point(b.x, box.top if a.y <= box.top else box.bottom))
-        break
-    return tuple(out)
-
-
-def layout_state_line(graph: CellGraph, m: Metrics) -> Layout:
-    """colah's cell-state figure: the line along the top of the module (the conveyor belt, with its
-    ops) in black, the rest of the cell faded."""
-    base = layout_cell(graph, m)
-    lane = [w for w in base.wires if w.lane]
-    top = lane[0].stream if lane else ""
-    keep = {i for w in lane if w.stream == top for i in (w.edge, w.src, w.dst)}
-    everything = {n.id for n in graph.nodes} | {e.id for e in graph.edges}
-    labels = tuple(lab for lab in base.labels if lab.owner in keep)
-    return dataclasses.replace(base, labels=labels, faded=_faded(base, everything - keep))
-
-
-def _faded(base: Layout, ids: set[str]) -> frozenset[str]:
-    """``ids`` faded with what belongs to them (a layer's bias line), and the module's outline."""
-    return frozenset(ids) | {w.edge for w in base.wires if w.kind == "bias" and w.dst in ids} | {"module"}
-
-
-def _with_equations(base: Layout, shown: Sequence[str], m: Metrics) -> Layout:
-    """``base`` with the equations ``shown`` set to the right of it, centred on the module as colah
-    sets them."""
-    size, spacing = m.equation_font, m.equation_font * m.equation_leading
-    middle = base.module.y if base.module else base.height / 2
-    x, y = base.width, middle - spacing * (len(shown) - 1) / 2 + size * MIDLINE
-    right = base.width
-    labels = list(base.labels)
-    for eq in shown:
-        labels.append(Label("equation", eq, x, y, "start", size))
-        right = max(right, x + width(eq, size) + m.pad)
-        y += spacing
-    return dataclasses.replace(base, width=right, labels=tuple(labels))
 
 
 # -- ordered ---------------------------------------------------------------------------------------
