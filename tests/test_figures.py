@@ -177,6 +177,12 @@ def test_pipe_figures(drawn):
     assert {g.get("data-node") for g in groups(unit, "node") if "module" not in g.get("class")} == {
         "x", "h_prev", "c_prev", "h_next", "c_next", "y"
     }  # fmt: skip
+    paint = {  # the colours of the memory's line in and out: C_t leaves green, new memory
+        g.get("data-src"): {(p.get("fill"), p.get("stroke")) for p in g.iter() if p.get("fill") or p.get("stroke")}
+        for g in groups(unit, "edge")
+        if g.get("data-src") in ("c_prev", "c")
+    }
+    assert paint["c"] and paint["c_prev"] and paint["c"] != paint["c_prev"]
     complete = pipe["complete"]
     biases = [g for g in groups(complete, "edge") if "bias" in g.get("class").split()]
     texts = ["".join(t.itertext()) for t in complete.iter(f"{SVG}text")]

@@ -165,7 +165,7 @@ def _modules(layout: Layout, s: Style, group: _Grouper) -> tuple[list[Group], li
 def _wires(layout: Layout, s: Style, group: _Grouper) -> list[Group]:
     """Every wire, lit lines over faded ones."""
     streams = list(dict.fromkeys([*layout.streams, *(w.stream for w in layout.wires if w.stream)]))
-    new_values = {sh.node for sh in layout.shapes if sh.form == "lane-sum"}
+    new_values = {sh.node for sh in layout.shapes if sh.form == "lane-sum"} | layout.renewed
     piped = {w.stream for w in layout.wires if w.lane} if s.vocabulary.lane == "pipe" else set()
     return [
         group(

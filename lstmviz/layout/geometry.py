@@ -170,6 +170,9 @@ class Layout:
     faded: frozenset[str] = frozenset()
     dashed: frozenset[str] = frozenset()
     streams: tuple[str, ...] = ()  # the wires' streams in the order a style's colours go to them
+    #: ops whose value is new memory though not drawn (the closed unit's C_t, a T-joint's sum inside
+    #: it): their lines are drawn as the style draws new memory, as the lane-sum shapes' lines are
+    renewed: frozenset[str] = frozenset()
 
 
 def simplify(points: list[Point]) -> list[Point]:

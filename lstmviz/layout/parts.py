@@ -92,7 +92,10 @@ def layout_unit(graph: CellGraph, m: Metrics) -> Layout:
     unit = Shape(graph.name, "module", "module", module, name)
     shapes = tuple(s for s in base.shapes if s.node in ends) + (unit,)
     labels = tuple(lab for lab in base.labels if lab.owner in ends)
-    return dataclasses.replace(base, module=None, shapes=shapes, wires=tuple(wires), dots=(), labels=labels)
+    renewed = frozenset(s.node for s in base.shapes if s.form == "lane-sum")  # C_t leaves green, as Shi Yan draws it
+    return dataclasses.replace(
+        base, module=None, shapes=shapes, wires=tuple(wires), dots=(), labels=labels, renewed=renewed
+    )
 
 
 def _cut(points: tuple[Point, ...], box: Box) -> tuple[Point, ...]:
