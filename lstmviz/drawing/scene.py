@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..layout.geometry import Layout, Point, Shape
+from ..layout.geometry import Layout, Point, Shape, on_segment
 from ..mathtext import SCRIPT_SCALE, Run, runs
 from ..mathtext import width as text_width
 from ..style import Style
@@ -260,13 +260,9 @@ def _lit_dots(layout: Layout) -> set:  # type: ignore[type-arg]
     out = set()
     for dot in layout.dots:
         lit = [w for w in layout.wires if w.src == dot.node and w.edge not in layout.faded]
-        if any(any(_on_segment(dot.at, a, b) for a, b in zip(w.points, w.points[1:])) for w in lit):
+        if any(any(on_segment(dot.at, a, b) for a, b in zip(w.points, w.points[1:])) for w in lit):
             out.add(dot)
     return out
-
-
-def _on_segment(p: Point, a: Point, b: Point) -> bool:
-    return min(a.x, b.x) - 0.01 <= p.x <= max(a.x, b.x) + 0.01 and min(a.y, b.y) - 0.01 <= p.y <= max(a.y, b.y) + 0.01
 
 
 def _washed(item: Item, wash: str, keep: float) -> Item:

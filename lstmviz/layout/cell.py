@@ -12,7 +12,7 @@ import functools
 from collections.abc import Mapping
 
 from ..spec.graph import CellGraph
-from .geometry import Dot, Layout, Point, Shape, Wire, direction
+from .geometry import Dot, Layout, Shape, Wire, parting
 from .grid import Grid, place
 from .labels import Labelled, label
 from .metrics import Metrics
@@ -102,31 +102,7 @@ def _dots(wires: tuple[Wire, ...], shapes: Mapping[str, Shape]) -> list[Dot]:
     for src, group in by_src.items():
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
-                fork = _fork(a.points, b.points)
+                fork = parting(a.points, b.points)
                 if fork is not None and fork != a.points[0]:
                     out.setdefault((round(fork.x, 3), round(fork.y, 3)), Dot(src, fork))
     return list(out.values())
-
-
-def _fork(p: tuple[Point, ...], q: tuple[Point, ...]) -> Point | None:
-    """Where two polylines that start together part ways (None if they start apart)."""
-    if p[0] != q[0]:
-        return None
-    at = p[0]
-    i = j = 1
-    while i < len(p) and j < len(q):
-        dp = direction(at, p[i])
-        dq = direction(at, q[j])
-        if dp != dq:
-            return at
-        nxt = p[i] if _dist(at, p[i]) <= _dist(at, q[j]) else q[j]
-        at = nxt
-        if at == p[i]:
-            i += 1
-        if at == q[j]:
-            j += 1
-    return at
-
-
-def _dist(a: Point, b: Point) -> float:
-    return abs(a.x - b.x) + abs(a.y - b.y)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
+from collections.abc import Sequence
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,3 +194,33 @@ def simplify(points: list[Point]) -> list[Point]:
 def direction(a: Point, b: Point) -> tuple[int, int]:
     """The unit step from ``a`` toward ``b`` along each axis (-1, 0 or 1)."""
     return ((b.x > a.x) - (b.x < a.x), (b.y > a.y) - (b.y < a.y))
+
+
+def parting(p: Sequence[Point], q: Sequence[Point]) -> Point | None:
+    """Where two polylines that start together part ways (None if they start apart): a fork."""
+    if p[0] != q[0]:
+        return None
+    at = p[0]
+    i = j = 1
+    while i < len(p) and j < len(q):
+        if direction(at, p[i]) != direction(at, q[j]):
+            return at
+        at = p[i] if _manhattan(at, p[i]) <= _manhattan(at, q[j]) else q[j]
+        if at == p[i]:
+            i += 1
+        if at == q[j]:
+            j += 1
+    return at
+
+
+def _manhattan(a: Point, b: Point) -> float:
+    return abs(a.x - b.x) + abs(a.y - b.y)
+
+
+#: Points this close are one where a point is tested against a line (wires are rounded to hundredths).
+ON = 0.01
+
+
+def on_segment(p: Point, a: Point, b: Point) -> bool:
+    """Whether ``p`` lies on the orthogonal segment from ``a`` to ``b``."""
+    return min(a.x, b.x) - ON <= p.x <= max(a.x, b.x) + ON and min(a.y, b.y) - ON <= p.y <= max(a.y, b.y) + ON

@@ -13,7 +13,7 @@ from ..mathtext import MIDLINE, width
 from ..spec.graph import CellGraph
 from ..spec.roles import around, equations, roles
 from .cell import layout_cell
-from .geometry import Box, Label, Layout, Point, Shape
+from .geometry import Box, Label, Layout, Point, Shape, Wire, on_segment, parting
 from .metrics import Metrics
 
 
@@ -23,9 +23,45 @@ def layout_focus(graph: CellGraph, focus: str | None, m: Metrics) -> Layout:
     keep = _focused(graph, focus)
     base = layout_cell(graph, m)
     everything = {n.id for n in graph.nodes} | {e.id for e in graph.edges}
-    labels = tuple(lab for lab in base.labels if lab.owner in keep or graph.node(lab.owner).kind not in ("layer",))
-    shown = with_equations(dataclasses.replace(base, labels=labels), equations(graph, keep), m)
-    return dataclasses.replace(shown, faded=_faded(base, everything - keep))
+    lines = roles(graph).on_lines  # off the top line, no bold arrow into a faded node (the state step's to tanh)
+    off_line = {e.id for e in graph.edges if e.id in keep and e.src in lines and e.dst not in keep | lines}
+    faded = _faded(base, everything - keep | off_line)
+    shown = with_equations(
+        dataclasses.replace(base, wires=_lit_from_fork(base.wires, faded)), equations(graph, keep), m
+    )
+    return dataclasses.replace(shown, faded=faded)  # faded parts keep their labels, faded with them
+
+
+def _lit_from_fork(wires: Sequence[Wire], faded: frozenset[str]) -> tuple[Wire, ...]:
+    """Each lit line of a faded source drawn lit only from where it leaves the faded lines of that
+    source: colah's output step fades the top line from + to the fork down into tanh."""
+    out = []
+    for w in wires:
+        if w.edge not in faded and w.src in faded:
+            forks = [parting(w.points, f.points) for f in wires if f.src == w.src and f.edge in faded]
+            at = max((p for p in forks if p is not None), key=lambda p: _along(w.points, p), default=None)
+            if at is not None and at != w.points[0]:
+                w = dataclasses.replace(w, points=_from(w.points, at))
+        out.append(w)
+    return tuple(out)
+
+
+def _along(points: Sequence[Point], at: Point) -> float:
+    """How far along the polyline ``points`` the point ``at`` (on it) lies."""
+    total = 0.0
+    for a, b in zip(points, points[1:]):
+        if on_segment(at, a, b):
+            return total + abs(at.x - a.x) + abs(at.y - a.y)
+        total += abs(b.x - a.x) + abs(b.y - a.y)
+    return total
+
+
+def _from(points: Sequence[Point], at: Point) -> tuple[Point, ...]:
+    """The polyline ``points`` from ``at`` (on it) on."""
+    for k, (a, b) in enumerate(zip(points, points[1:])):
+        if on_segment(at, a, b):
+            return (at, *points[k + 1 :]) if at != b else tuple(points[k + 1 :])
+    return tuple(points)
 
 
 def layout_build(graph: CellGraph, focus: str | None, m: Metrics) -> Layout:
@@ -42,14 +78,9 @@ def layout_build(graph: CellGraph, focus: str | None, m: Metrics) -> Layout:
         base,
         shapes=tuple(s for s in base.shapes if s.node in shown),
         wires=wires,  # a dot where two of the lines drawn still part
-        dots=tuple(d for d in base.dots if sum(src == d.node and _between(d.at, a, b) for src, a, b in passing) >= 2),
+        dots=tuple(d for d in base.dots if sum(src == d.node and on_segment(d.at, a, b) for src, a, b in passing) >= 2),
         labels=tuple(lab for lab in base.labels if lab.owner in keep | {w.edge for w in wires}),
     )
-
-
-def _between(p: Point, a: Point, b: Point) -> bool:
-    """Whether ``p`` lies on the orthogonal segment from ``a`` to ``b``."""
-    return min(a.x, b.x) <= p.x <= max(a.x, b.x) and min(a.y, b.y) <= p.y <= max(a.y, b.y)
 
 
 def _focused(graph: CellGraph, focus: str | None, view: str = "focus") -> frozenset[str]:
@@ -144,8 +175,10 @@ def with_equations(base: Layout, shown: Sequence[str], m: Metrics) -> Layout:
     x, y = base.width, middle - spacing * (len(shown) - 1) / 2 + size * MIDLINE
     right = base.width
     labels = list(base.labels)
-    for eq in shown:
-        labels.append(Label("equation", eq, x, y, "start", size))
-        right = max(right, x + width(eq, size) + m.pad)
+    lhs = [width(eq.split("=")[0], size) if "=" in eq else 0.0 for eq in shown]  # aligned on "="
+    for eq, left in zip(shown, lhs):
+        start = x + max(lhs) - left
+        labels.append(Label("equation", eq, start, y, "start", size))
+        right = max(right, start + width(eq, size) + m.pad)
         y += spacing
     return dataclasses.replace(base, width=right, labels=tuple(labels))

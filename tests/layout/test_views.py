@@ -85,6 +85,30 @@ def test_focus_fades_the_rest_and_sets_the_equations_beside_it():
     assert [t.text for t in text.findall(f"{SVG}tspan") if t.get("font-style") == "italic"][:2] == ["f", "t"]
 
 
+def test_focus_as_colah_draws_the_steps():
+    """Faded parts keep their labels, faded; the state step draws no bold arrow off the top line into
+    a faded node; the output step fades the top line from + to the fork down into tanh; a step's
+    equations are aligned on "="."""
+    from lstmviz.layout.geometry import Point
+    from lstmviz.mathtext import width
+
+    forget = layout_view(lstmviz.load("lstm"), "focus", focus="forget")
+    labels = {lab.owner for lab in forget.labels}
+    assert {"i", "g", "o"} <= labels and {"i", "g", "o"} <= forget.faded  # i_t, C̃_t, o_t, drawn faded
+    state = layout_view(lstmviz.load("lstm"), "focus", focus="state")
+    assert "c->tanh_c" in state.faded and "c->c_next" not in state.faded and "f->fc" not in state.faded
+    output = layout_view(lstmviz.load("lstm"), "focus", focus="output")
+    plus = next(s.box for s in output.shapes if s.node == "c")
+    (lit,) = (w for w in output.wires if w.edge == "c->tanh_c")
+    assert "c->tanh_c" not in output.faded and lit.points[0].x > plus.right  # lit from the fork, not the +
+    assert lit.points[0] == Point(lit.points[1].x, plus.y)  # the fork, on the top line
+    inputs = layout_view(lstmviz.load("lstm"), "focus", focus="input")
+    eqs = [lab for lab in inputs.labels if lab.owner == "equation"]
+    assert len(eqs) == 2 and eqs[0].x != eqs[1].x
+    at = {round(lab.x + width(lab.text.split("=")[0], lab.size), 6) for lab in eqs}
+    assert len(at) == 1  # the "=" of i_t and of C̃_t one above the other
+
+
 def test_mix_keeps_a_share_of_the_colour():
     from lstmviz.drawing.scene import mix
 
