@@ -39,6 +39,12 @@ class Wires:
     corner_radius: float
     arrow: float
     dot: float
+    #: where lines end in an arrowhead: ``every`` line into a shape or out of the cell; ``gates``,
+    #: as colah draws them, only a gate's line into its product and a line into a sum off the top
+    #: line (and out of the cell): none into a layer, along or off the top line, or with the value gated
+    heads: str = "every"
+    #: ``forks`` marks where a line parts with a dot; ``none`` draws none (colah's figures have none)
+    dots: str = "forks"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -137,6 +143,8 @@ _WORDS = {
     "gate_product": ("circle", "valve"),
     "lane_sum": ("circle", "tee"),
     "layer": ("box", "network"),
+    "heads": ("every", "gates"),
+    "dots": ("forks", "none"),
 }
 #: The largest size, width or opacity a style may set (in pixels): beyond it is a typo, and drawing stalls.
 MAX_NUMBER = 1000

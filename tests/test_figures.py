@@ -67,6 +67,22 @@ def test_every_figure_has_its_command():
     assert all(f.spec == "lstm-peephole" for f in POSTS["pipe"][1])  # his cell: valves' networks read C
 
 
+def test_lstm_chain_has_colahs_arrowheads_and_no_fork_dots(drawn):
+    """Counted on LSTM3-chain.png: inside the module an arrowhead only on each gate's line into its
+    product and on the line into the sum; none into a layer, along or off the top line, into or out
+    of the tanh, or on the value a gate multiplies; no dot where a line forks."""
+    root = drawn["colah"]["lstm-chain"]
+    lit = [g for g in groups(root, "edge") if "ghost" not in g.get("class")]
+    headed = {g.get("data-edge") for g in lit if g.find(f"{SVG}polygon") is not None}
+    assert {"f->fc", "i->ig", "ig->c", "o->h"} <= headed
+    assert not headed & {"hx->f", "hx->i", "hx->g", "hx->o", "c_prev->fc", "fc->c", "g->ig", "c->tanh_c", "tanh_c->h"}
+    assert not [g for g in groups(root, "junction") if "ghost" not in g.get("class")]
+    pipe = drawn["pipe"]["complete"]  # Shi Yan's figures keep every arrowhead and dot
+    piped = {g.get("data-edge") for g in groups(pipe, "edge") if g.find(f"{SVG}polygon") is not None}
+    assert {"hx->f", "g->ig"} <= piped
+    assert groups(pipe, "junction")
+
+
 def test_lstm_chain_has_colah_proportions(drawn):
     root = drawn["colah"]["lstm-chain"]
     x, y, w, h = module(root)

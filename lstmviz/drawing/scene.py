@@ -167,19 +167,47 @@ def _wires(layout: Layout, s: Style, group: _Grouper) -> list[Group]:
     streams = list(dict.fromkeys([*layout.streams, *(w.stream for w in layout.wires if w.stream)]))
     new_values = {sh.node for sh in layout.shapes if sh.form == "lane-sum"} | layout.renewed
     piped = {w.stream for w in layout.wires if w.lane} if s.vocabulary.lane == "pipe" else set()
+    headless = _headless(layout) if s.wire.heads == "gates" else set()
     return [
         group(
             f"edge {wire.kind} diagonal" if wire.diagonal else f"edge {wire.kind}",
             (("edge", wire.edge), ("src", wire.src), ("dst", wire.dst)),
-            _wire_items(wire, s, streams, wire.src in new_values, wire.edge in layout.dashed, wire.stream in piped),
+            _wire_items(
+                dataclasses.replace(wire, arrow=False) if wire.edge in headless else wire,
+                s,
+                streams,
+                wire.src in new_values,
+                wire.edge in layout.dashed,
+                wire.stream in piped,
+            ),
             wire.edge in layout.faded,
         )
         for wire in sorted(layout.wires, key=lambda w: w.edge not in layout.faded)
     ]
 
 
+def _headless(layout: Layout) -> set[str]:
+    """The lines colah draws without an arrowhead (the style's ``heads = "gates"``): into a layer,
+    along or off the top line, and the value a gate product gates; a gate's line into its product,
+    a line into a sum off the top line and every line out of the cell keep theirs."""
+    shapes = {sh.node: sh for sh in layout.shapes}
+    on_top = {n for w in layout.wires if w.lane for n in (w.src, w.dst)}
+    out = set()
+    for w in layout.wires:
+        dst = shapes.get(w.dst)
+        if dst is None or dst.kind not in ("layer", "op"):
+            continue  # out of the cell, into a circle of the chain
+        gated = dst.form == "gate-product" and dst.gate not in ("", w.src)
+        if dst.kind == "layer" or w.lane or w.src in on_top or gated:
+            out.add(w.edge)
+    return out
+
+
 def _dots(layout: Layout, s: Style, group: _Grouper) -> list[Group]:
-    """The junction dots where a line forks; a focus figure leaves those on lit lines lit."""
+    """The junction dots where a line forks (none in a style that draws none); a focus figure
+    leaves those on lit lines lit."""
+    if s.wire.dots == "none":
+        return []
     lit_dots = _lit_dots(layout)
     return [
         group(
