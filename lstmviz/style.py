@@ -45,6 +45,9 @@ class Wires:
     heads: str = "every"
     #: ``forks`` marks where a line parts with a dot; ``none`` draws none (colah's figures have none)
     dots: str = "forks"
+    #: an elementwise (peephole) input: ``mark``, a small ⊙ on its line before the layer; ``line``,
+    #: a plain line into the layer's side, as colah draws peepholes (his notation has no ⊙)
+    peephole: str = "mark"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,6 +148,7 @@ _WORDS = {
     "layer": ("box", "network"),
     "heads": ("every", "gates"),
     "dots": ("forks", "none"),
+    "peephole": ("mark", "line"),
 }
 #: The largest size, width or opacity a style may set (in pixels): beyond it is a typo, and drawing stalls.
 MAX_NUMBER = 1000

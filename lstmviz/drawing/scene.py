@@ -337,7 +337,7 @@ def _wire_items(  # type: ignore[no-untyped-def]
         colour = s.streams.water if piped else colour
         colour = s.streams.new_water if new_value else colour
     line = Line(wire.points, colour, s.wire.width, s.wire.corner_radius, arrow, dash)
-    if not wire.diagonal:
+    if not wire.diagonal or s.wire.peephole == "line":
         return (line,)
     # elementwise (diagonal) weights: a small ⊙ on the line just before it enters the layer
     tip, before = wire.points[-1], wire.points[-2]

@@ -3,6 +3,7 @@ no two values on one track, no line ending on another, nothing through a node, l
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -270,6 +271,12 @@ def test_diagonal_weights_are_marked_apart_from_a_matrix_input() -> None:
     assert {ln.src for ln in diagonal} == {"c_prev", "c"}
     assert len(diagonal) == 3
     assert all("diagonal" not in ln.classes for ln in d.lines if ln.src in ("hx",))
+    marks = {  # colah draws a peephole as a plain line into the layer's side; the pipe style marks it ⊙
+        style: sum(len(g.findall(f"{drawn.SVG}ellipse")) for g in ET.fromstring(svg_of(lstmviz.load("lstm-peephole"),
+                   style, "cell")).iter(f"{drawn.SVG}g") if "diagonal" in g.get("class", ""))
+        for style in ("colah", "pipe")
+    }  # fmt: skip
+    assert marks == {"colah": 0, "pipe": 6}
 
 
 def test_the_checker_reads_a_chains_lines_but_not_its_faded_copies():
