@@ -231,6 +231,10 @@ def test_pipe_figures(drawn):
     assert layers["forget-valve"] == {"f"} and layers["new-memory-valve"] == {"i", "g"}
     assert layers["output-valve"] == {"o"} and not layers["two-valves"] and ops["two-valves"] >= {"fc", "ig"}
     assert all(len(groups(pipe[name], "node")) == (name != "pipe") for name in ("pipe", "valve", "t-joint"))
+    circle = next(g for g in groups(pipe["building-block"], "input") if g.find(f"{SVG}ellipse") is not None)
+    text = circle.find(f"{SVG}text")
+    width = float(pipe["building-block"].get("viewBox").split(",")[2])
+    assert float(text.get("font-size")) * 1000 / width >= 9  # x_t legible with the chain 1000 px wide
     valves = {name: [g for g in pipe[name].iter(f"{SVG}g") if g.get("data-gate")] for name in pipe}
     assert not valves["conventional"] and len(valves["complete"]) == 3  # colah's ×, then his valves
     legend = ["".join(g.itertext()) for g in groups(pipe["pipe-legend"], "label")]
