@@ -287,8 +287,7 @@ class Board:
         """Put a wire of ``net`` on the board (its points on the grid), with the room it keeps;
         ``uncrossed``, no line may cross it (a box's way in: which line would enter?)."""
         if width is not None:
-            self.widths[net] = max(width, self.widths.get(net, 0.0))
-            self.widest = max(self.widest, self.widths[net])
+            self.widen(net, width)
         self._beside.clear()
         walk = self.walk(points) or []
         on_line = set(walk)
@@ -314,6 +313,12 @@ class Board:
             self.stops.setdefault(walk[k], set()).add(net)  # too, others may not even cross
             for near in self._around(net, walk[k]):
                 self._node(near).setdefault(net, set()).update(range(4))
+
+    def widen(self, net: str, width: float) -> None:
+        """Let ``net`` be drawn ``width`` wide at least (a search then keeps a pipe's room)."""
+        self.widths[net] = max(width, self.widths.get(net, 0.0))
+        self.widest = max(self.widest, self.widths[net])
+        self._beside.clear()
 
     def _node(self, at: tuple[int, int]) -> dict[str, set[int]]:
         """The nets at grid point ``at`` and their headings out of it (made empty if none yet)."""

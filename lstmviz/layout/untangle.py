@@ -119,12 +119,13 @@ class _Rerouter:
         if grid.shape[w.dst].shape == "junction":  # it may join the concatenation's line from the side
             merge = (w.dst, [out[n].points for n in sorted(placed) if out[n].src == w.dst])
         ends = (_ports(grid, w, "out", self.sides_in), _ports(grid, w, "in", self.sides_in))
+        board.widen(w.src, grid.m.lane_width if w.lane else grid.m.wire_width)  # searched as wide as drawn
         path = route(board, w.src, *ends, tree, (w.src, w.dst), merge)
         if path is None:
             return False
         if merge and path[-1] != board.snap(Point(grid.shape[w.dst].box.x, grid.shape[w.dst].box.y)):
             board.allow_meeting(path[-1], (w.src, w.dst))
-        board.add(w.src, path, grid.m.lane_width if w.lane else grid.m.wire_width)
+        board.add(w.src, path)
         out[k] = dataclasses.replace(w, points=tuple(simplify(path)))
         placed.add(k)
         return True
