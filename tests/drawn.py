@@ -297,9 +297,12 @@ def defects(d: Drawn, graph=None) -> list[str]:  # type: ignore[no-untyped-def]
     out: list[str] = [] if graph is None else _operands(d, graph)
     solid = d.shapes
     joined = _joined(d)
+    extents = {id(line): _extent(line) for line in d.lines}
     for a, b in combinations(d.lines, 2):
         if a.src == b.src:
             continue  # one value may fan out along a shared bus
+        if not extents[id(a)].overlaps(extents[id(b)], gap=a.width + b.width):
+            continue  # too far apart to run together or touch (each test's reach is less)
         problem = _together(a, b) or _touching(a, b, joined)
         if problem:
             out.append(f"{a.edge} and {b.edge}: {problem}")
@@ -430,6 +433,12 @@ def _joined(d: Drawn) -> dict[str, set[str]]:
         if line.dst in d.points:
             out.setdefault(line.dst, {line.dst}).add(line.src)
     return out
+
+
+def _extent(line: Line) -> Rect:
+    """The box around a line's points (its width not counted)."""
+    xs, ys = [p[0] for p in line.points], [p[1] for p in line.points]
+    return Rect(min(xs), min(ys), max(xs), max(ys))
 
 
 def _segments(line: Line):  # type: ignore[no-untyped-def]
