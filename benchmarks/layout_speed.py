@@ -30,6 +30,7 @@ def measure(root: Path, n: int) -> dict[str, float]:
     """Seconds per layout of the tree at ``root``: each built-in and gallery cell by style, and the
     ``n`` random cells in both styles together (under "random")."""
     sys.path.insert(0, str(root))
+    _own_styles(root)
     import lstmviz
     from lstmviz.layout.cell import _layout_cell
     from lstmviz.sizing import metrics_for
@@ -47,6 +48,21 @@ def measure(root: Path, n: int) -> dict[str, float]:
     out = {f"{name} {style}": timed(g, m) for name, g in named for style, m in styles.items()}
     out["random"] = sum(timed(g, m) for g in random_graphs(n) for m in styles.values())
     return out
+
+
+def _own_styles(root: Path) -> None:
+    """Make ``lstmviz.styles`` the style sheets of the tree at ``root``: an editable install maps the
+    package to the working tree's ``styles/`` (pyproject's package-dir), which an older tree's code
+    may not read."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "lstmviz.styles", root / "styles" / "__init__.py", submodule_search_locations=[str(root / "styles")]
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["lstmviz.styles"] = module
+    spec.loader.exec_module(module)
 
 
 def report(now: dict[str, float], before: dict[str, float] | None, n: int) -> None:
