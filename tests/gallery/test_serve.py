@@ -4,6 +4,7 @@ import concurrent.futures
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -127,22 +128,34 @@ def test_a_link_out_of_the_site_is_not_followed(server, site):
     assert status(reply) == 404 and b"not for the web" not in reply
 
 
+def listen_drops() -> int:
+    """Connections the kernel turned away because a listen queue was full (Linux's TcpExt
+    ListenOverflows and ListenDrops, every socket of the machine)."""
+    lines = Path("/proc/net/netstat").read_text().splitlines()
+    for names, values in zip(lines[::2], lines[1::2]):
+        if names.startswith("TcpExt:"):
+            counts = dict(zip(names.split()[1:], map(int, values.split()[1:])))
+            return counts["ListenOverflows"] + counts["ListenDrops"]
+    raise AssertionError("no TcpExt counters in /proc/net/netstat")
+
+
 def test_five_hundred_requests_at_once_are_all_answered_without_a_retry(server):
     """A deep listen queue: none of 500 simultaneous connections is dropped, so none waits for
-    TCP's one-second SYN retry (a queue of 5 or 100 makes hundreds wait). How fast they are
-    answered is measured in benchmarks/bench_serve.py, not here."""
+    TCP's one-second SYN retry (a queue of 5 or 100 makes hundreds wait). The kernel counts the
+    drops; how fast the requests are answered is measured in benchmarks/bench_serve.py, not here
+    (a busy machine may take a second for 500 without dropping one)."""
     assert server.request_queue_size == BACKLOG >= 500
     barrier = threading.Barrier(500)
 
-    def one(_: int) -> tuple[int, float]:
+    def one(_: int) -> int:
         barrier.wait()
-        started = time.monotonic()
-        return status(get(server, "/lstm/lstm.svg")), time.monotonic() - started
+        return status(get(server, "/lstm/lstm.svg"))
 
+    dropped = listen_drops()
     with concurrent.futures.ThreadPoolExecutor(500) as pool:
         answers = list(pool.map(one, range(500)))
-    assert [code for code, _ in answers] == [200] * 500
-    assert max(seconds for _, seconds in answers) < 1.0, "a connection waited for a SYN retry"
+    assert answers == [200] * 500
+    assert listen_drops() == dropped, "the listen queue overflowed: connections waited for a SYN retry"
 
 
 def test_only_a_live_server_tells_its_build_and_adds_the_reload_script(site):
