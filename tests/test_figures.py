@@ -229,6 +229,8 @@ def test_pipe_figures(drawn):
     ops = {name: {g.get("data-node") for g in groups(pipe[name], "op")} for name in pipe}
     # the post builds the cell up: the pipe and one valve's network at a time, then the whole
     assert layers["forget-valve"] == {"f"} and layers["new-memory-valve"] == {"i", "g"}
+    # a dot only where two of the lines drawn part: C_{t-1}'s, into the pipe and into the network
+    assert [g.get("data-node") for g in groups(pipe["forget-valve"], "junction")] == ["c_prev"]
     assert layers["output-valve"] == {"o"} and not layers["two-valves"] and ops["two-valves"] >= {"fc", "ig"}
     assert all(len(groups(pipe[name], "node")) == (name != "pipe") for name in ("pipe", "valve", "t-joint"))
     circle = next(g for g in groups(pipe["building-block"], "input") if g.find(f"{SVG}ellipse") is not None)

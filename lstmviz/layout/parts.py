@@ -73,13 +73,17 @@ def layout_build(graph: CellGraph, focus: str | None, m: Metrics) -> Layout:
     wires = tuple(
         w for w in base.wires if (w.edge in keep and {w.src, w.dst} <= shown) or (w.kind == "bias" and w.dst in shown)
     )
-    passing = [(w.src, a, b) for w in wires for a, b in zip(w.points, w.points[1:])]
+
+    def passes(w: Wire, at: Point) -> bool:
+        return any(on_segment(at, a, b) for a, b in zip(w.points, w.points[1:]))
+
+    named = keep | {w.edge for w in wires}  # a bias's name belongs to its line
     return dataclasses.replace(
         base,
         shapes=tuple(s for s in base.shapes if s.node in shown),
         wires=wires,  # a dot where two of the lines drawn still part
-        dots=tuple(d for d in base.dots if sum(src == d.node and on_segment(d.at, a, b) for src, a, b in passing) >= 2),
-        labels=tuple(lab for lab in base.labels if lab.owner in keep | {w.edge for w in wires}),
+        dots=tuple(d for d in base.dots if sum(w.src == d.node and passes(w, d.at) for w in wires) >= 2),
+        labels=tuple(lab for lab in base.labels if lab.owner in named),
     )
 
 

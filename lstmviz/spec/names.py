@@ -11,6 +11,7 @@ its equations write what it computes instead.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 
 from .node import Node
@@ -52,10 +53,7 @@ def weight_names(nodes: Sequence[Node]) -> dict[str, tuple[str, str]]:
     made-up one, ``U`` (a recurrent input) or ``W`` and the name of the value it goes into,
     numbered where two layers would share a name (``W_{h,1}``, ``W_{h,2}``)."""
     by_id = {n.id: n for n in nodes}
-    readers: dict[str, list[str]] = {}
-    for n in nodes:
-        for src in n.reads:
-            readers.setdefault(src, []).append(n.id)
+    readers = _readers(nodes)
     found = {}
     for n in nodes:
         if n.kind == "layer":
@@ -90,25 +88,30 @@ def paper_labels(nodes: Sequence[Node]) -> dict[str, str]:
 
 def destination(nodes: Mapping[str, Node], node: Node) -> Node:
     """The first named node downstream of ``node``: the value a made-up node goes into."""
+    return _destination(nodes, _readers(nodes.values()), node)
+
+
+def _readers(nodes: Iterable[Node]) -> dict[str, list[str]]:
+    """Who reads each id, in the spec's order."""
     readers: dict[str, list[str]] = {}
-    for n in nodes.values():
+    for n in nodes:
         for src in n.reads:
             readers.setdefault(src, []).append(n.id)
-    return _destination(nodes, readers, node)
+    return readers
 
 
 def _destination(nodes: Mapping[str, Node], readers: Mapping[str, list[str]], node: Node) -> Node:
     """:func:`destination`, breadth first, readers in the spec's order. Every cell ends in named
     outputs, so there is one."""
-    todo, seen = list(readers.get(node.id, ())), {node.id}
+    todo, seen = deque(readers.get(node.id, ())), {node.id}
     while todo:
-        node_id = todo.pop(0)
+        node_id = todo.popleft()
         if node_id in seen:
             continue
         seen.add(node_id)
         if not made_up(nodes[node_id]):
             return nodes[node_id]
-        todo += readers.get(node_id, ())
+        todo.extend(readers.get(node_id, ()))
     return node
 
 
@@ -134,21 +137,27 @@ def own_name(node: Node) -> str:
     return ""
 
 
-def described(nodes: Mapping[str, Node], node: Node, depth: int = 2) -> str:
+def described(nodes: Mapping[str, Node], node: Node) -> str:
     """A node as a message names it: its id in quotes, or for a made-up one what it computes in
-    the equation form (``sigmoid(linear(h_prev))``, ``2 * …``), so a message shows no made-up id."""
+    the equation form (``sigmoid(linear(h_prev))``, ``mul(2, …)``), so a message shows no made-up id."""
+    return _computes(nodes, node, depth=2) if made_up(node) else repr(node.id)
+
+
+def _computes(nodes: Mapping[str, Node], node: Node, depth: int) -> str:
+    """What ``node`` computes in the equation form, ``depth`` made-up nodes deep (then "…"); a
+    named node is its bare id."""
     if not made_up(node):
-        return repr(node.id)
+        return node.id
     if depth == 0:
         return "…"
     if node.kind == "concat":
-        return f"concat({', '.join(described(nodes, nodes[i], depth - 1) for i in node.inputs)})"
+        return f"concat({', '.join(_computes(nodes, nodes[i], depth - 1) for i in node.inputs)})"
     if node.kind == "layer":
         source = nodes[node.inputs[0]]
         parts = source.inputs if source.kind == "concat" else (source.id,)
-        text = f"linear({', '.join(described(nodes, nodes[p], depth - 1).strip(chr(39)) for p in parts)})"
+        text = f"linear({', '.join(_computes(nodes, nodes[p], depth - 1) for p in parts)})"
         return text if node.activation in ("", "identity") else f"{node.activation}({text})"
-    operands = [described(nodes, nodes[i], depth - 1).strip(chr(39)) for i in node.inputs]
+    operands = [_computes(nodes, nodes[i], depth - 1) for i in node.inputs]
     if node.constant is not None:
         operands.insert(node.constant_at, f"{node.constant:g}")
     return f"{node.op}({', '.join(operands)})"
