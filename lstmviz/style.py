@@ -246,7 +246,8 @@ def _section(key: str, cls: type, table: dict[str, Any]) -> Any:
     return cls(**values)
 
 
-#: The layout's sizes a style may set in [proportions], in pixels.
+#: The layout's sizes a style may set in [proportions], in pixels (``module_above`` and
+#: ``module_below`` in rows, ``chain_side`` a share of the chain's middle module).
 PROPORTIONS = (
     "column",
     "row",
@@ -264,6 +265,7 @@ PROPORTIONS = (
     "layer_label",
     "gate_gap",
     "stub",
+    "chain_side",
 )
 
 

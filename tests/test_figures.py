@@ -120,6 +120,36 @@ def test_lstm_chain_outer_modules_show_a_faded_inside_under_a(drawn):
     assert min(circles) < top and min(circles) <= 30  # no empty band above the outputs
 
 
+def test_simple_rnn_chain_is_wired_as_colah_draws_it(drawn):
+    """LSTM3-SimpleRNN.png: h runs through the module's upper third and curves down to meet x_t below
+    the tanh; x_t's circle touches the module's left side, h_t's its right side."""
+    root = drawn["colah"]["simple-rnn-chain"]
+    x, y, w, h = module(root)
+    entering = next(g for g in groups(root, "edge") if g.get("data-edge") == "h_prev->hx")
+    line_y = float(re.findall(r"[0-9.]+", entering.find(f"{SVG}path").get("d"))[1])
+    assert (line_y - y) / h < 0.4  # in the upper third (colah's: 0.29)
+    tanh = next(g for g in groups(root, "layer") if "ghost" not in g.get("class")).find(f"{SVG}rect")
+    assert float(tanh.get("y")) > line_y  # the tanh below the line
+    (x_in,) = [e for g in groups(root, "input") if g.get("data-node") == "x" for e in g.iter(f"{SVG}ellipse")]
+    (h_out,) = [e for g in groups(root, "output") if g.get("data-node") == "y" for e in g.iter(f"{SVG}ellipse")]
+    assert near(float(x_in.get("cx")) - float(x_in.get("rx")), x, 1.0)
+    assert near(float(h_out.get("cx")) + float(h_out.get("rx")), x + w, 1.0)
+
+
+def test_pipe_chain_is_legible_at_1000_px(drawn):
+    """The pipe cell is wide (valves, biases); its chain draws the outer modules narrow, without the
+    faded copy, so that the middle one's symbols stay at least 8 px high in a figure 1000 px wide."""
+    root = drawn["pipe"]["building-block"]
+    _, _, middle, _ = module(root)
+    assert [module(root, k)[2] / middle for k in (1, 2)] == [pytest.approx(0.4, abs=1e-3)] * 2
+    assert not groups(root, "ghost")
+    scale = 1000 / float(root.get("viewBox").split(",")[2])
+    symbols = [float(t.get("font-size")) for g in groups(root, "layer") for t in g.iter(f"{SVG}text")]
+    assert symbols and min(symbols) * scale >= 8
+    ports = [float(t.get("font-size")) for g in groups(root, "input") for t in g.iter(f"{SVG}text")]
+    assert min(ports) * scale >= 10
+
+
 @pytest.mark.parametrize("name", ["rnn-rolled", "rnn-unrolled"])
 def test_rnn_figures_have_colah_proportions(drawn, name):
     root = drawn["colah"][name]

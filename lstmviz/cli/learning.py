@@ -46,8 +46,13 @@ def train(
             spec, task, output, hidden=hidden, updates=updates, length=length, until=until, seed=seed, progress=advance
         )
     done, score = history.scores[-1]
-    learnt = "learnt" if score >= model.task.needs else f"not learnt yet (it needs {model.task.needs:g})"
-    click.echo(f"{model.task.score_means} {score:.3f} after {done} updates: {learnt}")
+    budget, means, needs = updates or model.task.budget, model.task.score_means, model.task.needs
+    if done < budget:  # stopped early: say why, as the progress bar ends full
+        why = "learnt" if score >= needs else f"reached --until {until:g}"
+        click.echo(f"{means} {score:.3f}: {why} at update {done} of {budget}, so training stopped there")
+    else:
+        learnt = "learnt" if score >= needs else f"not learnt yet (it needs {needs:g})"
+        click.echo(f"{means} {score:.3f} after {done} updates: {learnt}")
     click.echo(f"wrote {output}")
 
 

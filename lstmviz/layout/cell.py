@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping
 
 from ..spec.graph import CellGraph
-from .geometry import Dot, Layout, Shape, Wire, parting
+from .geometry import Dot, Layout, fork_dots
 from .grid import Grid, place
 from .labels import Labelled, label
 from .metrics import Metrics
@@ -58,7 +57,7 @@ def _layout_cell(graph: CellGraph, m: Metrics) -> Layout:
             continue
         routed_at += 1
         routed = untangle(grid, drafted.wires)
-        dots = tuple(_dots(routed.wires, grid.shape))
+        dots = fork_dots(routed.wires)
         named = label(grid, routed.wires, dots)
         layout = _assemble(grid, routed, dots, named)
         score = (routed.unrouted, named.crowded)
@@ -91,18 +90,3 @@ def _room_needed(grid: Grid, drafted: Sketch) -> tuple[float, float]:
     tallest = max(m.box_h, 2 * m.op_r, m.ellipse_h)
     widest = max([m.box_w, m.ellipse_w] + [s.box.w for s in grid.occupants])
     return 2 * (drafted.channels + tallest / 2 + m.shape_gap), widest + 2 * (drafted.gutters + m.shape_gap)
-
-
-def _dots(wires: tuple[Wire, ...], shapes: Mapping[str, Shape]) -> list[Dot]:
-    """A dot wherever two wires of one source part ways away from the source itself."""
-    by_src: dict[str, list[Wire]] = {}
-    for w in wires:
-        by_src.setdefault(w.src, []).append(w)
-    out: dict[tuple[float, float], Dot] = {}
-    for src, group in by_src.items():
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                fork = parting(a.points, b.points)
-                if fork is not None and fork != a.points[0]:
-                    out.setdefault((round(fork.x, 3), round(fork.y, 3)), Dot(src, fork))
-    return list(out.values())

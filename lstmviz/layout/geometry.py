@@ -224,3 +224,18 @@ ON = 0.01
 def on_segment(p: Point, a: Point, b: Point) -> bool:
     """Whether ``p`` lies on the orthogonal segment from ``a`` to ``b``."""
     return min(a.x, b.x) - ON <= p.x <= max(a.x, b.x) + ON and min(a.y, b.y) - ON <= p.y <= max(a.y, b.y) + ON
+
+
+def fork_dots(wires: Sequence[Wire]) -> tuple[Dot, ...]:
+    """A dot wherever two wires of one source part ways away from the source itself."""
+    by_src: dict[str, list[Wire]] = {}
+    for w in wires:
+        by_src.setdefault(w.src, []).append(w)
+    out: dict[tuple[float, float], Dot] = {}
+    for src, group in by_src.items():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                fork = parting(a.points, b.points)
+                if fork is not None and fork != a.points[0]:
+                    out.setdefault((round(fork.x, 3), round(fork.y, 3)), Dot(src, fork))
+    return tuple(out.values())

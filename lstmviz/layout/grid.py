@@ -3,7 +3,9 @@ for, and the shape drawn at each.
 
 Rows, top to bottom: the conveyor (the state that only passes through pointwise ops, the cell
 state of an LSTM; a stacked cell has one such line a layer, each a row lower), rows for the other
-ops, the row of layers, and the bottom lane where the other states enter and vectors are joined.
+ops, the row of layers, and the bottom lane where the other states enter and vectors are joined (a
+cell whose only state no op carries, the simple RNN's h, takes it in and out along the top row, as
+colah draws it).
 Columns follow evaluation order: each layer takes the next column; an op sits above the layer or
 op it reads when that place is free (the forget × above σ_f, the + above the ×), further down
 when it leads out of the cell (tanh(C_t), then the output ×), or else in a new column on the
@@ -160,6 +162,8 @@ def place(graph: CellGraph, m: Metrics) -> Grid:
     entries = [width(n.label, m.font) for n in graph.of_kind("state-in")]
     lead_in = max([m.lead] + [w + m.track + m.label_margin for w in entries])
     lane_row = {state: k for k, state in enumerate(conveyors)}  # the top rows, one a state
+    if not conveyors and len(graph.states) == 1:  # a lone state no op carries runs above the layers
+        lane_row = {next(iter(graph.states)): 0}
     used = frozenset({r for r, _ in cell.values()} | {rows.layers, rows.bottom} | set(lane_row.values()))
     lattice = Lattice(
         x0=m.pad + lead_in + pitch,  # room for entry labels and a gutter
@@ -171,7 +175,7 @@ def place(graph: CellGraph, m: Metrics) -> Grid:
         used=used,
     )
     X, Y = lattice.x, lattice.y
-    other_states = [s for s in graph.states if s not in conveyors]
+    other_states = [s for s in graph.states if s not in lane_row]
     lane_y = {s: Y(rows.bottom) + k * m.row * m.state_lanes for k, s in enumerate(other_states)}
     lane_y.update({s: Y(row) for s, row in lane_row.items()})
     last_lane = max([Y(rows.bottom)] + list(lane_y.values()))

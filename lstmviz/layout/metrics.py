@@ -91,6 +91,7 @@ class Metrics:
     round_gap: float = 2.0  # between a round number and its shape
     chain_module: float = 5.8  # the chain's modules at least this many columns wide (the LSTM's, as in the post)
     chain_aspect: float = 0.62  # and at least this share of their width high
+    chain_side: float = 1.0  # the outer modules' width, in the middle one's (narrower: no faded copy inside)
     chain_above: float = 3.6  # the outputs' circles, their centres above the module, in port_r (colah's chain)
     chain_below: float = 2.9  # the inputs' circles, their centres below it
     unrolled: Unrolled = Unrolled()  # the unrolled figures and stacks

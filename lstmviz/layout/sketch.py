@@ -259,6 +259,8 @@ class _Drafter:
         s, e, grid = src.box, dst.box, self.grid
         if abs(s.y - e.y) < 1e-6:
             return [self.start(src, Point(e.x, e.y)), Point(e.x, e.y)]
+        if src.shape == "box" and e.y < s.top and grid.column_clear(s.x, s.top, e.y, src.node):
+            return [Point(s.x, s.top), Point(s.x, e.y), Point(e.x, e.y)]  # up to a line above, and out
         if src.shape == "box":  # a layer's value leaves from its top, then turns right and down
             y = self.above(src)
             gutter = self.gutter_track(s.x + grid.pitch / 2, src.node)
@@ -273,7 +275,7 @@ class _Drafter:
     def out_top(self, src: Shape, dst: Shape) -> list[Point]:
         e, grid = dst.box, self.grid
         outs = [n for n in self.g.consumers[src.node] if self.g.node(n).kind == "state-out"]
-        if outs and grid.shape[outs[0]].box.y > src.box.y:  # follow the state out, fork up at the edge
+        if outs and grid.shape[outs[0]].box.y != src.box.y:  # follow the state out, fork up at the edge
             path = self.out_right(src, grid.shape[outs[0]])
             lane_y = path[-1].y
             return path[:-1] + [Point(e.x, lane_y), Point(e.x, e.y)]

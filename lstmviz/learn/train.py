@@ -160,7 +160,7 @@ def train(
 ) -> tuple[Model, History]:
     """Train ``graph`` on a task with ``updates`` Adam steps (the task's budget if None) of ``batch``
     sequences; stops early once the score on 256 held-out sequences reaches ``until`` (by default
-    what the task needs; above 1, never)."""
+    what the task needs; above 1, never), and then calls ``progress`` with every update done."""
     model = init_model(graph, task_name, hidden=hidden, seed=seed)
     the_task = model.task
     updates = updates or the_task.budget
@@ -180,6 +180,8 @@ def train(
         if (k + 1) % 50 == 0 or k + 1 == updates:
             scores.append((k + 1, model.score(held_out)))
             if scores[-1][1] >= (the_task.needs if until is None else until):
+                if progress:  # learnt early: nothing is left to do, so the bar ends full
+                    progress(updates, updates)
                 break
     return model, History(tuple(losses), tuple(scores))
 

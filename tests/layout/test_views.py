@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 
 import lstmviz
 from lstmviz import SpecError
-from lstmviz.layout.views import layout_view, shift_time
+from lstmviz.layout.chain import shift_time
+from lstmviz.layout.views import layout_view
 from lstmviz.spec.roles import equations, roles
 from lstmviz.style import builtin_styles
 from tests.support import layout_problems, valid_graphs

@@ -6,8 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from click.testing import CliRunner
 
 import lstmviz
+from lstmviz.cli import main
 from lstmviz.learn.tasks import TASKS, task
 from lstmviz.learn.train import (
     Adam,
@@ -211,3 +213,20 @@ def test_the_command_line_offers_every_task():
     from lstmviz.cli import TASKS as OFFERED
 
     assert OFFERED == tuple(TASKS)
+
+
+def test_training_that_stops_early_ends_its_progress_full():
+    """A task learnt before the budget is spent stops there, and the bar ends at the budget (it
+    ended at 68% in the CLI), not where the updates stopped."""
+    calls = []
+    _, history = train(lstmviz.load("gru"), "parity", updates=200, until=0, progress=lambda d, n: calls.append((d, n)))
+    assert history.scores[-1][0] == 50  # the first held-out score, at update 50, reaches 0
+    assert calls[-2:] == [(50, 200), (200, 200)]
+
+
+def test_the_cli_says_where_training_stopped(tmp_path):
+    out = CliRunner().invoke(
+        main, ["train", "gru", "--task", "parity", "--updates", "200", "--until", "0", "-o", str(tmp_path / "m.npz")]
+    )
+    assert out.exit_code == 0, out.output
+    assert "reached --until 0 at update 50 of 200, so training stopped there" in out.output
