@@ -94,8 +94,8 @@ POSTS: dict[str, tuple[str, tuple[Figure, ...]]] = {
             Figure(
                 "conventional",
                 "lstm-peephole",
-                "ordered",
-                "The conventional diagram: old values dashed, values computed in the step solid",
+                "conventional",
+                "The conventional diagram: the cell in the middle, old values dashed, new ones solid",
                 style="colah",
             ),
             Figure("complete", "lstm-peephole", "ordered", "Its redraw in pipe symbols"),

@@ -150,6 +150,25 @@ def test_pipe_chain_is_legible_at_1000_px(drawn):
     assert min(ports) * scale >= 10
 
 
+def test_conventional_diagram_has_the_cell_in_the_middle(drawn):
+    """Shi Yan's conventional diagram: the memory's line through the middle, the networks that feed
+    it below, the output valve's, which waits for the new memory C_t (solid), above; old values dashed."""
+    root = drawn["pipe"]["conventional"]
+    line = next(g for g in groups(root, "edge") if g.get("data-edge") == "fc->c").find(f"{SVG}path")
+    line_y = float(re.findall(r"[0-9.]+", line.get("d"))[1])
+    box = {g.get("data-node"): g.find(f"{SVG}rect") for g in groups(root, "layer")}
+    top = {name: float(rect.get("y")) for name, rect in box.items()}
+    assert top["o"] + float(box["o"].get("height")) < line_y < min(top[n] for n in ("f", "i", "g"))
+    _, y, _, h = module(root)
+    assert near((line_y - y) / h, 0.5, 0.15)  # through the middle of the module
+    dashed = {
+        g.get("data-edge")
+        for g in groups(root, "edge")
+        if any(p.get("stroke-dasharray") for p in g.findall(f"{SVG}path"))
+    }
+    assert {"c_prev->f", "c_prev->i", "hx->o"} <= dashed and "c->o" not in dashed
+
+
 @pytest.mark.parametrize("name", ["rnn-rolled", "rnn-unrolled"])
 def test_rnn_figures_have_colah_proportions(drawn, name):
     root = drawn["colah"][name]

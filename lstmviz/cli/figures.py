@@ -41,8 +41,8 @@ from .options import (
 )
 @view_option(
     default="cell",
-    help="What to draw: cell, focus, build, ordered, chain, equations, cell-state, unit, legend, pipe, valve, "
-    "t-joint, gate, rolled, unrolled, short-term, long-term.",
+    help="What to draw: cell, focus, build, ordered, conventional, chain, equations, cell-state, unit, legend, "
+    "pipe, valve, t-joint, gate, rolled, unrolled, short-term, long-term.",
 )
 @click.option(
     "--focus",

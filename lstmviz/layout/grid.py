@@ -5,7 +5,9 @@ Rows, top to bottom: the conveyor (the state that only passes through pointwise 
 state of an LSTM; a stacked cell has one such line a layer, each a row lower), rows for the other
 ops, the row of layers, and the bottom lane where the other states enter and vectors are joined (a
 cell whose only state no op carries, the simple RNN's h, takes it in and out along the top row, as
-colah draws it).
+colah draws it). With ``Metrics.line_in_middle`` the ops and layers that only read the cell state
+(the output gate and its product) take the rows above its line instead, mirrored, so that the line
+runs through the middle as in Shi Yan's conventional diagram.
 Columns follow evaluation order: each layer takes the next column; an op sits above the layer or
 op it reads when that place is free (the forget × above σ_f, the + above the ×), further down
 when it leads out of the cell (tanh(C_t), then the output ×), or else in a new column on the
@@ -151,6 +153,9 @@ def place(graph: CellGraph, m: Metrics) -> Grid:
     conveyors = dict(cell_roles.state_lines)
     rows = Rows(len(conveyors))
     cell = _cells(graph, conveyors, rows)
+    if m.line_in_middle and len(conveyors) == 1:  # what leaves the cell state goes above its line
+        after = set(cell) - _reaches(graph, set(next(iter(conveyors.values()))))
+        cell = {n: (-row if n in after else row, col) for n, (row, col) in cell.items()}
     max_col = max((col for _, col in cell.values()), default=-1)
     # columns wide enough for a layer's label to sit beside the line leaving its box's top
     labels = [width(n.label, m.font * m.layer_label) for n in graph.of_kind("layer")]
@@ -186,7 +191,7 @@ def place(graph: CellGraph, m: Metrics) -> Grid:
         out_x[o.id] = x
         x += terminal_room(o.label, m)
     right = max([X(max_col) + pitch / 2] + list(out_x.values())) + m.pad
-    module_top = Y(0) - m.row * m.module_above
+    module_top = Y(min([0] + [r for r, _ in cell.values()])) - m.row * m.module_above
     module_bottom = max(junction_y.values(), default=last_lane) + m.row * m.module_below
     module = Box((X(-1) + right) / 2, (module_top + module_bottom) / 2, right - X(-1), module_bottom - module_top)
     frozen = types.MappingProxyType

@@ -57,6 +57,7 @@ class Metrics:
     symbol_font: float = 11.0  # size of the symbols inside shapes
     lane_width: float = 3.0  # how thick the top line is drawn (a pipe is thicker), so labels clear it
     wire_width: float = 2.6  # how thick a wire is drawn: parallel wires keep half of it clear between them
+    line_in_middle: bool = False  # the cell state's line through the middle, what leaves it above (Shi Yan)
     gate_across: bool = False  # a gate comes into its product across the stream (a valve's handle)
     arrow: float = 8.0  # an arrowhead's length
     stub: float = 14.0  # a wire's last straight piece into a shape (a longer arrowhead is shortened to fit)

@@ -195,6 +195,10 @@ class _Drafter:
         """The y of the source's own track just above its row, where a value leaving a top turns."""
         return s.box.top - self.m.track - self.track(Run.ABOVE, s.box.y, s.node)
 
+    def above_lines(self, s: Shape) -> bool:
+        """Whether ``s`` stands above the top lines (what leaves the cell state, drawn above its line)."""
+        return s.box.y < self.grid.Y(0) - 1e-6
+
     def into_layer_bottom(self, src: Shape, dst: Shape) -> list[Point]:
         b, s, grid = dst.box, src.box, self.grid
         end = Point(b.x, b.bottom)
@@ -259,12 +263,14 @@ class _Drafter:
         s, e, grid = src.box, dst.box, self.grid
         if abs(s.y - e.y) < 1e-6:
             return [self.start(src, Point(e.x, e.y)), Point(e.x, e.y)]
+        shown = [grid.out_x[o] for o in self.g.consumers[src.node] if o in grid.out_x]
+        if shown and self.above_lines(src) and src.shape != "box":  # out to the output's line, down it
+            return [Point(s.right, s.y), Point(shown[0], s.y), Point(shown[0], e.y), Point(e.x, e.y)]
         if src.shape == "box" and e.y < s.top and grid.column_clear(s.x, s.top, e.y, src.node):
             return [Point(s.x, s.top), Point(s.x, e.y), Point(e.x, e.y)]  # up to a line above, and out
         if src.shape == "box":  # a layer's value leaves from its top, then turns right and down
             y = self.above(src)
             gutter = self.gutter_track(s.x + grid.pitch / 2, src.node)
-            shown = [grid.out_x[o] for o in self.g.consumers[src.node] if o in grid.out_x]
             gutter = shown[0] if shown else gutter  # down the line that rises to the output: one fork
             return [Point(s.x, s.top), Point(s.x, y), Point(gutter, y), Point(gutter, e.y), Point(e.x, e.y)]
         if grid.column_clear(s.x, s.y, e.y, src.node):
@@ -275,7 +281,8 @@ class _Drafter:
     def out_top(self, src: Shape, dst: Shape) -> list[Point]:
         e, grid = dst.box, self.grid
         outs = [n for n in self.g.consumers[src.node] if self.g.node(n).kind == "state-out"]
-        if outs and grid.shape[outs[0]].box.y != src.box.y:  # follow the state out, fork up at the edge
+        state_y = grid.shape[outs[0]].box.y if outs else src.box.y
+        if state_y != src.box.y and not self.above_lines(src):  # follow the state out, fork up at the edge
             path = self.out_right(src, grid.shape[outs[0]])
             lane_y = path[-1].y
             return path[:-1] + [Point(e.x, lane_y), Point(e.x, e.y)]

@@ -34,6 +34,7 @@ VIEWS = (
     "focus",
     "build",
     "ordered",
+    "conventional",
     "chain",
     "equations",
     "cell-state",
@@ -67,6 +68,8 @@ def layout_view(
         return layout_build(graph, focus, m)
     if view == "ordered":
         return layout_ordered(graph, m)
+    if view == "conventional":  # the ordered view with the cell state's line through the middle
+        return layout_ordered(graph, dataclasses.replace(m, line_in_middle=True))
     if view == "chain":
         return layout_chain(graph, m)
     if view == "equations":

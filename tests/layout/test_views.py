@@ -23,7 +23,8 @@ def every_view(name):
     yield "cell", None
     for step in roles(lstmviz.load(name)).step_shows:
         yield "focus", step
-    yield from (("ordered", None), ("chain", None), ("legend", None), ("rolled", None), ("unrolled", None))
+    yield from (("ordered", None), ("conventional", None), ("chain", None), ("legend", None), ("rolled", None))
+    yield "unrolled", None
 
 
 CASES = [(name, view, focus) for name in lstmviz.BUILTINS for view, focus in every_view(name)]
@@ -43,7 +44,9 @@ def test_every_view_renders_in_every_style_and_format(tmp_path, name, view, focu
         assert (tmp_path / f"{style}.pdf").read_bytes()[:4] == b"%PDF"
 
 
-@pytest.mark.parametrize(("name", "view", "focus"), [c for c in CASES if c[1] in ("focus", "ordered", "chain")])
+@pytest.mark.parametrize(
+    ("name", "view", "focus"), [c for c in CASES if c[1] in ("focus", "ordered", "conventional", "chain")]
+)
 def test_focus_and_chain_keep_clean_geometry(name, view, focus):
     assert layout_problems(layout_view(lstmviz.load(name), view, focus=focus)) == []
 
