@@ -82,6 +82,7 @@ class Figure:
     scene: Scene
     width: str | float | None = None
     dot: Callable[[], str] | None = None
+    what: str = ""  # what it shows ("lstm cell"), for the repr of the text returned
 
     @property
     def width_in(self) -> float | None:
@@ -190,7 +191,15 @@ def emit(
     fmt = format_of(output, fmt, formats(thing), moving=moving)
     writer = WRITERS[fmt]
     if output is None:
-        return writer.shown(made(thing, fmt))  # type: ignore[misc]
+        shown = writer.shown(made(thing, fmt))  # type: ignore[misc]
+        what = (
+            thing.what
+            if isinstance(thing, Figure)
+            else f"{thing.title}, animated"
+            if isinstance(thing, Animation)
+            else ""
+        )
+        return shown.titled(what) if what and hasattr(shown, "titled") else shown
     if writer.video:
         thing.video(output, fmt=fmt, fps=fps, width=width, progress=progress)  # type: ignore[union-attr]
         return None

@@ -1,6 +1,7 @@
 """What the API returns for notebooks: strings that display themselves, saved whole, escaped."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -14,8 +15,10 @@ from tests.support import CHROMIUM
 def test_render_returns_svg_that_is_still_a_string(tmp_path):
     svg = lstmviz.render("gru")
     assert isinstance(svg, SVG) and isinstance(svg, str) and svg.startswith("<svg")
-    assert svg._repr_svg_() == svg == lstmviz.render("gru")
-    assert svg.save(tmp_path / "gru.svg").read_text() == svg
+    assert svg == lstmviz.render("gru") and svg.save(tmp_path / "gru.svg").read_text() == svg
+    # shown as wide as the notebook at most; its text, and the file, keep the figure's own size
+    assert svg._repr_svg_() == svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
+    assert 'width="' in svg.split(">", 1)[0] and "max-width" not in svg
     assert not isinstance(lstmviz.render("gru", fmt="dot"), SVG)  # DOT text is not a picture
 
 
@@ -28,12 +31,27 @@ def test_ipython_shows_a_cell_as_its_diagram():
         "shell = InteractiveShell.instance()\n"
         "import lstmviz\n"
         "shown, _ = shell.display_formatter.format(lstmviz.load('gru'))\n"
-        "assert shown['image/svg+xml'] == lstmviz.render('gru'), 'not the diagram'\n"
+        "assert shown['image/svg+xml'] == lstmviz.render('gru')._repr_svg_(), 'not the diagram'\n"
         "assert 'image/svg+xml' not in shell.display_formatter.format(lstmviz.render_stack)[0]\n"
         "print('ok')\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def test_what_the_api_returns_has_a_short_repr():
+    """A notebook's or console's plain-text form of a figure says what it is, not its 30 KB of text."""
+    assert repr(lstmviz.render("lstm")) == "<SVG lstm cell, 567×392 px>"
+    assert repr(lstmviz.render("gru", view="chain")).startswith("<SVG gru chain, ")
+    walk = lstmviz.steps("lstm")
+    assert repr(walk) == "<Steps of the lstm cell: forget, input, state, output>"
+    assert repr(walk[0].figure).startswith("<SVG lstm step forget, ")
+    assert len(repr(walk[0])) < 200
+    assert re.fullmatch(r"<SVG .*, animated, \d+×\d+ px>", repr(lstmviz.animate("rnn", steps=2)))
+    player = repr(lstmviz.animate("rnn", steps=2, fmt="html"))
+    assert player.startswith("<HTML ") and player.endswith(" KB>") and len(player) < 120
+    torch = pytest.importorskip("torch")
+    assert repr(lstmviz.render_stack(lstmviz.stack_from_torch(torch.nn.LSTM(3, 4)))).startswith("<SVG stacked ")
 
 
 def test_animate_returns_an_animated_svg_or_a_player():
@@ -57,7 +75,7 @@ def test_steps_are_a_sequence_of_figures_with_their_equations(tmp_path):
     walk = lstmviz.steps("gru", style="pipe")
     assert isinstance(walk, Steps) and len(walk) == len(lstmviz.api.steps_of("gru"))
     assert [s.name for s in walk] == list(lstmviz.api.steps_of("gru"))
-    assert all(isinstance(s.figure, SVG) for s in walk) and walk[0]._repr_svg_() == walk[0].figure
+    assert all(isinstance(s.figure, SVG) for s in walk) and walk[0]._repr_svg_() == walk[0].figure._repr_svg_()
     assert len({(s.figure.split('width="')[1].split('"')[0]) for s in walk}) == 1  # every frame one size
     page = walk._repr_html_()
     assert page.count("<svg") == len(walk) and all(s.name in page for s in walk)

@@ -32,18 +32,36 @@ def test_the_notebook_runs_without_an_error(executed):
 
 def test_figures_views_steps_and_animations_display_themselves(executed):
     by_source = {c.source.splitlines()[-1]: c for c in executed}
-    for line in ('lstmviz.render("gru", view="chain")', 'lstmviz.render("lstm-peephole", style="pipe")'):
+    for line in (
+        'lstmviz.render("rnn", view="chain")  # colah\'s simple RNN, repeated',
+        'lstmviz.render("gru", style="pipe")',
+    ):
         assert "image/svg+xml" in shown(by_source[line]), line
     assert "image/svg+xml" in shown(by_source["cell  # a cell shows its diagram"])
     walk = by_source["walk"]
     html = walk.outputs[0].data["text/html"]
-    assert html.count("<svg") == 4 and "forget" in html and r"\(f_t = \sigma" in html  # each step, its equation
+    assert html.count("<svg") == 2 and "forget" in html and r"\(f_t = \sigma" in html  # each step, its equation
     assert "image/svg+xml" in shown(by_source["walk[1]  # one step alone"])
-    animated = by_source['lstmviz.animate("gru", steps=3)'].outputs[0].data["image/svg+xml"]
+    animated = by_source['lstmviz.animate("rnn", steps=2)'].outputs[0].data["image/svg+xml"]
     assert "@keyframes" in animated or "<animate" in animated
-    player = by_source['lstmviz.animate("lstm", steps=2, fmt="html")  # the player, in a frame of its own']
-    assert player.outputs[0].data["text/html"].startswith("<iframe srcdoc=")
+    player = by_source['lstmviz.animate("rnn", steps=2, fmt="html")  # the player, in a frame of its own']
+    assert player.outputs[0].data["text/html"].startswith("<iframe srcdoc='")
     assert "image/png" in shown(by_source['lstmviz.draw("lstm", right)'])  # the figure with the cell in one Axes
     assert "image/svg+xml" in shown(by_source["lstmviz.render_stack(stack)"])
     difference = by_source["float(np.abs(ours - expected.numpy()).max())  # the same numbers"]
     assert float(difference.outputs[0].data["text/plain"]) < 1e-5
+
+
+def test_the_executed_notebook_stays_small(executed):
+    """Each figure shows itself once, as a picture scaled to the notebook's width, with a short text
+    form (not its SVG again as text/plain): the executed notebook's outputs stay under 200 KB."""
+    import json
+
+    sizes = {c.source.splitlines()[-1]: len(json.dumps(c.outputs)) for c in executed}
+    assert sum(sizes.values()) < 200 * 1024, sizes
+    for c in executed:
+        for out in c.outputs:
+            plain = out.get("data", {}).get("text/plain", "")
+            assert len(plain) < 300, (c.source, plain[:100])
+            svg = out.get("data", {}).get("image/svg+xml", "")
+            assert not svg or svg.startswith('<svg style="max-width:100%;height:auto"'), c.source

@@ -26,13 +26,16 @@ def test_toml_examples_are_valid_specs():
 
 
 @pytest.mark.slow
-def test_python_examples_run():
+def test_python_examples_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the examples write figures (mixed.pdf)
     namespace: dict = {}
     for code in blocks("python"):
         exec(compile(code, "README.md", "exec"), namespace)  # the README's own code, not a spec
     result = namespace["result"]
     assert result.outputs.shape == (10, 2, 16)  # the last example ran the module's cell
     assert np.isfinite(result.outputs).all()
+    assert repr(namespace["drawn"]) == "<Drawn lstm cell: 16 nodes, 18 edges, 10 labels>"
+    assert (tmp_path / "mixed.pdf").read_bytes()[:4] == b"%PDF"
 
 
 def test_every_function_of_the_equation_form_is_listed():

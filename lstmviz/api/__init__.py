@@ -34,7 +34,8 @@ def _show_cells_in_jupyter() -> None:
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is not None:
-        shell.display_formatter.formatters["image/svg+xml"].for_type(CellGraph, lambda graph: render(graph))
+        svg = shell.display_formatter.formatters["image/svg+xml"]
+        svg.for_type(CellGraph, lambda graph: render(graph)._repr_svg_())
 
 
 _show_cells_in_jupyter()

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import functools
 import os
+import types
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .. import arguments as args
+from ..display import Drawn
 from ..errors import SpecError
 from ..sizing import metrics_for, sized, text_scaled
 from ..spec.graph import CellGraph
@@ -73,7 +75,7 @@ def render(
     graph = drawable(cell).relabelled(labels)
     scene = figure(graph, view=view, focus=focus, style=style, width=width, font_size=font_size,
                    transparent=transparent, font=font, openings=openings)  # fmt: skip
-    still = Figure(scene, width, dot=lambda: to_dot(graph))
+    still = Figure(scene, width, dot=lambda: to_dot(graph), what=f"{graph.name} {view}")
     if len(outputs) == 1:
         return emit(still, outputs[0], fmt)
     from ..files import write_all
@@ -121,7 +123,7 @@ def render_stack(
 
     dressed = sheet(style, transparent=transparent, font=font)
     layout = layout_stack(stack.kind, stack.layers, stack.directions, metrics_for(dressed), steps=steps)
-    return emit(Figure(build_scene(layout, dressed), width), output, fmt)
+    return emit(Figure(build_scene(layout, dressed), width, what=f"stacked {stack.kind}"), output, fmt)
 
 
 def draw(
@@ -134,15 +136,22 @@ def draw(
     labels: str = "notation",
     scale: float = 1.0,
     font_size: str | float | None = None,
-) -> None:
+    outline_text: bool = False,
+) -> Drawn:
     """Draw a cell into an existing matplotlib Axes, so it can sit beside a plot in one figure. The
     figure is scaled to fit the Axes, lines and text with it; as for a printed figure, labels stay at
     least 7 pt (the layout makes room for them), or ``font_size`` (``"8pt"``) when given. ``scale``
-    makes all text that many times bigger again (1.5 for a slide)."""
+    makes all text that many times bigger again (1.5 for a slide).
+
+    Returns the artists by node and edge id (:class:`~lstmviz.display.Drawn`). Saved as PDF or
+    PostScript, the labels stay text in TrueType when the file embeds TrueType (``pdf.fonttype``
+    42) and are drawn as outlines where it would embed Type 3, matplotlib's default, which
+    publishers refuse; ``outline_text`` draws them as outlines always."""
     args.named_or_path(cell, "cell", also=(CellGraph,))
     args.axes(ax)
     args.figure(style=style, labels=labels, font_size=font_size, view=view, focus=focus)
     args.number(scale, "scale", low=0.25, high=4)
+    args.flag(outline_text, "outline_text")
 
     from ..drawing.mpl import draw as draw_scene
     from ..drawing.scene import build_scene
@@ -160,7 +169,19 @@ def draw(
     natural = lay_out(sheet)
     fits = min(w_in, h_in * natural.width / natural.height)  # the width it is drawn at, in inches
     sheet, layout = sized(sheet, lay_out, f"{fits:.4f}in", font_size, attempts=5)
-    draw_scene(build_scene(layout, sheet), ax)
+    scene = build_scene(layout, sheet)
+    artists = draw_scene(scene, ax, outlined=outline_text)
+    frozen = {kind: types.MappingProxyType({k: tuple(v) for k, v in artists[kind].items()}) for kind in artists}
+    kinds = {n: css[0].split()[1] for n, css in artists["class"].items() if n in artists["node"] and " " in css[0]}
+    return Drawn(
+        graph.name,
+        ax,
+        frozen["node"],
+        frozen["edge"],
+        frozen["label"],
+        types.MappingProxyType(kinds),
+        (0.0, scene.width, scene.height, 0.0),
+    )
 
 
 def steps_of(cell: str | Path | CellGraph, *, labels: str = "notation") -> dict[str, list[str]]:
@@ -197,7 +218,10 @@ def steps(
     options = {"style": style, "labels": labels, "width": width, "transparent": transparent, "font": font}
     return Steps(
         drawable(cell),
-        tuple(Step(step.name, step.equations, emit(Figure(scene, width), None)) for step, scene in zip(walk, scenes)),
+        tuple(
+            Step(step.name, step.equations, emit(Figure(scene, width, what=f"{graph.name} step {step.name}"), None))
+            for step, scene in zip(walk, scenes)
+        ),
         functools.partial(walk_through, cell, **options, font_size=font_size),
     )
 

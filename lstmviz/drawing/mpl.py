@@ -15,17 +15,23 @@ from typing import Any, BinaryIO
 from .. import mathtext
 from ..errors import DataError, MissingGlyphWarning
 from ..spec.limits import MAX_LATEX
-from .scene import Ellipse, Line, Polygon, Rect, Scene, Text, rounded_corners, with_arrowhead
+from . import outlines
+from .scene import Ellipse, Item, Line, Polygon, Rect, Scene, Text, rounded_corners, with_arrowhead
 
 PX_PER_INCH = 100.0
 
 
-def draw(scene: Scene, ax: Any, *, latex: bool = False, pt: float | None = None) -> None:
+#: What :func:`draw` put into an Axes: for "node", "edge" and "label" (by its owner's id), the
+#: artists of each id; for "class", each node's and edge's CSS classes (its kind: layer, op, ...).
+Artists = dict[str, dict[str, list[Any]]]
+
+
+def draw(scene: Scene, ax: Any, *, latex: bool = False, pt: float | None = None, outlined: bool = False) -> Artists:
     """Draw the scene into ``ax`` (y pointing down), and fit the axes to it. ``pt`` is points per
     scene unit, for line weights and text; by default as the scene is scaled to fit the axes, so
-    that the figure keeps its proportions at any size."""
+    that the figure keeps its proportions at any size. Text is drawn as outlines where a PDF would
+    embed it as Type 3 (:mod:`.outlines`), or always with ``outlined``. Returns the artists by id."""
     from matplotlib import patches
-    from matplotlib.path import Path as MplPath
 
     if pt is None:
         box = ax.get_position()
@@ -35,7 +41,16 @@ def draw(scene: Scene, ax: Any, *, latex: bool = False, pt: float | None = None)
     ax.set_ylim(scene.height, 0)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    add = ax.add_artist  # as add_patch, but leaving the data limits alone: they are set above
+    drawn: Artists = {"node": {}, "edge": {}, "label": {}, "class": {}}
+    mine: list[Any] = []
+
+    def add(artist: Any) -> Any:  # as add_patch, but leaving the data limits alone: they are set above
+        mine.append(ax.add_artist(artist))
+        return artist
+
+    def text(x: float, y: float, s: str, **kwargs: Any) -> None:
+        mine.append(outlines.label(ax, x, y, s, outlined=outlined, **kwargs))
+
     if scene.background != "none":
         add(
             patches.Rectangle((0, 0), scene.width, scene.height, facecolor=scene.background, edgecolor="none", zorder=0)
@@ -43,76 +58,98 @@ def draw(scene: Scene, ax: Any, *, latex: bool = False, pt: float | None = None)
     z = 1
     for group in scene.groups:
         z += 1
-        for item in group.items:
-            gid = dict(group.data).get("node") or dict(group.data).get("edge")
+        data = dict(group.data)
+        kind = next((k for k in ("node", "edge") if k in data), "")
+        gid = data.get("node") or data.get("edge")
+        owner = gid or data.get("owner", "")
+        if kind:  # every node and edge, even one with nothing drawn (a junction), so ids always resolve
+            drawn["class"][owner] = [group.css]
+            drawn[kind].setdefault(owner, [])
+        for k, item in enumerate(group.items):
+            before = len(mine)
             common = {"zorder": z, "gid": gid}
-            if isinstance(item, Rect):
-                add(
-                    patches.FancyBboxPatch(
-                        (item.x, item.y),
-                        item.w,
-                        item.h,
-                        boxstyle=f"round,pad=0,rounding_size={item.radius}",
-                        facecolor=_c(item.fill),
-                        edgecolor=_c(item.stroke),
-                        linewidth=item.width * pt,
-                        **common,
-                    )
-                )
-            elif isinstance(item, Ellipse):
-                add(
-                    patches.Ellipse(
-                        (item.x, item.y),
-                        2 * item.rx,
-                        2 * item.ry,
-                        facecolor=_c(item.fill),
-                        edgecolor=_c(item.stroke),
-                        linewidth=item.width * pt,
-                        **common,
-                    )
-                )
-            elif isinstance(item, Line):
-                verts, codes, head = _line(item)
-                add(
-                    patches.PathPatch(
-                        MplPath(verts, codes),
-                        facecolor="none",
-                        edgecolor=_c(item.color),
-                        linewidth=item.width * pt,
-                        capstyle="butt",
-                        joinstyle="round",
-                        linestyle=(0, tuple(d / item.width for d in item.dash)) if item.dash else "solid",
-                        **common,
-                    )
-                )
-                if head:
-                    add(patches.Polygon(head, closed=True, facecolor=_c(item.color), edgecolor="none", **common))
-            elif isinstance(item, Polygon):
-                add(
-                    patches.Polygon(
-                        [(p.x, p.y) for p in item.points],
-                        closed=True,
-                        facecolor=_c(item.fill),
-                        edgecolor=_c(item.stroke),
-                        linewidth=item.width * pt,
-                        **common,
-                    )
-                )
-            elif isinstance(item, Text) and not item.source and any(r.shift for r in item.runs) and not latex:
-                _set_in_runs(ax, item, pt, {**common, "zorder": z + 1})
-            elif isinstance(item, Text):
-                ax.text(
-                    item.x,
-                    item.y,
-                    _latex(item) if latex else _mathtext(item),
-                    ha={"start": "left", "middle": "center", "end": "right"}[item.anchor],
-                    va="baseline",
-                    fontsize=item.size * pt,
-                    color=_c(item.color),
-                    family=_family(item.family),
-                    math_fontfamily=_math_fonts(item.family),
-                    **{**common, "zorder": z + 1},
-                )
+            _item(item, add, text, pt, common, latex)
+            into = "label" if k >= len(group.items) - group.labels else kind
+            if into and owner:
+                drawn[into].setdefault(owner, []).extend(mine[before:])
+    return drawn
+
+
+def _item(
+    item: Item, add: Callable[[Any], Any], text: Callable[..., None], pt: float, common: dict[str, Any], latex: bool
+) -> None:
+    """One primitive of the scene as matplotlib artists, given to ``add`` (patches) or ``text``."""
+    from matplotlib import patches
+    from matplotlib.path import Path as MplPath
+
+    z = common["zorder"]
+    if isinstance(item, Rect):
+        add(
+            patches.FancyBboxPatch(
+                (item.x, item.y),
+                item.w,
+                item.h,
+                boxstyle=f"round,pad=0,rounding_size={item.radius}",
+                facecolor=_c(item.fill),
+                edgecolor=_c(item.stroke),
+                linewidth=item.width * pt,
+                **common,
+            )
+        )
+    elif isinstance(item, Ellipse):
+        add(
+            patches.Ellipse(
+                (item.x, item.y),
+                2 * item.rx,
+                2 * item.ry,
+                facecolor=_c(item.fill),
+                edgecolor=_c(item.stroke),
+                linewidth=item.width * pt,
+                **common,
+            )
+        )
+    elif isinstance(item, Line):
+        verts, codes, head = _line(item)
+        add(
+            patches.PathPatch(
+                MplPath(verts, codes),
+                facecolor="none",
+                edgecolor=_c(item.color),
+                linewidth=item.width * pt,
+                capstyle="butt",
+                joinstyle="round",
+                linestyle=(0, tuple(d / item.width for d in item.dash)) if item.dash else "solid",
+                **common,
+            )
+        )
+        if head:
+            add(patches.Polygon(head, closed=True, facecolor=_c(item.color), edgecolor="none", **common))
+    elif isinstance(item, Polygon):
+        add(
+            patches.Polygon(
+                [(p.x, p.y) for p in item.points],
+                closed=True,
+                facecolor=_c(item.fill),
+                edgecolor=_c(item.stroke),
+                linewidth=item.width * pt,
+                **common,
+            )
+        )
+    elif isinstance(item, Text) and not item.source and any(r.shift for r in item.runs) and not latex:
+        _set_in_runs(text, item, pt, {**common, "zorder": z + 1})
+    elif isinstance(item, Text):
+        text(
+            item.x,
+            item.y,
+            _latex(item) if latex else _mathtext(item),
+            ha={"start": "left", "middle": "center", "end": "right"}[item.anchor],
+            va="baseline",
+            fontsize=item.size * pt,
+            color=_c(item.color),
+            family=_family(item.family),
+            math_fontfamily=_math_fonts(item.family),
+            **{**common, "zorder": z + 1},
+        )
 
 
 def figure(scene: Scene, *, width_in: float | None = None, latex: bool = False) -> Any:
@@ -275,14 +312,14 @@ def _line(line: Line) -> tuple[list[tuple[float, float]], list[int], list[tuple[
     return verts, codes, [(p.x, p.y) for p in head] if head else None
 
 
-def _set_in_runs(ax: Any, text: Text, pt: float, common: dict[str, Any]) -> None:
+def _set_in_runs(write: Callable[..., None], text: Text, pt: float, common: dict[str, Any]) -> None:
     """Text that is not math written out (a port's x_t) run by run, as the SVG sets it: each run at
     its own size and baseline, scripts ``text.script`` of the size and 0.3 of it lowered or raised."""
     sizes = [text.size * (text.script if r.shift else 1.0) for r in text.runs]
     total = sum(mathtext.width(r.text, size) for r, size in zip(text.runs, sizes))
     x = text.x - {"start": 0.0, "middle": total / 2, "end": total}[text.anchor]
     for run, size in zip(text.runs, sizes):
-        ax.text(
+        write(
             x,
             text.y - mathtext.SCRIPT_SHIFT * text.size * run.shift,
             run.text,

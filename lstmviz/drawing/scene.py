@@ -92,6 +92,7 @@ class Group:
     css: str
     data: tuple[tuple[str, str], ...]
     items: tuple[Item, ...]
+    labels: int = 0  # the last this many items are the node's label, text beside it (not its symbol)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,11 +118,12 @@ def build_scene(layout: Layout, style: Style, *, openings: Mapping[str, float] |
         if shape.shape == "module":
             continue
         items, data = _shape_items(shape, layout, style, openings)
-        items.extend(labels_of.pop(shape.node, []))
+        texts = labels_of.pop(shape.node, [])
         # every node has its group, even one with nothing to draw (a junction), so ids always resolve
-        groups.append(group(f"node {shape.kind}", data, tuple(items), shape.node in layout.faded))
+        made = group(f"node {shape.kind}", data, (*items, *texts), shape.node in layout.faded)
+        groups.append(dataclasses.replace(made, labels=len(texts)))
     for owner, texts in labels_of.items():  # labels of no node: equations, legend captions
-        groups.append(Group("label", (("owner", owner),), tuple(texts)))
+        groups.append(Group("label", (("owner", owner),), tuple(texts), len(texts)))
     return Scene(layout.width, layout.height, style.canvas.background, tuple(groups + names))
 
 

@@ -254,23 +254,26 @@ def test_symbols_stay_inside_their_shapes_when_text_grows_for_print(name, style)
 
 @pytest.mark.parametrize(
     ("name", "style", "columns"),
-    [("lstm", "colah", 3), ("gru", "colah", 3), ("lstm-peephole", "colah", 3), ("gru", "pipe", 2), ("lstm", "pipe", 2)],
+    [("lstm", "colah", 3), ("gru", "colah", 3), ("lstm-peephole", "colah", 3), ("gru", "pipe", 2), ("lstm", "pipe", 2)]
+    + [("lstm", "colah", 1), ("lstm", "pipe", 1)],  # alone in a figure of matplotlib's default size
 )
 def test_a_cell_in_a_third_of_a_figure_is_legible(name, style, columns):
     """Drawn into one of three Axes side by side (a 10 x 3 in figure; the wider pipe figures in one
-    of two), the cell is scaled to its Axes with its lines and text: labels at 7 pt or more (within
-    the layout's convergence), none over another, all inside the Axes."""
+    of two; or alone at matplotlib's default 6.4 x 4.8 in), the cell is scaled to its Axes with its
+    lines and text: labels at 7 pt or more (within the layout's convergence), none over another (as
+    matplotlib's renderer measures them), all inside the Axes."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, columns, figsize=(10, 3))
-    lstmviz.draw(name, axes[1], style=style)
+    fig, axes = plt.subplots(1, columns, figsize=(10, 3)) if columns > 1 else plt.subplots()
+    ax = axes[1] if columns > 1 else axes
+    lstmviz.draw(name, ax, style=style)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    frame = axes[1].get_window_extent(renderer)
-    texts = [t for t in axes[1].texts if t.get_text().strip()]
+    frame = ax.get_window_extent(renderer)
+    texts = [t for t in ax.texts if t.get_text().strip()]
     labels = [t for t in texts if t.get_text().startswith("$") and "+" not in t.get_text()]  # x_t, not "+b"
     assert len(labels) >= 5
     assert min(t.get_fontsize() for t in labels) >= 6.6
@@ -283,14 +286,69 @@ def test_a_cell_in_a_third_of_a_figure_is_legible(name, style, columns):
                 labels[k].get_text(),
                 [t.get_text() for t in labels if t.get_window_extent(renderer) == b],
             )
-    patches = [p for p in axes[1].patches if p.get_linewidth() > 0]
-    from lstmviz.style import load_style
+    patches = [p for p in ax.patches if p.get_linewidth() > 0]
 
     sheet = load_style(style)
     widest = max(sheet.wire.width, sheet.streams.pipe_width if sheet.vocabulary.lane == "pipe" else 0.0)
     natural = widest * 0.72  # in points, at the figure's natural size (100 px an inch)
-    assert max(p.get_linewidth() for p in patches) < 0.7 * natural  # lines scaled with the figure
+    if columns > 1:  # lines scaled down with the figure, in a third of it
+        assert max(p.get_linewidth() for p in patches) < 0.7 * natural
     plt.close(fig)
+
+
+def test_draw_returns_the_artists_by_the_specs_ids():
+    """draw() hands back what it drew: each node's shapes, each edge's line, each label's text, by
+    id, to restyle or hide; the figure's extent; and handles for a legend in the drawn colours."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    drawn = lstmviz.draw("lstm", ax)
+    graph = lstmviz.load("lstm")
+    assert repr(drawn) == "<Drawn lstm cell: 16 nodes, 18 edges, 10 labels>"
+    assert set(drawn.nodes) == {n.id for n in graph.nodes} and set(drawn.edges) == {e.id for e in graph.edges}
+    box, symbol = drawn.nodes["f"]
+    assert box in ax.patches and symbol.get_text() == "σ" and drawn.kinds["f"] == "layer"
+    assert [t.get_text() for t in drawn.labels["f"]] == ["$f_t$"] and drawn.labels["f"][0] in ax.texts
+    assert all(a in ax.patches for a in drawn.edges["hx->f"])
+    left, right, bottom, top = drawn.extent
+    assert ax.get_xlim() == (left, right) and ax.get_ylim() == (bottom, top)
+    box.set_facecolor("#f4a3a3")  # one gate restyled: the key keeps the layers' own colour
+    handles = drawn.legend_handles()
+    assert [h.get_label() for h in handles] == ["Neural network layer", "Pointwise operation", "Vector transfer"]
+    assert matplotlib.colors.to_hex(handles[0].get_facecolor()) == load_style("colah").layer.fill.lower()
+    plt.close(fig)
+
+
+@needs_poppler
+def test_a_users_own_pdf_embeds_no_type_3_font_of_ours(tmp_path):
+    """A figure of the user's, saved by the user with matplotlib's default rcParams (Type 3 fonts),
+    has no Type 3 font of ours: the labels are drawn as outlines; with TrueType asked for, they stay
+    text in TrueType; with outline_text, outlines whatever is asked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    def fonts(pdf, **options):
+        fig, ax = plt.subplots()
+        lstmviz.draw("lstm", ax, **options)
+        fig.savefig(pdf)
+        plt.close(fig)
+        rows = subprocess.run(["pdffonts", pdf], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+        text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
+        return rows, text
+
+    with matplotlib.rc_context({"pdf.fonttype": 3}):  # matplotlib's default
+        rows, text = fonts(tmp_path / "default.pdf")
+        assert rows == [] and "σ" not in text
+    with matplotlib.rc_context({"pdf.fonttype": 42}):
+        rows, text = fonts(tmp_path / "truetype.pdf")
+        assert rows and all("TrueType" in row for row in rows) and "σ" in text
+        rows, text = fonts(tmp_path / "outlined.pdf", outline_text=True)
+        assert rows == [] and "σ" not in text
 
 
 def test_draw_takes_a_font_size_and_a_scale():
