@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, overload
 
+from .words import count
+
 
 class _Document(str):
     """Text that is a whole file (a figure, a page). ``what`` says what it shows, for its repr."""
@@ -109,7 +111,7 @@ class Steps(Sequence[Step]):
 
     def _repr_html_(self) -> str:
         name = html.escape(self.cell.title or self.cell.name)
-        parts = [f"<div class='lstmviz-steps'><p><b>{name}</b>: {len(self)} steps</p>"]
+        parts = [f"<div class='lstmviz-steps'><p><b>{name}</b>: {count(len(self), 'step')}</p>"]
         for k, step in enumerate(self.steps, 1):
             maths = "".join(f"<div>\\({html.escape(e)}\\)</div>" for e in step.equations)  # for MathJax
             parts.append(
@@ -181,4 +183,5 @@ class Drawn:
         return handles
 
     def __repr__(self) -> str:
-        return f"<Drawn {self.cell} cell: {len(self.nodes)} nodes, {len(self.edges)} edges, {len(self.labels)} labels>"
+        counts = count(len(self.nodes), "node"), count(len(self.edges), "edge"), count(len(self.labels), "label")
+        return f"<Drawn {self.cell} cell: {', '.join(counts)}>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import shutil
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import sys
 from collections.abc import Iterator
 
 import numpy as np
+import pytest
 from hypothesis import strategies as st
 
 from lstmviz import CellBuilder, CellGraph
@@ -29,6 +31,35 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+#: LaTeX files the tests' documents load, and the Debian package that holds each.
+LATEX_FILES = {
+    "pgf.sty": "texlive-pictures",
+    "amsmath.sty": "texlive-latex-base",
+    "graphicx.sty": "texlive-latex-base",
+    "beamer.cls": "texlive-latex-recommended",
+}
+
+
+def missing(*programs: str, latex: tuple[str, ...] = ()) -> list[str]:
+    """What of ``programs`` and ``latex`` files (found by TeX's kpsewhich) this machine lacks, each
+    named with the Debian package to install."""
+    gone = [name for name in programs if shutil.which(name) is None]
+    if latex and shutil.which("kpsewhich") is None:
+        return gone + [f"kpsewhich (Debian texlive-binaries), to find {', '.join(latex)}"]
+    for name in latex:
+        found = subprocess.run(["kpsewhich", name], capture_output=True, text=True).stdout.strip()
+        if not found:
+            gone.append(f"{name} (Debian {LATEX_FILES.get(name, 'texlive')})")
+    return gone
+
+
+def needs(*programs: str, latex: tuple[str, ...] = ()) -> pytest.MarkDecorator:
+    """Skip a test on a machine without the system programs or LaTeX files it needs, naming them;
+    never in CI, which installs them all (a test it cannot run there fails)."""
+    gone = missing(*programs, latex=latex)
+    reason = f"needs {'; '.join(gone)}, not installed here (CI installs it)"
+    return pytest.mark.skipif(bool(gone) and not os.environ.get("CI"), reason=reason)
 
 
 def _logistic(v: np.ndarray) -> np.ndarray:

@@ -14,14 +14,10 @@ import lstmviz
 from lstmviz import DataError
 from lstmviz.api import walk_through
 from lstmviz.spec.roles import roles
-from tests.support import run_cli
+from tests.support import LATEX_FILES, missing, needs, run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "latex"
-HAVE_LATEX = shutil.which("pdflatex") is not None
-needs_latex = pytest.mark.skipif(
-    not HAVE_LATEX and not os.environ.get("CI"),
-    reason="pdflatex (Debian texlive) is not installed here; CI installs it",
-)
+needs_latex = needs("pdflatex", latex=("pgf.sty", "amsmath.sty", "graphicx.sty", "beamer.cls"))
 
 
 @pytest.mark.parametrize("name", lstmviz.BUILTINS)
@@ -173,3 +169,13 @@ def test_pgf_of_a_cell_with_fractions_and_function_names_compiles(tmp_path):
     assert run.returncode == 0, run.stdout[-3000:]
     text = (tmp_path / "gates.pgf").read_text()
     assert r"\frac{f_t}{f_t + i_t}" in text and r"\mathrm{Linear}" in text
+
+
+@pytest.mark.skipif(shutil.which("kpsewhich") is None, reason="needs kpsewhich (Debian texlive-binaries)")
+def test_a_missing_program_or_latex_package_is_named_with_what_to_install():
+    """A test that needs pdflatex with the pgf package skips on a machine with pdflatex but not pgf,
+    naming pgf.sty and its Debian package, instead of failing in LaTeX's log."""
+    assert missing("lstmviz-no-such-program") == ["lstmviz-no-such-program"]
+    assert missing(latex=("lstmviz-no-such-package.sty",)) == ["lstmviz-no-such-package.sty (Debian texlive)"]
+    assert set(LATEX_FILES) >= {"pgf.sty", "beamer.cls"}  # what the examples load, each with its package
+

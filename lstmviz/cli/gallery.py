@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from ..errors import DataError
+from ..words import count
 from .group import main, one_line_errors
-from .options import count, path_option, progress
+from .options import path_option, progress
 
 
 @main.group()
@@ -25,9 +26,7 @@ def gallery_init(folder: Path) -> None:
 
     for path in init_gallery(folder):
         click.echo(f"wrote {path}")
-    click.echo(
-        f"next: lstmviz gallery build {folder} -o {folder}-site   (then lstmviz gallery serve -d {folder}-site)"
-    )
+    click.echo(f"next: lstmviz gallery build {folder} -o {folder}-site   (then lstmviz gallery serve -d {folder}-site)")
 
 
 @gallery.command("build")

@@ -196,8 +196,3 @@ def write_and_say(files: dict[Path, Any]) -> None:
     write_all(files)
     for path in files:
         click.echo(f"wrote {path}")
-
-
-def count(n: int, one: str, many: str | None = None) -> str:
-    """``n`` things, in the singular or plural as ``n`` asks."""
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"

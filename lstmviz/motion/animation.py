@@ -105,7 +105,8 @@ class Animation(_Video):
         """A page that plays the animated SVG, with controls."""
         from .player import html_player
 
-        return html_player(self.svg(), self.timeline, self.title, self.stage.layout.width)
+        layout = self.stage.layout
+        return html_player(self.svg(), self.timeline, self.title, layout.width, layout.height)
 
     def figure_at(self) -> Callable[[float], Scene]:
         """The figure at each moment, dimmed as :attr:`dimming` says (each dimming drawn once)."""

@@ -33,8 +33,11 @@ _PAGE = """<!doctype html>
   body { margin: 0; font-family: sans-serif; background: #fafafa; color: #222; }
   #stage { display: flex; justify-content: center; padding: 12px; }
   #stage svg { width: min(100%, calc(var(--natural, 600px) * 1.35)); height: auto; }
+  /* a page of its own: the figure no taller than the window leaves above the controls */
+  :root[data-fit="window"] #stage svg {
+    width: min(100%, calc(var(--natural, 600px) * 1.35), calc((100vh - 120px) * var(--aspect, 1))); }
   #controls { display: flex; gap: 10px; align-items: center; justify-content: center; flex-wrap: wrap;
-              padding: 8px 12px 16px; }
+              padding: 8px 12px 16px; position: sticky; bottom: 0; background: #fafafa; }  /* always in view */
   button { font-size: 15px; padding: 4px 12px; }
   #scrub { width: min(420px, 60vw); }
   #at { display: inline-block; min-width: @@ATWIDTH@@; }  /* room for "t = 7 ◂ backward": no jumps */
@@ -46,7 +49,7 @@ _PAGE = """<!doctype html>
                             position: sticky; left: 0; background: #fafafa; }  /* names stay as rows scroll */
 </style></head>
 <body>
-<div id="stage" style="--natural: @@WIDTH@@px">@@SVG@@</div>
+<div id="stage" style="--natural: @@WIDTH@@px; --aspect: @@ASPECT@@">@@SVG@@</div>
 <div id="controls">
   <button id="back" title="previous time step">&#9664; step</button>
   <button id="play" title="play or pause">Pause</button>
@@ -61,6 +64,7 @@ _PAGE = """<!doctype html>
 <table id="readout" hidden></table>
 <script>
 "use strict";
+if (window.parent === window) document.documentElement.dataset.fit = "window";  // a frame sizes itself to us
 const STEP_MS = @@STEPMS@@, STEPS = @@STEPLIST@@, SWEEPS = @@SWEEPS@@, LOOP_MS = STEP_MS * STEPS.length;
 const anims = () => document.getAnimations();
 const $ = id => document.getElementById(id);
@@ -149,14 +153,16 @@ show();
 """
 
 
-def html_player(animated_svg: str, timeline: Timeline, title: str, width: float) -> str:
-    """A page that plays ``animated_svg`` (made from ``timeline``, ``width`` pixels wide at print
-    size) with controls: the page's one template filled in one pass, so no filled-in text is read
-    as a placeholder."""
+def html_player(animated_svg: str, timeline: Timeline, title: str, width: float, height: float) -> str:
+    """A page that plays ``animated_svg`` (made from ``timeline``, ``width`` by ``height`` pixels at
+    print size) with controls, which stay in view: on a page of its own the figure is no taller than
+    the window leaves, and the controls stick to the window's foot. The page's one template is
+    filled in one pass, so no filled-in text is read as a placeholder."""
     values = {
         "TITLE": html.escape(title),
         "SVG": animated_svg.split("?>", 1)[-1],  # inline: no XML declaration
         "WIDTH": f"{round(float(width), 2) + 0.0}",  # shown a little larger than print size, as the gallery does
+        "ASPECT": f"{float(width) / float(height):.4f}",
         "LAST": str(len(timeline.steps) - 1),
         "FIRSTLABEL": f"t = {timeline.steps[0]}",
         "ATWIDTH": "10.5em" if timeline.sweeps else "0",

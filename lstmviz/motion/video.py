@@ -21,6 +21,7 @@ import numpy as np
 from ..drawing.scene import Group, Rect, Scene
 from ..errors import DataError
 from ..layout.geometry import Point
+from ..words import count
 from .overlay import Cue
 
 #: The narrowest a GIF or MP4 is drawn by default, in pixels: a cell of a strip stays big enough to see.
@@ -145,7 +146,7 @@ def _check_memory(
     need = pixels * (3 * figures + 8 + (4 * len(times) if fmt == "gif" else 3))
     require_memory(
         need,
-        f"the {fmt.upper()} ({len(times)} frames of {size[0]} x {size[1]} pixels, {figures} figures)",
+        f"the {fmt.upper()} ({count(len(times), 'frame')} of {size[0]} x {size[1]} pixels, {count(figures, 'figure')})",
         name=str(path),
         fix="draw it narrower (--width, width=) or with fewer frames a second (--fps, fps=)",
     )

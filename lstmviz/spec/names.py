@@ -59,6 +59,13 @@ def weight_names(nodes: Sequence[Node]) -> dict[str, tuple[str, str]]:
         if n.kind == "layer":
             letter = "U" if by_id[n.inputs[0]].kind == "state-in" else "W"
             found[n.id] = (letter, _symbol(_destination(by_id, readers, n))) if made_up(n) else ("W", n.id)
+    # a named layer's weights are called after its label's letter where no other layer's are (W_C
+    # for the candidate C̃_t, as colah writes it, not W_g after its id)
+    letters = {n.id: _letter(n.label) for n in nodes if n.kind == "layer" and not made_up(n) and n.label}
+    taken = [sub for _, sub in found.values()] + list(letters.values())
+    for layer, sub in letters.items():
+        if sub and taken.count(sub) == 1 or sub == found[layer][1]:
+            found[layer] = ("W", sub)
     shared: dict[tuple[str, str], list[str]] = {}
     for layer, name in found.items():
         shared.setdefault(name, []).append(layer)
@@ -113,6 +120,16 @@ def _destination(nodes: Mapping[str, Node], readers: Mapping[str, list[str]], no
             return nodes[node_id]
         todo.extend(readers.get(node_id, ()))
     return node
+
+
+def _letter(label: str) -> str:
+    """A label's letter, for a subscript: without its time subscript or its accent (``\\tilde{C}_t``
+    -> ``C``); "" when it is more than a letter and its primes."""
+    bare = _ACCENT.sub(r"\1", _NOW.sub("", label))
+    return bare if re.fullmatch(r"[A-Za-z]'*|\\[a-z]+", bare) else ""
+
+
+_ACCENT = re.compile(r"^\\(?:tilde|hat|bar|widetilde|widehat)\{(.*)\}$")
 
 
 def _symbol(node: Node) -> str:

@@ -1,6 +1,7 @@
 """Building the site: complete, incremental, parallel, and never half-written."""
 
 import hashlib
+import html
 import os
 import re
 import shutil
@@ -385,7 +386,11 @@ def test_gallery_init_starts_a_gallery_that_builds_with_its_own_template(tmp_pat
     printed = out.stdout.split("next: lstmviz ")[1].split("   (then")[0].split()  # the command init prints works
     built = run_cli(*printed, "-j", "1")
     assert built.returncode == 0 and "1 entry, 19 figures drawn" in built.stdout, built.stdout + built.stderr
-    assert (tmp_path / "mine-site" / "my-lstm.html").is_file()
+    page = (tmp_path / "mine-site" / "my-lstm.html").read_text()
+    # a complete cell page: every equation of the cell, its states in one case throughout
+    equations = [html.unescape(m) for m in re.findall(r'alttext="([^"]*)"', page)]
+    assert [e.split(" = ")[0] for e in equations] == ["f_t", "i_t", r"\tilde{C}_t", "C_t", "o_t", "h_t"]
+    assert r"W_{C}" in equations[2] and "c_t" not in page and "C_{t-1}" in equations[3]
     assert (tmp_path / "mine-site" / "site.css").read_text() == "body { color: rebeccapurple; }"  # built with theirs
     both = run_cli("gallery", "build", tmp_path / "mine", "--source", tmp_path / "mine", "-o", tmp_path / "x")
     assert both.returncode == 2 and "give the entries' folder once" in both.stderr and not (tmp_path / "x").exists()

@@ -139,3 +139,35 @@ def test_a_title_is_escaped(tmp_path):
     cell = dataclasses.replace(lstmviz.load("rnn"), title="<script>alert(1)</script> & co")
     page = lstmviz.animate(cell, steps=1, fmt="html")
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+
+
+@pytest.mark.parametrize(("screen", "size", "mobile"), [("desktop", (1200, 900), False), ("phone", (390, 844), True)])
+def test_the_controls_stay_in_view(tmp_path, browser, screen, size, mobile):
+    """On a 1200 x 900 window the whole figure and the controls under it fit without scrolling; on a
+    phone the controls stick to the foot of the screen while the figure scrolls behind them."""
+    path = tmp_path / "lstm.html"
+    lstmviz.animate("lstm", path, steps=3)
+    context = browser.new_context(
+        viewport={"width": size[0], "height": size[1]}, is_mobile=mobile, device_scale_factor=2 if mobile else 1
+    )
+    page = context.new_page()
+    page.goto(path.as_uri())
+
+    def box(selector):
+        return page.evaluate(f"() => document.querySelector('{selector}').getBoundingClientRect().toJSON()")
+
+    for scroll in (0, 300):
+        page.evaluate(f"() => window.scrollTo(0, {scroll})")
+        controls = box("#controls")
+        assert 0 <= controls["top"] and controls["bottom"] <= size[1] + 0.5, (screen, scroll, controls)
+        play = box("#play")
+        assert play["top"] >= controls["top"] and play["bottom"] <= size[1]
+    if screen == "desktop":
+        page.evaluate("() => window.scrollTo(0, 0)")
+        figure = box("#stage svg")
+        assert figure["bottom"] <= box("#controls")["top"] + 0.5  # the whole figure above the controls
+        assert figure["width"] > 600  # and not shrunk to nothing
+        assert page.evaluate("() => document.documentElement.scrollHeight") <= size[1] + 1  # no scrolling
+    page.click("#play")  # reachable: it pauses
+    assert page.evaluate("() => document.body.dataset.playing") == "false"
+    context.close()

@@ -109,3 +109,22 @@ def test_no_made_up_id_is_ever_shown(graph: CellGraph):
     for text in shown(graph):
         for node_id in ids:
             assert not re.search(rf"(?<![A-Za-z_]){node_id}(?![A-Za-z0-9_])", text), (node_id, text)
+
+
+def test_a_named_layers_weights_take_its_labels_letter_where_no_other_layer_has_it():
+    """colah writes W_C for the candidate C̃_t, whatever the spec calls the layer; two layers whose
+    labels share a letter keep their ids (W_a, W_b), so no two weights share a name."""
+    graph = from_equations(
+        "hx = concat(h_prev, x)\ng = tanh(linear(hx))\nf = sigmoid(linear(hx))\nh = f * h_prev + (1 - f) * g",
+        states={"h": "hidden"},
+        describe={"g": {"label": r"\tilde{C}_t"}, "f": {"label": "f_t"}},
+    )
+    equations = [eq for step in roles(graph).steps for eq in step.equations]
+    assert r"\tilde{C}_t = \tanh(W_{C} \cdot [h_{t-1}, x_t] + b_{C})" in equations
+    assert any(eq.startswith(r"f_t = \sigma(W_{f} \cdot") for eq in equations)
+    twins = from_equations(
+        "a = sigmoid(linear(x))\nb = sigmoid(linear(x))\nh = a * h_prev + b",
+        states={"h": "hidden"},
+        describe={"a": {"label": "z_t"}, "b": {"label": r"\hat{z}_t"}},
+    )
+    assert {twins.weights["a"], twins.weights["b"]} == {("W", "a"), ("W", "b")}
