@@ -37,6 +37,7 @@ from .spec.equations import from_equations
 from .spec.graph import CellGraph, Edge, Node
 from .spec.tomlfile import dump_spec, parse_spec, read_spec, save_spec
 from .torch_interop import from_torch, stack_from_torch
+from .trace import from_module
 
 __version__ = "0.1.0"
 
@@ -62,6 +63,7 @@ __all__ = [
     "draw",
     "explain",
     "explore",
+    "from_module",
     "figures",
     "Gradients",
     "gradients",

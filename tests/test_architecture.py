@@ -31,6 +31,7 @@ PLACES = {
     "lstmviz.figures": 1,  # the catalogue of the posts' figures, data
     "lstmviz.execute": 2,
     "lstmviz.torch_interop": 2,
+    "lstmviz.trace": 2,  # a user's PyTorch cell read into a spec and its weights
     "lstmviz.layout": 2,
     "lstmviz.sizing": 2,  # a style's text sized for a printed width, in layout metrics
     "lstmviz.drawing": 3,
@@ -43,7 +44,7 @@ PLACES = {
     "lstmviz.cli": 7,
     "lstmviz.__main__": 7,
 }
-SIDE_BY_SIDE = ({"lstmviz.execute", "lstmviz.torch_interop"}, {"lstmviz.layout", "lstmviz.sizing"})
+SIDE_BY_SIDE = ({"lstmviz.execute", "lstmviz.torch_interop", "lstmviz.trace"}, {"lstmviz.layout", "lstmviz.sizing"})
 
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 100

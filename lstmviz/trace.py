@@ -1,0 +1,338 @@
+"""A user's own recurrent cell, read from its PyTorch code: one step of an ``nn.Module`` traced with
+torch.fx and its operations mapped onto the spec's, with the module's own weights.
+
+A learned layer is what the module computes with its ``nn.Linear`` layers: one Linear, the sum of
+several (``self.wx(x) + self.wh(h)``, one layer reading both, as colah draws a gate), or a chunk of
+a fused one (``self.lin(hx).chunk(4, 1)``: four layers, each with its rows of the weight and bias),
+followed by the activation that reads it, if any. Everything else is a pointwise op of the spec.
+Whatever the spec cannot say is refused in one line naming the operation and the user's line.
+torch is imported only here, and only when a module is traced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import operator
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .errors import SpecError
+from .execute.params import LayerParams
+from .spec.builder import CellBuilder, Ref
+from .spec.graph import CellGraph
+from .spec.names import made_up
+
+#: Activations by what the module calls (torch.sigmoid, F.relu, x.tanh(), nn.Sigmoid(), ...).
+ACTIVATIONS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu"}
+#: Other pointwise functions of one tensor, and the spec's op for each.
+UNARY = {"exp": "exp", "log": "log", "softplus": "softplus", "abs": "abs", **ACTIVATIONS}
+#: Binary operators and the spec's op for each.
+BINARY = {"add": "add", "sub": "sub", "mul": "mul", "truediv": "div", "div": "div", "maximum": "max", "minimum": "min"}
+#: Modules that are one of the functions above.
+MODULES = {"Sigmoid": "sigmoid", "Tanh": "tanh", "ReLU": "relu", "Softplus": "softplus"}
+#: What is asked for when an operation cannot be traced into a cell.
+FIX = "write the step with nn.Linear, torch.cat, chunk and pointwise functions (see lstmviz.from_module)"
+
+
+@dataclasses.dataclass
+class _Affine:
+    """A learned affine map not yet drawn: the sum of ``terms`` (an input and its weight rows) and a
+    bias; drawn as one layer by the activation that reads it, or as a layer of its own."""
+
+    terms: list[tuple[Ref, np.ndarray]]
+    bias: np.ndarray | None
+    name: str
+
+    def rows(self, start: int, stop: int, name: str) -> _Affine:
+        """The map's rows ``start`` to ``stop`` (a chunk of a fused layer)."""
+        bias = None if self.bias is None else self.bias[start:stop]
+        return _Affine([(ref, w[start:stop]) for ref, w in self.terms], bias, name)
+
+    def plus(self, other: _Affine) -> _Affine:
+        """The sum of two maps (``self.wx(x) + self.wh(h)``): one layer reading both inputs."""
+        if self.bias is None and other.bias is None:
+            bias = None
+        else:
+            bias = sum(b for b in (self.bias, other.bias) if b is not None)
+        return _Affine(self.terms + other.terms, bias, _joined(self.name, other.name))
+
+
+def from_module(
+    module: Any, x: Any, state: Any, *, names: Mapping[str, str] | None = None
+) -> tuple[CellGraph, dict[str, LayerParams]]:
+    """``module``'s step as a cell and its weights as the cell's parameters.
+
+    ``module.forward(x, state)`` returns the new state (a tensor, or a tuple of tensors) or
+    ``(output, new_state)``; ``x`` is one step's input (B, I) and ``state`` an example state, which
+    fix the sizes. States are named after ``forward``'s parameters or, in a tuple, ``h`` and ``c``
+    (then ``s2``, ...); ``names`` renames any node (its id and its label's letter).
+    """
+    import torch
+
+    graph = _traced(module)
+    placeholders = [n for n in graph.nodes if n.op == "placeholder"]
+    if len(placeholders) != 2:
+        raise SpecError(
+            f"forward takes {len(placeholders)} arguments; lstmviz reads forward(x, state)",
+            name=type(module).__name__,
+            fix="write the step as forward(self, x, state)",
+        )
+    sizes = _sizes(x, state)
+    b = CellBuilder(_identifier(type(module).__name__.lower()), dims=sizes)
+    reader = _Reader(b, dict(module.named_modules()), dict(module.named_parameters()), names or {})
+    reader.source = _source(module)
+    reader.place_input(placeholders[0], x)
+    reader.place_state(placeholders[1], state, placeholders[1].name)
+    for node in graph.nodes:
+        if node.op in ("call_module", "call_function", "call_method", "get_attr"):
+            reader.read(node)
+        elif node.op == "output":
+            reader.finish(node.args[0])
+    with torch.no_grad():
+        return b.build(), reader.params
+
+
+def _traced(module: Any) -> Any:
+    """The module's forward as a torch.fx graph, or one line naming what stopped the trace."""
+    import torch.fx
+
+    tracer = torch.fx.Tracer()
+    tracer.record_stack_traces = True
+    try:
+        return tracer.trace(module)
+    except Exception as error:  # noqa: BLE001 - any failure to trace is the user's code, said in one line
+        where = _line_of(error.__traceback__, module)
+        what = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if "Proxy" in what or "control flow" in what or "iterate" in what:
+            what = "a loop over time or control flow that depends on values"
+        raise SpecError(
+            f"cannot trace {type(module).__name__}.forward{where}: {what}",
+            name=type(module).__name__,
+            fix="trace one step: no loop over time, no branch on a tensor's values",
+        ) from None
+
+
+def _source(module: Any) -> str:
+    """The file the module's class is written in ("" for one without a file)."""
+    try:
+        return inspect.getsourcefile(type(module)) or ""
+    except (TypeError, OSError):  # a class defined where no file holds it (a console, -c)
+        return ""
+
+
+def _line_of(tb: Any, module: Any) -> str:
+    """Where in the module's own source file the traceback last was: " at FILE:LINE", or ""."""
+    source, found = _source(module), ""
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == source:
+            found = f" at {source}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found
+
+
+def _sizes(x: Any, state: Any) -> dict[str, int]:
+    states = state if isinstance(state, tuple | list) else (state,)
+    return {"input": int(x.shape[-1]), "hidden": int(states[0].shape[-1])}
+
+
+def _identifier(text: str) -> str:
+    ident = re.sub(r"\W+", "_", text).strip("_") or "cell"
+    return ident if not ident[0].isdigit() else f"cell_{ident}"
+
+
+def _joined(a: str, b: str) -> str:
+    return a if a == b else f"{a}_{b}"
+
+
+class _Reader:
+    """The fx graph read node by node into the builder: each fx node's value, a Ref, an _Affine,
+    a tuple of them (a state, a chunked layer) or a number."""
+
+    def __init__(
+        self, b: CellBuilder, modules: dict[str, Any], parameters: dict[str, Any], names: Mapping[str, str]
+    ) -> None:
+        self.b, self.modules, self.parameters, self.names = b, modules, parameters, names
+        self.source = ""  # the module's source file, where a refusal points
+        self.values: dict[str, Any] = {}
+        self.params: dict[str, LayerParams] = {}
+        self.states: list[str] = []
+
+    # -- the arguments -------------------------------------------------------------------------
+    def place_input(self, node: Any, x: Any) -> None:
+        self.values[node.name] = self.b.input(self.names.get("x", "x"), label="x_t")
+
+    def place_state(self, node: Any, state: Any, name: str) -> None:
+        if isinstance(state, tuple | list):
+            default = ["h", "c"] + [f"s{k}" for k in range(2, len(state))]
+            refs = tuple(self._state(self.names.get(n, n)) for n in default[: len(state)])
+            self.values[node.name] = refs
+        else:
+            self.values[node.name] = self._state(self.names.get(name, "h" if name == "state" else name))
+
+    def _state(self, name: str) -> Ref:
+        self.states.append(name)
+        label = "C_{t-1}" if name == "c" else f"{name}_{{t-1}}"  # as _now() writes its new value
+        return self.b.state(name, "hidden", label=label).prev
+
+    # -- the operations ------------------------------------------------------------------------
+    def read(self, node: Any) -> None:
+        args = [self._value(a) for a in node.args]
+        kwargs = {k: self._value(v) for k, v in node.kwargs.items()}
+        if node.op == "get_attr":
+            raise self._refuse(node, f"the parameter {node.target} used as a value")
+        if node.op == "call_module":
+            self.values[node.name] = self._module(node, args)
+            return
+        name = node.target if isinstance(node.target, str) else getattr(node.target, "__name__", str(node.target))
+        self.values[node.name] = self._function(node, name, args, kwargs)
+
+    def _module(self, node: Any, args: list[Any]) -> Any:
+        import torch
+
+        module = self.modules[node.target]
+        if isinstance(module, torch.nn.Linear):
+            weight = module.weight.detach().double().numpy()
+            bias = None if module.bias is None else module.bias.detach().double().numpy()
+            return _Affine([(self._ref(args[0], node), weight)], bias, _identifier(node.target))
+        kind = MODULES.get(type(module).__name__)
+        if kind is not None:
+            return self._unary(node, kind, args[0])
+        raise self._refuse(node, f"the module {type(module).__name__}")
+
+    def _function(self, node: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if name == "getitem":
+            return self._getitem(node, args[0], args[1])
+        if name in ("chunk", "split"):
+            return self._chunks(node, name, args, kwargs)
+        if name == "cat":
+            parts = args[0]
+            return self.b.concat(*(self._ref(p, node) for p in parts))
+        if name in UNARY:
+            return self._unary(node, UNARY[name], args[0])
+        if name in BINARY or name in ("radd", "rsub", "rmul"):
+            return self._binary(node, BINARY.get(name, name), args[0], args[1])
+        raise self._refuse(node, f"the operation {name}")
+
+    def _getitem(self, node: Any, value: Any, key: Any) -> Any:
+        if isinstance(value, tuple | list) and isinstance(key, int):
+            return value[key]
+        raise self._refuse(node, "indexing a tensor (slice a fused layer with chunk or split)")
+
+    def _chunks(self, node: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+        value, spec = args[0], args[1] if len(args) > 1 else kwargs.get("chunks", kwargs.get("split_size_or_sections"))
+        dim = args[2] if len(args) > 2 else kwargs.get("dim", 0)
+        if not isinstance(value, _Affine) or dim not in (-1, 1):
+            raise self._refuse(node, f"{name} of anything but a Linear layer's output, along its features")
+        rows = value.terms[0][1].shape[0]
+        if name == "chunk":
+            step = -(-rows // spec)
+            bounds = [(k, min(k + step, rows)) for k in range(0, rows, step)]
+        else:
+            widths = [spec] * (rows // spec) if isinstance(spec, int) else list(spec)
+            starts = np.cumsum([0, *widths])
+            bounds = list(zip(starts[:-1], starts[1:]))
+        return tuple(value.rows(int(a), int(z), f"{value.name}_{k}") for k, (a, z) in enumerate(bounds))
+
+    def _unary(self, node: Any, op: str, value: Any) -> Ref:
+        if isinstance(value, _Affine) and op in ACTIVATIONS:
+            return self._layer(value, ACTIVATIONS[op])
+        return self.b.op(op, self._ref(value, node))
+
+    def _binary(self, node: Any, op: str, a: Any, z: Any) -> Any:
+        if op == "add" and isinstance(a, _Affine) and isinstance(z, _Affine):
+            return a.plus(z)
+        if op in ("radd", "rsub", "rmul"):
+            a, z, op = z, a, op[1:]
+        left = a if _number(a) else self._ref(a, node)
+        right = z if _number(z) else self._ref(z, node)
+        if _number(left) and _number(right):
+            return {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}[op](
+                left, right
+            )
+        if op in ("max", "min"):
+            if _number(left):
+                left, right = right, left
+            return self.b.op(op, left, constant=float(right)) if _number(right) else self.b.op(op, left, right)
+        symbol = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}[op]
+        return symbol(left, right)
+
+    # -- values --------------------------------------------------------------------------------
+    def _value(self, arg: Any) -> Any:
+        if hasattr(arg, "op") and hasattr(arg, "name") and arg.name in self.values:
+            return self.values[arg.name]
+        if isinstance(arg, tuple | list):
+            return type(arg)(self._value(a) for a in arg)
+        return arg
+
+    def _ref(self, value: Any, node: Any) -> Ref:
+        """``value`` as a node of the cell: an affine map not yet drawn becomes a layer of its own."""
+        if isinstance(value, _Affine):
+            return self._layer(value, "identity")
+        if isinstance(value, Ref):
+            return value
+        raise self._refuse(node, f"a value of type {type(value).__name__}")
+
+    def _layer(self, affine: _Affine, activation: str) -> Ref:
+        name = self._fresh(self.names.get(affine.name, affine.name))
+        weight = np.concatenate([w for _, w in affine.terms], axis=1)
+        inputs = [ref for ref, _ in affine.terms]
+        label = f"{name}_t" if re.fullmatch(r"[A-Za-z]", name) else ""  # a one-letter name, as papers write it
+        ref = self.b.layer(*inputs, activation=activation, id=name, bias=affine.bias is not None, label=label)
+        self.params[name] = LayerParams(weight, affine.bias)
+        return ref
+
+    def _fresh(self, name: str) -> str:
+        taken, k, out = set(self.b.ids()), 1, name
+        while out in taken or out in self.states or out == "x":
+            k += 1
+            out = f"{name}_{k}"
+        return out
+
+    def finish(self, result: Any) -> None:
+        """The module's return: the new state(s), or (output, new state)."""
+        values = self._value(result)
+        if isinstance(values, tuple | list) and len(values) == 2 and isinstance(values[1], tuple | list):
+            output, new = values[0], tuple(values[1])
+        else:
+            new = tuple(values) if isinstance(values, tuple | list) else (values,)
+            output = new[0]
+        if len(new) != len(self.states):
+            raise SpecError(
+                f"forward returns {len(new)} states for the {len(self.states)} it reads",
+                name="forward",
+                fix="return the new state as the state came in (a tensor, or a tuple of the same length)",
+            )
+        refs, renamed = {}, {}
+        for name, value in zip(self.states, new):
+            ref = self._ref(value, None)
+            node = next(n for n in self.b.nodes() if n.id == ref.id)
+            if node.kind == "op" and made_up(node) and name not in self.b:  # the new value, called as its state
+                renamed[ref.id] = ref = self.b.rename(ref, name)
+                self.b.annotate(ref, label=_now(name))
+            refs[name] = ref
+            self.b.write(name, ref, label=_now(name))
+        out = self._ref(output, None)
+        out = renamed.get(out.id, out)
+        self.b.output(out, label=next((_now(n) for n, r in refs.items() if r.id == out.id), "y_t"))
+
+    def _refuse(self, node: Any, what: str) -> SpecError:
+        trace = (node.meta.get("stack_trace") or "") if node is not None else ""
+        lines = [(f, n) for f, n in re.findall(r'File "([^"]+)", line (\d+)', trace) if f == self.source]
+        where = f" at {lines[-1][0]}:{lines[-1][1]}" if lines else ""
+        return SpecError(f"cannot draw {what}{where}: it is not an operation of a cell spec", name="forward", fix=FIX)
+
+
+def _now(state: str) -> str:
+    """A state's new value as papers write it: C_t for the cell state c, h_t, s2_t."""
+    return "C_t" if state == "c" else f"{state}_t"
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+__all__: Sequence[str] = ("from_module",)

@@ -1,0 +1,181 @@
+"""A user's own PyTorch cell traced into a spec (lstmviz.from_module): the same numbers as the module
+stepped over a sequence, a clean drawing, and a one-line refusal for what a spec cannot say."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+import lstmviz
+from lstmviz.drawing.scene import build_scene
+from lstmviz.drawing.svg import to_svg
+from lstmviz.layout.views import layout_view
+from lstmviz.sizing import metrics_for
+from lstmviz.spec.roles import roles
+from lstmviz.style import load_style
+from tests import drawn
+
+torch = pytest.importorskip("torch")
+nn = torch.nn
+IN, H, B, T = 3, 4, 2, 6
+
+
+class FusedLSTM(nn.Module):
+    """An LSTM as PyTorch users write it: one Linear over [x, h], chunked into four gates."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gates = nn.Linear(IN + H, 4 * H)
+
+    def forward(self, x, state):
+        h, c = state
+        i, f, g, o = self.gates(torch.cat([x, h], 1)).chunk(4, 1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        h = torch.sigmoid(o) * torch.tanh(c)
+        return h, c
+
+
+class GRU(nn.Module):
+    """A GRU as PyTorch computes it: the reset gate applied after the recurrent matrix product."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wx, self.wh = nn.Linear(IN, 3 * H), nn.Linear(H, 3 * H)
+
+    def forward(self, x, h):
+        xr, xz, xn = self.wx(x).chunk(3, 1)
+        hr, hz, hn = self.wh(h).chunk(3, 1)
+        r, z = torch.sigmoid(xr + hr), torch.sigmoid(xz + hz)
+        n = torch.tanh(xn + r * hn)
+        return (1 - z) * n + z * h
+
+
+class MinGRU(nn.Module):
+    """minGRU (Feng et al., 2024): gates from the input alone, no bias on the candidate."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.z, self.h = nn.Linear(IN, H), nn.Linear(IN, H, bias=False)
+
+    def forward(self, x, h):
+        z = torch.sigmoid(self.z(x))
+        return (1 - z) * h + z * self.h(x)
+
+
+CELLS = {"fused-lstm": (FusedLSTM, 2), "gru": (GRU, 1), "mingru": (MinGRU, 1)}
+
+
+def traced(name: str, **options):
+    cls, states = CELLS[name]
+    torch.manual_seed(0)
+    module = cls().double()
+    x = torch.zeros(B, IN, dtype=torch.float64)
+    zeros = torch.zeros(B, H, dtype=torch.float64)
+    graph, params = lstmviz.from_module(module, x, (zeros,) * states if states > 1 else zeros, **options)
+    return module, graph, params
+
+
+def stepped(module, xs: np.ndarray, state: tuple[np.ndarray, ...]) -> np.ndarray:
+    """The module itself stepped over ``xs`` (T, B, IN) from ``state``: its output at each step."""
+    st = tuple(torch.from_numpy(s) for s in state)
+    outs = []
+    with torch.no_grad():
+        for t in range(len(xs)):
+            result = module(torch.from_numpy(xs[t]), st if len(st) > 1 else st[0])
+            st = result if isinstance(result, tuple) else (result,)
+            outs.append(st[0].numpy())
+    return np.stack(outs)
+
+
+@pytest.mark.parametrize("name", CELLS)
+def test_a_traced_cell_computes_what_its_module_computes(name):
+    module, graph, params = traced(name)
+    rng = np.random.default_rng(1)
+    xs = rng.standard_normal((T, B, IN))
+    states = graph.states
+    for start in ("zeros", "given"):
+        init = tuple(
+            rng.standard_normal((B, H)) if start == "given" else np.zeros((B, H)) for _ in states
+        )  # fmt: skip
+        ours = lstmviz.run(graph, xs, params, dtype="float64", state=dict(zip(states, init)))
+        np.testing.assert_allclose(ours.outputs, stepped(module, xs, init), rtol=0, atol=1e-9)
+
+
+def test_a_fused_layer_is_drawn_as_its_gates_and_the_state_as_its_equation():
+    """The fused LSTM is colah's LSTM: four layers (each its rows of the one Linear), the cell
+    state along the top, and the new states written as the module computes them."""
+    _, graph, params = traced("fused-lstm")
+    layers = {n.id: n.activation for n in graph.of_kind("layer")}
+    assert layers == {"gates_0": "sigmoid", "gates_1": "sigmoid", "gates_2": "tanh", "gates_3": "sigmoid"}
+    assert all(params[k].weight.shape == (H, IN + H) for k in layers)
+    assert "c" in dict(roles(graph).state_lines)  # the cell state runs along the top line
+    equations = [e for s in roles(graph).steps for e in s.equations]
+    assert r"C_t = gates_1 \odot C_{t-1} + gates_0 \odot gates_2" in equations
+
+
+def test_names_rename_the_layers_as_the_user_calls_them():
+    _, graph, params = traced("fused-lstm", names={"gates_0": "i", "gates_1": "f", "gates_2": "g", "gates_3": "o"})
+    assert {n.id: n.label for n in graph.of_kind("layer")} == {"i": "i_t", "f": "f_t", "g": "g_t", "o": "o_t"}
+    assert set(params) == {"i", "f", "g", "o"}
+
+
+@pytest.mark.parametrize("name", CELLS)
+@pytest.mark.parametrize("style", ["colah", "pipe"])
+def test_a_traced_cell_is_drawn_without_a_defect(name, style):
+    _, graph, _ = traced(name)
+    sheet = load_style(style)
+    for view in ("cell", "chain"):
+        layout = layout_view(graph, view, metrics=metrics_for(sheet))
+        assert drawn.defects(drawn.read(to_svg(build_scene(layout, sheet))), graph) == [], (name, style, view)
+
+
+class Looping(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.w = nn.Linear(IN, H)
+
+    def forward(self, x, h):
+        for t in range(x.shape[0]):  # a loop over time inside forward
+            h = torch.tanh(self.w(x[t]))
+        return h
+
+
+class Branching(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.w = nn.Linear(IN, H)
+
+    def forward(self, x, h):
+        if h.sum() > 0:  # control flow on a value
+            return torch.tanh(self.w(x))
+        return h
+
+
+class Softmaxed(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.w = nn.Linear(IN, H)
+
+    def forward(self, x, h):
+        return torch.softmax(self.w(x), dim=1) * h
+
+
+@pytest.mark.parametrize(
+    ("cls", "words"),
+    [
+        (Looping, "a loop over time or control flow that depends on values"),
+        (Branching, "a loop over time or control flow that depends on values"),
+        (Softmaxed, "cannot draw the operation softmax"),
+    ],
+)
+def test_what_a_spec_cannot_say_is_refused_in_one_line_naming_the_users_line(cls, words):
+    x, h = torch.zeros(B, IN), torch.zeros(B, H)
+    with pytest.raises(lstmviz.SpecError) as refused:
+        lstmviz.from_module(cls(), x, h)
+    message = str(refused.value)
+    assert words in message and len(message.splitlines()) == 1
+    lines, first = inspect.getsourcelines(cls.forward)
+    marked = next(k for k, line in enumerate(lines) if "#" in line or "softmax" in line)
+    assert f"{__file__}:{first + marked}" in message, message
