@@ -11,8 +11,9 @@ torch is imported only here, and only when a module is traced.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
-import inspect
+import linecache
 import operator
 import re
 from collections.abc import Mapping, Sequence
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from .errors import SpecError
-from .execute.params import LayerParams
+from .execute.params import LayerParams, as_params
 from .spec.builder import CellBuilder, Ref
 from .spec.graph import CellGraph
 from .spec.names import made_up
@@ -46,11 +47,13 @@ class _Affine:
     terms: list[tuple[Ref, np.ndarray]]
     bias: np.ndarray | None
     name: str
+    diagonal: list[tuple[Ref, np.ndarray]] = dataclasses.field(default_factory=list)  # peepholes
 
     def rows(self, start: int, stop: int, name: str) -> _Affine:
         """The map's rows ``start`` to ``stop`` (a chunk of a fused layer)."""
         bias = None if self.bias is None else self.bias[start:stop]
-        return _Affine([(ref, w[start:stop]) for ref, w in self.terms], bias, name)
+        diagonal = [(ref, w[start:stop]) for ref, w in self.diagonal]
+        return _Affine([(ref, w[start:stop]) for ref, w in self.terms], bias, name, diagonal)
 
     def plus(self, other: _Affine) -> _Affine:
         """The sum of two maps (``self.wx(x) + self.wh(h)``): one layer reading both inputs."""
@@ -58,7 +61,25 @@ class _Affine:
             bias = None
         else:
             bias = sum(b for b in (self.bias, other.bias) if b is not None)
-        return _Affine(self.terms + other.terms, bias, _joined(self.name, other.name))
+        name = _joined(self.name, other.name)
+        return _Affine(self.terms + other.terms, bias, name, self.diagonal + other.diagonal)
+
+
+@dataclasses.dataclass
+class _Parameter:
+    """A learned vector of the module's (``nn.Parameter``), not yet used."""
+
+    name: str
+    value: np.ndarray
+
+
+@dataclasses.dataclass
+class _Weighted:
+    """A value weighted elementwise by a learned vector (``self.w_ci * c``): a peephole, drawn as a
+    diagonal input of the layer whose affine map it is added to."""
+
+    ref: Ref
+    weights: np.ndarray
 
 
 def from_module(
@@ -73,6 +94,10 @@ def from_module(
     """
     import torch
 
+    from .torch_interop import from_torch
+
+    if isinstance(module, torch.nn.RNNCellBase | torch.nn.RNNBase):  # torch's own: the built-in cell
+        return from_torch(module)
     graph = _traced(module)
     placeholders = [n for n in graph.nodes if n.op == "placeholder"]
     if len(placeholders) != 2:
@@ -92,8 +117,53 @@ def from_module(
             reader.read(node)
         elif node.op == "output":
             reader.finish(node.args[0])
-    with torch.no_grad():
-        return b.build(), reader.params
+    cell = b.build()
+    as_params(reader.params, cell, dict(cell.dims), np.float64)  # the module's weights fit the sizes given
+    return cell, reader.params
+
+
+def trace_file(
+    reference: str, *, input_size: int, hidden_size: int, names: Mapping[str, str] | None = None
+) -> tuple[CellGraph, dict[str, LayerParams]]:
+    """:func:`from_module` of the module ``FILE.py:NAME`` names (see :func:`module_from_file`), its
+    state as many tensors as its ``forward`` unpacks."""
+    import torch
+
+    module = module_from_file(reference, input_size=input_size, hidden_size=hidden_size)
+    x, state = torch.zeros(1, input_size), torch.zeros(1, hidden_size)
+    return from_module(module, x, state, names=names)
+
+
+def module_from_file(reference: str, *, input_size: int, hidden_size: int) -> Any:
+    """The module ``FILE.py:NAME`` names, from the user's own file (which runs, as Python does when
+    it imports it): NAME is an ``nn.Module`` class, built with ``input_size=`` and ``hidden_size=``,
+    or a function that returns a module."""
+    import runpy
+
+    import torch
+
+    file, _, name = reference.rpartition(":")
+    if not file.endswith(".py") or not name.isidentifier():
+        raise SpecError("is not FILE.py:NAME", name=reference, fix="name a Python file and a class or function in it")
+    try:
+        found = runpy.run_path(file).get(name)
+    except FileNotFoundError:
+        raise SpecError("does not exist", name=file, fix="give the path of your Python file") from None
+    except Exception as error:  # noqa: BLE001 - the user's file failed to run: said in one line
+        raise SpecError(
+            f"failed to run: {type(error).__name__}: {error}", name=file, fix="run it with python first"
+        ) from None
+    if found is None:
+        raise SpecError(f"defines no {name}", name=file, fix="give a class or function the file defines")
+    if isinstance(found, type) and issubclass(found, torch.nn.Module):
+        module = found(input_size=input_size, hidden_size=hidden_size)
+    elif callable(found):
+        module = found()
+    else:
+        raise SpecError(f"{name} is neither an nn.Module class nor a function", name=file, fix="name one of those")
+    if not isinstance(module, torch.nn.Module):
+        raise SpecError(f"{name}() returns no nn.Module", name=file, fix="return the cell's module")
+    return module
 
 
 def _traced(module: Any) -> Any:
@@ -117,11 +187,9 @@ def _traced(module: Any) -> Any:
 
 
 def _source(module: Any) -> str:
-    """The file the module's class is written in ("" for one without a file)."""
-    try:
-        return inspect.getsourcefile(type(module)) or ""
-    except (TypeError, OSError):  # a class defined where no file holds it (a console, -c)
-        return ""
+    """The file the module's forward is written in (as its code says: a file run by runpy too)."""
+    code = getattr(getattr(type(module), "forward", None), "__code__", None)
+    return code.co_filename if code is not None else ""
 
 
 def _line_of(tb: Any, module: Any) -> str:
@@ -157,6 +225,7 @@ class _Reader:
     ) -> None:
         self.b, self.modules, self.parameters, self.names = b, modules, parameters, names
         self.source = ""  # the module's source file, where a refusal points
+        self.on_line: dict[tuple[str, int], int] = {}  # layers made on each line so far
         self.values: dict[str, Any] = {}
         self.params: dict[str, LayerParams] = {}
         self.states: list[str] = []
@@ -166,9 +235,14 @@ class _Reader:
         self.values[node.name] = self.b.input(self.names.get("x", "x"), label="x_t")
 
     def place_state(self, node: Any, state: Any, name: str) -> None:
-        if isinstance(state, tuple | list):
-            default = ["h", "c"] + [f"s{k}" for k in range(2, len(state))]
-            refs = tuple(self._state(self.names.get(n, n)) for n in default[: len(state)])
+        """The state argument: one state, or as many as ``forward`` unpacks (``h, c = state``: the
+        trace reads them by index), whatever the example ``state`` is."""
+        read = [u.args[1] for u in node.users if u.op == "call_function" and _named(u.target) == "getitem"]
+        count = max(read) + 1 if read and all(isinstance(k, int) for k in read) else 0
+        if count or isinstance(state, tuple | list):
+            count = count or len(state)
+            default = ["h", "c"] + [f"s{k}" for k in range(2, count)]
+            refs = tuple(self._state(self.names.get(n, n)) for n in default[:count])
             self.values[node.name] = refs
         else:
             self.values[node.name] = self._state(self.names.get(name, "h" if name == "state" else name))
@@ -183,7 +257,11 @@ class _Reader:
         args = [self._value(a) for a in node.args]
         kwargs = {k: self._value(v) for k, v in node.kwargs.items()}
         if node.op == "get_attr":
-            raise self._refuse(node, f"the parameter {node.target} used as a value")
+            found = self.parameters.get(node.target)
+            if found is None or found.dim() != 1:
+                raise self._refuse(node, f"the tensor {node.target} (a learned vector is a peephole's weights)")
+            self.values[node.name] = _Parameter(node.target, found.detach().double().numpy())
+            return
         if node.op == "call_module":
             self.values[node.name] = self._module(node, args)
             return
@@ -235,16 +313,56 @@ class _Reader:
             widths = [spec] * (rows // spec) if isinstance(spec, int) else list(spec)
             starts = np.cumsum([0, *widths])
             bounds = list(zip(starts[:-1], starts[1:]))
-        return tuple(value.rows(int(a), int(z), f"{value.name}_{k}") for k, (a, z) in enumerate(bounds))
+        called = self._assigned(node)  # i, f, g, o = self.gates(hx).chunk(4, 1): each chunk as the code calls it
+        names = called if len(called) == len(bounds) else [f"{value.name}_{k}" for k in range(len(bounds))]
+        return tuple(value.rows(int(a), int(z), n) for n, (a, z) in zip(names, bounds))
 
     def _unary(self, node: Any, op: str, value: Any) -> Ref:
         if isinstance(value, _Affine) and op in ACTIVATIONS:
+            called = self._assigned(node)  # r = torch.sigmoid(...): the layer is r, as the code calls it
+            line = self._line(node)
+            k = self.on_line.get(line, 0)
+            self.on_line[line] = k + 1
+            if k < len(called):  # r, z = sigmoid(...), sigmoid(...): the k-th call on the line is the k-th name
+                value = dataclasses.replace(value, name=called[k])
             return self._layer(value, ACTIVATIONS[op])
         return self.b.op(op, self._ref(value, node))
+
+    def _line(self, node: Any) -> tuple[str, int]:
+        """The line of the module's source that made ``node`` (("", 0) where none is known)."""
+        trace = node.meta.get("stack_trace") or ""
+        found = [(f, int(n)) for f, n in re.findall(r'File "([^"]+)", line (\d+)', trace) if f == self.source]
+        return found[-1] if found else ("", 0)
+
+    def _assigned(self, node: Any) -> list[str]:
+        """The names the line that made ``node`` gives what its calls return (``r`` of ``r = sigmoid(...)``,
+        ``i, f, g, o`` of ``... = x.chunk(4, 1)``), as the user's code calls the values; [] for any
+        other line (``c = f * c + i * tanh(...)`` names the sum, not the tanh)."""
+        file, number = self._line(node)
+        text = linecache.getline(file, number).strip() if file else ""
+        try:
+            statement = ast.parse(text).body[0] if text else None
+        except SyntaxError:  # a line of a longer statement
+            return []
+        if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+            return []
+        target, value = statement.targets[0], statement.value
+        parts = target.elts if isinstance(target, ast.Tuple) else [target]
+        calls = value.elts if isinstance(value, ast.Tuple) else [value]
+        just_calls = all(isinstance(c, ast.Call) for c in calls) and len(calls) in (1, len(parts))
+        names = [t.id for t in parts if isinstance(t, ast.Name)]
+        return names if just_calls and len(names) == len(parts) else []  # the names only where calls are all
 
     def _binary(self, node: Any, op: str, a: Any, z: Any) -> Any:
         if op == "add" and isinstance(a, _Affine) and isinstance(z, _Affine):
             return a.plus(z)
+        if op == "mul" and isinstance(a, _Parameter) != isinstance(z, _Parameter):
+            weights, value = (a, z) if isinstance(a, _Parameter) else (z, a)
+            return _Weighted(self._ref(value, node), weights.value)
+        if op == "add" and {type(a), type(z)} == {_Affine, _Weighted}:
+            affine, weighted = (a, z) if isinstance(a, _Affine) else (z, a)
+            diagonal = [*affine.diagonal, (weighted.ref, weighted.weights)]
+            return dataclasses.replace(affine, diagonal=diagonal)
         if op in ("radd", "rsub", "rmul"):
             a, z, op = z, a, op[1:]
         left = a if _number(a) else self._ref(a, node)
@@ -274,15 +392,28 @@ class _Reader:
             return self._layer(value, "identity")
         if isinstance(value, Ref):
             return value
+        if isinstance(value, _Parameter | _Weighted):
+            raise self._refuse(node, "a learned vector used other than as a peephole added to a Linear's output")
         raise self._refuse(node, f"a value of type {type(value).__name__}")
 
     def _layer(self, affine: _Affine, activation: str) -> Ref:
-        name = self._fresh(self.names.get(affine.name, affine.name))
+        name = self.names.get(affine.name, affine.name)
         weight = np.concatenate([w for _, w in affine.terms], axis=1)
         inputs = [ref for ref, _ in affine.terms]
         label = f"{name}_t" if re.fullmatch(r"[A-Za-z]", name) else ""  # a one-letter name, as papers write it
-        ref = self.b.layer(*inputs, activation=activation, id=name, bias=affine.bias is not None, label=label)
-        self.params[name] = LayerParams(weight, affine.bias)
+        # self.h(x) beside the state h: a name of the builder's, which a reader never sees (the layer
+        # is labelled as papers write it, W_h x_t, or not at all)
+        clash = name in self.states or name == "x"
+        diagonal = [ref for ref, _ in affine.diagonal]
+        ref = self.b.layer(
+            *inputs,
+            activation=activation,
+            id=None if clash else self._fresh(name),
+            bias=affine.bias is not None,
+            label="" if clash else label,
+            diagonal=diagonal,
+        )
+        self.params[ref.id] = LayerParams(weight, affine.bias, {d.id: w for d, w in affine.diagonal})
         return ref
 
     def _fresh(self, name: str) -> str:
@@ -315,14 +446,16 @@ class _Reader:
                 self.b.annotate(ref, label=_now(name))
             refs[name] = ref
             self.b.write(name, ref, label=_now(name))
+        for layer, params in self.params.items():  # a peephole reading a renamed value (o reads C_t)
+            diagonal = {renamed[k].id if k in renamed else k: w for k, w in params.diagonal.items()}
+            self.params[layer] = dataclasses.replace(params, diagonal=diagonal)
         out = self._ref(output, None)
         out = renamed.get(out.id, out)
         self.b.output(out, label=next((_now(n) for n, r in refs.items() if r.id == out.id), "y_t"))
 
     def _refuse(self, node: Any, what: str) -> SpecError:
-        trace = (node.meta.get("stack_trace") or "") if node is not None else ""
-        lines = [(f, n) for f, n in re.findall(r'File "([^"]+)", line (\d+)', trace) if f == self.source]
-        where = f" at {lines[-1][0]}:{lines[-1][1]}" if lines else ""
+        file, number = self._line(node) if node is not None else ("", 0)
+        where = f" at {file}:{number}" if file else ""
         return SpecError(f"cannot draw {what}{where}: it is not an operation of a cell spec", name="forward", fix=FIX)
 
 
@@ -331,8 +464,12 @@ def _now(state: str) -> str:
     return "C_t" if state == "c" else f"{state}_t"
 
 
+def _named(target: Any) -> str:
+    return getattr(target, "__name__", "")
+
+
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-__all__: Sequence[str] = ("from_module",)
+__all__: Sequence[str] = ("from_module", "module_from_file", "trace_file")

@@ -64,7 +64,34 @@ class MinGRU(nn.Module):
         return (1 - z) * h + z * self.h(x)
 
 
-CELLS = {"fused-lstm": (FusedLSTM, 2), "gru": (GRU, 1), "mingru": (MinGRU, 1)}
+class PeepholeLSTM(nn.Module):
+    """Gers and Schmidhuber's LSTM: the gates also read the cell state, through learned vectors
+    (nn.Parameter), the output gate the new one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wi, self.wf, self.wg, self.wo = (nn.Linear(IN + H, H) for _ in range(4))
+        self.p_i, self.p_f, self.p_o = (nn.Parameter(torch.randn(H)) for _ in range(3))
+
+    def forward(self, x, state):
+        h, c = state
+        hx = torch.cat([h, x], 1)
+        i = torch.sigmoid(self.wi(hx) + self.p_i * c)
+        f = torch.sigmoid(self.wf(hx) + self.p_f * c)
+        c = f * c + i * torch.tanh(self.wg(hx))
+        o = torch.sigmoid(self.wo(hx) + self.p_o * c)
+        return o * torch.tanh(c), c
+
+
+CELLS = {
+    "fused-lstm": (FusedLSTM, 2),
+    "gru": (GRU, 1),
+    "mingru": (MinGRU, 1),
+    "peephole-lstm": (PeepholeLSTM, 2),
+    "LSTMCell": (lambda: nn.LSTMCell(IN, H), 2),
+    "GRUCell": (lambda: nn.GRUCell(IN, H), 1),
+    "RNNCell": (lambda: nn.RNNCell(IN, H), 1),
+}
 
 
 def traced(name: str, **options):
@@ -103,22 +130,44 @@ def test_a_traced_cell_computes_what_its_module_computes(name):
         np.testing.assert_allclose(ours.outputs, stepped(module, xs, init), rtol=0, atol=1e-9)
 
 
-def test_a_fused_layer_is_drawn_as_its_gates_and_the_state_as_its_equation():
-    """The fused LSTM is colah's LSTM: four layers (each its rows of the one Linear), the cell
-    state along the top, and the new states written as the module computes them."""
+def test_a_fused_layer_is_drawn_as_its_gates_named_as_the_code_names_them():
+    """The fused LSTM is colah's LSTM: four layers, each its rows of the one Linear, named as the
+    line that chunks it names them (i, f, g, o = ...chunk(4, 1)); the cell state along the top;
+    the new states written as the module computes them."""
     _, graph, params = traced("fused-lstm")
-    layers = {n.id: n.activation for n in graph.of_kind("layer")}
-    assert layers == {"gates_0": "sigmoid", "gates_1": "sigmoid", "gates_2": "tanh", "gates_3": "sigmoid"}
+    layers = {n.id: (n.activation, n.label) for n in graph.of_kind("layer")}
+    assert layers == {
+        "i": ("sigmoid", "i_t"), "f": ("sigmoid", "f_t"), "g": ("tanh", "g_t"), "o": ("sigmoid", "o_t")
+    }  # fmt: skip
     assert all(params[k].weight.shape == (H, IN + H) for k in layers)
     assert "c" in dict(roles(graph).state_lines)  # the cell state runs along the top line
     equations = [e for s in roles(graph).steps for e in s.equations]
-    assert r"C_t = gates_1 \odot C_{t-1} + gates_0 \odot gates_2" in equations
+    assert r"C_t = f_t \odot C_{t-1} + i_t \odot g_t" in equations
 
 
-def test_names_rename_the_layers_as_the_user_calls_them():
-    _, graph, params = traced("fused-lstm", names={"gates_0": "i", "gates_1": "f", "gates_2": "g", "gates_3": "o"})
-    assert {n.id: n.label for n in graph.of_kind("layer")} == {"i": "i_t", "f": "f_t", "g": "g_t", "o": "o_t"}
-    assert set(params) == {"i", "f", "g", "o"}
+def test_layers_are_named_as_the_code_names_them_or_as_names_says():
+    """r, z = sigmoid(xr + hr), sigmoid(xz + hz): the k-th call on a line is its k-th name; a layer
+    only the module's attribute names, and that name taken by a state, is labelled as papers write
+    it (W_h x_t); names= renames any of them."""
+    _, gru, _ = traced("gru")
+    assert {n.id: n.label for n in gru.of_kind("layer")} == {"r": "r_t", "z": "z_t", "hn": "hn", "xn": "xn"}
+    _, mingru, params = traced("mingru")
+    labels = {n.label for n in mingru.of_kind("layer")}
+    assert labels == {"z_t", "W_{h} x_t"} and set(params) == {n.id for n in mingru.of_kind("layer")}
+    _, renamed, params = traced("gru", names={"xn": "n_x", "hn": "n_h"})
+    assert {"n_x", "n_h"} <= {n.id for n in renamed.of_kind("layer")} and {"n_x", "n_h"} <= set(params)
+
+
+def test_peepholes_are_the_layers_diagonal_inputs():
+    _, graph, params = traced("peephole-lstm")
+    diagonal = {n.id: n.diagonal for n in graph.of_kind("layer") if n.diagonal}
+    assert diagonal == {"i": ("c_prev",), "f": ("c_prev",), "o": ("c",)}  # the output gate reads C_t
+    assert set(params["o"].diagonal) == {"c"} and params["o"].diagonal["c"].shape == (H,)
+
+
+def test_torchs_own_cells_are_the_built_in_cells():
+    for name, built_in in (("LSTMCell", "lstm"), ("GRUCell", "gru-pytorch"), ("RNNCell", "rnn")):
+        assert traced(name)[1].name == built_in
 
 
 @pytest.mark.parametrize("name", CELLS)
@@ -179,3 +228,56 @@ def test_what_a_spec_cannot_say_is_refused_in_one_line_naming_the_users_line(cls
     lines, first = inspect.getsourcelines(cls.forward)
     marked = next(k for k, line in enumerate(lines) if "#" in line or "softmax" in line)
     assert f"{__file__}:{first + marked}" in message, message
+
+
+CELL_FILE = """
+import torch
+from torch import nn
+
+
+class MyLSTM(nn.Module):
+    def __init__(self, input_size, hidden_size):
+        super().__init__()
+        self.gates = nn.Linear(input_size + hidden_size, 4 * hidden_size)
+
+    def forward(self, x, state):
+        h, c = state
+        i, f, g, o = self.gates(torch.cat([h, x], 1)).chunk(4, 1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        return torch.sigmoid(o) * torch.tanh(c), c
+
+
+def made():
+    torch.manual_seed(0)
+    return MyLSTM(3, 4)
+"""
+
+
+def test_from_torch_traces_a_class_or_a_function_of_the_users_file(tmp_path):
+    from tests.support import run_cli
+
+    source = tmp_path / "mycell.py"
+    source.write_text(CELL_FILE)
+    out = run_cli(
+        "from-torch", f"{source}:made", "--input-size", "3", "--hidden-size", "4",
+        "-o", tmp_path / "cell.toml", "--params", tmp_path / "p.npz", "--svg", tmp_path / "cell.svg",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    cell = lstmviz.load(tmp_path / "cell.toml")
+    assert {n.id for n in cell.of_kind("layer")} == {"i", "f", "g", "o"} and "<svg" in (
+        tmp_path / "cell.svg"
+    ).read_text()
+    namespace: dict = {}
+    exec(CELL_FILE, namespace)  # the same module, built as the file builds it
+    module = namespace["made"]().double()
+    xs = np.random.default_rng(3).standard_normal((T, 1, IN))
+    ours = lstmviz.run(cell, xs, lstmviz.load_params(tmp_path / "p.npz"), dtype="float64")
+    np.testing.assert_allclose(ours.outputs, stepped(module, xs, (np.zeros((1, H)),) * 2), atol=1e-6)  # float32 file
+    wrong = run_cli(
+        "from-torch", f"{source}:made", "--input-size", "5", "--hidden-size", "4", "-o", tmp_path / "x.toml"
+    )
+    assert wrong.returncode == 2 and len(wrong.stderr.strip().splitlines()) == 1 and "shape" in wrong.stderr
+    bare = run_cli("from-torch", f"{source}:MyLSTM", "-o", tmp_path / "y.toml")
+    assert bare.returncode == 2 and "needs --input-size and --hidden-size" in bare.stderr
+    assert not (tmp_path / "x.toml").exists() and not (tmp_path / "y.toml").exists()
+    assert "RUNS YOUR FILE" in run_cli("from-torch", "--help").stdout

@@ -12,6 +12,7 @@ from ..spec.graph import CellGraph
 from ..spec.limits import MAX_DIM
 from ..spec.tomlfile import dump_spec, save_spec
 from ..torch_interop import from_torch, stack_from_torch
+from ..trace import from_module, trace_file
 from .animations import animate, explain, parse_units
 from .cells import dim_names, drawable, load, random_input, run
 from .diagrams import draw, figures, render, render_stack, steps, steps_of, walk_through
@@ -20,7 +21,8 @@ from .learning import explore, gradients, load_model, train
 
 __all__ = [
     "BUILTINS", "MAX_DIM", "animate", "compile", "dim_names", "draw", "drawable", "dump_spec", "explain", "explore",
-    "figures", "flat_params", "from_torch", "gradients", "load", "load_model", "load_params", "parse_units",
+    "figures", "flat_params", "from_module", "from_torch", "gradients", "load", "load_model", "load_params",
+    "parse_units", "trace_file",
     "random_input", "read_input", "render", "render_stack", "run", "run_saved", "run_stack", "save_params",
     "save_spec", "SavedRun", "stack_from_torch", "steps", "steps_of", "train", "walk_through",
 ]  # fmt: skip

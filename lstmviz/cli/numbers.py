@@ -146,7 +146,7 @@ def run(
 
 
 @main.command("from-torch")
-@click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("model", type=click.Path(dir_okay=False, path_type=Path), metavar="MODEL | FILE.py:NAME")
 @path_option(
     "-o",
     "--output",
@@ -166,6 +166,9 @@ def run(
 @click.option(
     "--prefix", default=None, help="Which recurrent module of a bigger model's state_dict (e.g. encoder.rnn)."
 )
+@click.option("--input-size", type=click.IntRange(min=1), default=None, help="With FILE.py:NAME: the input's size.")
+@click.option("--hidden-size", type=click.IntRange(min=1), default=None, help="With FILE.py:NAME: the state's size.")
+@path_option("--svg", "svg_path", help="With FILE.py:NAME: also draw the traced cell here.")
 @style_option
 @width_option()
 @one_line_errors
@@ -176,11 +179,22 @@ def from_torch(
     layer: int | None,
     direction: str,
     prefix: str | None,
+    input_size: int | None,
+    hidden_size: int | None,
+    svg_path: Path | None,
     style: str,
     width: str | None,
 ) -> None:
     """Take the cell and weights of a PyTorch model saved with torch.save (a state_dict, or a
-    whole nn.RNN, nn.LSTM, nn.GRU or Cell; read without running anything in the file)."""
+    whole nn.RNN, nn.LSTM, nn.GRU or Cell; read without running anything in the file).
+
+    Or trace your own cell from its code: FILE.py:NAME names an nn.Module class (built with
+    input_size= and hidden_size=) or a function returning a module, whose forward(x, state) returns
+    the new state. This RUNS YOUR FILE, as python does; give only a file you trust."""
+    if str(model).endswith(".py") or ".py:" in str(model):
+        return _trace_file(str(model), output, params_path, input_size, hidden_size, svg_path, style, width)
+    if input_size is not None or hidden_size is not None or svg_path is not None:
+        raise DataError("--input-size, --hidden-size and --svg go with FILE.py:NAME", name=str(model), fix="drop them")
     check_outputs(output, params_path, inputs=[model])
     if params_path is not None and output.resolve() == params_path.resolve():
         raise DataError("is given as both -o and --params", name=str(output), fix="give two files")
@@ -206,6 +220,32 @@ def from_torch(
         files[output] = api.dump_spec(cell).encode("utf-8")
     if params_path is not None:
         files[params_path] = npz(api.flat_params(params))
+    write_and_say(files)
+
+
+def _trace_file(
+    reference: str,
+    output: Path,
+    params_path: Path | None,
+    input_size: int | None,
+    hidden_size: int | None,
+    svg_path: Path | None,
+    style: str,
+    width: str | None,
+) -> None:
+    """from-torch FILE.py:NAME: the module traced into a cell (.toml), its weights, its figure."""
+    if input_size is None or hidden_size is None:
+        raise DataError("needs --input-size and --hidden-size", name=reference, fix="give both (e.g. 3 and 4)")
+    file = Path(reference.rpartition(":")[0] or reference)
+    check_outputs(output, params_path, svg_path, inputs=[file])
+    if output.suffix.lower() != ".toml":
+        raise DataError("is not a .toml: the traced cell is written as a spec", name=str(output), fix="-o cell.toml")
+    cell, params = api.trace_file(reference, input_size=input_size, hidden_size=hidden_size)
+    files: dict[Path, Any] = {output: api.dump_spec(cell).encode("utf-8")}
+    if params_path is not None:
+        files[params_path] = npz(api.flat_params(params))
+    if svg_path is not None:
+        files[svg_path] = str(api.render(cell, style=style, width=width)).encode("utf-8")
     write_and_say(files)
 
 
