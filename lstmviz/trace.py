@@ -48,12 +48,13 @@ class _Affine:
     bias: np.ndarray | None
     name: str
     diagonal: list[tuple[Ref, np.ndarray]] = dataclasses.field(default_factory=list)  # peepholes
+    named: bool = False  # its name is the code's (r = sigmoid(...)), not only the module's attribute
 
     def rows(self, start: int, stop: int, name: str) -> _Affine:
         """The map's rows ``start`` to ``stop`` (a chunk of a fused layer)."""
         bias = None if self.bias is None else self.bias[start:stop]
         diagonal = [(ref, w[start:stop]) for ref, w in self.diagonal]
-        return _Affine([(ref, w[start:stop]) for ref, w in self.terms], bias, name, diagonal)
+        return _Affine([(ref, w[start:stop]) for ref, w in self.terms], bias, name, diagonal, self.named)
 
     def plus(self, other: _Affine) -> _Affine:
         """The sum of two maps (``self.wx(x) + self.wh(h)``): one layer reading both inputs."""
@@ -229,20 +230,31 @@ class _Reader:
         self.values: dict[str, Any] = {}
         self.params: dict[str, LayerParams] = {}
         self.states: list[str] = []
+        self.positions: list[str | None] = []  # the state tuple's parts: a state's name, or None (never read)
+        self.by_attribute: set[str] = set()  # layers named after the module's attribute, not by the code
+        self.parts: list[str] = []  # the state tuple's parts' names, read or not
 
     # -- the arguments -------------------------------------------------------------------------
     def place_input(self, node: Any, x: Any) -> None:
-        self.values[node.name] = self.b.input(self.names.get("x", "x"), label="x_t")
+        """The input x_t; as big as the state, it is sized as the state, so that the module may add
+        them (SRU's highway: (1 - r) * x)."""
+        size = "hidden" if self.b.dims["input"] == self.b.dims["hidden"] else "input"
+        self.values[node.name] = self.b.input(self.names.get("x", "x"), size=size, label="x_t")
 
     def place_state(self, node: Any, state: Any, name: str) -> None:
         """The state argument: one state, or as many as ``forward`` unpacks (``h, c = state``: the
         trace reads them by index), whatever the example ``state`` is."""
-        read = [u.args[1] for u in node.users if u.op == "call_function" and _named(u.target) == "getitem"]
-        count = max(read) + 1 if read and all(isinstance(k, int) for k in read) else 0
+        items = [u for u in node.users if u.op == "call_function" and _named(u.target) == "getitem"]
+        taken = [u.args[1] for u in items]
+        count = max(taken) + 1 if taken and all(isinstance(k, int) for k in taken) else 0
         if count or isinstance(state, tuple | list):
             count = count or len(state)
+            read = {u.args[1] for u in items if u.users} if count == len(taken) else set(range(count))
             default = ["h", "c"] + [f"s{k}" for k in range(2, count)]
-            refs = tuple(self._state(self.names.get(n, n)) for n in default[:count])
+            # a part forward never reads (SRU's h, only returned) is no state of the cell: an output
+            self.positions = [self.names.get(n, n) if k in read else None for k, n in enumerate(default[:count])]
+            self.parts = [self.names.get(n, n) for n in default[:count]]
+            refs = tuple(self._state(n) if n else None for n in self.positions)
             self.values[node.name] = refs
         else:
             self.values[node.name] = self._state(self.names.get(name, "h" if name == "state" else name))
@@ -314,8 +326,10 @@ class _Reader:
             starts = np.cumsum([0, *widths])
             bounds = list(zip(starts[:-1], starts[1:]))
         called = self._assigned(node)  # i, f, g, o = self.gates(hx).chunk(4, 1): each chunk as the code calls it
-        names = called if len(called) == len(bounds) else [f"{value.name}_{k}" for k in range(len(bounds))]
-        return tuple(value.rows(int(a), int(z), n) for n, (a, z) in zip(names, bounds))
+        named = len(called) == len(bounds)
+        names = called if named else [f"{value.name}_{k}" for k in range(len(bounds))]
+        chunks = (value.rows(int(a), int(z), n) for n, (a, z) in zip(names, bounds))
+        return tuple(dataclasses.replace(c, named=named) for c in chunks)
 
     def _unary(self, node: Any, op: str, value: Any) -> Ref:
         if isinstance(value, _Affine) and op in ACTIVATIONS:
@@ -324,7 +338,7 @@ class _Reader:
             k = self.on_line.get(line, 0)
             self.on_line[line] = k + 1
             if k < len(called):  # r, z = sigmoid(...), sigmoid(...): the k-th call on the line is the k-th name
-                value = dataclasses.replace(value, name=called[k])
+                value = dataclasses.replace(value, name=called[k], named=True)
             return self._layer(value, ACTIVATIONS[op])
         return self.b.op(op, self._ref(value, node))
 
@@ -397,23 +411,29 @@ class _Reader:
         raise self._refuse(node, f"a value of type {type(value).__name__}")
 
     def _layer(self, affine: _Affine, activation: str) -> Ref:
+        """The affine map drawn as a layer ending in ``activation``. Named as the code names it
+        (``f = sigmoid(...)``: f, labelled f_t) or as ``names=`` says; a map only an attribute
+        names (``self.w(x)``) keeps that name as its id, and where it is a plain product or its name
+        is taken by a state (``self.h(x)`` beside h) it is labelled as papers write it, W_c x_t,
+        under an id of the builder's that no reader sees."""
+        named = affine.named or affine.name in self.names
         name = self.names.get(affine.name, affine.name)
         weight = np.concatenate([w for _, w in affine.terms], axis=1)
         inputs = [ref for ref, _ in affine.terms]
-        label = f"{name}_t" if re.fullmatch(r"[A-Za-z]", name) else ""  # a one-letter name, as papers write it
-        # self.h(x) beside the state h: a name of the builder's, which a reader never sees (the layer
-        # is labelled as papers write it, W_h x_t, or not at all)
-        clash = name in self.states or name == "x"
+        label = f"{name}_t" if named and re.fullmatch(r"[A-Za-z]", name) else ""  # a value, as papers write it
+        papers = not named and (activation == "identity" or name in self.states or name == "x")
         diagonal = [ref for ref, _ in affine.diagonal]
         ref = self.b.layer(
             *inputs,
             activation=activation,
-            id=None if clash else self._fresh(name),
+            id=None if papers else self._fresh(name),
             bias=affine.bias is not None,
-            label="" if clash else label,
+            label=label,
             diagonal=diagonal,
         )
         self.params[ref.id] = LayerParams(weight, affine.bias, {d.id: w for d, w in affine.diagonal})
+        if not named:
+            self.by_attribute.add(ref.id)
         return ref
 
     def _fresh(self, name: str) -> str:
@@ -431,19 +451,26 @@ class _Reader:
         else:
             new = tuple(values) if isinstance(values, tuple | list) else (values,)
             output = new[0]
-        if len(new) != len(self.states):
+        positions = self.positions or self.states
+        if len(new) != len(positions):
             raise SpecError(
-                f"forward returns {len(new)} states for the {len(self.states)} it reads",
+                f"forward returns {len(new)} states for the {len(positions)} it takes",
                 name="forward",
                 fix="return the new state as the state came in (a tensor, or a tuple of the same length)",
             )
         refs, renamed = {}, {}
-        for name, value in zip(self.states, new):
+        for name, value in zip(positions, new):
+            if name is None:  # returned, never read back: only an output
+                continue
             ref = self._ref(value, None)
             node = next(n for n in self.b.nodes() if n.id == ref.id)
-            if node.kind == "op" and made_up(node) and name not in self.b:  # the new value, called as its state
-                renamed[ref.id] = ref = self.b.rename(ref, name)
+            unnamed = (node.kind == "op" and made_up(node)) or ref.id in self.by_attribute
+            if unnamed and name not in self.b:  # the new value, called as its state (IndRNN's h = relu(...))
+                old = ref.id
+                renamed[old] = ref = self.b.rename(ref, name)
                 self.b.annotate(ref, label=_now(name))
+                if old in self.params:
+                    self.params[name] = self.params.pop(old)
             refs[name] = ref
             self.b.write(name, ref, label=_now(name))
         for layer, params in self.params.items():  # a peephole reading a renamed value (o reads C_t)
@@ -451,7 +478,13 @@ class _Reader:
             self.params[layer] = dataclasses.replace(params, diagonal=diagonal)
         out = self._ref(output, None)
         out = renamed.get(out.id, out)
-        self.b.output(out, label=next((_now(n) for n, r in refs.items() if r.id == out.id), "y_t"))
+        returned = [n for n, v in zip(self.parts, new) if v is output]  # SRU's h: returned, never read back
+        label = next((_now(n) for n, r in refs.items() if r.id == out.id), _now(returned[0]) if returned else "y_t")
+        node = next(n for n in self.b.nodes() if n.id == out.id)
+        if returned and node.kind == "op" and made_up(node) and returned[0] not in self.b:  # its equation: h_t = ...
+            out = self.b.rename(out, returned[0])
+            self.b.annotate(out, label=label)
+        self.b.output(out, label=label)
 
     def _refuse(self, node: Any, what: str) -> SpecError:
         file, number = self._line(node) if node is not None else ("", 0)

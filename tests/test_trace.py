@@ -83,11 +83,57 @@ class PeepholeLSTM(nn.Module):
         return o * torch.tanh(c), c
 
 
+class IndRNN(nn.Module):
+    """IndRNN (Li et al., 2018): each unit its own recurrent weight, an elementwise u * h."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.w, self.u = nn.Linear(IN, H), nn.Parameter(torch.rand(H))
+
+    def forward(self, x, h):
+        return torch.relu(self.w(x) + self.u * h)
+
+
+class CoupledLSTM(nn.Module):
+    """The LSTM whose input gate is 1 - f (colah's coupled variant), h and c in one tuple."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.f, self.g, self.o = nn.Linear(IN + H, H), nn.Linear(IN + H, H), nn.Linear(IN + H, H)
+
+    def forward(self, x, state):
+        h, c = state
+        hx = torch.cat([h, x], dim=1)
+        f = torch.sigmoid(self.f(hx))
+        c = f * c + (1 - f) * torch.tanh(self.g(hx))
+        return torch.sigmoid(self.o(hx)) * torch.tanh(c), c
+
+
+class SRU(nn.Module):
+    """The simple recurrent unit (Lei et al., 2018): gates of the input and the old cell state
+    (elementwise), a highway from the input (its size the state's)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.w, self.wf, self.wr = nn.Linear(H, H, bias=False), nn.Linear(H, H), nn.Linear(H, H)
+        self.vf, self.vr = nn.Parameter(torch.randn(H)), nn.Parameter(torch.randn(H))
+
+    def forward(self, x, state):
+        h, c = state
+        f = torch.sigmoid(self.wf(x) + self.vf * c)
+        r = torch.sigmoid(self.wr(x) + self.vr * c)
+        c = f * c + (1 - f) * self.w(x)
+        return r * c + (1 - r) * x, c
+
+
 CELLS = {
     "fused-lstm": (FusedLSTM, 2),
     "gru": (GRU, 1),
     "mingru": (MinGRU, 1),
     "peephole-lstm": (PeepholeLSTM, 2),
+    "indrnn": (IndRNN, 1),
+    "coupled-lstm": (CoupledLSTM, 2),
+    "sru": (SRU, 2, H),  # its highway adds the input to the state: the same size
     "LSTMCell": (lambda: nn.LSTMCell(IN, H), 2),
     "GRUCell": (lambda: nn.GRUCell(IN, H), 1),
     "RNNCell": (lambda: nn.RNNCell(IN, H), 1),
@@ -95,10 +141,10 @@ CELLS = {
 
 
 def traced(name: str, **options):
-    cls, states = CELLS[name]
+    cls, states, size = (*CELLS[name], IN)[:3]
     torch.manual_seed(0)
     module = cls().double()
-    x = torch.zeros(B, IN, dtype=torch.float64)
+    x = torch.zeros(B, size, dtype=torch.float64)
     zeros = torch.zeros(B, H, dtype=torch.float64)
     graph, params = lstmviz.from_module(module, x, (zeros,) * states if states > 1 else zeros, **options)
     return module, graph, params
@@ -120,14 +166,12 @@ def stepped(module, xs: np.ndarray, state: tuple[np.ndarray, ...]) -> np.ndarray
 def test_a_traced_cell_computes_what_its_module_computes(name):
     module, graph, params = traced(name)
     rng = np.random.default_rng(1)
-    xs = rng.standard_normal((T, B, IN))
-    states = graph.states
+    xs = rng.standard_normal((T, B, (*CELLS[name], IN)[2]))
+    parts = ["h", "c"][: CELLS[name][1]]  # the module's state, by the names the cell gives its parts
     for start in ("zeros", "given"):
-        init = tuple(
-            rng.standard_normal((B, H)) if start == "given" else np.zeros((B, H)) for _ in states
-        )  # fmt: skip
-        ours = lstmviz.run(graph, xs, params, dtype="float64", state=dict(zip(states, init)))
-        np.testing.assert_allclose(ours.outputs, stepped(module, xs, init), rtol=0, atol=1e-9)
+        init = {p: rng.standard_normal((B, H)) if start == "given" else np.zeros((B, H)) for p in parts}
+        ours = lstmviz.run(graph, xs, params, dtype="float64", state={s: init[s] for s in graph.states})
+        np.testing.assert_allclose(ours.outputs, stepped(module, xs, tuple(init.values())), rtol=0, atol=1e-9)
 
 
 def test_a_fused_layer_is_drawn_as_its_gates_named_as_the_code_names_them():
@@ -281,3 +325,25 @@ def test_from_torch_traces_a_class_or_a_function_of_the_users_file(tmp_path):
     assert bare.returncode == 2 and "needs --input-size and --hidden-size" in bare.stderr
     assert not (tmp_path / "x.toml").exists() and not (tmp_path / "y.toml").exists()
     assert "RUNS YOUR FILE" in run_cli("from-torch", "--help").stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["peephole-lstm", "sru"])
+def test_everything_works_on_a_traced_cell(tmp_path, name):
+    """Every style and view, the walk-through, an animation of the module's own weights (its
+    values the module's), and training in NumPy."""
+    import xml.etree.ElementTree as ET
+
+    from lstmviz.style import builtin_styles
+
+    module, graph, params = traced(name)
+    views = [("cell", None), ("ordered", None), ("conventional", None), ("chain", None), ("equations", None)]
+    views += [("cell-state", None), ("unit", None)] + [("focus", step.name) for step in roles(graph).steps]
+    for style in builtin_styles():
+        for view, focus in views:
+            ET.fromstring(lstmviz.render(graph, view=view, focus=focus, style=style))
+    assert len(lstmviz.steps(graph)) == len(roles(graph).steps) >= 2
+    animated = lstmviz.animate(graph, params=params, steps=2)
+    assert "<svg" in animated and animated != lstmviz.animate(graph, steps=2)  # the module's weights, not seeded ones
+    model, history = lstmviz.train(graph, "parity", updates=2, until=2)
+    assert len(history.losses) == 2

@@ -41,7 +41,10 @@ def _expression(graph: CellGraph, node_id: str) -> str:
         args = ", ".join(_operand(graph, graph.node(p), inside=False) for p in parts)
         letter, sub = graph.weights[node.id]
         terms = [rf"{letter}_{{{sub}}} \cdot [{args}]"]
-        terms += [rf"w_{{{sub},{d}}} \odot {_operand(graph, graph.node(d), inside=True)}" for d in node.diagonal]
+        terms += [
+            rf"w_{{{sub},{_peeped(graph.node(d))}}} \odot {_operand(graph, graph.node(d), inside=True)}"
+            for d in node.diagonal
+        ]
         if node.bias:
             terms.append(f"b_{{{sub}}}")
         return f"{_ACTIVATIONS[node.activation]}({' + '.join(terms)})"
@@ -52,6 +55,12 @@ def _expression(graph: CellGraph, node_id: str) -> str:
         operands.insert(node.constant_at, number(node.constant))
     template = OPS[node.op].latex
     return template.format(*operands)
+
+
+def _peeped(node: Node) -> str:
+    """How a peephole's weights name what they read: a state by its name (w_{f,c} reads C_{t-1}),
+    anything else by its id."""
+    return node.state if node.kind == "state-in" and node.state else node.id
 
 
 def _operand(graph: CellGraph, node: Node, *, inside: bool) -> str:
