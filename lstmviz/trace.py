@@ -423,10 +423,13 @@ class _Reader:
         label = f"{name}_t" if named and re.fullmatch(r"[A-Za-z]", name) else ""  # a value, as papers write it
         papers = not named and (activation == "identity" or name in self.states or name == "x")
         diagonal = [ref for ref, _ in affine.diagonal]
+        rows = weight.shape[0]  # its size: the state's, the input's, or a number of its own (a readout's)
+        size = next((d for d in ("hidden", "input") if self.b.dims[d] == rows), rows)
         ref = self.b.layer(
             *inputs,
             activation=activation,
             id=None if papers else self._fresh(name),
+            size=size,
             bias=affine.bias is not None,
             label=label,
             diagonal=diagonal,
@@ -438,7 +441,7 @@ class _Reader:
 
     def _fresh(self, name: str) -> str:
         taken, k, out = set(self.b.ids()), 1, name
-        while out in taken or out in self.states or out == "x":
+        while out in taken:
             k += 1
             out = f"{name}_{k}"
         return out
@@ -458,11 +461,14 @@ class _Reader:
                 name="forward",
                 fix="return the new state as the state came in (a tensor, or a tuple of the same length)",
             )
+        out = self._ref(output, None)  # drawn before anything is renamed: the builder renames what reads it
+        made = {id(v): self._ref(v, None) for n, v in zip(positions, new) if n is not None}
         refs, renamed = {}, {}
         for name, value in zip(positions, new):
             if name is None:  # returned, never read back: only an output
                 continue
-            ref = self._ref(value, None)
+            ref = made[id(value)]
+            ref = renamed.get(ref.id, ref)  # a value returned twice
             node = next(n for n in self.b.nodes() if n.id == ref.id)
             unnamed = (node.kind == "op" and made_up(node)) or ref.id in self.by_attribute
             if unnamed and name not in self.b:  # the new value, called as its state (IndRNN's h = relu(...))
@@ -476,7 +482,6 @@ class _Reader:
         for layer, params in self.params.items():  # a peephole reading a renamed value (o reads C_t)
             diagonal = {renamed[k].id if k in renamed else k: w for k, w in params.diagonal.items()}
             self.params[layer] = dataclasses.replace(params, diagonal=diagonal)
-        out = self._ref(output, None)
         out = renamed.get(out.id, out)
         returned = [n for n, v in zip(self.parts, new) if v is output]  # SRU's h: returned, never read back
         label = next((_now(n) for n, r in refs.items() if r.id == out.id), _now(returned[0]) if returned else "y_t")

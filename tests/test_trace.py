@@ -347,3 +347,31 @@ def test_everything_works_on_a_traced_cell(tmp_path, name):
     assert "<svg" in animated and animated != lstmviz.animate(graph, steps=2)  # the module's weights, not seeded ones
     model, history = lstmviz.train(graph, "parity", updates=2, until=2)
     assert len(history.losses) == 2
+
+
+class Elman(nn.Module):
+    """An Elman RNN with a readout: forward returns (output, new state), the output of its own size."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.w, self.out = nn.Linear(IN + H, H), nn.Linear(H, 2)
+
+    def forward(self, x, h):
+        h = torch.tanh(self.w(torch.cat([x, h], 1)))
+        return self.out(h), (h,)
+
+
+def test_a_module_returning_its_output_and_its_state():
+    torch.manual_seed(0)
+    module = Elman().double()
+    graph, params = lstmviz.from_module(module, torch.zeros(1, IN), torch.zeros(1, H))
+    assert {n.id: n.label for n in graph.of_kind("layer")} == {"h": "h_t", "identity_layer": "W_{y} h_t"}
+    xs = np.random.default_rng(4).standard_normal((T, B, IN))
+    h, expected = torch.zeros(B, H, dtype=torch.float64), []
+    with torch.no_grad():
+        for t in range(T):
+            y, (h,) = module(torch.from_numpy(xs[t]), h)
+            expected.append(y.numpy())
+    ours = lstmviz.run(graph, xs, params, dtype="float64").outputs
+    assert ours.shape == (T, B, 2)
+    np.testing.assert_allclose(ours, np.stack(expected), rtol=0, atol=1e-9)
