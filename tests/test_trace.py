@@ -162,7 +162,12 @@ def stepped(module, xs: np.ndarray, state: tuple[np.ndarray, ...]) -> np.ndarray
     return np.stack(outs)
 
 
-@pytest.mark.parametrize("name", CELLS)
+def fast_for_the_lstm(names):  # type: ignore[no-untyped-def]
+    """The cells as parameters: the fused LSTM in the fast tier, the rest in the whole suite."""
+    return [pytest.param(n, marks=[] if n == "fused-lstm" else [pytest.mark.slow]) for n in names]
+
+
+@pytest.mark.parametrize("name", fast_for_the_lstm(CELLS))
 def test_a_traced_cell_computes_what_its_module_computes(name):
     module, graph, params = traced(name)
     rng = np.random.default_rng(1)
@@ -214,7 +219,7 @@ def test_torchs_own_cells_are_the_built_in_cells():
         assert traced(name)[1].name == built_in
 
 
-@pytest.mark.parametrize("name", CELLS)
+@pytest.mark.parametrize("name", fast_for_the_lstm(CELLS))
 @pytest.mark.parametrize("style", ["colah", "pipe"])
 def test_a_traced_cell_is_drawn_without_a_defect(name, style):
     _, graph, _ = traced(name)
