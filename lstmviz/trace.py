@@ -33,6 +33,8 @@ ACTIVATIONS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu"}
 UNARY = {"exp": "exp", "log": "log", "softplus": "softplus", "abs": "abs", **ACTIVATIONS}
 #: Binary operators and the spec's op for each.
 BINARY = {"add": "add", "sub": "sub", "mul": "mul", "truediv": "div", "div": "div", "maximum": "max", "minimum": "min"}
+#: The spec's binary ops as Python's operators: on refs they add the op, on numbers they compute.
+ARITHMETIC = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}
 #: Modules that are one of the functions above.
 MODULES = {"Sigmoid": "sigmoid", "Tanh": "tanh", "ReLU": "relu", "Softplus": "softplus"}
 #: What is asked for when an operation cannot be traced into a cell.
@@ -109,9 +111,8 @@ def from_module(
         )
     sizes = _sizes(x, state)
     b = CellBuilder(_identifier(type(module).__name__.lower()), dims=sizes)
-    reader = _Reader(b, dict(module.named_modules()), dict(module.named_parameters()), names or {})
-    reader.source = _source(module)
-    reader.place_input(placeholders[0], x)
+    reader = _Reader(b, module, names or {})
+    reader.place_input(placeholders[0])
     reader.place_state(placeholders[1], state, placeholders[1].name)
     for node in graph.nodes:
         if node.op in ("call_module", "call_function", "call_method", "get_attr"):
@@ -221,21 +222,19 @@ class _Reader:
     """The fx graph read node by node into the builder: each fx node's value, a Ref, an _Affine,
     a tuple of them (a state, a chunked layer) or a number."""
 
-    def __init__(
-        self, b: CellBuilder, modules: dict[str, Any], parameters: dict[str, Any], names: Mapping[str, str]
-    ) -> None:
-        self.b, self.modules, self.parameters, self.names = b, modules, parameters, names
-        self.source = ""  # the module's source file, where a refusal points
+    def __init__(self, b: CellBuilder, module: Any, names: Mapping[str, str]) -> None:
+        self.b, self.names = b, names
+        self.modules, self.parameters = dict(module.named_modules()), dict(module.named_parameters())
+        self.source = _source(module)  # the module's source file, where a refusal points
         self.on_line: dict[tuple[str, int], int] = {}  # layers made on each line so far
         self.values: dict[str, Any] = {}
         self.params: dict[str, LayerParams] = {}
-        self.states: list[str] = []
-        self.positions: list[str | None] = []  # the state tuple's parts: a state's name, or None (never read)
+        self.states: list[str] = []  # the states, as forward reads them
+        self.parts: list[str] = []  # the state tuple's parts' names, read or not (SRU's h is only returned)
         self.by_attribute: set[str] = set()  # layers named after the module's attribute, not by the code
-        self.parts: list[str] = []  # the state tuple's parts' names, read or not
 
     # -- the arguments -------------------------------------------------------------------------
-    def place_input(self, node: Any, x: Any) -> None:
+    def place_input(self, node: Any) -> None:
         """The input x_t; as big as the state, it is sized as the state, so that the module may add
         them (SRU's highway: (1 - r) * x)."""
         size = "hidden" if self.b.dims["input"] == self.b.dims["hidden"] else "input"
@@ -251,11 +250,9 @@ class _Reader:
             count = count or len(state)
             read = {u.args[1] for u in items if u.users} if count == len(taken) else set(range(count))
             default = ["h", "c"] + [f"s{k}" for k in range(2, count)]
-            # a part forward never reads (SRU's h, only returned) is no state of the cell: an output
-            self.positions = [self.names.get(n, n) if k in read else None for k, n in enumerate(default[:count])]
             self.parts = [self.names.get(n, n) for n in default[:count]]
-            refs = tuple(self._state(n) if n else None for n in self.positions)
-            self.values[node.name] = refs
+            # a part forward never reads (SRU's h, only returned) is no state of the cell: an output
+            self.values[node.name] = tuple(self._state(n) if k in read else None for k, n in enumerate(self.parts))
         else:
             self.values[node.name] = self._state(self.names.get(name, "h" if name == "state" else name))
 
@@ -381,16 +378,11 @@ class _Reader:
             a, z, op = z, a, op[1:]
         left = a if _number(a) else self._ref(a, node)
         right = z if _number(z) else self._ref(z, node)
-        if _number(left) and _number(right):
-            return {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}[op](
-                left, right
-            )
         if op in ("max", "min"):
             if _number(left):
                 left, right = right, left
             return self.b.op(op, left, constant=float(right)) if _number(right) else self.b.op(op, left, right)
-        symbol = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}[op]
-        return symbol(left, right)
+        return ARITHMETIC[op](left, right)
 
     # -- values --------------------------------------------------------------------------------
     def _value(self, arg: Any) -> Any:
@@ -454,7 +446,7 @@ class _Reader:
         else:
             new = tuple(values) if isinstance(values, tuple | list) else (values,)
             output = new[0]
-        positions = self.positions or self.states
+        positions = [n if n in self.states else None for n in self.parts] if self.parts else self.states
         if len(new) != len(positions):
             raise SpecError(
                 f"forward returns {len(new)} states for the {len(positions)} it takes",
@@ -469,8 +461,7 @@ class _Reader:
                 continue
             ref = made[id(value)]
             ref = renamed.get(ref.id, ref)  # a value returned twice
-            node = next(n for n in self.b.nodes() if n.id == ref.id)
-            unnamed = (node.kind == "op" and made_up(node)) or ref.id in self.by_attribute
+            unnamed = self._made_up_op(ref) or ref.id in self.by_attribute
             if unnamed and name not in self.b:  # the new value, called as its state (IndRNN's h = relu(...))
                 old = ref.id
                 renamed[old] = ref = self.b.rename(ref, name)
@@ -485,11 +476,15 @@ class _Reader:
         out = renamed.get(out.id, out)
         returned = [n for n, v in zip(self.parts, new) if v is output]  # SRU's h: returned, never read back
         label = next((_now(n) for n, r in refs.items() if r.id == out.id), _now(returned[0]) if returned else "y_t")
-        node = next(n for n in self.b.nodes() if n.id == out.id)
-        if returned and node.kind == "op" and made_up(node) and returned[0] not in self.b:  # its equation: h_t = ...
+        if returned and self._made_up_op(out) and returned[0] not in self.b:  # its equation: h_t = ...
             out = self.b.rename(out, returned[0])
             self.b.annotate(out, label=label)
         self.b.output(out, label=label)
+
+    def _made_up_op(self, ref: Ref) -> bool:
+        """Whether ``ref`` is an op the builder named (``add_mul_f_c_prev...``), which no reader sees."""
+        node = next(n for n in self.b.nodes() if n.id == ref.id)
+        return node.kind == "op" and made_up(node)
 
     def _refuse(self, node: Any, what: str) -> SpecError:
         file, number = self._line(node) if node is not None else ("", 0)

@@ -229,33 +229,29 @@ def test_a_traced_cell_is_drawn_without_a_defect(name, style):
         assert drawn.defects(drawn.read(to_svg(build_scene(layout, sheet))), graph) == [], (name, style, view)
 
 
-class Looping(nn.Module):
+class OneLayer(nn.Module):
+    """A module with one Linear, for the forwards a spec cannot say."""
+
     def __init__(self) -> None:
         super().__init__()
         self.w = nn.Linear(IN, H)
 
+
+class Looping(OneLayer):
     def forward(self, x, h):
         for t in range(x.shape[0]):  # a loop over time inside forward
             h = torch.tanh(self.w(x[t]))
         return h
 
 
-class Branching(nn.Module):
-    def __init__(self) -> None:
-        super().__init__()
-        self.w = nn.Linear(IN, H)
-
+class Branching(OneLayer):
     def forward(self, x, h):
         if h.sum() > 0:  # control flow on a value
             return torch.tanh(self.w(x))
         return h
 
 
-class Softmaxed(nn.Module):
-    def __init__(self) -> None:
-        super().__init__()
-        self.w = nn.Linear(IN, H)
-
+class Softmaxed(OneLayer):
     def forward(self, x, h):
         return torch.softmax(self.w(x), dim=1) * h
 

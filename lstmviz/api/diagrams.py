@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import os
-import types
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -169,19 +168,7 @@ def draw(
     natural = lay_out(sheet)
     fits = min(w_in, h_in * natural.width / natural.height)  # the width it is drawn at, in inches
     sheet, layout = sized(sheet, lay_out, f"{fits:.4f}in", font_size, attempts=5)
-    scene = build_scene(layout, sheet)
-    artists = draw_scene(scene, ax, outlined=outline_text)
-    frozen = {kind: types.MappingProxyType({k: tuple(v) for k, v in artists[kind].items()}) for kind in artists}
-    kinds = {n: css[0].split()[1] for n, css in artists["class"].items() if n in artists["node"] and " " in css[0]}
-    return Drawn(
-        graph.name,
-        ax,
-        frozen["node"],
-        frozen["edge"],
-        frozen["label"],
-        types.MappingProxyType(kinds),
-        (0.0, scene.width, scene.height, 0.0),
-    )
+    return draw_scene(build_scene(layout, sheet), ax, outlined=outline_text, cell=graph.name)
 
 
 def steps_of(cell: str | Path | CellGraph, *, labels: str = "notation") -> dict[str, list[str]]:

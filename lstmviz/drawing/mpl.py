@@ -9,10 +9,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+import types
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from .. import mathtext
+from ..display import Drawn
 from ..errors import DataError, MissingGlyphWarning
 from ..spec.limits import MAX_LATEX
 from . import outlines
@@ -21,16 +23,14 @@ from .scene import Ellipse, Item, Line, Polygon, Rect, Scene, Text, rounded_corn
 PX_PER_INCH = 100.0
 
 
-#: What :func:`draw` put into an Axes: for "node", "edge" and "label" (by its owner's id), the
-#: artists of each id; for "class", each node's and edge's CSS classes (its kind: layer, op, ...).
-Artists = dict[str, dict[str, list[Any]]]
-
-
-def draw(scene: Scene, ax: Any, *, latex: bool = False, pt: float | None = None, outlined: bool = False) -> Artists:
+def draw(
+    scene: Scene, ax: Any, *, latex: bool = False, pt: float | None = None, outlined: bool = False, cell: str = ""
+) -> Drawn:
     """Draw the scene into ``ax`` (y pointing down), and fit the axes to it. ``pt`` is points per
     scene unit, for line weights and text; by default as the scene is scaled to fit the axes, so
     that the figure keeps its proportions at any size. Text is drawn as outlines where a PDF would
-    embed it as Type 3 (:mod:`.outlines`), or always with ``outlined``. Returns the artists by id."""
+    embed it as Type 3 (:mod:`.outlines`), or always with ``outlined``. Returns the artists by id
+    (those of ``cell``)."""
     from matplotlib import patches
 
     if pt is None:
@@ -41,7 +41,8 @@ def draw(scene: Scene, ax: Any, *, latex: bool = False, pt: float | None = None,
     ax.set_ylim(scene.height, 0)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    drawn: Artists = {"node": {}, "edge": {}, "label": {}, "class": {}}
+    drawn: dict[str, dict[str, list[Any]]] = {"node": {}, "edge": {}, "label": {}}
+    kinds: dict[str, str] = {}
     mine: list[Any] = []
 
     def add(artist: Any) -> Any:  # as add_patch, but leaving the data limits alone: they are set above
@@ -63,8 +64,9 @@ def draw(scene: Scene, ax: Any, *, latex: bool = False, pt: float | None = None,
         gid = data.get("node") or data.get("edge")
         owner = gid or data.get("owner", "")
         if kind:  # every node and edge, even one with nothing drawn (a junction), so ids always resolve
-            drawn["class"][owner] = [group.css]
             drawn[kind].setdefault(owner, [])
+        if kind == "node" and group.css.startswith("node "):
+            kinds[owner] = group.css.split()[1]  # "node layer faded": a layer (a module is no node's)
         for k, item in enumerate(group.items):
             before = len(mine)
             common = {"zorder": z, "gid": gid}
@@ -72,7 +74,9 @@ def draw(scene: Scene, ax: Any, *, latex: bool = False, pt: float | None = None,
             into = "label" if k >= len(group.items) - group.labels else kind
             if into and owner:
                 drawn[into].setdefault(owner, []).extend(mine[before:])
-    return drawn
+    by_id = {k: types.MappingProxyType({i: tuple(a) for i, a in v.items()}) for k, v in drawn.items()}
+    extent = (0.0, scene.width, scene.height, 0.0)
+    return Drawn(cell, ax, by_id["node"], by_id["edge"], by_id["label"], types.MappingProxyType(kinds), extent)
 
 
 def _item(

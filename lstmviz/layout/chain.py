@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 
 from ..spec.graph import CellGraph
 from .cell import layout_cell
-from .geometry import Box, Dot, Layout, Point, Shape, Wire, fork_dots, simplify
+from .geometry import Box, Dot, Layout, Point, Shape, Wire, band, fork_dots, simplify
 from .metrics import Metrics
 from .routing import EPS
 
@@ -184,7 +185,7 @@ def _source(port: Shape, wires: list[Wire]) -> str:
 
 
 def _bent(
-    points: tuple[Point, ...], at_end: bool, x: float, others: list[Wire], shapes, m: Metrics
+    points: tuple[Point, ...], at_end: bool, x: float, others: list[Wire], shapes: Iterable[Shape], m: Metrics
 ) -> tuple[Point, ...] | None:
     """``points`` with the vertical run at its port (its start, or its end when ``at_end``) moved to
     ``x``, joined to the old run by the highest (for an input) or lowest (for an output) level that
@@ -211,15 +212,7 @@ def _apart(wire: Wire, m: Metrics) -> float:
 
 def _meets(a: Point, b: Point, line: tuple[Point, ...], gap: float) -> bool:
     """Whether the segment a-b comes within ``gap`` of the polyline ``line``."""
-    for c, d in zip(line, line[1:]):
-        if (
-            min(a.x, b.x) - gap <= max(c.x, d.x)
-            and min(c.x, d.x) <= max(a.x, b.x) + gap
-            and min(a.y, b.y) - gap <= max(c.y, d.y)
-            and min(c.y, d.y) <= max(a.y, b.y) + gap
-        ):
-            return True
-    return False
+    return any(band(a, b).overlaps(band(c, d), gap) for c, d in zip(line, line[1:]))
 
 
 def _ghost(prefix: str, base: Layout, module: Box, dx: float, dy: float) -> Layout:

@@ -226,6 +226,11 @@ def on_segment(p: Point, a: Point, b: Point) -> bool:
     return min(a.x, b.x) - ON <= p.x <= max(a.x, b.x) + ON and min(a.y, b.y) - ON <= p.y <= max(a.y, b.y) + ON
 
 
+def band(a: Point, b: Point, thick: float = 0.0) -> Box:
+    """The room an orthogonal segment drawn ``thick`` takes."""
+    return Box((a.x + b.x) / 2, (a.y + b.y) / 2, abs(a.x - b.x) + thick, abs(a.y - b.y) + thick)
+
+
 def fork_dots(wires: Sequence[Wire]) -> tuple[Dot, ...]:
     """A dot wherever two wires of one source part ways away from the source itself."""
     by_src: dict[str, list[Wire]] = {}

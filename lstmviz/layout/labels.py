@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..mathtext import CAP_HEIGHT, MIDLINE
-from .geometry import Box, Dot, Label, Point, Wire, direction
+from .geometry import Box, Dot, Label, Point, Wire, band, direction
 from .grid import Grid, bias_reach
 from .metrics import Metrics
 
@@ -78,7 +78,7 @@ def _names(grid: Grid, wires: tuple[Wire, ...], dots: tuple[Dot, ...]) -> tuple[
     f, out, crowded = m.font, [], 0
     segments = [(a, b) for w in wires if not w.lane for a, b in zip(w.points, w.points[1:])]
     solid = _obstacles(grid, wires, dots)
-    solid += [_band(a, b, m.lane_width) for w in wires if w.lane for a, b in zip(w.points, w.points[1:])]
+    solid += [band(a, b, m.lane_width) for w in wires if w.lane for a, b in zip(w.points, w.points[1:])]
     for shape in grid.shapes:
         node = grid.graph.node(shape.node)
         b = shape.box
@@ -178,9 +178,9 @@ def _biases(
         for start, end in sides:
             if (round(end.x, 2), round(end.y, 2)) in ends or grid.blocked([start, end], node.id):
                 continue
-            band = _band(start, end, m.wire_width * BIAS_BAND)
+            room = band(start, end, m.wire_width * BIAS_BAND)
             named = labels + [lab for _, lab in out]
-            if any(band.crossed_by(a, z) for a, z in segments) or any(band.overlaps(lab.box()) for lab in named):
+            if any(room.crossed_by(a, z) for a, z in segments) or any(room.overlaps(lab.box()) for lab in named):
                 continue
             wire = Wire(f"{node.id}.bias", "bias", "", node.id, (start, end))
             options = [Label(node.id, name, x, y, anchor, f) for x, y, anchor in _bias_name_places(wire, f, m)]
@@ -227,8 +227,3 @@ def _heads(wires: tuple[Wire, ...] | list[Wire], arrow: float) -> list[Box]:
             dx, dy = direction(before, tip)
             out.append(Box(tip.x - dx * arrow / 2, tip.y - dy * arrow / 2, arrow * HEAD_ROOM, arrow * HEAD_ROOM))
     return out
-
-
-def _band(a: Point, b: Point, thick: float) -> Box:
-    """The room an orthogonal segment drawn ``thick`` takes."""
-    return Box((a.x + b.x) / 2, (a.y + b.y) / 2, abs(a.x - b.x) + thick, abs(a.y - b.y) + thick)
