@@ -7,6 +7,7 @@ anything else, so that what reaches LaTeX (PGF output) is only what is drawn her
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 
@@ -40,9 +41,11 @@ class Run:
     italic: bool = False
 
 
+@functools.lru_cache(maxsize=4096)
 def runs(label: str) -> tuple[Run, ...]:
     """The label as runs of plain text; ``-`` becomes a minus sign, accents combining characters,
-    ``\\frac{a}{b}`` a/b on one line, ``\\mathrm{relu}`` and its kind the word itself."""
+    ``\\frac{a}{b}`` a/b on one line, ``\\mathrm{relu}`` and its kind the word itself. Kept: the
+    layout measures each label many times as it looks for a place."""
     return _Reader(_TOKEN.findall(label)).all()
 
 
@@ -258,6 +261,7 @@ _ADVANCE = {
 }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4096)
 def width(label: str, font_size: float) -> float:
     """The label's drawn width, from the font's advance widths (0.62 em for a character not listed),
     enough to keep labels apart, off the lines and inside the canvas."""

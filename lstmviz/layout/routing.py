@@ -255,22 +255,26 @@ class Board:
         walk = self.walk(points)
         if walk is None or len(walk) < 2:
             return walk is not None
+        heads = _walk_headings(walk)
+        solid = self.solid
         for k, at in enumerate(walk):
-            if self.solid.get(at) not in (None, *ends):
+            if solid.get(at) not in (None, *ends):
                 return False
             if k and not self.edge_free(net, walk[k - 1], at):
                 return False
-            if not self._may_pass(net, at, _headings(walk, k)):
+            if not self._may_pass(net, at, heads[k]):
                 return False
-        return all(self.on.get(near, set()) <= {net} for k in self._stops(walk) for near in self._around(net, walk[k]))
+        stops = self._stops(walk, heads)
+        return all(self.on.get(near, set()) <= {net} for k in stops for near in self._around(net, walk[k]))
 
-    def _stops(self, walk: Sequence[tuple[int, int]], heads: Sequence[set[int]] | None = None) -> Iterable[int]:
+    def _stops(self, walk: Sequence[tuple[int, int]], heads: Sequence[set[int]]) -> Iterable[int]:
         """Where a walk ends or turns, away from a concatenation's point (where lines do meet);
-        ``heads`` the walk's :func:`_headings`, if known."""
+        ``heads`` the walk's :func:`_walk_headings`."""
+        last, halo = len(walk) - 1, self.halo
         for k, at in enumerate(walk):
-            if at in self.halo:
+            if at in halo:
                 continue
-            if k in (0, len(walk) - 1) or (heads[k] if heads else _headings(walk, k)) not in ({0, 2}, {1, 3}):
+            if k == 0 or k == last or heads[k] not in _STRAIGHT:
                 yield k
 
     def _around(self, net: str, at: tuple[int, int], reach: float | None = None) -> Iterable[tuple[int, int]]:
@@ -285,34 +289,49 @@ class Board:
 
     def add(self, net: str, points: Sequence[Point], width: float | None = None, *, uncrossed: bool = False) -> None:
         """Put a wire of ``net`` on the board (its points on the grid), with the room it keeps;
-        ``uncrossed``, no line may cross it (a box's way in: which line would enter?)."""
+        ``uncrossed``, no line may cross it (a box's way in: which line would enter?). Written for
+        speed (every wire of every attempt is added): the tables are filled in place."""
         if width is not None:
             self.widen(net, width)
         self._beside.clear()
         walk = self.walk(points) or []
         on_line = set(walk)
         reach = self.reach(net)
-        heads = [_headings(walk, k) for k in range(len(walk))]
+        heads = _walk_headings(walk)
+        node, on, lines = self._node, self.on, self.lines
         for k, at in enumerate(walk):
-            self._node(at).setdefault(net, set()).update(heads[k])
-            self.on.setdefault(at, set()).add(net)
+            node(at).setdefault(net, set()).update(heads[k])
+            on.setdefault(at, set()).add(net)
             if k:
-                self.lines.setdefault(_edge(walk[k - 1], at), set()).add(net)
+                lines.setdefault(_edge(walk[k - 1], at), set()).add(net)
+        n, edges, nodes = len(self.ys), self.edges, self.nodes
         for axis, first, last in _runs(walk):  # each straight run, and the parallel lines near it
             across = [(i, j) for _, i, j in self._near(axis, *first, reach)]
             through = {1, 3} if axis else {0, 2}  # beside the line, others may only cross it:
             steps = _length(first, last)  # an end or a turn there would touch it
-            for n in range(steps + 1):
+            flat = self.down if axis else self.across
+            for step in range(steps + 1):
                 for i, j in across:
-                    at = (i + n, j) if axis == 0 else (i, j + n)
-                    if n < steps:
-                        self._edge_marks((axis, *at)).add(net)
+                    at = (i + step, j) if axis == 0 else (i, j + step)
+                    if step < steps:
+                        key = (axis, *at)
+                        marks = edges.get(key)
+                        if marks is None:
+                            marks = edges[key] = flat[at[0] * n + at[1]] = set()
+                        marks.add(net)
                     if at not in on_line:
-                        self._node(at).setdefault(net, set()).update(through)
+                        here = nodes.get(at)
+                        if here is None:
+                            here = node(at)
+                        mine = here.get(net)
+                        if mine is None:
+                            here[net] = set(through)
+                        else:
+                            mine.update(through)
         for k in range(len(walk)) if uncrossed else self._stops(walk, heads):  # about an end or a corner
             self.stops.setdefault(walk[k], set()).add(net)  # too, others may not even cross
             for near in self._around(net, walk[k]):
-                self._node(near).setdefault(net, set()).update(range(4))
+                node(near).setdefault(net, set()).update(range(4))
 
     def widen(self, net: str, width: float) -> None:
         """Let ``net`` be drawn ``width`` wide at least (a search then keeps a pipe's room)."""
@@ -327,15 +346,6 @@ class Board:
             here = self.nodes[at] = {}
             self.node_at[at[0] * len(self.ys) + at[1]] = here
         return here
-
-    def _edge_marks(self, key: tuple[int, int, int]) -> set[str]:
-        """The nets on or beside edge ``key`` (made empty if none yet)."""
-        marks = self.edges.get(key)
-        if marks is None:
-            marks = self.edges[key] = set()
-            axis, i, j = key
-            (self.down if axis else self.across)[i * len(self.ys) + j] = marks
-        return marks
 
     def allow_meeting(self, at: Point, nets: Iterable[str]) -> None:
         """Let lines of ``nets`` meet at ``at`` (where a wire merges into a concatenation's line)."""
@@ -388,12 +398,16 @@ def _edge(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int, int]:
     return (1, a[0], min(a[1], b[1]))
 
 
-def _headings(walk: Sequence[tuple[int, int]], k: int) -> set[int]:
-    """The headings of the lines leaving grid point ``walk[k]`` along the walk."""
-    i, j = walk[k]
-    out = set()
-    if k > 0:
-        out.add(HEADING[(walk[k - 1][0] - i, walk[k - 1][1] - j)])
-    if k + 1 < len(walk):
-        out.add(HEADING[(walk[k + 1][0] - i, walk[k + 1][1] - j)])
+#: The headings of a line passing straight through a point, across or down.
+_STRAIGHT = ({0, 2}, {1, 3})
+
+
+def _walk_headings(walk: Sequence[tuple[int, int]]) -> list[set[int]]:
+    """By grid point of ``walk``, the headings of the lines leaving it along the walk (the way back
+    and the way on)."""
+    out: list[set[int]] = [set() for _ in walk]
+    for k in range(len(walk) - 1):
+        (i0, j0), (i1, j1) = walk[k], walk[k + 1]
+        out[k].add(HEADING[(i1 - i0, j1 - j0)])
+        out[k + 1].add(HEADING[(i0 - i1, j0 - j1)])
     return out

@@ -20,6 +20,10 @@ from .routing import BEND, CROSS, EPS, HEADING, Board, GridPoint, Port
 LONGEST, BENDS = 3, 12
 #: How near its end a line carries no branch (its last stub, where an arrowhead goes), in pixels.
 LAST_STUB = 12.0
+#: How a search's start is reached: along a port's stub (its points), or by a branch off a line of
+#: the net (the line, and the point the branch leaves it at: the line up to there is found only for
+#: the start the way is found from).
+Lead = list[Point] | tuple[Sequence[Point], Point]
 
 
 def route(
@@ -45,7 +49,7 @@ def route(
 def _search(
     board: Board,
     net: str,
-    begin: dict[tuple[int, int, int], tuple[float, list[Point]]],
+    begin: dict[tuple[int, int, int], tuple[float, Lead]],
     goals: dict[GridPoint, list[Port]],
     joins: dict[GridPoint, int],
 ) -> list[Point] | None:
@@ -228,18 +232,18 @@ def _ends(
     tree: Sequence[Sequence[Point]],
     own: tuple[str, ...],
     merge: tuple[str, Sequence[Sequence[Point]]] | None,
-) -> tuple[dict[tuple[int, int, int], tuple[float, list[Point]]], dict[GridPoint, list[Port]], dict[GridPoint, int]]:  # noqa: E501
+) -> tuple[dict[tuple[int, int, int], tuple[float, Lead]], dict[GridPoint, list[Port]], dict[GridPoint, int]]:  # noqa: E501
     """Where a search of :meth:`route` may begin (a free port's stub, or a branch off ``tree``,
     with its cost and the points before it), the grid points it may end at (before a free port of
     ``ends``), and the points on ``merge``'s lines it may join, with the way each line runs."""
-    begin: dict[tuple[int, int, int], tuple[float, list[Point]]] = {}
+    begin: dict[tuple[int, int, int], tuple[float, Lead]] = {}
     for port in starts:
         lead = [port.at, port.beyond]
         if _stub_free(board, net, lead, own):
             begin[(board.i_at(port.beyond.x), board.j_at(port.beyond.y), port.out)] = (port.cost, lead)
     for wire in tree:
-        for key, prefix in _branches(board, net, wire):
-            begin.setdefault(key, (0.5, prefix))
+        for key, here in _branches(board, net, wire):
+            begin.setdefault(key, (0.5, (wire, here)))
     goals: dict[tuple[int, int], list[Port]] = {}
     for port in ends:
         if _stub_free(board, net, [port.at, port.beyond], own):
@@ -261,7 +265,8 @@ def _path(board: Board, key, came, begin, end: Point) -> list[Point]:  # type: i
         cells.append(divmod(at // 4, n) + (at % 4,))
         at = came[at]
     cells.reverse()
-    head = begin[cells[0]][1]
+    lead = begin[cells[0]][1]
+    head = _prefix(*lead) if type(lead) is tuple else lead  # a branch: the line it leaves, up to there
     points = list(head) + [Point(board.xs[i], board.ys[j]) for i, j, _ in cells] + [end]
     return _corners([board.snap(p) for p in points])
 
@@ -283,9 +288,10 @@ def _stub_free(board: Board, net: str, points: Sequence[Point], own: tuple[str, 
     return True
 
 
-def _branches(board: Board, net: str, wire: Sequence[Point]) -> Iterable[tuple[tuple[int, int, int], list[Point]]]:
+def _branches(board: Board, net: str, wire: Sequence[Point]) -> Iterable[tuple[tuple[int, int, int], Point]]:
     """Places a new wire may leave ``wire`` (a line of its net): grid points along it outside every
-    shape and clear of other nets, short of its last stub, with the way the line runs there."""
+    shape and clear of other nets, short of its last stub, with the way the line runs there, and
+    the point itself."""
     walk = board.walk(wire)
     end = wire[-1] if wire else None
     for k, at in enumerate(walk[1:-1] if walk else (), start=1):
@@ -293,7 +299,7 @@ def _branches(board: Board, net: str, wire: Sequence[Point]) -> Iterable[tuple[t
         if at in board.solid or board.others(net, at) or _dist(here, end) < LAST_STUB:  # not in its last stub
             continue
         i0, j0 = walk[k - 1]
-        yield (at[0], at[1], HEADING[(at[0] - i0, at[1] - j0)]), _prefix(wire, here)
+        yield (at[0], at[1], HEADING[(at[0] - i0, at[1] - j0)]), here
 
 
 def _prefix(points: Sequence[Point], stop: Point) -> list[Point]:
