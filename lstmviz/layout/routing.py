@@ -23,12 +23,10 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 
 from .geometry import Box, Point
+from .walks import STEPS, STRAIGHT, edge_of, run_length, straight_runs, walk_headings
 
 GridPoint = tuple[int, int]  #: (column, row) of the grid of tracks
 
-#: Unit steps: right, down, left, up (the index is a heading).
-STEPS = ((1, 0), (0, 1), (-1, 0), (0, -1))
-HEADING = {step: h for h, step in enumerate(STEPS)}  #: a unit step -> its heading
 BEND = 24.0  # what a bend costs, in pixels of length: colah's lines turn seldom
 CROSS = 14.0  # what a crossing costs
 SIDE_WAY = 60.0  # what leaving a layer by a side costs (its value leaves from its top in colah's figures)
@@ -245,9 +243,9 @@ class Board:
             return True
         if at in self.meet:
             return net in self.meet[at] and all(n in self.meet[at] for n in others)
-        if headings not in ({0, 2}, {1, 3}):
+        if headings not in STRAIGHT:
             return False
-        return all(h in ({0, 2}, {1, 3}) and h != headings for h in others.values())
+        return all(h in STRAIGHT and h != headings for h in others.values())
 
     def fits(self, net: str, points: Sequence[Point], ends: tuple[str, ...]) -> bool:
         """Whether a wire of ``net`` along ``points`` keeps every rule with what the board holds
@@ -255,7 +253,7 @@ class Board:
         walk = self.walk(points)
         if walk is None or len(walk) < 2:
             return walk is not None
-        heads = _walk_headings(walk)
+        heads = walk_headings(walk)
         solid = self.solid
         for k, at in enumerate(walk):
             if solid.get(at) not in (None, *ends):
@@ -269,12 +267,12 @@ class Board:
 
     def _stops(self, walk: Sequence[tuple[int, int]], heads: Sequence[set[int]]) -> Iterable[int]:
         """Where a walk ends or turns, away from a concatenation's point (where lines do meet);
-        ``heads`` the walk's :func:`_walk_headings`."""
+        ``heads`` the walk's :func:`~.walks.walk_headings`."""
         last, halo = len(walk) - 1, self.halo
         for k, at in enumerate(walk):
             if at in halo:
                 continue
-            if k == 0 or k == last or heads[k] not in _STRAIGHT:
+            if k == 0 or k == last or heads[k] not in STRAIGHT:
                 yield k
 
     def _around(self, net: str, at: tuple[int, int], reach: float | None = None) -> Iterable[tuple[int, int]]:
@@ -297,18 +295,18 @@ class Board:
         walk = self.walk(points) or []
         on_line = set(walk)
         reach = self.reach(net)
-        heads = _walk_headings(walk)
+        heads = walk_headings(walk)
         node, on, lines = self._node, self.on, self.lines
         for k, at in enumerate(walk):
             node(at).setdefault(net, set()).update(heads[k])
             on.setdefault(at, set()).add(net)
             if k:
-                lines.setdefault(_edge(walk[k - 1], at), set()).add(net)
+                lines.setdefault(edge_of(walk[k - 1], at), set()).add(net)
         n, edges, nodes = len(self.ys), self.edges, self.nodes
-        for axis, first, last in _runs(walk):  # each straight run, and the parallel lines near it
+        for axis, first, last in straight_runs(walk):  # each straight run, and the parallel lines near it
             across = [(i, j) for _, i, j in self._near(axis, *first, reach)]
             through = {1, 3} if axis else {0, 2}  # beside the line, others may only cross it:
-            steps = _length(first, last)  # an end or a turn there would touch it
+            steps = run_length(first, last)  # an end or a turn there would touch it
             flat = self.down if axis else self.across
             for step in range(steps + 1):
                 for i, j in across:
@@ -372,42 +370,3 @@ def _tracks(required: list[float], lo: float, hi: float, track: float) -> list[f
             out.append(v)
         v += track
     return sorted(out)
-
-
-def _runs(walk: Sequence[tuple[int, int]]) -> Iterable[tuple[int, tuple[int, int], tuple[int, int]]]:
-    """The walk's straight runs, each as its axis (0 across, 1 down) and its grid points with the
-    smaller coordinates first and last."""
-    k = 0
-    while k + 1 < len(walk):
-        step = (walk[k + 1][0] - walk[k][0], walk[k + 1][1] - walk[k][1])
-        end = k + 1
-        while end + 1 < len(walk) and (walk[end + 1][0] - walk[end][0], walk[end + 1][1] - walk[end][1]) == step:
-            end += 1
-        yield (0 if step[1] == 0 else 1, *sorted((walk[k], walk[end])))
-        k = end
-
-
-def _length(first: tuple[int, int], last: tuple[int, int]) -> int:
-    """The grid steps between two points of one run."""
-    return last[0] - first[0] + last[1] - first[1]
-
-
-def _edge(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int, int]:
-    if a[1] == b[1]:
-        return (0, min(a[0], b[0]), a[1])
-    return (1, a[0], min(a[1], b[1]))
-
-
-#: The headings of a line passing straight through a point, across or down.
-_STRAIGHT = ({0, 2}, {1, 3})
-
-
-def _walk_headings(walk: Sequence[tuple[int, int]]) -> list[set[int]]:
-    """By grid point of ``walk``, the headings of the lines leaving it along the walk (the way back
-    and the way on)."""
-    out: list[set[int]] = [set() for _ in walk]
-    for k in range(len(walk) - 1):
-        (i0, j0), (i1, j1) = walk[k], walk[k + 1]
-        out[k].add(HEADING[(i1 - i0, j1 - j0)])
-        out[k + 1].add(HEADING[(i0 - i1, j0 - j1)])
-    return out

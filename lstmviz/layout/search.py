@@ -13,7 +13,8 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 
 from .geometry import Point
-from .routing import BEND, CROSS, EPS, HEADING, Board, GridPoint, Port
+from .routing import BEND, CROSS, EPS, Board, GridPoint, Port
+from .walks import HEADING
 
 #: A way this many times as long as the straight one, with this many bends, is given up on: no
 #: reader follows it (the caller tries again with more room).

@@ -9,8 +9,9 @@ from collections.abc import Mapping
 
 from .geometry import Box, Point, Wire, simplify
 from .grid import Grid
-from .routing import SIDE_WAY, STEPS, Board, Port, Solid
+from .routing import SIDE_WAY, Board, Port, Solid
 from .search import route
+from .walks import STEPS
 
 #: Passes over the board at most: after a pass in which some wire found no way, those wires go
 #: first in the next.

@@ -7,8 +7,9 @@ import heapq
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstmviz.layout.routing import BEND, STEPS
+from lstmviz.layout.routing import BEND
 from lstmviz.layout.search import _guesses
+from lstmviz.layout.walks import STEPS
 
 
 def cheapest(xs, ys, start, targets):
