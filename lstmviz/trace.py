@@ -4,7 +4,10 @@ torch.fx and its operations mapped onto the spec's, with the module's own weight
 A learned layer is what the module computes with its ``nn.Linear`` layers: one Linear, the sum of
 several (``self.wx(x) + self.wh(h)``, one layer reading both, as colah draws a gate), or a chunk of
 a fused one (``self.lin(hx).chunk(4, 1)``: four layers, each with its rows of the weight and bias),
-followed by the activation that reads it, if any. Everything else is a pointwise op of the spec.
+followed by the activation that reads it, if any; a matrix product with a 2-D ``nn.Parameter``
+(``x @ self.W``, ``torch.mm(h, self.U.t())``, ``F.linear``) is a Linear too. ``nn.LayerNorm`` over
+the features is the spec's layer normalisation, with the module's gain and bias. Everything else
+is a pointwise op of the spec.
 Whatever the spec cannot say is refused in one line naming the operation and the user's line.
 torch is imported only here, and only when a module is traced.
 """
@@ -26,6 +29,7 @@ from .execute.params import LayerParams, as_params
 from .spec.builder import CellBuilder, Ref
 from .spec.graph import CellGraph
 from .spec.names import made_up
+from .spec.ops import LAYERNORM_EPS
 
 #: Activations by what the module calls (torch.sigmoid, F.relu, x.tanh(), nn.Sigmoid(), ...).
 ACTIVATIONS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu"}
@@ -37,6 +41,8 @@ BINARY = {"add": "add", "sub": "sub", "mul": "mul", "truediv": "div", "div": "di
 ARITHMETIC = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}
 #: Modules that are one of the functions above.
 MODULES = {"Sigmoid": "sigmoid", "Tanh": "tanh", "ReLU": "relu", "Softplus": "softplus"}
+#: Matrix products, by what the module calls.
+PRODUCTS = ("matmul", "mm")
 #: What is asked for when an operation cannot be traced into a cell.
 FIX = "write the step with nn.Linear, torch.cat, chunk and pointwise functions (see lstmviz.from_module)"
 
@@ -71,6 +77,15 @@ class _Affine:
 @dataclasses.dataclass
 class _Parameter:
     """A learned vector of the module's (``nn.Parameter``), not yet used."""
+
+    name: str
+    value: np.ndarray
+
+
+@dataclasses.dataclass
+class _Matrix:
+    """A learned matrix of the module's (a 2-D ``nn.Parameter``), not yet multiplied; ``value`` as
+    the product reads it, (features in, features out) for ``x @ value``."""
 
     name: str
     value: np.ndarray
@@ -267,9 +282,10 @@ class _Reader:
         kwargs = {k: self._value(v) for k, v in node.kwargs.items()}
         if node.op == "get_attr":
             found = self.parameters.get(node.target)
-            if found is None or found.dim() != 1:
+            if found is None or found.dim() not in (1, 2):
                 raise self._refuse(node, f"the tensor {node.target} (a learned vector is a peephole's weights)")
-            self.values[node.name] = _Parameter(node.target, found.detach().double().numpy())
+            value = found.detach().double().numpy()
+            self.values[node.name] = (_Parameter if found.dim() == 1 else _Matrix)(node.target, value)
             return
         if node.op == "call_module":
             self.values[node.name] = self._module(node, args)
@@ -285,10 +301,28 @@ class _Reader:
             weight = module.weight.detach().double().numpy()
             bias = None if module.bias is None else module.bias.detach().double().numpy()
             return _Affine([(self._ref(args[0], node), weight)], bias, _identifier(node.target))
+        if isinstance(module, torch.nn.LayerNorm):
+            weight, bias = (None if p is None else p.detach().double().numpy() for p in (module.weight, module.bias))
+            return self._normalised(node, args[0], tuple(module.normalized_shape), weight, bias, module.eps)
         kind = MODULES.get(type(module).__name__)
         if kind is not None:
             return self._unary(node, kind, args[0])
         raise self._refuse(node, f"the module {type(module).__name__}")
+
+    def _normalised(self, node: Any, value: Any, shape: tuple[int, ...], weight: Any, bias: Any, eps: float) -> Ref:
+        """Layer normalisation of ``value`` over its features, with its gain and bias (ones and
+        zeros where the module learns none)."""
+        ref = self._ref(value, node)
+        if len(shape) != 1:  # (a step's values are (batch, features): one size is over the features)
+            raise self._refuse(node, f"a layer normalisation over {list(shape)}, not over the features alone")
+        size = shape[0]
+        if eps != LAYERNORM_EPS:
+            raise self._refuse(node, f"a layer normalisation with eps={eps:g} (the spec's is {LAYERNORM_EPS:g})")
+        gain = np.ones(size) if weight is None else getattr(weight, "value", weight)
+        shift = np.zeros(size) if bias is None else getattr(bias, "value", bias)
+        out = self.b.op("layernorm", ref)  # (an id of the builder's: the value it goes into names its layer)
+        self.params[out.id] = LayerParams(np.asarray(gain, float), np.asarray(shift, float))
+        return out
 
     def _function(self, node: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if name == "getitem":
@@ -300,9 +334,34 @@ class _Reader:
             return self.b.concat(*(self._ref(p, node) for p in parts))
         if name in UNARY:
             return self._unary(node, UNARY[name], args[0])
+        if name in PRODUCTS or name in ("linear", "t", "transpose", "getattr"):
+            return self._product(node, name, args, kwargs)
+        if name == "layer_norm":
+            given = zip(("normalized_shape", "weight", "bias", "eps"), [*args[1:], None, None, None][:4])
+            shape, weight, bias, eps = (kwargs.get(k, v) for k, v in given)  # F.layer_norm's arguments
+            return self._normalised(node, args[0], tuple(shape), weight, bias, LAYERNORM_EPS if eps is None else eps)
         if name in BINARY or name in ("radd", "rsub", "rmul"):
             return self._binary(node, BINARY.get(name, name), args[0], args[1])
         raise self._refuse(node, f"the operation {name}")
+
+    def _product(self, node: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """A matrix product with a learned matrix, as a Linear: ``x @ W``, ``torch.mm(x, W.t())``,
+        ``F.linear(x, W, b)``; and the transposes of a learned matrix that lead to one."""
+        value = args[0]
+        if name in ("t", "transpose", "getattr") and isinstance(value, _Matrix):
+            if name != "getattr" or args[1] in ("T", "mT"):
+                return _Matrix(value.name, value.value.T)
+        if name in PRODUCTS and isinstance(args[1], _Matrix):
+            matrix = args[1]
+            return _Affine([(self._ref(value, node), matrix.value.T)], None, _identifier(matrix.name))
+        if name == "linear" and isinstance(args[1], _Matrix):
+            bias = args[2] if len(args) > 2 else kwargs.get("bias")
+            if bias is not None and not isinstance(bias, _Parameter):
+                raise self._refuse(node, "a Linear's bias that is not a learned vector")
+            matrix = args[1]
+            weight, shift = matrix.value, None if bias is None else bias.value
+            return _Affine([(self._ref(value, node), weight)], shift, _identifier(matrix.name))
+        raise self._refuse(node, f"the operation {name} on anything but a learned matrix (nn.Parameter)")
 
     def _getitem(self, node: Any, value: Any, key: Any) -> Any:
         if isinstance(value, tuple | list) and isinstance(key, int):
@@ -312,6 +371,9 @@ class _Reader:
     def _chunks(self, node: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> tuple[Any, ...]:
         value, spec = args[0], args[1] if len(args) > 1 else kwargs.get("chunks", kwargs.get("split_size_or_sections"))
         dim = args[2] if len(args) > 2 else kwargs.get("dim", 0)
+        if isinstance(value, Ref) and self._normalised_in(value):  # LN over the fused gates, as custom_lstms
+            raise self._refuse(node, f"{name} of a layer normalisation over all the gates together (normalise each "
+                                     "gate on its own: an nn.LayerNorm(hidden_size) after the chunk)")  # fmt: skip
         if not isinstance(value, _Affine) or dim not in (-1, 1):
             raise self._refuse(node, f"{name} of anything but a Linear layer's output, along its features")
         rows = value.terms[0][1].shape[0]
@@ -328,16 +390,38 @@ class _Reader:
         chunks = (value.rows(int(a), int(z), n) for n, (a, z) in zip(names, bounds))
         return tuple(dataclasses.replace(c, named=named) for c in chunks)
 
+    def _normalised_in(self, ref: Ref) -> bool:
+        """Whether the value ``ref`` is, or is made from, a layer normalisation."""
+        nodes = {n.id: n for n in self.b.nodes()}
+        todo, seen = [ref.id], set()
+        while todo:
+            node = nodes[todo.pop()]
+            if node.op == "layernorm":
+                return True
+            seen.add(node.id)
+            todo += [i for i in node.reads if i not in seen]
+        return False
+
     def _unary(self, node: Any, op: str, value: Any) -> Ref:
-        if isinstance(value, _Affine) and op in ACTIVATIONS:
-            called = self._assigned(node)  # r = torch.sigmoid(...): the layer is r, as the code calls it
-            line = self._line(node)
-            k = self.on_line.get(line, 0)
-            self.on_line[line] = k + 1
-            if k < len(called):  # r, z = sigmoid(...), sigmoid(...): the k-th call on the line is the k-th name
-                value = dataclasses.replace(value, name=called[k], named=True)
+        if op not in ACTIVATIONS:
+            return self.b.op(op, self._ref(value, node))
+        name = self._called(node)  # r = torch.sigmoid(...): the value is r, as the code calls it
+        if isinstance(value, _Affine):
+            value = dataclasses.replace(value, name=name, named=True) if name else value
             return self._layer(value, ACTIVATIONS[op])
-        return self.b.op(op, self._ref(value, node))
+        ref = self._ref(value, node)  # a gate of a normalised product, i = sigmoid(self.ln_i(...)): i
+        if not name:
+            return self.b.op(op, ref)
+        return self.b.op(op, ref, id=self._fresh(name), label=f"{name}_t" if re.fullmatch(r"[A-Za-z]", name) else "")
+
+    def _called(self, node: Any) -> str:
+        """The name the code gives the value of ``node``, an activation's call: the k-th name its line
+        assigns for the k-th call on the line (``r, z = sigmoid(...), sigmoid(...)``); "" if none."""
+        called = self._assigned(node)
+        line = self._line(node)
+        k = self.on_line.get(line, 0)
+        self.on_line[line] = k + 1
+        return called[k] if k < len(called) else ""
 
     def _line(self, node: Any) -> tuple[str, int]:
         """The line of the module's source that made ``node`` (("", 0) where none is known)."""
@@ -370,6 +454,9 @@ class _Reader:
         if op == "mul" and isinstance(a, _Parameter) != isinstance(z, _Parameter):
             weights, value = (a, z) if isinstance(a, _Parameter) else (z, a)
             return _Weighted(self._ref(value, node), weights.value)
+        if op == "add" and {type(a), type(z)} == {_Affine, _Parameter}:  # x @ W + b: the bias
+            affine, bias = (a, z) if isinstance(a, _Affine) else (z, a)
+            return dataclasses.replace(affine, bias=bias.value if affine.bias is None else affine.bias + bias.value)
         if op == "add" and {type(a), type(z)} == {_Affine, _Weighted}:
             affine, weighted = (a, z) if isinstance(a, _Affine) else (z, a)
             diagonal = [*affine.diagonal, (weighted.ref, weighted.weights)]

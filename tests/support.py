@@ -129,9 +129,14 @@ def reference_run(graph: CellGraph, x: dict[str, np.ndarray], params, state=None
             out = out + np.asarray(p.diagonal[d], np.float64) * v[d]
         return out
 
+    def norm(n, a):  # (a - mean) / sqrt(var + eps) over the features, times the gain, plus the bias
+        p = params[n.id]
+        centred = a - a.mean(axis=-1, keepdims=True)
+        return centred / np.sqrt((centred**2).mean(axis=-1, keepdims=True) + 1e-5) * p.weight + p.bias
+
     for t in range(T):
         inputs = {k: np.asarray(a[t], dtype=np.float64) for k, a in x.items()}
-        v = evaluate_step(graph, inputs, current, pre=pre, unary=act, binary=BINARY_REFERENCE,
+        v = evaluate_step(graph, inputs, current, pre=pre, unary=act, binary=BINARY_REFERENCE, norm=norm,
                           concat=lambda parts: np.concatenate(parts, axis=-1), full_like=np.full_like)  # fmt: skip
         for node_id, value in v.items():
             trace[node_id].append(value)
@@ -143,10 +148,11 @@ def reference_run(graph: CellGraph, x: dict[str, np.ndarray], params, state=None
     return outputs, current, {k: np.stack(vals) for k, vals in trace.items() if T}
 
 
-def evaluate_step(graph: CellGraph, inputs, current, *, pre, unary, binary, concat, full_like) -> dict:
+def evaluate_step(graph: CellGraph, inputs, current, *, pre, unary, binary, concat, full_like, norm=None) -> dict:
     """One step of a graph, node by node in evaluation order, in whatever arrays the functions given
     work on (NumPy for the reference interpreter, torch for autograd): ``pre(node, values)`` is a
-    layer's pre-activation; ``current`` the states' values by name. Returns every node's value."""
+    layer's pre-activation, ``norm(node, value)`` a layer normalisation with the node's gain and
+    bias; ``current`` the states' values by name. Returns every node's value."""
     v: dict = {}
     for node_id in graph.order:
         n = graph.node(node_id)
@@ -158,6 +164,8 @@ def evaluate_step(graph: CellGraph, inputs, current, *, pre, unary, binary, conc
             v[node_id] = concat([v[i] for i in n.inputs])
         elif n.kind == "layer":
             v[node_id] = unary[n.activation](pre(n, v))
+        elif n.op == "layernorm":
+            v[node_id] = norm(n, v[n.inputs[0]])
         elif n.kind == "op":
             args = [v[i] for i in n.inputs]
             if n.constant is not None:

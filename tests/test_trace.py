@@ -126,6 +126,64 @@ class SRU(nn.Module):
         return r * c + (1 - r) * x, c
 
 
+class LayerNormLSTM(nn.Module):
+    """The layer-normalised LSTM (Ba et al., 2016) as users write it: each gate's product normalised
+    over its features (nn.LayerNorm, with a gain and a bias of its own), the cell state too before
+    its tanh."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wi, self.wf, self.wg, self.wo = (nn.Linear(IN + H, H, bias=False) for _ in range(4))
+        self.ln_i, self.ln_f, self.ln_g, self.ln_o, self.ln_c = (nn.LayerNorm(H) for _ in range(5))
+        for norm in (self.ln_i, self.ln_f, self.ln_g, self.ln_o, self.ln_c):  # (PyTorch starts at 1 and 0)
+            nn.init.uniform_(norm.weight, 0.5, 1.5), nn.init.normal_(norm.bias)
+
+    def forward(self, x, state):
+        h, c = state
+        hx = torch.cat([h, x], 1)
+        i = torch.sigmoid(self.ln_i(self.wi(hx)))
+        f = torch.sigmoid(self.ln_f(self.wf(hx)))
+        g = torch.tanh(self.ln_g(self.wg(hx)))
+        o = torch.sigmoid(self.ln_o(self.wo(hx)))
+        c = f * c + i * g
+        return o * torch.tanh(self.ln_c(c)), c
+
+
+class MatrixLSTM(nn.Module):
+    """The LSTM of PyTorch's own custom_lstms benchmark: matrix products with nn.Parameter weights
+    (torch.mm(x, W.t())), a bias added, the gates chunked; here the new cell state layer-normalised."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight_ih, self.weight_hh = nn.Parameter(torch.randn(4 * H, IN)), nn.Parameter(torch.randn(4 * H, H))
+        self.bias_ih = nn.Parameter(torch.randn(4 * H))
+        self.layernorm_c = nn.LayerNorm(H)
+
+    def forward(self, x, state):
+        hx, cx = state
+        gates = torch.mm(x, self.weight_ih.t()) + self.bias_ih + torch.mm(hx, self.weight_hh.t())
+        ingate, forgetgate, cellgate, outgate = gates.chunk(4, 1)
+        ingate, forgetgate = torch.sigmoid(ingate), torch.sigmoid(forgetgate)
+        cellgate, outgate = torch.tanh(cellgate), torch.sigmoid(outgate)
+        cy = self.layernorm_c((forgetgate * cx) + (ingate * cellgate))
+        return outgate * torch.tanh(cy), cy
+
+
+class FunctionalRNN(nn.Module):
+    """An RNN written with functions: x @ W, F.linear with a Parameter weight and bias, and
+    F.layer_norm with a gain and bias of Parameters."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.W, self.U = nn.Parameter(torch.randn(IN, H)), nn.Parameter(torch.randn(H, H))
+        self.b = nn.Parameter(torch.randn(H))
+        self.gain, self.shift = nn.Parameter(torch.rand(H) + 0.5), nn.Parameter(torch.randn(H))
+
+    def forward(self, x, h):
+        a = x @ self.W + nn.functional.linear(h, self.U, self.b)
+        return torch.tanh(nn.functional.layer_norm(a, (H,), self.gain, self.shift))
+
+
 CELLS = {
     "fused-lstm": (FusedLSTM, 2),
     "gru": (GRU, 1),
@@ -134,6 +192,9 @@ CELLS = {
     "indrnn": (IndRNN, 1),
     "coupled-lstm": (CoupledLSTM, 2),
     "sru": (SRU, 2, H),  # its highway adds the input to the state: the same size
+    "layernorm-lstm": (LayerNormLSTM, 2),
+    "matrix-lstm": (MatrixLSTM, 2),
+    "functional-rnn": (FunctionalRNN, 1),
     "LSTMCell": (lambda: nn.LSTMCell(IN, H), 2),
     "GRUCell": (lambda: nn.GRUCell(IN, H), 1),
     "RNNCell": (lambda: nn.RNNCell(IN, H), 1),
@@ -214,6 +275,23 @@ def test_peepholes_are_the_layers_diagonal_inputs():
     assert set(params["o"].diagonal) == {"c"} and params["o"].diagonal["c"].shape == (H,)
 
 
+def test_layer_normalisation_is_an_op_with_the_modules_gain_and_bias():
+    """nn.LayerNorm and F.layer_norm become layernorm ops holding the module's gain and bias; the
+    gates they feed are named as the code names them, and so are the products' weights (W_i)."""
+    module, graph, params = traced("layernorm-lstm")
+    norms = [n for n in graph.nodes if n.op == "layernorm"]
+    assert len(norms) == 5 and all(params[n.id].weight.shape == (H,) for n in norms)
+    gains = sorted(tuple(params[n.id].weight) for n in norms)
+    assert gains == sorted(tuple(m.weight.detach().numpy()) for m in module.modules() if isinstance(m, nn.LayerNorm))
+    gates = {n.id: n.label for n in graph.nodes if n.kind == "op" and n.op in ("sigmoid", "tanh") and n.label}
+    assert gates == {"i": "i_t", "f": "f_t", "g": "g_t", "o": "o_t"}
+    assert {n.label for n in graph.of_kind("layer")} == {f"W_{{{k}}} [h_{{t-1}}, x_t]" for k in "ifgo"}
+    _, functional, params = traced("functional-rnn")
+    assert [n.op for n in functional.nodes if n.kind == "op"] == ["layernorm", "tanh"]
+    (layer,) = functional.of_kind("layer")
+    assert params[layer.id].weight.shape == (H, IN + H)  # x @ W and F.linear(h, U): one layer reading both
+
+
 def test_torchs_own_cells_are_the_built_in_cells():
     for name, built_in in (("LSTMCell", "lstm"), ("GRUCell", "gru-pytorch"), ("RNNCell", "rnn")):
         assert traced(name)[1].name == built_in
@@ -256,12 +334,35 @@ class Softmaxed(OneLayer):
         return torch.softmax(self.w(x), dim=1) * h
 
 
+class NormalisedTogether(nn.Module):
+    """PyTorch's custom_lstms LayerNormLSTMCell: the fused gates normalised together, then chunked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wx, self.wh, self.ln = nn.Linear(IN, 4 * H), nn.Linear(H, 4 * H), nn.LayerNorm(4 * H)
+
+    def forward(self, x, h):
+        i, f, g, o = self.ln(self.wx(x) + self.wh(h)).chunk(4, 1)  # the four gates' statistics shared
+        return torch.sigmoid(o) * torch.tanh(g)
+
+
+class OwnEpsilon(OneLayer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ln = nn.LayerNorm(H, eps=1e-6)
+
+    def forward(self, x, h):
+        return torch.tanh(self.ln(self.w(x)))  # an eps of its own
+
+
 @pytest.mark.parametrize(
     ("cls", "words"),
     [
         (Looping, "a loop over time or control flow that depends on values"),
         (Branching, "a loop over time or control flow that depends on values"),
         (Softmaxed, "cannot draw the operation softmax"),
+        (NormalisedTogether, "cannot draw chunk of a layer normalisation over all the gates together"),
+        (OwnEpsilon, "cannot draw a layer normalisation with eps=1e-06 (the spec's is 1e-05)"),
     ],
 )
 def test_what_a_spec_cannot_say_is_refused_in_one_line_naming_the_users_line(cls, words):
@@ -329,7 +430,7 @@ def test_from_torch_traces_a_class_or_a_function_of_the_users_file(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["peephole-lstm", "sru"])
+@pytest.mark.parametrize("name", ["peephole-lstm", "sru", "layernorm-lstm"])
 def test_everything_works_on_a_traced_cell(tmp_path, name):
     """Every style and view, the walk-through, an animation of the module's own weights (its
     values the module's), and training in NumPy."""

@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..spec.ops import LAYERNORM_EPS
+
 Kernel = Callable[..., object]
 
 
@@ -79,6 +81,30 @@ def identity(a: np.ndarray, out: np.ndarray) -> np.ndarray:
     return out
 
 
+def normalised(a: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """``a`` with mean 0 and variance 1 over ``axis`` (the features: the variance divides by their
+    number, as PyTorch's LayerNorm), and the factor that did it, 1 / sqrt(variance + eps)."""
+    centred = a - a.mean(axis=axis, keepdims=True)
+    scale = 1.0 / np.sqrt(np.mean(np.square(centred), axis=axis, keepdims=True) + LAYERNORM_EPS)
+    return np.multiply(centred, scale, out=centred), scale
+
+
+def layernorm(a: np.ndarray, weight: np.ndarray, bias: np.ndarray, axis: int, out: np.ndarray) -> np.ndarray:
+    """Layer normalisation over ``axis``: :func:`normalised` times the gain ``weight``, plus ``bias``
+    (both shaped to broadcast along ``axis``). ``out`` may be ``a``."""
+    np.multiply(normalised(a, axis)[0], weight, out=out)
+    return np.add(out, bias, out=out)
+
+
+def layernorm_gradient(g: np.ndarray, a: np.ndarray, weight: np.ndarray, axis: int) -> np.ndarray:
+    """The gradient reaching the operand ``a`` of layer normalisation, given its value's ``g``: with
+    x̂ the normalised operand and ĝ = g ⊙ weight, (ĝ - mean ĝ - x̂ mean(ĝ ⊙ x̂)) / sqrt(var + eps)."""
+    hat, scale = normalised(a, axis)
+    gw = g * weight
+    gw -= gw.mean(axis=axis, keepdims=True) + hat * np.mean(gw * hat, axis=axis, keepdims=True)
+    return np.multiply(gw, scale, out=gw)
+
+
 #: Activations of layers and the unary pointwise ops share their kernels.
 UNARY: dict[str, Kernel] = {
     "sigmoid": sigmoid,
@@ -133,10 +159,17 @@ PARTIALS: dict[str, Callable[..., tuple[np.ndarray | float, ...]]] = {
 }
 
 
-def kernel_for(node: object) -> Kernel:
+def kernel_for(node: object, learned: object = None, *, axis: int = -1) -> Kernel:
     """The kernel of an op node, called with its vector operands only: a constant operand (0.5 in
-    0.5 * x) is bound in on its side."""
-    kernel = KERNELS[getattr(node, "op")]
+    0.5 * x) is bound in on its side; so are an op's ``learned`` parameters (layer normalisation's
+    gain and bias, a :class:`~.params.LayerParams`), to work over ``axis``, where the features are
+    in the arrays it is called with (-1: (…, n); 0: (n, batch))."""
+    op = getattr(node, "op")
+    if op == "layernorm":
+        shape = (-1, 1) if axis == 0 else (-1,)
+        weight, bias = getattr(learned, "weight").reshape(shape), getattr(learned, "bias").reshape(shape)
+        return lambda a, out: layernorm(a, weight, bias, axis, out)
+    kernel = KERNELS[op]
     constant = getattr(node, "constant", None)
     if constant is None:
         return kernel

@@ -2,8 +2,9 @@
 
 Layer ``f`` reading a vector of size n, with size m, has ``weight`` (m, n), ``bias`` (m,) (unless
 the layer has none: ``bias = false``) and, for each diagonal (peephole) input ``c``, a vector
-``diagonal[c]`` (m,). In an ``.npz`` file the keys
-are ``f.weight``, ``f.bias`` and ``f.diagonal.c``.
+``diagonal[c]`` (m,). An op that learns (layer normalisation ``ln`` of size m) has its vectors by
+its id too: ``weight`` (m,), the gain, and ``bias`` (m,), as PyTorch's LayerNorm. In an ``.npz``
+file the keys are ``f.weight``, ``f.bias`` and ``f.diagonal.c``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import numpy as np
 from .. import arguments as args
 from ..errors import DataError
 from ..spec import sizes
-from ..spec.graph import CellGraph
+from ..spec.graph import CellGraph, Node
+from ..spec.ops import OPS
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -55,16 +57,25 @@ def _node_sizes(graph: CellGraph, dims: tuple[tuple[str, int], ...]) -> Mapping[
     return MappingProxyType({n.id: sizes.resolve(n.size, known) for n in graph.nodes})
 
 
+def learned(graph: CellGraph) -> tuple[Node, ...]:
+    """The nodes with parameters, in the graph's order: every layer, and every op that learns
+    vectors (layer normalisation)."""
+    return tuple(n for n in graph.nodes if n.kind == "layer" or (n.kind == "op" and OPS[n.op].learned))
+
+
 def shapes(graph: CellGraph, dims: Mapping[str, int]) -> dict[str, dict[str, tuple[int, ...]]]:
-    """Each layer's parameter shapes under ``dims``, keyed like the npz file."""
+    """Each learning node's parameter shapes under ``dims``, keyed like the npz file."""
     size = node_sizes(graph, dims)
-    out = {}
-    for layer in graph.of_kind("layer"):
-        m, n = size[layer.id], size[layer.inputs[0]]
-        out[layer.id] = {
-            "weight": (m, n),
-            **({"bias": (m,)} if layer.bias else {}),
-            **{f"diagonal.{d}": (m,) for d in layer.diagonal},
+    out: dict[str, dict[str, tuple[int, ...]]] = {}
+    for node in learned(graph):
+        m = size[node.id]
+        if node.kind == "op":
+            out[node.id] = {name: (m,) for name in OPS[node.op].learned}
+            continue
+        out[node.id] = {
+            "weight": (m, size[node.inputs[0]]),
+            **({"bias": (m,)} if node.bias else {}),
+            **{f"diagonal.{d}": (m,) for d in node.diagonal},
         }
     return out
 
@@ -72,7 +83,8 @@ def shapes(graph: CellGraph, dims: Mapping[str, int]) -> dict[str, dict[str, tup
 def init_params(
     graph: CellGraph, dims: Mapping[str, int] | None = None, *, seed: int = 0, dtype: Any = np.float32
 ) -> dict[str, LayerParams]:
-    """Seeded parameters drawn as PyTorch draws them: uniform on ±1/sqrt(layer size)."""
+    """Seeded parameters drawn as PyTorch draws them: a layer's uniform on ±1/sqrt(layer size); layer
+    normalisation's gain ones and bias zeros."""
     args.graph(graph)
     args.dims(dims)
     args.integer(seed, "seed", low=0)
@@ -81,6 +93,10 @@ def init_params(
     dims = graph.default_dims if dims is None else dims
     out = {}
     for name, layer_shapes in shapes(graph, dims).items():
+        if len(layer_shapes["weight"]) == 1:  # a normalisation's gain and bias
+            size = layer_shapes["weight"]
+            out[name] = LayerParams(np.ones(size, dtype), np.zeros(size, dtype))
+            continue
         bound = 1.0 / np.sqrt(layer_shapes["weight"][0])
         drawn = {k: rng.uniform(-bound, bound, size=s).astype(dtype) for k, s in layer_shapes.items()}
         out[name] = LayerParams(
@@ -102,7 +118,7 @@ def as_params(
     for name in nested:
         if name not in expected:
             raise DataError(
-                f"parameters for {name!r}, which is not a layer of {graph.name!r}",
+                f"parameters for {name!r}, which is not a layer (nor a layer normalisation) of {graph.name!r}",
                 name=name,
                 fix=f"layers: {', '.join(expected)}",
             )

@@ -127,7 +127,8 @@ class Program:
                 self.full[node_id] = ACTIVATE[node.activation](value, value)
             else:
                 args = [self.full[r] for r in node.inputs]
-                self.full[node_id] = kernel_for(node)(*args, out=np.empty_like(args[0]))
+                kernel = kernel_for(node, self.params.get(node_id))
+                self.full[node_id] = kernel(*args, out=np.empty_like(args[0]))
         for group in self.plan.groups:
             if group.static_parts and not group.is_static:
                 # Feature-major straight from the product, with no transposing copy.
@@ -164,7 +165,8 @@ class Program:
                 if node.kind == "concat":
                     steps.append(self._concat_step(node.inputs, buf))
                 else:
-                    steps.append(self._op_step(kernel_for(node), node.inputs, buf))
+                    kernel = kernel_for(node, self.params.get(item), axis=0)  # (features, batch)
+                    steps.append(self._op_step(kernel, node.inputs, buf))
                 self.now[item] = buf
         return steps
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import arguments as args
 from ..errors import DataError
-from ..execute.kernels import PARTIALS
+from ..execute.kernels import PARTIALS, layernorm_gradient, normalised
 from ..execute.params import LayerParams
 from ..execute.run import Result
 from ..spec.graph import CellGraph, Node
@@ -24,8 +24,8 @@ from ..spec.graph import CellGraph, Node
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Gradients:
-    """Gradients of a loss: ``params`` by layer (shaped as the parameters), ``inputs`` by input id
-    (T, B, n), ``initial`` by state name (B, n); ``nodes``, the loss's total derivative with
+    """Gradients of a loss: ``params`` by layer and layer normalisation (shaped as the parameters),
+    ``inputs`` by input id (T, B, n), ``initial`` by state name (B, n); ``nodes``, the loss's total derivative with
     respect to every node's value at every step (T, B, n), the flow of the gradient through time;
     and ``layers``, each layer's pre-activation gradient (T, B, m), the error that reaches its weights."""
 
@@ -74,7 +74,11 @@ def backward(
         carry = {name: grads[pair[0].id][t] for name, pair in graph.states.items()}
     pre = body.pre
     return Gradients(
-        params={n.id: _layer_grads(n, pre[n.id], values) for n in order if n.kind == "layer"},
+        params={
+            n.id: _layer_grads(n, pre[n.id], values) if n.kind == "layer" else _normalisation_grads(n, grads, values)
+            for n in order
+            if n.kind == "layer" or n.op == "layernorm"
+        },
         inputs={n.id: grads[n.id] for n in graph.of_kind("input")},
         initial=dict(carry),
         nodes=grads,
@@ -106,6 +110,8 @@ class _Body:
                 self._layer(node)
             elif node.kind == "concat":
                 self._concat(node)
+            elif node.op == "layernorm":
+                self._normalisation(node)
             elif node.kind == "op":
                 self._op(node)
 
@@ -124,6 +130,13 @@ class _Body:
         self.steps.append(lambda t: np.add(into[t], np.matmul(pre[t], weight, out=tmp), out=into[t]))
         for d in node.diagonal:
             self.steps.append(self._add_times(self.grads[d], pre, self.params[node.id].diagonal[d], timed=False))
+
+    def _normalisation(self, node: Node) -> None:
+        """Layer normalisation: its operand gets the gradient through the gain and the normalising,
+        in which each feature moves every other's value (through their mean and variance)."""
+        a, g, into = self.values[node.inputs[0]], self.grads[node.id], self.grads[node.inputs[0]]
+        weight = self.params[node.id].weight.astype(g.dtype, copy=False)
+        self.steps.append(lambda t: np.add(into[t], layernorm_gradient(g[t], a[t], weight, -1), out=into[t]))
 
     def _concat(self, node: Node) -> None:
         g, at = self.grads[node.id], 0
@@ -200,3 +213,10 @@ def _layer_grads(node: Node, d_pre: np.ndarray, values: Mapping[str, np.ndarray]
         bias=flat.sum(axis=0) if node.bias else None,
         diagonal={d: (d_pre * values[d]).sum(axis=(0, 1)) for d in node.diagonal},
     )
+
+
+def _normalisation_grads(node: Node, grads: Mapping[str, np.ndarray], values: Mapping[str, np.ndarray]) -> LayerParams:
+    """Layer normalisation's gain and bias gradients, summed over steps and batch."""
+    g = grads[node.id]
+    hat, _ = normalised(values[node.inputs[0]], -1)
+    return LayerParams(weight=(g * hat).sum(axis=(0, 1)), bias=g.sum(axis=(0, 1)))

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from ..execute.params import LayerParams, flat_params, init_params, nest_params, node_sizes
+from ..execute.params import LayerParams, flat_params, init_params, learned, nest_params, node_sizes
 from ..execute.run import Result, run
 from ..spec.graph import CellGraph
 from ..spec.tomlfile import dump_spec, parse_spec
@@ -187,8 +187,8 @@ def train(
 
 
 def _arrays(model: Model) -> list[np.ndarray]:
-    """Every trainable array, in a fixed order: the cell's layers, the readout, the embeddings."""
-    layers = [*(model.params[n.id] for n in model.graph.of_kind("layer")), model.readout, *model.embed.values()]
+    """Every trainable array, in a fixed order: the cell's layers (and normalisations), the readout, the embeddings."""
+    layers = [*(model.params[n.id] for n in learned(model.graph)), model.readout, *model.embed.values()]
     return [a for p in layers for a in (p.weight, *(() if p.bias is None else (p.bias,)), *p.diagonal.values())]
 
 

@@ -3,7 +3,9 @@ it is drawn with, how LaTeX writes it, the interval its value lies in given its 
 name and words the equation form knows it by. Validation, drawing, equations and value ranges read
 this table; the executor's kernels and their derivatives are in :mod:`lstmviz.execute.kernels`.
 
-A new op is one entry here and one kernel (with its derivative) there.
+A new op is one entry here and one kernel (with its derivative) there. An op with learned vectors
+(``learned``: layer normalisation's gain and bias) has them by its node's id among the cell's
+parameters, as a layer has its weights.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ Interval = tuple[float, float]
 
 @dataclasses.dataclass(frozen=True)
 class Op:
-    """One pointwise op. ``latex`` has a ``{}`` per operand; ``interval`` maps the operands'
-    intervals (one argument each) to the value's; ``call`` is the function the equation form writes it as (none for an
-    op written with an operator: ``*``, ``+``, ``-``, ``/``), ``about`` what that function does."""
+    """One op. ``latex`` has a ``{}`` per operand; ``interval`` maps the operands' intervals (one
+    argument each) to the value's; ``call`` is the function the equation form writes it as (none
+    for an op written with an operator: ``*``, ``+``, ``-``, ``/``), ``about`` what that function
+    does; ``learned`` names the vectors it learns, one number per feature each (none for a
+    pointwise op)."""
 
     arity: int
     symbol: str
@@ -28,6 +32,7 @@ class Op:
     interval: Callable[..., Interval]
     call: str = ""
     about: str = ""
+    learned: tuple[str, ...] = ()
 
 
 def _times(x: float, y: float) -> float:
@@ -82,4 +87,9 @@ OPS: dict[str, Op] = {
                    "log(1 + exp(x)), pointwise"),
     "abs": Op(1, "|·|", r"|{}|", _abs, "abs", "the absolute value, pointwise"),
     "identity": Op(1, "", "{}", lambda a: a, "identity", "a layer or a pointwise op left as it is"),
+    "layernorm": Op(1, "LN", r"\operatorname{{LN}}({})", lambda a: (-INF, INF), "layernorm",
+                    "layer normalisation: over its features, mean 0 and variance 1, then a learned gain "
+                    "(weight) and bias per feature, as PyTorch's LayerNorm", ("weight", "bias")),
 }  # fmt: skip
+#: The small number layer normalisation adds to the variance before its square root (PyTorch's default).
+LAYERNORM_EPS = 1e-5

@@ -239,18 +239,34 @@ def _derive(graph: CellGraph, owner: dict[str, str], ops: tuple[str, ...]) -> li
             owner[node_id] = name
             for c in graph.consumers[node_id]:
                 if graph.node(c).kind == "op" and c not in ops and c not in owner:
-                    if c not in feeders:  # a feeder of the top line is told with it, but what feeds
-                        todo.append(c)  # it with this layer is told here (C̃_t with i_t)
-                    # what else feeds the op: a layer, or an op off the top line
+                    # a feeder of the top line is told with it (but a normalised product's gate,
+                    # f_t = σ(LN(W_f x)), with the product), what feeds it with this layer here (C̃_t with i_t)
+                    if c not in feeders or len(_finishing(graph, c)) > 1:
+                        todo.append(c)
+                    # what else feeds the op: a layer, or an op off the top line (with its product)
                     todo += [
-                        s
+                        f
                         for s in graph.node(c).inputs
-                        if _computed(graph, s) and s not in ops and s not in feeders and s not in owner
+                        if _computed(graph, s) and s not in ops and s not in feeders
+                        for f in _finishing(graph, s)
+                        if f not in owner
                     ]
     if ops:
         named.append("state")
         owner.update({op: "state" for op in (*ops, *feeders) if op not in owner})
     return named
+
+
+def _finishing(graph: CellGraph, node_id: str) -> list[str]:
+    """``node_id`` and, where it finishes a normalised product (``σ(LN(W x))``: the activation or the
+    normalisation of a layer), what computes the product before it: one value, told in one step."""
+    node = graph.node(node_id)
+    if node.kind != "op" or len(node.inputs) != 1:
+        return [node_id]
+    before = graph.node(node.inputs[0])
+    if node.op != "layernorm" and before.op == "layernorm":
+        return [node_id, *_finishing(graph, before.id)]
+    return [node_id, before.id] if node.op == "layernorm" and before.kind == "layer" else [node_id]
 
 
 def _computed(graph: CellGraph, node_id: str) -> bool:

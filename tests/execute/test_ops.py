@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import lstmviz
+from lstmviz.spec.latex import expression
 from tests.support import BINARY_REFERENCE, UNARY_REFERENCE
 
 RNG = np.random.default_rng(3)
@@ -125,3 +126,52 @@ def test_a_state_may_be_another_value_or_an_input():
     same(result.state["p"], x[-1])
     same(result.by_output["last"], x)
     same(result.by_output["change"][1:], x[1:] - x[:-1])  # the input kept from the step before
+
+
+@pytest.mark.parametrize("where", ["before the loop", "in the loop"])
+def test_layer_normalisation_is_pytorchs(where):
+    """layernorm(a) over a's features, with a learned gain and bias, is nn.LayerNorm's (float64,
+    1e-12): of an input (computed for all steps at once) and of a state (step by step, where the
+    features are the buffers' first axis)."""
+    torch = pytest.importorskip("torch")
+    b = lstmviz.CellBuilder("ln", dims={"input": 6, "hidden": 6})
+    x = b.input("x", size="hidden")
+    if where == "before the loop":
+        normalised = b.op("layernorm", x, id="n")
+    else:
+        h = b.state("h")
+        normalised = b.op("layernorm", h.prev + x, id="n")
+        b.write(h, normalised)
+    b.output(normalised, "y")
+    cell = b.build()
+    params = lstmviz.init_params(cell, seed=1, dtype=np.float64)
+    assert (params["n"].weight == 1).all() and (params["n"].bias == 0).all()  # as PyTorch starts them
+    gain, bias = RNG.uniform(0.5, 2, 6), RNG.standard_normal(6)
+    params["n"] = lstmviz.LayerParams(gain, bias)
+    xs = RNG.standard_normal((5, 3, 6)) * 4
+    got = lstmviz.run(cell, xs, params, dtype="float64").outputs
+    layer = torch.nn.LayerNorm(6, dtype=torch.float64)
+    with torch.no_grad():
+        layer.weight[:], layer.bias[:] = torch.from_numpy(gain), torch.from_numpy(bias)
+        state, want = torch.zeros(3, 6, dtype=torch.float64), []
+        for t in range(5):
+            value = torch.from_numpy(xs[t]) if where == "before the loop" else state + torch.from_numpy(xs[t])
+            state = layer(value)
+            want.append(state.numpy())
+    np.testing.assert_allclose(got, np.stack(want), rtol=0, atol=1e-12)
+
+
+def test_layer_normalisation_is_written_read_and_saved_as_an_op_with_parameters(tmp_path):
+    cell = lstmviz.from_equations("h = tanh(layernorm(linear(h_prev, x)))", states={"h": "hidden"})
+    (norm,) = [n for n in cell.nodes if n.kind == "op" and n.op == "layernorm"]
+    assert lstmviz.parse_spec(lstmviz.dump_spec(cell)) == cell
+    params = lstmviz.init_params(cell)
+    assert params[norm.id].weight.shape == params[norm.id].bias.shape == (cell.default_dims["hidden"],)
+    lstmviz.save_params(params, tmp_path / "p.npz")
+    assert {f"{norm.id}.weight", f"{norm.id}.bias"} <= set(np.load(tmp_path / "p.npz"))
+    again = lstmviz.load_params(tmp_path / "p.npz")
+    np.testing.assert_array_equal(again[norm.id].weight, params[norm.id].weight)
+    wrong = {**params, norm.id: lstmviz.LayerParams(np.ones(2), np.zeros(2))}
+    with pytest.raises(lstmviz.DataError, match="weight has shape"):
+        lstmviz.run(cell, np.zeros((1, 1, cell.default_dims["input"])), wrong)
+    assert expression(cell, norm).startswith(r"\operatorname{LN}(")

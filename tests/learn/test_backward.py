@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import lstmviz
-from lstmviz.execute.params import node_sizes
+from lstmviz.execute.params import LayerParams, node_sizes
 from lstmviz.learn import backward
 from tests.support import evaluate_step, valid_graphs
 
@@ -25,8 +25,11 @@ def _problem(graph, T=6, B=3, seed=0):
     and final states: L = Σ y·R + Σ final·S."""
     rng = np.random.default_rng(seed)
     dims = dict(graph.default_dims)
-    params = lstmviz.init_params(graph, dims, seed=seed, dtype=np.float64)
     sizes = node_sizes(graph, dims)
+    params = lstmviz.init_params(graph, dims, seed=seed, dtype=np.float64)
+    for n in graph.nodes:  # a normalisation's gain and bias start at ones and zeros: draw them, to test them
+        if n.op == "layernorm":
+            params[n.id] = LayerParams(rng.uniform(0.5, 1.5, sizes[n.id]), rng.standard_normal(sizes[n.id]))
     xs = {n.id: rng.standard_normal((T, B, sizes[n.id])) for n in graph.of_kind("input")}
     state = {name: rng.standard_normal((B, sizes[pair[0].id])) * 0.5 for name, pair in graph.states.items()}
     out = sum(sizes[o.id] for o in graph.of_kind("output"))
@@ -71,10 +74,14 @@ def _torch_run(graph, xs, params, state):
             out = out + p[f"diagonal.{d}"] * v[d]
         return out
 
+    def norm(n, a):
+        p = params[n.id]
+        return torch.nn.functional.layer_norm(a, (a.shape[-1],), p["weight"], p["bias"], eps=1e-5)
+
     now = dict(state)
     outs = []
     for t in range(next(iter(xs.values())).shape[0]):
-        v = evaluate_step(graph, {k: a[t] for k, a in xs.items()}, now, pre=pre, unary=unary, binary=binary,
+        v = evaluate_step(graph, {k: a[t] for k, a in xs.items()}, now, pre=pre, unary=unary, binary=binary, norm=norm,
                           concat=lambda parts: torch.cat(parts, dim=-1), full_like=torch.full_like)  # fmt: skip
         outs.append(torch.cat([v[o.id] for o in graph.of_kind("output")], dim=-1))
         now = {name: v[pair[1].id] for name, pair in graph.states.items()}
@@ -91,9 +98,24 @@ def _close(ours, theirs, what):
     assert np.abs(ours - theirs).max(initial=0) <= 1e-9 * scale, what
 
 
-@pytest.mark.parametrize("name", lstmviz.BUILTINS)
+#: Ba et al.'s layer-normalised LSTM (each gate's pre-activation and the cell state normalised).
+LN_LSTM = """
+hx = concat(h_prev, x)
+f = sigmoid(layernorm(linear(hx, bias=false)))
+i = sigmoid(layernorm(linear(hx, bias=false)))
+g = tanh(layernorm(linear(hx, bias=false)))
+o = sigmoid(layernorm(linear(hx, bias=false)))
+c = f * c_prev + i * g
+h = o * tanh(layernorm(c))
+"""
+
+
+@pytest.mark.parametrize("name", [*lstmviz.BUILTINS, "layer-normalised lstm"])
 def test_every_builtin_matches_torch_autograd_in_float64(name):
-    graph = lstmviz.load(name)
+    if name in lstmviz.BUILTINS:
+        graph = lstmviz.load(name)
+    else:
+        graph = lstmviz.from_equations(LN_LSTM, states={"h": "hidden", "c": "hidden"}, dims={"input": 3, "hidden": 5})
     xs, params, state, R, S = _problem(graph)
     loss, grads = _ours(graph, xs, params, state, R, S)
     tx = {k: _leaf(v) for k, v in xs.items()}
@@ -186,6 +208,7 @@ OP_FORMULAS = {
     "div": "a / b",
     "max": "max(a, c)",
     "min": "min(a, c)",
+    "layernorm": "layernorm(a)",
     "constant-mul": "0.5 * a",
     "constant-sub": "2 - a",
     "constant-div": "2 / b",
