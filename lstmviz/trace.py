@@ -3,11 +3,11 @@ torch.fx and its operations mapped onto the spec's, with the module's own weight
 
 A learned layer is what the module computes with its ``nn.Linear`` layers: one Linear, the sum of
 several (``self.wx(x) + self.wh(h)``, one layer reading both, as colah draws a gate), or a chunk of
-a fused one (``self.lin(hx).chunk(4, 1)``: four layers, each with its rows of the weight and bias),
-followed by the activation that reads it, if any; a matrix product with a 2-D ``nn.Parameter``
-(``x @ self.W``, ``torch.mm(h, self.U.t())``, ``F.linear``) is a Linear too. ``nn.LayerNorm`` over
-the features is the spec's layer normalisation, with the module's gain and bias. Everything else
-is a pointwise op of the spec.
+a fused one (``self.lin(hx).chunk(4, 1)``, or sliced, ``gates[:, :h]``: four layers, each with its
+rows of the weight and bias), followed by the activation that reads it, if any; a matrix product
+with a 2-D ``nn.Parameter`` (``x @ self.W``, ``torch.mm(h, self.U.t())``, ``F.linear``) is a Linear
+too. ``nn.LayerNorm`` over the features is the spec's layer normalisation, with the module's gain
+and bias. Everything else is a pointwise op of the spec.
 Whatever the spec cannot say is refused in one line naming the operation and the user's line.
 torch is imported only here, and only when a module is traced.
 """
@@ -366,7 +366,10 @@ class _Reader:
     def _getitem(self, node: Any, value: Any, key: Any) -> Any:
         if isinstance(value, tuple | list) and isinstance(key, int):
             return value[key]
-        raise self._refuse(node, "indexing a tensor (slice a fused layer with chunk or split)")
+        if isinstance(value, _Affine) and _feature_slice(key):  # gates[:, h:2 * h]: those rows of the layer
+            start, stop, _ = key[1].indices(value.terms[0][1].shape[0])
+            return value.rows(start, stop, f"{value.name}_{start // max(stop - start, 1)}")
+        raise self._refuse(node, "indexing a tensor other than a Linear layer's output along its features")
 
     def _chunks(self, node: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> tuple[Any, ...]:
         value, spec = args[0], args[1] if len(args) > 1 else kwargs.get("chunks", kwargs.get("split_size_or_sections"))
@@ -582,6 +585,13 @@ class _Reader:
 def _now(state: str) -> str:
     """A state's new value as papers write it: C_t for the cell state c, h_t, s2_t."""
     return "C_t" if state == "c" else f"{state}_t"
+
+
+def _feature_slice(key: Any) -> bool:
+    """Whether ``key`` takes a plain run of features of every row: ``[:, a:b]`` or ``[..., a:b]``."""
+    if not (isinstance(key, tuple) and len(key) == 2 and isinstance(key[1], slice)):
+        return False
+    return (key[0] is Ellipsis or key[0] == slice(None)) and key[1].step in (None, 1)
 
 
 def _named(target: Any) -> str:

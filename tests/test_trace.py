@@ -37,6 +37,22 @@ class FusedLSTM(nn.Module):
         return h, c
 
 
+class SlicedLSTM(nn.Module):
+    """An LSTM whose fused gates are sliced out by hand, gates[:, k * H:(k + 1) * H]."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gates = nn.Linear(IN + H, 4 * H)
+
+    def forward(self, x, state):
+        h, c = state
+        gates = self.gates(torch.cat([x, h], 1))
+        i, f = torch.sigmoid(gates[:, :H]), torch.sigmoid(gates[:, H : 2 * H])
+        g, o = torch.tanh(gates[:, 2 * H : 3 * H]), torch.sigmoid(gates[..., 3 * H :])
+        c = f * c + i * g
+        return o * torch.tanh(c), c
+
+
 class GRU(nn.Module):
     """A GRU as PyTorch computes it: the reset gate applied after the recurrent matrix product."""
 
@@ -50,6 +66,21 @@ class GRU(nn.Module):
         r, z = torch.sigmoid(xr + hr), torch.sigmoid(xz + hz)
         n = torch.tanh(xn + r * hn)
         return (1 - z) * n + z * h
+
+
+class GRUResetBefore(nn.Module):
+    """The GRU of Cho et al. (2014): the reset gate applied to h before the candidate's product."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wr, self.wz, self.wn = (nn.Linear(IN + H, H) for _ in range(3))
+
+    def forward(self, x, h):
+        hx = torch.cat([x, h], 1)
+        r = torch.sigmoid(self.wr(hx))
+        z = torch.sigmoid(self.wz(hx))
+        n = torch.tanh(self.wn(torch.cat([x, r * h], 1)))
+        return (1 - z) * h + z * n
 
 
 class MinGRU(nn.Module):
@@ -186,7 +217,9 @@ class FunctionalRNN(nn.Module):
 
 CELLS = {
     "fused-lstm": (FusedLSTM, 2),
+    "sliced-lstm": (SlicedLSTM, 2),
     "gru": (GRU, 1),
+    "gru-reset-before": (GRUResetBefore, 1),
     "mingru": (MinGRU, 1),
     "peephole-lstm": (PeepholeLSTM, 2),
     "indrnn": (IndRNN, 1),
@@ -250,6 +283,9 @@ def test_a_fused_layer_is_drawn_as_its_gates_named_as_the_code_names_them():
         "i": ("sigmoid", "i_t"), "f": ("sigmoid", "f_t"), "g": ("tanh", "g_t"), "o": ("sigmoid", "o_t")
     }  # fmt: skip
     assert all(params[k].weight.shape == (H, IN + H) for k in layers)
+    _, sliced, by_hand = traced("sliced-lstm")
+    assert {n.id: (n.activation, n.label) for n in sliced.of_kind("layer")} == layers
+    assert all((by_hand[k].weight == params[k].weight).all() for k in layers)  # the same rows, the same seed
     assert "c" in dict(roles(graph).state_lines)  # the cell state runs along the top line
     equations = [e for s in roles(graph).steps for e in s.equations]
     assert r"C_t = f_t \odot C_{t-1} + i_t \odot g_t" in equations
