@@ -139,50 +139,6 @@ def from_module(
     return cell, reader.params
 
 
-def trace_file(
-    reference: str, *, input_size: int, hidden_size: int, names: Mapping[str, str] | None = None
-) -> tuple[CellGraph, dict[str, LayerParams]]:
-    """:func:`from_module` of the module ``FILE.py:NAME`` names (see :func:`module_from_file`), its
-    state as many tensors as its ``forward`` unpacks."""
-    import torch
-
-    module = module_from_file(reference, input_size=input_size, hidden_size=hidden_size)
-    x, state = torch.zeros(1, input_size), torch.zeros(1, hidden_size)
-    return from_module(module, x, state, names=names)
-
-
-def module_from_file(reference: str, *, input_size: int, hidden_size: int) -> Any:
-    """The module ``FILE.py:NAME`` names, from the user's own file (which runs, as Python does when
-    it imports it): NAME is an ``nn.Module`` class, built with ``input_size=`` and ``hidden_size=``,
-    or a function that returns a module."""
-    import runpy
-
-    import torch
-
-    file, _, name = reference.rpartition(":")
-    if not file.endswith(".py") or not name.isidentifier():
-        raise SpecError("is not FILE.py:NAME", name=reference, fix="name a Python file and a class or function in it")
-    try:
-        found = runpy.run_path(file).get(name)
-    except FileNotFoundError:
-        raise SpecError("does not exist", name=file, fix="give the path of your Python file") from None
-    except Exception as error:  # noqa: BLE001 - the user's file failed to run: said in one line
-        raise SpecError(
-            f"failed to run: {type(error).__name__}: {error}", name=file, fix="run it with python first"
-        ) from None
-    if found is None:
-        raise SpecError(f"defines no {name}", name=file, fix="give a class or function the file defines")
-    if isinstance(found, type) and issubclass(found, torch.nn.Module):
-        module = found(input_size=input_size, hidden_size=hidden_size)
-    elif callable(found):
-        module = found()
-    else:
-        raise SpecError(f"{name} is neither an nn.Module class nor a function", name=file, fix="name one of those")
-    if not isinstance(module, torch.nn.Module):
-        raise SpecError(f"{name}() returns no nn.Module", name=file, fix="return the cell's module")
-    return module
-
-
 def _traced(module: Any) -> Any:
     """The module's forward as a torch.fx graph, or one line naming what stopped the trace."""
     import torch.fx
@@ -602,4 +558,4 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-__all__: Sequence[str] = ("from_module", "module_from_file", "trace_file")
+__all__: Sequence[str] = ("from_module",)

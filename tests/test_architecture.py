@@ -32,6 +32,7 @@ PLACES = {
     "lstmviz.execute": 2,
     "lstmviz.torch_interop": 2,
     "lstmviz.trace": 2,  # a user's PyTorch cell read into a spec and its weights
+    "lstmviz.usercode": 2,  # the user's own file run for that cell's module
     "lstmviz.layout": 2,
     "lstmviz.sizing": 2,  # a style's text sized for a printed width, in layout metrics
     "lstmviz.drawing": 3,
@@ -44,7 +45,10 @@ PLACES = {
     "lstmviz.cli": 7,
     "lstmviz.__main__": 7,
 }
-SIDE_BY_SIDE = ({"lstmviz.execute", "lstmviz.torch_interop", "lstmviz.trace"}, {"lstmviz.layout", "lstmviz.sizing"})
+SIDE_BY_SIDE = (
+    {"lstmviz.execute", "lstmviz.torch_interop", "lstmviz.trace", "lstmviz.usercode"},
+    {"lstmviz.layout", "lstmviz.sizing"},
+)
 
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 100

@@ -12,7 +12,8 @@ from ..spec.graph import CellGraph
 from ..spec.limits import MAX_DIM
 from ..spec.tomlfile import dump_spec, save_spec
 from ..torch_interop import from_torch, stack_from_torch
-from ..trace import from_module, trace_file
+from ..trace import from_module
+from ..usercode import trace_file
 from .animations import animate, explain, parse_units
 from .cells import dim_names, drawable, load, random_input, run
 from .diagrams import draw, figures, render, render_stack, steps, steps_of, walk_through
