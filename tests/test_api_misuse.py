@@ -85,7 +85,7 @@ CALLS = {
     "train": (lambda: ["rnn", "count"], lambda: {"hidden": 4, "updates": 1, "length": 4, "seed": 0, "until": None,
                                                  "progress": None}),  # fmt: skip
     "gradients": (lambda: [["rnn"]], lambda: {"task": "copy", "steps": 3, "trained": False, "hidden": 4, "seed": 0,
-                                              "fmt": None, "progress": None}),  # fmt: skip
+                                              "fmt": None, "progress": None, "report": None}),  # fmt: skip
     "explore": (lambda: [_model()], lambda: {"text": None, "neurons": None, "best": None}),
     "run_stack": (lambda: [_stack(), np.zeros((2, 1, 3))], lambda: {"state": None, "batch_first": None}),
     "render_stack": (lambda: [_stack()], lambda: {"style": "colah", "fmt": None, "width": None, "steps": 3}),

@@ -49,6 +49,7 @@ def train(
         save_model(model, output)
     return model, history
 
+
 def gradients(
     cells: Sequence[str | Path | CellGraph],
     output: str | Path | None = None,
@@ -60,10 +61,12 @@ def gradients(
     seed: int = 0,
     fmt: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> Any:
     """The vanishing-gradient picture: for each cell, ‖∂L/∂h_t‖ (each state's, and the error
     reaching each layer) against t, for a loss at the last of ``steps`` steps of ``task``. Each
-    cell is first trained on the task at its usual length (``trained=False``: as initialised).
+    cell is first trained on the task at its usual length (``trained=False``: as initialised), and
+    ``report`` is told in a line how that went (its score, whether it learnt the task).
     Writes an SVG, PNG or PDF chart to ``output`` (by its suffix, or ``fmt``); without one returns
     the :class:`~lstmviz.learn.flow.Flow` of each cell. An ``.html`` output (one cell) is instead
     the animation player's backward sweep through the chain view, over the last steps."""
@@ -76,9 +79,10 @@ def gradients(
     args.integer(seed, "seed", low=0)
     args.text(fmt, "fmt", optional=True)
     args.callback(progress, "progress")
+    args.callback(report, "report")
     from ..errors import Choice
     from ..learn.flow import flow_figure, gradient_flow
-    from ..learn.train import init_model
+    from ..learn.train import init_model, outcome
     from ..learn.train import train as fit
 
     if output is not None or fmt is not None:  # before any training: a bad name fails at once
@@ -96,12 +100,15 @@ def gradients(
         if trained:
             done = k / len(graphs)
             tick = (lambda d, n: progress(round((done + d / n / len(graphs)) * 1000), 1000)) if progress else None
-            model, _ = fit(graph, task, hidden=hidden, seed=seed, progress=tick)
+            model, history = fit(graph, task, hidden=hidden, seed=seed, progress=tick)
+            said = outcome(model, history, short=True)
+            if report:
+                report(f"{graph.name}: {outcome(model, history)}")
         else:
-            model = init_model(graph, task, hidden=hidden, seed=seed)
+            model, said = init_model(graph, task, hidden=hidden, seed=seed), ""
         if fmt == "html":
             return animate(model, output, backward=True, steps=steps, seed=seed, fmt="html")
-        flows.append(gradient_flow(model, steps, seed=seed))
+        flows.append(gradient_flow(model, steps, seed=seed, trained=said))
     if fmt is None:
         return flows
     when = "after training on it" if trained else "as initialised"
@@ -112,6 +119,7 @@ def gradients(
 
     write_atomic(output, data)
     return None
+
 
 def explore(
     model: Any,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -45,14 +46,7 @@ def train(
         model, history = api.train(
             spec, task, output, hidden=hidden, updates=updates, length=length, until=until, seed=seed, progress=advance
         )
-    done, score = history.scores[-1]
-    budget, means, needs = updates or model.task.budget, model.task.score_means, model.task.needs
-    if done < budget:  # stopped early: say why, as the progress bar ends full
-        why = "learnt" if score >= needs else f"reached --until {until:g}"
-        click.echo(f"{means} {score:.3f}: {why} at update {done} of {budget}, so training stopped there")
-    else:
-        learnt = "learnt" if score >= needs else f"not learnt yet (it needs {needs:g})"
-        click.echo(f"{means} {score:.3f} after {done} updates: {learnt}")
+    click.echo(api.outcome(model, history))  # stopped early, it says why: the progress bar ends full
     click.echo(f"wrote {output}")
 
 
@@ -77,10 +71,22 @@ def gradients(
     several cells on one chart: the vanishing-gradient problem, and each layer's share. As .html,
     play one cell's backward sweep over the last steps, gradient by gradient."""
     check_outputs(output, inputs=list(specs))
+    held: list[str] = []  # a line a cell, how its training went: at once off a terminal, else after the bar
+    report = held.append if sys.stderr.isatty() else click.echo
     with progress("training the cells" if not untrained else "measuring") as advance:
         api.gradients(
-            specs, output, task=task, steps=steps, trained=not untrained, hidden=hidden, seed=seed, progress=advance
+            specs,
+            output,
+            task=task,
+            steps=steps,
+            trained=not untrained,
+            hidden=hidden,
+            seed=seed,
+            progress=advance,
+            report=report,
         )
+    for line in held:
+        click.echo(line)
     click.echo(f"wrote {output}")
 
 

@@ -22,15 +22,18 @@ from .train import Model, backprop
 @dataclasses.dataclass(frozen=True, eq=False)
 class Flow:
     """One cell's gradient norms against t (each (T,), averaged over a batch): by state (its math
-    label), and by layer (its math label) for the error reaching the layer's weights."""
+    label), and by layer (its math label) for the error reaching the layer's weights; ``trained``,
+    how its training went ("" as initialised)."""
 
     cell: str
     states: Mapping[str, np.ndarray]
     gates: Mapping[str, np.ndarray]
+    trained: str = ""
 
 
-def gradient_flow(model: Model, steps: int, *, batch: int = 32, seed: int = 0) -> Flow:
-    """The flow of the gradient of ``model``'s loss on ``batch`` sequences of ``steps`` steps."""
+def gradient_flow(model: Model, steps: int, *, batch: int = 32, seed: int = 0, trained: str = "") -> Flow:
+    """The flow of the gradient of ``model``'s loss on ``batch`` sequences of ``steps`` steps
+    (``trained`` says how the model's training went)."""
     data = model.task.batch(batch, steps, seed=seed)
     _, grads, _ = backprop(model, data)
     graph = model.graph
@@ -39,7 +42,7 @@ def gradient_flow(model: Model, steps: int, *, batch: int = 32, seed: int = 0) -
         producer = graph.node(node_out.inputs[0])
         states[node_out.label or producer.label or name] = _norms(grads.nodes[producer.id])
     gates = {n.label or latex.expression(graph, n): _norms(grads.layers[n.id]) for n in graph.of_kind("layer")}
-    return Flow(graph.name, states, gates)
+    return Flow(graph.name, states, gates, trained)
 
 
 def _norms(g: np.ndarray) -> np.ndarray:
@@ -74,7 +77,8 @@ def flow_figure(flows: Sequence[Flow], fmt: str, *, title: str) -> bytes:
         ax = fig.add_subplot(grid[1, k], sharex=top)
         for label, norms in flow.gates.items():
             ax.semilogy(norms, label=_math(label, "{}"))
-        ax.set_title(f"{flow.cell}: error reaching each layer", fontsize="small")
+        learnt = f"\n{flow.trained}" if flow.trained else ""
+        ax.set_title(f"{flow.cell}: error reaching each layer{learnt}", fontsize="small")
         ax.set_xlabel("t")
         ax.legend(fontsize="x-small")
         ax.grid(True, alpha=0.3)

@@ -116,10 +116,28 @@ def clip(grads: list[np.ndarray], most: float) -> float:
 
 @dataclasses.dataclass(frozen=True)
 class History:
-    """What training did: the loss at each update and the score on held-out sequences as it went."""
+    """What training did: the loss at each update and the score on held-out sequences as it went;
+    the updates it was allowed and the score it was to stop at (None: the task's)."""
 
     losses: tuple[float, ...]
     scores: tuple[tuple[int, float], ...]
+    budget: int = 0
+    until: float | None = None
+
+
+def outcome(model: Model, history: History, *, short: bool = False) -> str:
+    """How training went, in a line: the held-out score, whether the task is learnt, and when
+    training stopped (early, once learnt or at ``until``, or with its updates spent); ``short``,
+    the score and whether it is learnt."""
+    done, score = history.scores[-1]
+    means, needs = model.task.score_means, model.task.needs
+    if short:
+        return f"{means} {score:.3f}: " + ("learnt" if score >= needs else "not learnt")
+    if done < history.budget:  # stopped early
+        why = "learnt" if score >= needs else f"reached --until {history.until:g}"
+        return f"{means} {score:.3f}: {why} at update {done} of {history.budget}, so training stopped there"
+    learnt = "learnt" if score >= needs else f"not learnt (it needs {needs:g})"
+    return f"{means} {score:.3f} after {done} updates: {learnt}"
 
 
 def init_model(graph: CellGraph, task_name: str, *, hidden: int = 16, seed: int = 0) -> Model:
@@ -183,7 +201,7 @@ def train(
                 if progress:  # learnt early: nothing is left to do, so the bar ends full
                     progress(updates, updates)
                 break
-    return model, History(tuple(losses), tuple(scores))
+    return model, History(tuple(losses), tuple(scores), updates, until)
 
 
 def _arrays(model: Model) -> list[np.ndarray]:

@@ -59,6 +59,19 @@ def test_the_command_draws_the_chart(tmp_path, fmt):
         assert out.read_bytes().startswith(b"%PDF")
 
 
+def test_each_cell_says_how_its_training_went_off_a_terminal_and_on_the_chart(tmp_path):
+    """One line a cell as it is trained (run_cli's stderr is no terminal: no progress bar), and
+    the chart says the same under each cell's layers."""
+    run = run_cli("gradients", "rnn", "lstm", "--task", "count", "--steps", "20", "-o", tmp_path / "flow.svg")
+    assert run.returncode == 0, run.stderr
+    said = run.stdout.splitlines()
+    assert [line.split(":")[0] for line in said] == ["rnn", "lstm", f"wrote {tmp_path}/flow.svg"]
+    assert all("accuracy" in line and "learnt" in line for line in said[:2]), said
+    assert run.stderr == ""  # no bar off a terminal
+    chart = (tmp_path / "flow.svg").read_text()
+    assert chart.count("accuracy") >= 2
+
+
 def test_a_chart_in_an_unknown_format_is_one_clear_line(tmp_path):
     run = run_cli("gradients", "rnn", "-o", tmp_path / "flow.gif")
     assert run.returncode == 2 and "Traceback" not in run.stderr
