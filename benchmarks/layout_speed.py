@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from timing import ROOT, checked_out, measured_in, use_tree
+
 CELL_TARGET = 0.100  # seconds, each built-in or gallery cell in either style
 RANDOM_TARGET = 20.0  # seconds, 300 random cells in both styles
 
@@ -29,8 +27,7 @@ RANDOM_TARGET = 20.0  # seconds, 300 random cells in both styles
 def measure(root: Path, n: int) -> dict[str, float]:
     """Seconds per layout of the tree at ``root``: each built-in and gallery cell by style, and the
     ``n`` random cells in both styles together (under "random")."""
-    sys.path.insert(0, str(root))
-    _own_styles(root)
+    use_tree(root)
     import lstmviz
     from lstmviz.layout.cell import _layout_cell
     from lstmviz.sizing import metrics_for
@@ -48,21 +45,6 @@ def measure(root: Path, n: int) -> dict[str, float]:
     out = {f"{name} {style}": timed(g, m) for name, g in named for style, m in styles.items()}
     out["random"] = sum(timed(g, m) for g in random_graphs(n) for m in styles.values())
     return out
-
-
-def _own_styles(root: Path) -> None:
-    """Make ``lstmviz.styles`` the style sheets of the tree at ``root``: an editable install maps the
-    package to the working tree's ``styles/`` (pyproject's package-dir), which an older tree's code
-    may not read."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "lstmviz.styles", root / "styles" / "__init__.py", submodule_search_locations=[str(root / "styles")]
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["lstmviz.styles"] = module
-    spec.loader.exec_module(module)
 
 
 def report(now: dict[str, float], before: dict[str, float] | None, n: int) -> None:
@@ -94,15 +76,8 @@ def main() -> None:
         return
     before = None
     if options.against:
-        with tempfile.TemporaryDirectory() as tmp:
-            tree = Path(tmp) / "tree"
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(tree), options.against],
-                           check=True)  # fmt: skip
-            try:
-                script = [sys.executable, __file__, "--root", str(tree), "--random", str(options.random)]
-                before = json.loads(subprocess.run(script, check=True, capture_output=True, text=True).stdout)
-            finally:
-                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
+        with checked_out(options.against) as tree:
+            before = measured_in(__file__, tree, "--random", str(options.random))
     report(measure(ROOT, options.random), before, options.random)
 
 

@@ -18,14 +18,20 @@ from pathlib import Path
 
 import numpy as np
 
-from ..drawing.scene import Group, Rect, Scene
+from ..drawing.scene import Ellipse, Group, Item, Rect, Scene, Text
 from ..errors import DataError
 from ..layout.geometry import Point
+from ..mathtext import width as text_width
 from ..words import count
 from .overlay import Cue
 
 #: The narrowest a GIF or MP4 is drawn by default, in pixels: a cell of a strip stays big enough to see.
 MIN_WIDTH = 1000
+#: Pixels left clear between cues drawn side by side on one sheet, wider than a space between words:
+#: a cue that reaches past the room it was given paints them, and its sheet is drawn again.
+SHEET_GAP = 12
+#: A sheet of cues is this many times the figure across and down: fewer, bigger drawings.
+SHEET = 2
 
 
 def frames(figure: Callable[[float], Scene], cues: list[Cue], duration: float, *, fps: float) -> Iterator[Scene]:
@@ -98,7 +104,7 @@ def write_video(
     size = (round(first.width * scale), round(first.height * scale))
     _check_memory(figure, times, size, fmt, path)
     figures: dict[int, np.ndarray] = {}
-    pictures: dict[int, tuple[int, int, np.ndarray]] = {}  # cue -> its picture, cropped, and where
+    pictures = _pictures(cues, first, size, scale)  # cue -> its picture, cropped, and where
     # the encoder writes in a private folder, copied beside ``path`` once whole: should this process
     # be stopped while ffmpeg starts (before it can be stopped too), what ffmpeg goes on to write
     # lands in a folder already removed, never beside the user's file
@@ -114,13 +120,11 @@ def write_video(
             for k, seconds in enumerate(times):
                 scene = figure(seconds)
                 if id(scene) not in figures:
-                    figures[id(scene)] = _raster(scene, size)[..., :3]
+                    figures[id(scene)] = np.ascontiguousarray(_raster(scene, size)[..., :3])  # copied each frame
                 frame = figures[id(scene)].copy()
                 for c, cue in enumerate(cues):
                     if not cue.on(seconds):
                         continue
-                    if c not in pictures:
-                        pictures[c] = _picture(cue, first, size, scale)
                     x, y, picture = pictures[c]
                     if cue.path:  # drawn around the origin, moved along its line
                         at = _along(cue.path, (seconds - cue.start) / (cue.end - cue.start))
@@ -170,18 +174,116 @@ def _raster(scene: Scene, size: tuple[int, int]) -> np.ndarray:
     return out
 
 
-def _picture(cue: Cue, first: Scene, size: tuple[int, int], scale: float) -> tuple[int, int, np.ndarray]:
-    """A cue drawn alone on a clear canvas, cropped to what it covers: (x, y, RGBA) in pixels. A
-    travelling cue is drawn around the middle of the canvas and placed by its offset from there."""
-    middle = Point(first.width / 2, first.height / 2) if cue.path else Point(0, 0)
-    items = tuple(_moved(i, middle) for i in cue.group.items) if cue.path else cue.group.items
-    rgba = _raster(Scene(first.width, first.height, "none", (Group(cue.group.css, cue.group.data, items),)), size)
+def _pictures(
+    cues: list[Cue], first: Scene, size: tuple[int, int], scale: float
+) -> dict[int, tuple[int, int, np.ndarray]]:
+    """Every cue's picture, as :func:`_picture` makes it, the cues drawn side by side on sheets
+    :data:`SHEET` times the figure's size: each sheet one matplotlib drawing, cut into its cues'
+    pictures (a drawing costs far more than its pixels). A cue is moved onto its sheet by whole
+    pixels from where :func:`_picture` draws it, so it is drawn the same; a sheet where a cue
+    reached past the room it was given is drawn again, a cue at a time."""
+    out: dict[int, tuple[int, int, np.ndarray]] = {}
+    placed = [_placed(cue, first) for cue in cues]
+    room_for = (size[0] * SHEET, size[1] * SHEET)
+    # grown by whole pixels, so that its pixels fall as the figure's do (matplotlib counts rows up)
+    sheet_size = (first.width * SHEET, first.height + (SHEET - 1) * size[1] * first.width / size[0])
+    for sheet in _sheets([_extent(items) for _, items in placed], room_for, scale):
+        groups = []
+        for c, (sx, sy), _ in sheet:
+            group, shift = cues[c].group, Point(sx / scale, sy / scale)
+            groups.append(Group(group.css, group.data, tuple(_moved(i, shift) for i in placed[c][1])))
+        rgba = _raster(Scene(*sheet_size, "none", tuple(groups)), room_for)
+        room = np.zeros(rgba.shape[:2], dtype=bool)
+        for _, _, (left, top, right, bottom) in sheet:
+            room[top:bottom, left:right] = True
+        if rgba[..., 3][~room].any():  # a cue reached past its room: each alone
+            out.update({c: _picture(cues[c], first, size, scale) for c, _, _ in sheet})
+            continue
+        for c, (sx, sy), (left, top, right, bottom) in sheet:
+            x, y, crop = _cropped(rgba[top:bottom, left:right])
+            middle = placed[c][0]
+            out[c] = (left + x - sx - round(middle.x * scale), top + y - sy - round(middle.y * scale), crop)
+    return out
+
+
+def _placed(cue: Cue, first: Scene) -> tuple[Point, tuple[Item, ...]]:
+    """Where :func:`_picture` draws a cue: a travelling cue around the middle of the canvas (and that
+    point), any other in its place."""
+    if not cue.path:
+        return Point(0, 0), cue.group.items
+    middle = Point(first.width / 2, first.height / 2)
+    return middle, tuple(_moved(i, middle) for i in cue.group.items)
+
+
+def _extent(items: tuple[Item, ...]) -> tuple[float, float, float, float]:
+    """What ``items`` cover, (left, top, right, bottom), generously: a text's width is estimated."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for item in items:
+        if isinstance(item, Text):
+            w = text_width("".join(r.text for r in item.runs), item.size) * 1.25 + item.size
+            left = item.x - {"start": 0.0, "middle": w / 2, "end": w}[item.anchor]
+            xs += [left - item.size, left + w + item.size]
+            ys += [item.y - 1.5 * item.size, item.y + item.size]
+            continue
+        if isinstance(item, Rect):
+            corners = [Point(item.x, item.y), Point(item.x + item.w, item.y + item.h)]
+        elif isinstance(item, Ellipse):
+            corners = [Point(item.x - item.rx, item.y - item.ry), Point(item.x + item.rx, item.y + item.ry)]
+        else:
+            corners = list(item.points)
+        reach = item.width + getattr(item, "arrow", 0.0) + 2
+        xs += [p.x + d for p in corners for d in (-reach, reach)]
+        ys += [p.y + d for p in corners for d in (-reach, reach)]
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else (0.0, 0.0, 0.0, 0.0)
+
+
+def _sheets(
+    extents: list[tuple[float, float, float, float]], size: tuple[int, int], scale: float
+) -> list[list[tuple[int, tuple[int, int], tuple[int, int, int, int]]]]:
+    """The cues laid out on sheets of ``size`` pixels in rows, the tallest first: for each, its
+    number, the move in whole pixels that puts it in its room, and the room (left, top, right,
+    bottom, in pixels). A cue too big for a sheet has one of its own, unmoved."""
+    sheets: list[list[tuple[int, tuple[int, int], tuple[int, int, int, int]]]] = [[]]
+    x = y = row = SHEET_GAP
+    for c in sorted(range(len(extents)), key=lambda c: extents[c][1] - extents[c][3]):
+        x0, y0, x1, y1 = extents[c]
+        left, top, right, bottom = (
+            math.floor(x0 * scale),
+            math.floor(y0 * scale),
+            math.ceil(x1 * scale),
+            math.ceil(y1 * scale),
+        )
+        w, h = right - left, bottom - top
+        if w + 2 * SHEET_GAP > size[0] or h + 2 * SHEET_GAP > size[1]:
+            sheets.insert(0, [(c, (0, 0), (0, 0, size[0], size[1]))])
+            continue
+        if x + w + SHEET_GAP > size[0]:  # a new row
+            x, y, row = SHEET_GAP, row + SHEET_GAP, row + SHEET_GAP
+        if y + h + SHEET_GAP > size[1]:  # a new sheet
+            sheets.append([])
+            x = y = row = SHEET_GAP
+        sheets[-1].append((c, (x - left, y - top), (x, y, x + w, y + h)))
+        x, row = x + w + SHEET_GAP, max(row, y + h)
+    return [s for s in sheets if s]
+
+
+def _cropped(rgba: np.ndarray) -> tuple[int, int, np.ndarray]:
+    """The part of ``rgba`` something is drawn on, and where it starts: (x, y, RGBA)."""
     ys, xs = np.nonzero(rgba[..., 3])
     if not len(xs):
         return 0, 0, rgba[:0, :0]
     top, left = ys.min(), xs.min()
-    crop = rgba[top : ys.max() + 1, left : xs.max() + 1]
-    return int(left - round(middle.x * scale)), int(top - round(middle.y * scale)), crop
+    return int(left), int(top), rgba[top : ys.max() + 1, left : xs.max() + 1]
+
+
+def _picture(cue: Cue, first: Scene, size: tuple[int, int], scale: float) -> tuple[int, int, np.ndarray]:
+    """A cue drawn alone on a clear canvas, cropped to what it covers: (x, y, RGBA) in pixels. A
+    travelling cue is drawn around the middle of the canvas and placed by its offset from there."""
+    middle, items = _placed(cue, first)
+    rgba = _raster(Scene(first.width, first.height, "none", (Group(cue.group.css, cue.group.data, items),)), size)
+    left, top, crop = _cropped(rgba)
+    return left - round(middle.x * scale), top - round(middle.y * scale), crop
 
 
 def _over(frame: np.ndarray, picture: np.ndarray, x: int, y: int) -> None:

@@ -190,3 +190,41 @@ def test_each_gif_frame_is_the_frame_drawn_whole(tmp_path):
         made = np.asarray(gif.convert("RGB"), dtype=float)
         drawn_whole = _raster(whole[k], gif.size)[..., :3].astype(float)
         assert np.abs(made - drawn_whole).mean() < 2.0, k
+
+
+@pytest.mark.parametrize("room", ["enough", "too little"])
+def test_cues_drawn_side_by_side_are_the_cues_drawn_alone(monkeypatch, room):
+    """The cues are drawn many to a sheet: each picture, and where it goes, is the one drawn alone,
+    pixel for pixel; a sheet where a cue reached past the room it was given (here: rooms a third
+    the size its items need) is drawn again a cue at a time, and is the same too."""
+    import lstmviz.motion.video as video
+
+    x = np.random.default_rng(5).standard_normal((2, 1, 3))
+    cell = lstmviz.load("gru")
+    trace = lstmviz.run(cell, x, trace=True).trace
+    sheet, m = load_style("colah"), metrics_for(load_style("colah"))
+    timeline = build_timeline(cell, trace)
+    moving = animation(cell, lambda _: layout_view(cell, "cell", metrics=m), timeline, sheet, m, "")
+    cues, first = list(moving.cues), moving.figure_at()(0.0)
+    assert any(cue.path for cue in cues) and any(not cue.path for cue in cues)  # both kinds
+    scale = MIN_WIDTH / first.width
+    size = (MIN_WIDTH, round(first.height * scale))
+    if room == "too little":
+        extent = video._extent
+        monkeypatch.setattr(video, "_extent", lambda items: tuple(v / 3 for v in extent(items)))
+    alone = []
+    monkeypatch.setattr(video, "_picture", _counted(video._picture, alone))
+    together = video._pictures(cues, first, size, scale)
+    assert len(alone) == (len(cues) if room == "too little" else 0)  # drawn again only where it must be
+    for c, cue in enumerate(cues):
+        x0, y0, picture = video._picture(cue, first, size, scale)
+        x1, y1, same = together[c]
+        assert (x0, y0) == (x1, y1) and picture.shape == same.shape and (picture == same).all(), c
+
+
+def _counted(function, calls: list):  # type: ignore[no-untyped-def]
+    def counted(*args):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        return function(*args)
+
+    return counted
