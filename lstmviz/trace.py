@@ -260,10 +260,19 @@ class _Reader:
         if isinstance(module, torch.nn.LayerNorm):
             weight, bias = (None if p is None else p.detach().double().numpy() for p in (module.weight, module.bias))
             return self._normalised(node, args[0], tuple(module.normalized_shape), weight, bias, module.eps)
+        if isinstance(module, torch.nn.Dropout):
+            return self._dropout(node, args[0], module.training)
         kind = MODULES.get(type(module).__name__)
         if kind is not None:
             return self._unary(node, kind, args[0])
         raise self._refuse(node, f"the module {type(module).__name__}")
+
+    def _dropout(self, node: Any, value: Any, training: bool) -> Any:
+        """Dropout: in eval mode the value itself (as a trained cell runs); in training mode a random
+        mask no cell spec has."""
+        if training:
+            raise self._refuse(node, "dropout in training mode (trace the module after module.eval())")
+        return value
 
     def _normalised(self, node: Any, value: Any, shape: tuple[int, ...], weight: Any, bias: Any, eps: float) -> Ref:
         """Layer normalisation of ``value`` over its features, with its gain and bias (ones and
@@ -296,6 +305,11 @@ class _Reader:
             given = zip(("normalized_shape", "weight", "bias", "eps"), [*args[1:], None, None, None][:4])
             shape, weight, bias, eps = (kwargs.get(k, v) for k, v in given)  # F.layer_norm's arguments
             return self._normalised(node, args[0], tuple(shape), weight, bias, LAYERNORM_EPS if eps is None else eps)
+        if name == "dropout":  # F.dropout(x, p, training)
+            training = args[2] if len(args) > 2 else kwargs.get("training", True)
+            return self._dropout(node, args[0], bool(training))
+        if name in ("max", "min") and len(args) == 2 and not _number(args[1]) and not kwargs:
+            name = {"max": "maximum", "min": "minimum"}[name]  # torch.max(a, b) of two tensors, not over a dim
         if name in BINARY or name in ("radd", "rsub", "rmul"):
             return self._binary(node, BINARY.get(name, name), args[0], args[1])
         raise self._refuse(node, f"the operation {name}")

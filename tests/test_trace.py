@@ -328,6 +328,29 @@ def test_layer_normalisation_is_an_op_with_the_modules_gain_and_bias():
     assert params[layer.id].weight.shape == (H, IN + H)  # x @ W and F.linear(h, U): one layer reading both
 
 
+def test_dropout_in_eval_mode_is_the_value_itself_and_max_of_two_tensors_is_the_max_op():
+    """A trained cell's dropout passes its value on (nn.Dropout and F.dropout alike); torch.max and
+    torch.min of two tensors are the spec's max and min, as torch.maximum and torch.minimum."""
+
+    class Gated(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.w, self.u, self.drop = nn.Linear(IN, H), nn.Linear(H, H), nn.Dropout(0.5)
+
+        def forward(self, x, h):
+            a = torch.tanh(self.w(self.drop(x)))
+            b = torch.sigmoid(self.u(nn.functional.dropout(h, 0.5, training=self.training)))
+            return torch.max(a, b) - torch.min(a, h)
+
+    torch.manual_seed(0)
+    module = Gated().double().eval()
+    graph, params = lstmviz.from_module(module, torch.zeros(B, IN), torch.zeros(B, H))
+    assert sorted(n.op for n in graph.of_kind("op")) == ["max", "min", "sub"]
+    xs = np.random.default_rng(6).standard_normal((T, B, IN))
+    ours = lstmviz.run(graph, xs, params, dtype="float64").outputs
+    np.testing.assert_allclose(ours, stepped(module, xs, (np.zeros((B, H)),)), rtol=0, atol=1e-9)
+
+
 def test_torchs_own_cells_are_the_built_in_cells():
     for name, built_in in (("LSTMCell", "lstm"), ("GRUCell", "gru-pytorch"), ("RNNCell", "rnn")):
         assert traced(name)[1].name == built_in
@@ -382,6 +405,15 @@ class NormalisedTogether(nn.Module):
         return torch.sigmoid(o) * torch.tanh(g)
 
 
+class DroppingOut(OneLayer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.drop = nn.Dropout(0.1)
+
+    def forward(self, x, h):
+        return torch.tanh(self.w(self.drop(x)))  # in training mode, a random mask
+
+
 class OwnEpsilon(OneLayer):
     def __init__(self) -> None:
         super().__init__()
@@ -399,6 +431,7 @@ class OwnEpsilon(OneLayer):
         (Softmaxed, "cannot draw the operation softmax"),
         (NormalisedTogether, "cannot draw chunk of a layer normalisation over all the gates together"),
         (OwnEpsilon, "cannot draw a layer normalisation with eps=1e-06 (the spec's is 1e-05)"),
+        (DroppingOut, "cannot draw dropout in training mode (trace the module after module.eval())"),
     ],
 )
 def test_what_a_spec_cannot_say_is_refused_in_one_line_naming_the_users_line(cls, words):
