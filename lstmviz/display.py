@@ -150,11 +150,16 @@ class Drawn:
         """Handles for ``ax.legend(handles=...)``: a layer, a pointwise op and a vector transfer, in
         the colours they are drawn in here (only the kinds the figure has)."""
         from matplotlib.lines import Line2D
-        from matplotlib.patches import Patch
+        from matplotlib.patches import Ellipse, Patch
 
         handles: list[Any] = []
         for kind, caption in LEGEND:
             shapes = [a[0] for n, a in self.nodes.items() if self.kinds.get(n) == kind and a]
+            if kind != "layer":  # an op's circle, not a valve, a tee or a junction's dot (the pipe style)
+                circles = [s for n, a in self.nodes.items() if self.kinds.get(n) == kind for s in a]
+                circles = [s for s in circles if isinstance(s, Ellipse)]
+                widest = max((s.width for s in circles), default=0.0)
+                shapes = [s for s in circles if s.width > widest / 2] or shapes
             if not shapes:
                 continue
             # the colours most of them are drawn in (one restyled gate does not recolour the key)

@@ -320,6 +320,11 @@ def test_draw_returns_the_artists_by_the_specs_ids():
     assert [h.get_label() for h in handles] == ["Neural network layer", "Pointwise operation", "Vector transfer"]
     assert matplotlib.colors.to_hex(handles[0].get_facecolor()) == load_style("colah").layer.fill.lower()
     plt.close(fig)
+    fig, ax = plt.subplots()  # the pipe style: its products are valves, its sums tees; the key shows the circle
+    pipe = lstmviz.draw("lstm", ax, style="pipe").legend_handles()
+    op = next(h for h in pipe if h.get_label() == "Pointwise operation")
+    assert matplotlib.colors.to_hex(op.get_markerfacecolor()) == load_style("pipe").op.fill.lower()
+    plt.close(fig)
 
 
 @needs_poppler
