@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import shutil
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from lstmviz import CellBuilder, CellGraph
 from lstmviz.spec import sizes
+from lstmviz.spec.node import Node
 
 DIMS = {"input": 3, "hidden": 4, "other": 2}
 
@@ -344,3 +346,21 @@ def run_cli(*args, cwd=None, env=None, timeout=300) -> subprocess.CompletedProce
         env=env,
         timeout=timeout,
     )
+
+
+@st.composite
+def normalised_graphs(draw) -> CellGraph:
+    """Random valid cells (:func:`valid_graphs`) with a layer normalisation of one of their values,
+    read by an output of its own (and, half the time, by a state in that value's place)."""
+    graph = draw(valid_graphs())
+    values = [n.id for n in graph.nodes if n.kind in ("layer", "op", "concat")]
+    if not values:
+        values = [n.id for n in graph.nodes if n.kind in ("input", "state-in")]
+    value = draw(st.sampled_from(values))
+    nodes = list(graph.nodes)
+    if draw(st.booleans()):  # a state's new value normalised: the normalisation is inside the loop
+        k = draw(st.sampled_from([k for k, n in enumerate(nodes) if n.kind == "state-out"]))
+        value = nodes[k].inputs[0]
+        nodes[k] = dataclasses.replace(nodes[k], inputs=("N",))
+    nodes += [Node("N", "op", inputs=(value,), op="layernorm"), Node("y_N", "output", inputs=("N",))]
+    return CellGraph(graph.name, tuple(nodes), dims=graph.dims)

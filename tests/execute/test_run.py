@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import lstmviz
 from lstmviz import DataError, init_params
 from lstmviz.cells import BUILTINS
-from tests.support import reference_run, valid_graphs
+from tests.support import normalised_graphs, reference_run, valid_graphs
 
 TOL = {np.float32: 2e-5, np.float64: 1e-11}  # absolute and relative: random graphs can grow large
 
@@ -83,6 +83,23 @@ def test_random_graphs_match_the_reference(graph, T, B, dtype):
     }
     result = assert_matches_reference(graph, x, params, dtype, state)
     assert result.outputs.shape[:2] == (T, B)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(normalised_graphs(), st.integers(1, 4), st.integers(1, 3))
+def test_random_graphs_with_a_layer_normalisation_match_the_reference(graph, T, B):
+    """A layer normalisation anywhere (of an input, a layer, an op; a state's new value, so inside
+    the loop), with a gain and a bias of its own, computes what the reference computes."""
+    x = inputs(graph, T=T, B=B, dtype=np.float64)
+    params = init_params(graph, graph.default_dims, seed=T, dtype=np.float64)
+    rng = np.random.default_rng(B)
+    n = len(params["N"].weight)
+    params["N"] = lstmviz.LayerParams(rng.uniform(0.5, 1.5, n), rng.standard_normal(n))
+    state = {
+        name: rng.standard_normal((B, lstmviz.spec.sizes.resolve(pair[0].size, graph.default_dims)))
+        for name, pair in graph.states.items()
+    }
+    assert_matches_reference(graph, x, params, np.float64, state)
 
 
 def test_initial_state_is_used_and_not_modified():

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 
 import lstmviz
 from lstmviz.layout.cell import layout_cell
-from tests.support import layout_problems, valid_graphs
+from tests.support import layout_problems, normalised_graphs, valid_graphs
 
 
 def shapes(layout):
@@ -21,6 +21,13 @@ def test_built_ins_have_clean_geometry(name):
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_graphs())
 def test_random_cells_have_clean_geometry(graph):
+    assert layout_problems(layout_cell(graph)) == []
+
+
+@pytest.mark.slow
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(normalised_graphs())
+def test_random_cells_with_a_layer_normalisation_have_clean_geometry(graph):
     assert layout_problems(layout_cell(graph)) == []
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import lstmviz
 from lstmviz.execute.params import LayerParams, node_sizes
 from lstmviz.learn import backward
-from tests.support import evaluate_step, valid_graphs
+from tests.support import evaluate_step, normalised_graphs, valid_graphs
 
 RNG = np.random.default_rng(7)
 
@@ -264,6 +264,19 @@ def test_every_op_matches_finite_differences(op):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(valid_graphs(), st.integers(0, 2**16))
 def test_random_graphs_match_finite_differences(graph, seed):
+    xs, params, state, R, S = _problem(graph, T=3, B=2, seed=seed)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", lstmviz.NonFiniteWarning)
+        result = lstmviz.run(graph, xs, params, state=state, trace=True, dtype="float64")
+    assume(all(np.isfinite(v).all() and np.abs(v).max(initial=0) < 1e3 for v in result.trace.values.values()))
+    assume(not _near_a_kink(graph, result))
+    _fd_check(graph, T=3, B=2, seed=seed, probes=2)
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(normalised_graphs(), st.integers(0, 2**16))
+def test_random_graphs_with_a_layer_normalisation_match_finite_differences(graph, seed):
     xs, params, state, R, S = _problem(graph, T=3, B=2, seed=seed)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", lstmviz.NonFiniteWarning)
