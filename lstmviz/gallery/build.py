@@ -18,10 +18,10 @@ from pathlib import Path
 from ..errors import SpecError
 from ..files import refuse_overlap
 from ..signals import held, worker_start
-from .entries import load_entries
+from .entries import Entry, load_entries
 from .jobs import Job, draw_job, jobs_for
-from .pages import Template, write_pages
-from .start import packaged_template
+from .pages import Template, page_files, write_pages
+from .start import packaged_template, template_files
 
 MANIFEST = ".lstmviz-gallery.json"
 _MANIFEST_VERSION = 1
@@ -78,7 +78,13 @@ def build(
                 todo.append(job)
             manifest.update({f: key for f in job.files})
         _draw(todo, staging, workers, progress)
-        write_pages(entries, by_entry, template, staging)
+        pages, key = page_files(entries, template), _pages_key(code, jobs, entries, template)
+        if not todo and all(old.get(f) == key and (output / f).is_file() for f in pages):
+            for f in pages:  # nothing they show changed: the last build's pages
+                _link(output / f, staging / f)
+        else:
+            write_pages(entries, by_entry, template, staging)
+        manifest.update({f: key for f in pages})
         _write_manifest(staging, manifest)
         _swap(staging, output)
     finally:
@@ -109,6 +115,21 @@ def _draw(jobs: list[Job], root: Path, workers: int | None, progress: Callable[[
                 worker.terminate()
             raise  # leaving the block joins the pool's manager thread, which fails the jobs left and ends
             # (neither shutdown(wait=False) nor cancelling: Python 3.11 then races that thread, gh-125451)
+
+
+def _pages_key(code: str, jobs: list[Job], entries: tuple[Entry, ...], template: Template) -> str:
+    """Changes whenever a page could: the code (the figures' and the pages' own, and the version the
+    pages name), any figure, any entry's file (its words and its place among the others), the template."""
+    from .. import __version__
+
+    digest = hashlib.sha256(code.encode() + __version__.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):  # the code that writes pages
+        digest.update(path.read_bytes())
+    for part in [job.key(code) for job in jobs] + [entry.path.read_text(encoding="utf-8") for entry in entries]:
+        digest.update(part.encode("utf-8") + b"\0")
+    for path in template_files(template.folder):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _start_method() -> str | None:

@@ -69,6 +69,12 @@ class Template:
             ) from None
 
 
+def page_files(entries: tuple[Entry, ...], template: Template) -> list[str]:
+    """The files :func:`write_pages` writes, relative to the site."""
+    names = [p.name for p in template_files(template.folder) if p.name != "layout.html"] + ["index.html"]
+    return names + [name for e in entries for name in (f"{e.slug}.html", f"{e.slug}/{e.slug}.toml")]
+
+
 def write_pages(entries: tuple[Entry, ...], jobs: dict[str, list[Job]], template: Template, root: Path) -> None:
     """Write the index, every entry's page and spec, and the template's files into ``root``, where
     ``jobs`` (each entry's, by slug) have drawn their figures."""
