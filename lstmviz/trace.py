@@ -283,6 +283,8 @@ class _Reader:
         size = shape[0]
         if eps != LAYERNORM_EPS:
             raise self._refuse(node, f"a layer normalisation with eps={eps:g} (the spec's is {LAYERNORM_EPS:g})")
+        if any(not isinstance(v, _Parameter | np.ndarray | None) for v in (weight, bias)):
+            raise self._refuse(node, "a layer normalisation whose gain or bias is computed, not learned")
         gain = np.ones(size) if weight is None else getattr(weight, "value", weight)
         shift = np.zeros(size) if bias is None else getattr(bias, "value", bias)
         out = self.b.op("layernorm", ref)  # (an id of the builder's: the value it goes into names its layer)

@@ -414,6 +414,11 @@ class DroppingOut(OneLayer):
         return torch.tanh(self.w(self.drop(x)))  # in training mode, a random mask
 
 
+class ComputedGain(OneLayer):
+    def forward(self, x, h):
+        return torch.tanh(nn.functional.layer_norm(self.w(x), (H,), torch.sigmoid(self.w(x))))  # a computed gain
+
+
 class OwnEpsilon(OneLayer):
     def __init__(self) -> None:
         super().__init__()
@@ -432,6 +437,7 @@ class OwnEpsilon(OneLayer):
         (NormalisedTogether, "cannot draw chunk of a layer normalisation over all the gates together"),
         (OwnEpsilon, "cannot draw a layer normalisation with eps=1e-06 (the spec's is 1e-05)"),
         (DroppingOut, "cannot draw dropout in training mode (trace the module after module.eval())"),
+        (ComputedGain, "cannot draw a layer normalisation whose gain or bias is computed, not learned"),
     ],
 )
 def test_what_a_spec_cannot_say_is_refused_in_one_line_naming_the_users_line(cls, words):
