@@ -37,12 +37,8 @@ class FusedLSTM(nn.Module):
         return h, c
 
 
-class SlicedLSTM(nn.Module):
-    """An LSTM whose fused gates are sliced out by hand, gates[:, k * H:(k + 1) * H]."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gates = nn.Linear(IN + H, 4 * H)
+class SlicedLSTM(FusedLSTM):
+    """The same LSTM, its fused gates sliced out by hand, gates[:, k * H:(k + 1) * H]."""
 
     def forward(self, x, state):
         h, c = state

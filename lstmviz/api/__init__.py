@@ -5,7 +5,7 @@ command line does is reachable from here."""
 from __future__ import annotations
 
 from ..cells import BUILTINS
-from ..execute.params import flat_params, load_params, save_params
+from ..execute.params import flat_params, learned, load_params, save_params
 from ..execute.plan import compile
 from ..execute.stack import run_stack
 from ..learn.train import outcome
@@ -23,8 +23,8 @@ from .learning import explore, gradients, load_model, train
 
 __all__ = [
     "BUILTINS", "MAX_DIM", "animate", "compile", "dim_names", "draw", "drawable", "dump_spec", "explain", "explore",
-    "figures", "flat_params", "from_module", "from_torch", "gradients", "load", "load_model", "load_params",
-    "outcome", "parse_units", "trace_file",
+    "figures", "flat_params", "from_module", "from_torch", "gradients", "learned", "load", "load_model",
+    "load_params", "outcome", "parse_units", "trace_file",
     "random_input", "read_input", "render", "render_stack", "run", "run_saved", "run_stack", "save_params",
     "save_spec", "SavedRun", "stack_from_torch", "steps", "steps_of", "train", "walk_through",
 ]  # fmt: skip

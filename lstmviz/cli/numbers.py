@@ -132,7 +132,7 @@ def run(
     try:
         result = api.run(cell, x, params, trace=output is not None, dtype=dtype, dims=given_dims, seed=seed)
     except DataError as err:  # name the parameter file when the parameters are what does not fit
-        learning = {n.id for n in cell.nodes if n.kind == "layer" or n.op == "layernorm"}
+        learning = {n.id for n in api.learned(cell)}
         raise (err.located(params_path) if params_path and err.name in learning else err) from None
     if show_plan:
         click.echo(api.compile(cell).describe())

@@ -17,7 +17,7 @@ import numpy as np
 from .. import arguments as args
 from ..errors import DataError
 from ..execute.kernels import PARTIALS, layernorm_gradient, normalised
-from ..execute.params import LayerParams
+from ..execute.params import LayerParams, learned
 from ..execute.run import Result
 from ..spec.graph import CellGraph, Node
 
@@ -72,12 +72,12 @@ def backward(
         for step in body.steps:
             step(t)
         carry = {name: grads[pair[0].id][t] for name, pair in graph.states.items()}
-    pre = body.pre
+    pre, learning = body.pre, {n.id for n in learned(graph)}
     return Gradients(
         params={
             n.id: _layer_grads(n, pre[n.id], values) if n.kind == "layer" else _normalisation_grads(n, grads, values)
             for n in order
-            if n.kind == "layer" or n.op == "layernorm"
+            if n.id in learning
         },
         inputs={n.id: grads[n.id] for n in graph.of_kind("input")},
         initial=dict(carry),
